@@ -1,0 +1,29 @@
+/* Summary statistics of one metric over trials (SPEC 5). Quantiles interpolate linearly
+ * between order statistics of the finite values, as gsl_stats_quantile_from_sorted_data.
+ * Tails: var95 is the 5% quantile (values: lower is worse); es95 the mean of the values at
+ * or below it; es95_upper the mean of the values at or above the 95% quantile. */
+#ifndef SR_SUMMARY_H
+#define SR_SUMMARY_H
+
+#include <stddef.h>
+
+#define SR_N_QUANTILES 9
+extern const double sr_quantile_levels[SR_N_QUANTILES]; /* 0.01 0.05 0.10 0.25 0.50 0.75 0.90 0.95 0.99 */
+extern const char *const sr_quantile_names[SR_N_QUANTILES]; /* "q01" … "q99" */
+
+typedef struct {
+    double mean, sd, mcse, min, max;   /* over finite values; mcse = sd / sqrt(n_finite) */
+    double q[SR_N_QUANTILES];
+    double var95, var99, es95, es99, es95_upper, es99_upper;
+    double p_negative;                 /* share of finite values < 0 */
+    double n_nan;                      /* count of NaN values */
+} sr_summary;
+
+/* Summarises x[n]; scratch[n] is caller-provided workspace (sorted finite values on
+ * return). With no finite value every statistic is NaN but n_nan. */
+void sr_summary_compute(const double *x, size_t n, double *scratch, sr_summary *out);
+
+/* Quantiles at the SR_N_QUANTILES levels of x[n] into q, using scratch[n]. */
+void sr_quantiles(const double *x, size_t n, double *scratch, double q[SR_N_QUANTILES]);
+
+#endif

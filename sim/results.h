@@ -1,0 +1,76 @@
+/* A result set in memory: every trial's value of every metric, for the portfolio and for
+ * each programme, the nominal flows per calendar year, and the deterministic expectation.
+ * Filled by the driver (sim/run.c), written by sim/h5write.c (SPEC 5). */
+#ifndef SR_RESULTS_H
+#define SR_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* Metrics, in the order they are stored and printed. */
+typedef enum {
+    SR_M_SAVINGS_MUNICIPALITY = 0,
+    SR_M_SAVINGS_STATE,
+    SR_M_SAVINGS_TOTAL,
+    SR_M_EXP_TREATED_MUNICIPALITY,
+    SR_M_EXP_COUNTERFACTUAL_MUNICIPALITY,
+    SR_M_EXP_TREATED_STATE,
+    SR_M_EXP_COUNTERFACTUAL_STATE,
+    SR_M_PROGRAMME_COST,
+    SR_M_EMPLOYED_END_TREATED,
+    SR_M_EMPLOYED_END_COUNTERFACTUAL,
+    SR_N_METRICS
+} sr_metric;
+
+typedef struct {
+    const char *name;         /* dataset name */
+    const char *units;        /* e.g. "DKK (present value at the public rate)", "persons" */
+    const char *description;  /* one sentence */
+    bool annual;              /* has a nominal flow per calendar year (/annual/<name>) */
+} sr_metric_info;
+
+extern const sr_metric_info sr_metric_table[SR_N_METRICS];
+
+/* One level of the result set: the portfolio, or one programme. */
+typedef struct {
+    double *trial;            /* [SR_N_METRICS * n_trials]: metric m of trial i at
+                               * trial[m * n_trials + i] */
+    double *annual;           /* [SR_N_METRICS * n_trials * n_years]: the nominal flow of
+                               * metric m in calendar year y of trial i at
+                               * annual[(m * n_trials + i) * n_years + y]; only rows of
+                               * metrics with .annual are meaningful */
+    double deterministic[SR_N_METRICS];
+} sr_level;
+
+typedef struct {
+    size_t n_trials;
+    size_t n_years;           /* calendar years the horizon touches */
+    int first_year;
+    uint64_t seed;
+    char *scenario_text;      /* as run, overrides applied */
+    size_t n_programmes;
+    char **programme_names;   /* [n_programmes] */
+    sr_level portfolio;
+    sr_level *programme;      /* [n_programmes] */
+} sr_resultset;
+
+/* Allocates every array (zeroed). Returns NULL on allocation failure. */
+sr_resultset *sr_resultset_alloc(size_t n_trials, size_t n_years, int first_year,
+                                 size_t n_programmes);
+void sr_resultset_free(sr_resultset *rs);   /* NULL is fine */
+
+static inline double *sr_level_trials(const sr_level *l, size_t n_trials, sr_metric m)
+{
+    return l->trial + (size_t)m * n_trials;
+}
+
+static inline double *sr_level_annual(const sr_level *l, size_t n_trials, size_t n_years,
+                                      sr_metric m, size_t trial)
+{
+    return l->annual + ((size_t)m * n_trials + trial) * n_years;
+}
+
+#endif

@@ -1,0 +1,38 @@
+/* Scenario files (SPEC 3): YAML in, a validated sr_model out. Every error names the file,
+ * line, column and key path: `scenarios/x.yaml:14:7: programmes[0].cohort.size: must be a
+ * positive integer, got -5`. Overrides (`--set PATH=VALUE`, stresses) are applied to the
+ * parsed document before it is checked, so an override is checked like the file. */
+#ifndef SR_SCENARIO_H
+#define SR_SCENARIO_H
+
+#include <stdio.h>
+
+#include "../models/model.h"
+#include "error.h"
+
+/* Largest scenario file accepted, bytes; larger files are an error, not a slow parse. */
+#define SR_SCENARIO_MAX_BYTES (16u << 20)
+/* Deepest nesting accepted in a scenario document. */
+#define SR_SCENARIO_MAX_DEPTH 64
+
+/* Loads path, applies the n_overrides overrides in order (an override whose path or value
+ * is invalid fails with a message that begins with `--set PATH=VALUE:`), validates, and
+ * returns the model (owned by the caller: sr_model_free). On failure returns NULL and
+ * fills err: SR_EXIT_NOINPUT when the file cannot be read, SR_EXIT_DATAERR otherwise. */
+sr_model *sr_scenario_load(const char *path, const sr_override *overrides, size_t n_overrides,
+                           sr_error *err);
+
+/* The same from text in memory; `name` stands for the file in messages. */
+sr_model *sr_scenario_load_text(const char *name, const char *text, size_t len,
+                                const sr_override *overrides, size_t n_overrides,
+                                sr_error *err);
+
+/* Splits "PATH=VALUE" (as given to --set) into an override. Returns 0, or fills err
+ * (SR_EXIT_USAGE) when there is no '=' or the path is empty. The strings are copied. */
+int sr_override_parse(const char *arg, sr_override *out, sr_error *err);
+void sr_override_clear(sr_override *o);
+
+/* `sirisk validate`: the resolved model, readable, every number with its unit. */
+void sr_scenario_print(FILE *out, const sr_model *m);
+
+#endif

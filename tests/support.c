@@ -1,0 +1,88 @@
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/scenario.h"
+
+char *sr_test_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[4096];
+    snprintf(tmpl, sizeof tmpl, "%s/sirisk-test-XXXXXX", base && *base ? base : "/tmp");
+    char *dir = mkdtemp(tmpl);
+    cr_assert_not_null(dir, "mkdtemp failed");
+    return strdup(dir);
+}
+
+char *sr_test_write_file(const char *dir, const char *name, const char *text)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    snprintf(path, len, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fwrite(text, 1, strlen(text), f);
+    fclose(f);
+    return path;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return strdup("");
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    size_t got = fread(s, 1, (size_t)n, f);
+    s[got] = '\0';
+    fclose(f);
+    return s;
+}
+
+int sr_test_run(const char *cmdline, char **out, char **err)
+{
+    char *dir = sr_test_tmpdir();
+    size_t len = strlen(cmdline) + 2 * strlen(dir) + 64;
+    char *full = malloc(len);
+    snprintf(full, len, "(%s) >'%s/out' 2>'%s/err' </dev/null", cmdline, dir, dir);
+    int status = system(full);
+    free(full);
+    char path[4096];
+    if (out) {
+        snprintf(path, sizeof path, "%s/out", dir);
+        *out = slurp(path);
+    }
+    if (err) {
+        snprintf(path, sizeof path, "%s/err", dir);
+        *err = slurp(path);
+    }
+    snprintf(path, sizeof path, "rm -rf '%s'", dir);
+    if (system(path) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    free(dir);
+    if (status == -1 || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
+}
+
+sr_model *sr_test_model(const char *yaml)
+{
+    sr_error err = {0};
+    sr_model *m = sr_scenario_load_text("test.yaml", yaml, strlen(yaml), NULL, 0, &err);
+    cr_assert_not_null(m, "scenario rejected: %s", err.msg);
+    return m;
+}
+
+int sr_test_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
