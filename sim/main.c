@@ -1,2 +1,232 @@
+/* The command line (SPEC 4). Parses arguments, loads the scenario, runs it, writes the
+ * result set atomically and prints its summary. The only place that prints errors and
+ * chooses exit codes. */
+#include <errno.h>
+#include <gsl/gsl_errno.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void) { fputs("sirisk: not built yet\n", stderr); return 70; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/error.h"
+#include "sim/h5read.h"
+#include "sim/h5write.h"
+#include "sim/run.h"
+#include "sim/scenario.h"
+
+static const char usage[] =
+    "usage:\n"
+    "  sirisk run SCENARIO [-o FILE.h5] [--trials N] [--seed S] [--threads T]\n"
+    "                      [--set PATH=VALUE]... [--quiet]\n"
+    "  sirisk validate SCENARIO [--set PATH=VALUE]...\n"
+    "  sirisk summary FILE.h5\n"
+    "  sirisk --version | --help\n";
+
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* What the command line asked for. */
+typedef struct {
+    const char *command;
+    const char *scenario;
+    const char *output;
+    int threads;
+    int quiet;
+    size_t n_overrides;
+    sr_override *overrides;   /* --set, then --trials and --seed as overrides */
+} options;
+
+static void options_clear(options *o)
+{
+    for (size_t i = 0; i < o->n_overrides; i++)
+        sr_override_clear(&o->overrides[i]);
+    free(o->overrides);
+}
+
+static int add_override(options *o, const char *arg, sr_error *err)
+{
+    sr_override *grown = realloc(o->overrides, (o->n_overrides + 1) * sizeof *grown);
+    if (grown == NULL)
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    o->overrides = grown;
+    if (sr_override_parse(arg, &o->overrides[o->n_overrides], err) != 0)
+        return err->code;
+    o->n_overrides++;
+    return 0;
+}
+
+/* A whole number in [lo, hi]. */
+static int parse_count(const char *flag, const char *text, long long lo, long long hi,
+                       long long *out, sr_error *err)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi)
+        return sr_error_set(err, SR_EXIT_USAGE, "%s: expected a whole number from %lld to %lld, got '%s'",
+                            flag, lo, hi, text);
+    *out = v;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, options *o, sr_error *err)
+{
+    o->command = argv[1];
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes_value = strcmp(a, "-o") == 0 || strcmp(a, "--trials") == 0 ||
+                          strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
+                          strcmp(a, "--set") == 0;
+        if (takes_value && value == NULL)
+            return sr_error_set(err, SR_EXIT_USAGE, "%s needs a value", a);
+        char buf[64];
+        long long n;
+        if (strcmp(a, "-o") == 0) {
+            o->output = value;
+        } else if (strcmp(a, "--trials") == 0) {
+            if (parse_count(a, value, 1, 1000000000LL, &n, err) != 0)
+                return err->code;
+            snprintf(buf, sizeof buf, "simulation.trials=%lld", n);
+            if (add_override(o, buf, err) != 0)
+                return err->code;
+        } else if (strcmp(a, "--seed") == 0) {
+            if (parse_count(a, value, 0, 9223372036854775807LL, &n, err) != 0)
+                return err->code;
+            snprintf(buf, sizeof buf, "simulation.seed=%lld", n);
+            if (add_override(o, buf, err) != 0)
+                return err->code;
+        } else if (strcmp(a, "--threads") == 0) {
+            if (parse_count(a, value, 1, 4096, &n, err) != 0)
+                return err->code;
+            o->threads = (int)n;
+        } else if (strcmp(a, "--set") == 0) {
+            if (add_override(o, value, err) != 0)
+                return err->code;
+        } else if (strcmp(a, "--quiet") == 0) {
+            o->quiet = 1;
+            continue;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return sr_error_set(err, SR_EXIT_USAGE, "unknown option '%s'", a);
+        } else if (o->scenario == NULL) {
+            o->scenario = a;
+            continue;
+        } else {
+            return sr_error_set(err, SR_EXIT_USAGE, "unexpected argument '%s'", a);
+        }
+        i++; /* the option's value */
+    }
+    if (o->scenario == NULL)
+        return sr_error_set(err, SR_EXIT_USAGE, "%s needs a %s", o->command,
+                            strcmp(o->command, "summary") == 0 ? "result file" : "scenario file");
+    return 0;
+}
+
+/* results/<scenario file stem>.h5 */
+static char *default_output(const char *scenario)
+{
+    const char *base = strrchr(scenario, '/');
+    base = base ? base + 1 : scenario;
+    size_t stem = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot != NULL && dot != base)
+        stem = (size_t)(dot - base);
+    size_t n = stem + sizeof "results/.h5";
+    char *path = malloc(n);
+    if (path != NULL)
+        snprintf(path, n, "results/%.*s.h5", (int)stem, base);
+    return path;
+}
+
+static int command_run(const options *o, sr_error *err)
+{
+    sr_model *m = sr_scenario_load(o->scenario, o->overrides, o->n_overrides, err);
+    if (m == NULL)
+        return err->code;
+    char *output = o->output ? strdup(o->output) : default_output(o->scenario);
+    sr_run_options ro = {
+        .threads = o->threads,
+        .progress = !o->quiet && isatty(STDERR_FILENO),
+        .interrupted = &interrupted,
+    };
+    sr_resultset *rs = output ? sr_run(m, &ro, err) : NULL;
+    int rc = rs == NULL ? (output ? err->code : sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory"))
+                        : sr_h5_write(output, rs, err);
+    if (rc == 0 && interrupted)
+        rc = sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted");
+    if (rc == 0 && !o->quiet) {
+        printf("wrote %s\n\n", output);
+        rc = sr_h5_print_summary(output, stdout, err);
+    }
+    sr_resultset_free(rs);
+    sr_model_free(m);
+    free(output);
+    return rc;
+}
+
+static int command_validate(const options *o, sr_error *err)
+{
+    sr_model *m = sr_scenario_load(o->scenario, o->overrides, o->n_overrides, err);
+    if (m == NULL)
+        return err->code;
+    printf("%s: valid\n\n", o->scenario);
+    sr_scenario_print(stdout, m);
+    sr_model_free(m);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return SR_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("sirisk %s\n", SIRISK_VERSION);
+        return 0;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    sr_error err = {0};
+    options o = {0};
+    int rc;
+    if (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "validate") != 0 &&
+        strcmp(argv[1], "summary") != 0) {
+        rc = sr_error_set(&err, SR_EXIT_USAGE, "unknown command '%s'", argv[1]);
+    } else {
+        rc = parse_options(argc, argv, &o, &err);
+        if (rc == 0 && strcmp(o.command, "summary") == 0 &&
+            (o.output || o.threads || o.n_overrides))
+            rc = sr_error_set(&err, SR_EXIT_USAGE, "summary takes only a result file");
+    }
+    if (rc == 0) {
+        if (strcmp(o.command, "run") == 0)
+            rc = command_run(&o, &err);
+        else if (strcmp(o.command, "validate") == 0)
+            rc = command_validate(&o, &err);
+        else
+            rc = sr_h5_print_summary(o.scenario, stdout, &err);
+    }
+    if (rc != 0) {
+        fprintf(stderr, "sirisk: %s\n", err.msg);
+        if (rc == SR_EXIT_USAGE)
+            fputs(usage, stderr);
+    }
+    options_clear(&o);
+    return rc;
+}

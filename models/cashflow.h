@@ -1,0 +1,34 @@
+/* Public cash flows per cell and month (SPEC 2.7), discounting and calendar time (2.1). */
+#ifndef SR_CASHFLOW_H
+#define SR_CASHFLOW_H
+
+#include <stddef.h>
+
+#include "cohort.h"
+#include "model.h"
+
+/* Fills table[(stratum * n_cells + cell) * SR_PAYERS + payer] with the cash flow in DKK per
+ * person-month, before indexation, that applies in month t. */
+void sr_cash_table(double *table, const sr_layout *l, const sr_model *m, const double *v,
+                   int t);
+
+/* The first month after t at which some cash flow changes by date, or INT_MAX. */
+int sr_cash_next_change(const sr_model *m, int t);
+
+/* The amount of a cashspec for one payer in month t at tenure k (SPEC 2.7). */
+double sr_cashspec_amount(const sr_cashspec *c, const double *v, size_t payer, int t,
+                          unsigned k);
+
+/* (1 + rate)^(-(t + 1) / 12): the present value factor of a flow at the end of month t. */
+double sr_discount_factor(double annual_rate, int t);
+
+/* (1 + rate)^(t / 12): indexation of month t's flows and prices. */
+double sr_indexation_factor(double annual_rate, int t);
+
+/* Calendar year of month t. */
+int sr_calendar_year(const sr_model *m, int t);
+
+/* Number of calendar years that months 0 .. n_months-1 touch. */
+size_t sr_n_calendar_years(const sr_model *m);
+
+#endif

@@ -1,0 +1,264 @@
+#include "cohort.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const sr_macro_cond sr_macro_neutral = {1.0, 1.0, false, 0.0, 1.0};
+
+/* Highest tenure at which anything about state i changes: a hazard multiplier of an
+ * outgoing transition, a cash flow of any stratum, or a contract outcome. */
+static unsigned last_breakpoint(const sr_model *m, size_t i)
+{
+    unsigned top = 0;
+    for (size_t j = 0; j < m->n_transitions; j++) {
+        const sr_transition *t = &m->transitions[j];
+        if (t->from == i && t->n_by_tenure > 0 && t->tenure_from[t->n_by_tenure - 1] > top)
+            top = t->tenure_from[t->n_by_tenure - 1];
+    }
+    for (size_t s = 0; s < m->n_strata; s++) {
+        const sr_cashspec *c = &m->cash[s * m->n_states + i];
+        if (c->n_by_tenure > 0 && c->tenure_from[c->n_by_tenure - 1] > top)
+            top = c->tenure_from[c->n_by_tenure - 1];
+    }
+    for (size_t p = 0; p < m->n_programmes; p++) {
+        const sr_programme *pr = &m->programmes[p];
+        if (!pr->has_contract)
+            continue;
+        for (size_t o = 0; o < pr->contract.n_outcomes; o++)
+            if (pr->contract.outcomes[o].state == i && pr->contract.outcomes[o].tenure > top)
+                top = pr->contract.outcomes[o].tenure;
+    }
+    return top;
+}
+
+/* Whether tenure k starts a new hazard band of state i (k > 0). */
+static bool is_hazard_breakpoint(const sr_model *m, size_t i, unsigned k)
+{
+    for (size_t j = 0; j < m->n_transitions; j++) {
+        const sr_transition *t = &m->transitions[j];
+        if (t->from != i)
+            continue;
+        for (size_t b = 0; b < t->n_by_tenure; b++)
+            if (t->tenure_from[b] == k)
+                return true;
+    }
+    return false;
+}
+
+sr_layout *sr_layout_alloc(const sr_model *m)
+{
+    sr_layout *l = calloc(1, sizeof *l);
+    if (l == NULL)
+        return NULL;
+    l->n_states = m->n_states;
+    l->n_strata = m->n_strata;
+    l->employed = sr_model_state_index(m, "employed");
+    l->offset = calloc(m->n_states, sizeof *l->offset);
+    l->n_levels = calloc(m->n_states, sizeof *l->n_levels);
+    l->n_out = calloc(m->n_states, sizeof *l->n_out);
+    l->absorbing = calloc(m->n_states, sizeof *l->absorbing);
+    if (!l->offset || !l->n_levels || !l->n_out || !l->absorbing)
+        goto fail;
+
+    for (size_t i = 0; i < m->n_states; i++) {
+        unsigned top = last_breakpoint(m, i);
+        unsigned max = m->states[i].tenure_max;
+        l->n_levels[i] = (top < max ? top : max) + 1;
+        l->offset[i] = l->n_cells;
+        l->n_cells += l->n_levels[i];
+        l->absorbing[i] = m->states[i].absorbing;
+    }
+    for (size_t j = 0; j < m->n_transitions; j++)
+        l->n_out[m->transitions[j].from]++;
+    l->max_out = 1;
+    for (size_t i = 0; i < m->n_states; i++)
+        if (l->n_out[i] > l->max_out)
+            l->max_out = l->n_out[i];
+
+    l->out = calloc(m->n_states * l->max_out, sizeof *l->out);
+    l->band_of_cell = calloc(l->n_cells, sizeof *l->band_of_cell);
+    l->band_state = calloc(l->n_cells, sizeof *l->band_state);
+    l->band_tenure = calloc(l->n_cells, sizeof *l->band_tenure);
+    if (!l->out || !l->band_of_cell || !l->band_state || !l->band_tenure)
+        goto fail;
+    size_t *filled = calloc(m->n_states, sizeof *filled);
+    if (filled == NULL)
+        goto fail;
+    for (size_t j = 0; j < m->n_transitions; j++) {
+        size_t from = m->transitions[j].from;
+        l->out[from * l->max_out + filled[from]++] = j;
+    }
+    free(filled);
+
+    for (size_t i = 0; i < m->n_states; i++) {
+        for (unsigned k = 0; k < l->n_levels[i]; k++) {
+            if (k == 0 || is_hazard_breakpoint(m, i, k)) {
+                l->band_state[l->n_bands] = i;
+                l->band_tenure[l->n_bands] = k;
+                l->n_bands++;
+            }
+            l->band_of_cell[l->offset[i] + k] = l->n_bands - 1;
+        }
+    }
+    return l;
+fail:
+    sr_layout_free(l);
+    return NULL;
+}
+
+void sr_layout_free(sr_layout *l)
+{
+    if (l == NULL)
+        return;
+    free(l->offset);
+    free(l->n_levels);
+    free(l->band_of_cell);
+    free(l->band_state);
+    free(l->band_tenure);
+    free(l->n_out);
+    free(l->out);
+    free(l->absorbing);
+    free(l);
+}
+
+size_t sr_layout_cell(const sr_layout *l, size_t state, unsigned tenure)
+{
+    unsigned top = l->n_levels[state] - 1;
+    return l->offset[state] + (tenure < top ? tenure : top);
+}
+
+sr_rates *sr_rates_alloc(const sr_layout *l, size_t n_conds, size_t n_phases)
+{
+    sr_rates *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->n_conds = n_conds;
+    r->n_phases = n_phases;
+    r->n_strata = l->n_strata;
+    r->n_bands = l->n_bands;
+    r->max_out = l->max_out;
+    size_t n = n_conds * n_phases * l->n_strata * l->n_bands;
+    r->q = calloc(n, sizeof *r->q);
+    r->cond = calloc(n * l->max_out, sizeof *r->cond);
+    if (r->q == NULL || r->cond == NULL) {
+        sr_rates_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void sr_rates_free(sr_rates *r)
+{
+    if (r == NULL)
+        return;
+    free(r->q);
+    free(r->cond);
+    free(r);
+}
+
+size_t sr_effect_phases(const sr_programme *p)
+{
+    return p->has_intervention ? 2 + p->fade_months : 1;
+}
+
+double sr_phase_hazard_ratio(const sr_model *m, const sr_programme *p, const double *v,
+                             size_t stratum, size_t phase)
+{
+    if (phase == 0 || !p->has_intervention)
+        return 1.0;
+    double hr = v[p->hazard_ratio];
+    if (p->has_scale) {
+        double ratio = (double)p->size / v[p->scale_reference_size];
+        hr = 1.0 + (hr - 1.0) * pow(ratio, v[p->scale_elasticity]);
+        if (hr < 0.0)
+            hr = 0.0;
+    }
+    hr = 1.0 + (hr - 1.0) * v[m->strata[stratum].effect_multiplier];
+    if (hr < 0.0)
+        hr = 0.0;
+    if (phase == 1)
+        return hr;
+    double k = (double)(phase - 2), f = (double)p->fade_months;
+    return 1.0 + (hr - 1.0) * (f - k) / (f + 1.0);
+}
+
+/* Base hazard of transition j: its hazard, or for the probability form the hazard that
+ * reproduces the state's monthly probabilities exactly (SPEC 2.3). */
+static double base_hazard(const sr_model *m, const double *v, size_t j)
+{
+    const sr_transition *t = &m->transitions[j];
+    if (!t->is_probability)
+        return v[t->rate];
+    double total = 0.0;
+    for (size_t i = 0; i < m->n_transitions; i++)
+        if (m->transitions[i].from == t->from)
+            total += v[m->transitions[i].rate];
+    if (total <= 0.0)
+        return 0.0;
+    return -log1p(-total) * v[t->rate] / total;
+}
+
+double sr_transition_hazard(const sr_model *m, const double *v, size_t j, size_t stratum,
+                            unsigned tenure, double hr, const sr_programme *p)
+{
+    const sr_transition *t = &m->transitions[j];
+    double h = base_hazard(m, v, j);
+    double tenure_mult = 1.0;      /* the last entry at or below the tenure held */
+    for (size_t b = 0; b < t->n_by_tenure && t->tenure_from[b] <= tenure; b++)
+        tenure_mult = v[t->tenure_mult[b]];
+    h *= tenure_mult;
+    h *= v[m->strata[stratum].multiply[j]];
+    if (p != NULL && p->has_intervention && p->effect_on[j])
+        h *= hr;
+    return h;
+}
+
+/* The macro condition's action on one hazard (SPEC 2.5). */
+static double macro_hazard(double h, sr_macro_sense sense, const sr_macro_cond *c)
+{
+    if (sense == SR_MACRO_NONE)
+        return h;
+    if (c->factor) {
+        double p = -expm1(-h);
+        if (p <= 0.0)
+            return 0.0;
+        double s = sense == SR_MACRO_PRO ? 1.0 : -1.0;
+        double pz = gsl_cdf_ugaussian_P((gsl_cdf_ugaussian_Pinv(p) + s * c->shift) * c->inv_sd);
+        return -log1p(-pz);
+    }
+    return h * (sense == SR_MACRO_PRO ? c->pro : c->counter);
+}
+
+void sr_rates_compute(sr_rates *r, const sr_layout *l, const sr_model *m,
+                      const sr_programme *p, const double *v, const sr_macro_cond *conds)
+{
+    double h[l->max_out];
+    for (size_t c = 0; c < r->n_conds; c++)
+        for (size_t ph = 0; ph < r->n_phases; ph++)
+            for (size_t s = 0; s < r->n_strata; s++) {
+                double hr = sr_phase_hazard_ratio(m, p, v, s, ph);
+                for (size_t b = 0; b < r->n_bands; b++) {
+                    size_t i = l->band_state[b], n_out = l->n_out[i];
+                    double total = 0.0;
+                    for (size_t o = 0; o < n_out; o++) {
+                        size_t j = l->out[i * l->max_out + o];
+                        h[o] = macro_hazard(
+                            sr_transition_hazard(m, v, j, s, l->band_tenure[b], hr, p),
+                            m->transitions[j].macro, &conds[c]);
+                        total += h[o];
+                    }
+                    size_t idx = sr_rates_index(r, c, ph, s, b);
+                    r->q[idx] = total > 0.0 ? -expm1(-total) : 0.0;
+                    double *cond = r->cond + idx * r->max_out;
+                    double left = total;
+                    for (size_t o = 0; o < n_out; o++) {
+                        cond[o] = left > 0.0 ? h[o] / left : 0.0;
+                        if (cond[o] > 1.0 || o + 1 == n_out)
+                            cond[o] = left > 0.0 ? 1.0 : 0.0;
+                        left -= h[o];
+                    }
+                }
+            }
+}

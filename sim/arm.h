@@ -1,0 +1,59 @@
+/* One arm of one programme over the horizon, at cohort level: counts per cell, moved each
+ * month by binomial draws (or, for the deterministic expectation, by their means).
+ *
+ * Blocks. Persons enrolled in the same month share their future only once their
+ * intervention window and fade are over, so each intake month keeps a block of cells of its
+ * own during that window (`window` = effect months + fade months) and then merges into the
+ * pool, where all intake months' persons with identical futures are counted together. The
+ * counterfactual arm mirrors the treated arm's blocks, and both draw cell (month, block,
+ * cell) from the same keyed stream: common random numbers, coupled as far as binomial
+ * inversion allows. Arms without an intervention window enrol straight into the pool. */
+#ifndef SR_ARM_H
+#define SR_ARM_H
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/cohort.h"
+#include "models/model.h"
+
+/* What an arm does with the programme. */
+typedef struct {
+    const unsigned *intake;   /* [n_strata * n_months]: persons enrolled per stratum, month */
+    unsigned window;          /* months a block lives apart from the pool; 0 = no blocks */
+    bool treated;             /* applies the effect phases and counts the intervention's costs */
+    uint64_t stream;          /* stream key of (seed, trial, programme, arm, transitions) */
+} sr_arm_spec;
+
+/* An arm's nominal monthly flows in one trial. Owned by the workspace. */
+typedef struct {
+    double *expenditure;      /* [SR_PAYERS * n_months]: DKK, payer-major, indexed */
+    double *cost;             /* [n_months]: intervention costs, DKK, indexed */
+    double *active;           /* [n_months]: active participants (persons) */
+    double employed_end;      /* persons in `employed` after the last month's transitions */
+} sr_arm_flows;
+
+/* Per-thread workspace for simulating arms of any programme of one model. */
+typedef struct {
+    const sr_layout *layout;
+    size_t n_months;
+    size_t block_len;         /* n_strata * n_cells */
+    double *pool;             /* [block_len] persons */
+    double *blocks;           /* [n_months * block_len]: the block of intake month e */
+    double *next;             /* [block_len] next month's counts, scratch */
+    double *cash;             /* [block_len * SR_PAYERS] DKK per person-month */
+    sr_arm_flows flows;
+} sr_arm_ws;
+
+sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m);
+void sr_arm_ws_free(sr_arm_ws *w);    /* NULL is fine */
+
+/* Simulates the arm; the flows land in w->flows. cond_of_month[t] selects month t's macro
+ * condition in `rates` (NULL: month t uses condition t, one per month). r == NULL computes the expectation (counts become expected
+ * counts). v are the trial's number values. */
+void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
+                const sr_programme *p, const double *v, const sr_rates *rates,
+                const unsigned char *cond_of_month, gsl_rng *r);
+
+#endif

@@ -1,0 +1,278 @@
+#include "trial.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/cashflow.h"
+#include "models/dist.h"
+#include "rng.h"
+
+static bool model_has_uncertainty(const sr_model *m)
+{
+    for (size_t i = 0; i < m->n_num; i++)
+        if (m->num[i].kind != SR_DIST_FIXED)
+            return true;
+    return false;
+}
+
+/* Cholesky factor (lower, row-major n x n) of the named parameters' correlation matrix,
+ * or NULL when there are no correlations. The loader has checked positive definiteness. */
+static double *copula_factor(const sr_model *m)
+{
+    size_t n = m->n_parameters;
+    if (m->n_correlations == 0 || n == 0)
+        return NULL;
+    gsl_matrix *c = gsl_matrix_alloc(n, n);
+    double *factor = calloc(n * n, sizeof *factor);
+    if (c == NULL || factor == NULL)
+        goto fail;
+    gsl_matrix_set_identity(c);
+    for (size_t k = 0; k < m->n_correlations; k++) {
+        const sr_correlation *r = &m->correlations[k];
+        gsl_matrix_set(c, r->a, r->b, r->rho);
+        gsl_matrix_set(c, r->b, r->a, r->rho);
+    }
+    if (gsl_linalg_cholesky_decomp1(c) != 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j <= i; j++)
+            factor[i * n + j] = gsl_matrix_get(c, i, j);
+    gsl_matrix_free(c);
+    return factor;
+fail:
+    gsl_matrix_free(c);
+    free(factor);
+    return NULL;
+}
+
+sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l)
+{
+    sr_trial_ws *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return NULL;
+    const size_t T = m->n_months;
+    w->model = m;
+    w->layout = l;
+    w->n_years = sr_n_calendar_years(m);
+    w->rates_constant = !model_has_uncertainty(m) && m->macro.model != SR_MACRO_MODEL_GAUSSIAN;
+    w->n_conds = m->macro.model == SR_MACRO_MODEL_REGIME     ? 2
+               : m->macro.model == SR_MACRO_MODEL_GAUSSIAN ? T
+                                                           : 1;
+    w->values = calloc(m->n_num > 0 ? m->n_num : 1, sizeof *w->values);
+    w->discount = calloc(T, sizeof *w->discount);
+    w->treated = calloc((SR_PAYERS + 1) * T, sizeof *w->treated);
+    w->rates = calloc(m->n_programmes, sizeof *w->rates);
+    w->conds = calloc(w->n_conds, sizeof *w->conds);
+    w->cond_of_month = calloc(T, 1);
+    w->copula = copula_factor(m);
+    w->latent = calloc(m->n_parameters > 0 ? m->n_parameters : 1, sizeof *w->latent);
+    w->arm = sr_arm_ws_alloc(l, m);
+    w->rng = sr_rng_alloc();
+    if (!w->values || !w->discount || !w->treated || !w->rates || !w->conds ||
+        !w->cond_of_month || !w->latent || !w->arm || !w->rng ||
+        (m->n_correlations > 0 && m->n_parameters > 0 && !w->copula))
+        goto fail;
+    for (size_t p = 0; p < m->n_programmes; p++) {
+        w->rates[p] = sr_rates_alloc(l, w->n_conds, sr_effect_phases(&m->programmes[p]));
+        if (w->rates[p] == NULL)
+            goto fail;
+    }
+    for (size_t t = 0; t < T; t++)
+        w->discount[t] = sr_discount_factor(m->discount_public, (int)t);
+    return w;
+fail:
+    sr_trial_ws_free(w);
+    return NULL;
+}
+
+void sr_trial_ws_free(sr_trial_ws *w)
+{
+    if (w == NULL)
+        return;
+    if (w->rates != NULL)
+        for (size_t p = 0; p < w->model->n_programmes; p++)
+            sr_rates_free(w->rates[p]);
+    free(w->rates);
+    free(w->values);
+    free(w->discount);
+    free(w->treated);
+    free(w->conds);
+    free(w->cond_of_month);
+    free(w->copula);
+    free(w->latent);
+    sr_arm_ws_free(w->arm);
+    gsl_rng_free(w->rng);
+    free(w);
+}
+
+/* The trial's numbers: each uncertain number is the quantile of one uniform from its own
+ * sub-stream of the parameter stream (keyed by its index), so adding a draw elsewhere does
+ * not move it. Named parameters in `correlations` get their uniforms through a Gaussian
+ * copula: latent z = L e, u = Phi(z). */
+static void draw_values(sr_trial_ws *w, uint64_t seed, uint64_t trial)
+{
+    const sr_model *m = w->model;
+    const uint64_t key = sr_stream_key(seed, trial, 0, SR_ARM_NONE, SR_PURPOSE_PARAMETERS);
+    const size_t np = m->n_parameters;
+    if (w->copula != NULL) {
+        for (size_t k = 0; k < np; k++) {
+            sr_rng_seek(w->rng, sr_stream_sub(key, m->parameters[k].num));
+            w->latent[k] = gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(w->rng));
+        }
+        /* In place from the last row down: row i only reads latent[0..i]. */
+        for (size_t i = np; i-- > 0;) {
+            double z = 0.0;
+            for (size_t j = 0; j <= i; j++)
+                z += w->copula[i * np + j] * w->latent[j];
+            w->latent[i] = z;
+        }
+    }
+    for (size_t i = 0; i < m->n_num; i++) {
+        const sr_numdef *d = &m->num[i];
+        if (d->kind == SR_DIST_FIXED) {
+            w->values[i] = d->p[0];
+            continue;
+        }
+        double u;
+        if (w->copula != NULL && d->parameter >= 0) {
+            u = gsl_cdf_ugaussian_P(w->latent[d->parameter]);
+        } else {
+            sr_rng_seek(w->rng, sr_stream_sub(key, i));
+            u = gsl_rng_uniform_pos(w->rng);
+        }
+        w->values[i] = sr_dist_quantile(d, u);
+    }
+}
+
+/* The trial's macro path (SPEC 2.5): conditions and the condition of each month. */
+static void draw_macro(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool neutral)
+{
+    const sr_model *m = w->model;
+    const sr_macro *mac = &m->macro;
+    const double *v = w->values;
+    const size_t T = m->n_months;
+    memset(w->cond_of_month, 0, T);
+    for (size_t c = 0; c < w->n_conds; c++)
+        w->conds[c] = sr_macro_neutral;
+    if (neutral || mac->model == SR_MACRO_MODEL_NONE)
+        return;
+    gsl_rng *r = w->rng;
+    sr_rng_seek(r, sr_stream_key(seed, trial, 0, SR_ARM_NONE, SR_PURPOSE_MACRO));
+    if (mac->model == SR_MACRO_MODEL_REGIME) {
+        w->conds[1].pro = v[mac->recession_pro];
+        w->conds[1].counter = v[mac->recession_counter];
+        double up = v[mac->to_recession], down = v[mac->to_normal];
+        double stationary = up + down > 0.0 ? up / (up + down) : 0.0;
+        double u = gsl_rng_uniform(r);
+        unsigned char state = mac->start_in_recession || u < stationary;
+        for (size_t t = 0; t < T; t++) {
+            w->cond_of_month[t] = state;
+            u = gsl_rng_uniform(r);
+            state = state ? !(u < down) : u < up;
+        }
+        return;
+    }
+    /* Gaussian factor: Z_0 ~ N(0,1), Z_t = phi Z_{t-1} + sqrt(1 - phi^2) e_t. */
+    double rho = v[mac->rho], phi = v[mac->persistence];
+    double z = gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(r));
+    for (size_t t = 0; t < T; t++) {
+        if (t > 0)
+            z = phi * z + sqrt(1.0 - phi * phi) *
+                              gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(r));
+        w->conds[t] = (sr_macro_cond){1.0, 1.0, true, sqrt(rho) * z, 1.0 / sqrt(1.0 - rho)};
+        w->cond_of_month[t] = (unsigned char)0;
+    }
+}
+
+/* Present value at the public rate of a monthly nominal flow, and its calendar-year sums. */
+static double present_value(const sr_trial_ws *w, const double *flow)
+{
+    double pv = 0.0;
+    for (size_t t = 0; t < w->model->n_months; t++)
+        pv += flow[t] * w->discount[t];
+    return pv;
+}
+
+static void annual_sums(const sr_trial_ws *w, const double *flow, double sign, double *annual)
+{
+    for (size_t t = 0; t < w->model->n_months; t++)
+        annual[sr_calendar_year(w->model, (int)t) - w->model->start_year] += sign * flow[t];
+}
+
+void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool deterministic,
+                  sr_level_row *rows)
+{
+    const sr_model *m = w->model;
+    const size_t T = m->n_months, Y = w->n_years;
+    gsl_rng *r = deterministic ? NULL : w->rng;
+
+    if (deterministic)
+        sr_model_mean_values(m, w->values);
+    else
+        draw_values(w, seed, trial);
+    draw_macro(w, seed, trial, deterministic);
+    /* Deterministic runs use the mean numbers and no macro: their rates always differ. */
+    bool recompute = deterministic || !w->rates_constant || !w->rates_ready;
+    w->rates_ready = w->rates_constant && !deterministic;
+
+    for (size_t p = 0; p <= m->n_programmes; p++) {
+        memset(rows[p].metric, 0, SR_N_METRICS * sizeof(double));
+        memset(rows[p].annual, 0, SR_N_METRICS * Y * sizeof(double));
+    }
+    for (size_t pi = 0; pi < m->n_programmes; pi++) {
+        const sr_programme *p = &m->programmes[pi];
+        sr_rates *rates = w->rates[pi];
+        if (recompute)
+            sr_rates_compute(rates, w->layout, m, p, w->values, w->conds);
+        const unsigned char *cond = m->macro.model == SR_MACRO_MODEL_GAUSSIAN && !deterministic
+                                        ? NULL : w->cond_of_month;
+        sr_arm_spec spec = {
+            .intake = p->intake,
+            .window = p->has_intervention ? p->effect_months + p->fade_months : 0,
+            .treated = true,
+            .stream = sr_stream_key(seed, trial, pi, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS),
+        };
+        sr_arm_run(w->arm, &spec, m, p, w->values, rates, cond, r);
+        memcpy(w->treated, w->arm->flows.expenditure, SR_PAYERS * T * sizeof(double));
+        memcpy(w->treated + SR_PAYERS * T, w->arm->flows.cost, T * sizeof(double));
+        double employed_treated = w->arm->flows.employed_end;
+        spec.treated = false;
+        sr_arm_run(w->arm, &spec, m, p, w->values, rates, cond, r);
+        const double *counterfactual = w->arm->flows.expenditure;
+
+        double *metric = rows[1 + pi].metric, *annual = rows[1 + pi].annual;
+        static const sr_metric treated_metric[SR_PAYERS] = {
+            SR_M_EXP_TREATED_MUNICIPALITY, SR_M_EXP_TREATED_STATE};
+        static const sr_metric counterfactual_metric[SR_PAYERS] = {
+            SR_M_EXP_COUNTERFACTUAL_MUNICIPALITY, SR_M_EXP_COUNTERFACTUAL_STATE};
+        static const sr_metric savings_metric[SR_PAYERS] = {
+            SR_M_SAVINGS_MUNICIPALITY, SR_M_SAVINGS_STATE};
+        for (size_t pay = 0; pay < SR_PAYERS; pay++) {
+            const double *te = w->treated + pay * T, *ce = counterfactual + pay * T;
+            metric[treated_metric[pay]] = present_value(w, te);
+            metric[counterfactual_metric[pay]] = present_value(w, ce);
+            metric[savings_metric[pay]] =
+                metric[counterfactual_metric[pay]] - metric[treated_metric[pay]];
+            annual_sums(w, te, 1.0, annual + treated_metric[pay] * Y);
+            annual_sums(w, ce, 1.0, annual + counterfactual_metric[pay] * Y);
+            annual_sums(w, ce, 1.0, annual + savings_metric[pay] * Y);
+            annual_sums(w, te, -1.0, annual + savings_metric[pay] * Y);
+            annual_sums(w, ce, 1.0, annual + SR_M_SAVINGS_TOTAL * Y);
+            annual_sums(w, te, -1.0, annual + SR_M_SAVINGS_TOTAL * Y);
+        }
+        metric[SR_M_SAVINGS_TOTAL] =
+            metric[SR_M_SAVINGS_MUNICIPALITY] + metric[SR_M_SAVINGS_STATE];
+        metric[SR_M_PROGRAMME_COST] = present_value(w, w->treated + SR_PAYERS * T);
+        annual_sums(w, w->treated + SR_PAYERS * T, 1.0, annual + SR_M_PROGRAMME_COST * Y);
+        metric[SR_M_EMPLOYED_END_TREATED] = employed_treated;
+        metric[SR_M_EMPLOYED_END_COUNTERFACTUAL] = w->arm->flows.employed_end;
+
+        for (size_t k = 0; k < SR_N_METRICS; k++)
+            rows[0].metric[k] += metric[k];
+        for (size_t k = 0; k < SR_N_METRICS * Y; k++)
+            rows[0].annual[k] += annual[k];
+    }
+}

@@ -1,0 +1,188 @@
+#include "exact.h"
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_matrix.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Full cells: state i, tenure k = 0 .. tenure_max(i). */
+typedef struct {
+    size_t n;
+    size_t *first;            /* [n_states] */
+} full_cells;
+
+static full_cells cells_of(const sr_model *m)
+{
+    full_cells c = {0, calloc(m->n_states, sizeof(size_t))};
+    for (size_t i = 0; i < m->n_states; i++) {
+        c.first[i] = c.n;
+        c.n += m->states[i].tenure_max + 1;
+    }
+    return c;
+}
+
+/* Hazard ratio at `age` months after enrolment (SPEC 2.6, 2.11). */
+static double hazard_ratio(const sr_model *m, const sr_programme *p, const double *v,
+                           size_t s, size_t age, bool treated)
+{
+    if (!treated || !p->has_intervention)
+        return 1.0;
+    double hr = v[p->hazard_ratio];
+    if (p->has_scale)
+        hr = fmax(0.0, 1.0 + (hr - 1.0) * pow(p->size / v[p->scale_reference_size],
+                                              v[p->scale_elasticity]));
+    hr = fmax(0.0, 1.0 + (hr - 1.0) * v[m->strata[s].effect_multiplier]);
+    if (age < p->effect_months)
+        return hr;
+    size_t k = age - p->effect_months;
+    if (k < p->fade_months)
+        return 1.0 + (hr - 1.0) * (double)(p->fade_months - k) / (p->fade_months + 1.0);
+    return 1.0;
+}
+
+static double hazard(const sr_model *m, const sr_programme *p, const double *v, size_t j,
+                     size_t s, unsigned k, double hr)
+{
+    const sr_transition *t = &m->transitions[j];
+    double h = v[t->rate];
+    if (t->is_probability) {
+        double total = 0.0;
+        for (size_t i = 0; i < m->n_transitions; i++)
+            if (m->transitions[i].from == t->from)
+                total += v[m->transitions[i].rate];
+        h = -log(1.0 - total) * v[t->rate] / total;
+    }
+    double mult = 1.0;
+    for (size_t b = 0; b < t->n_by_tenure; b++)
+        if (t->tenure_from[b] <= k)
+            mult = v[t->tenure_mult[b]];
+    h *= mult * v[m->strata[s].multiply[j]];
+    if (p->has_intervention && p->effect_on[j])
+        h *= hr;
+    return h;
+}
+
+/* P[from cell][to cell] for stratum s at hazard ratio hr. */
+static void transition_matrix(gsl_matrix *P, const sr_model *m, const sr_programme *p,
+                              const double *v, const full_cells *c, size_t s, double hr)
+{
+    gsl_matrix_set_zero(P);
+    for (size_t i = 0; i < m->n_states; i++) {
+        unsigned max = m->states[i].tenure_max;
+        for (unsigned k = 0; k <= max; k++) {
+            size_t from = c->first[i] + k;
+            double H = 0.0;
+            for (size_t j = 0; j < m->n_transitions; j++)
+                if (m->transitions[j].from == i)
+                    H += hazard(m, p, v, j, s, k, hr);
+            double leave = H > 0.0 ? 1.0 - exp(-H) : 0.0;
+            for (size_t j = 0; j < m->n_transitions; j++)
+                if (m->transitions[j].from == i) {
+                    size_t to = c->first[m->transitions[j].to];
+                    *gsl_matrix_ptr(P, from, to) += hazard(m, p, v, j, s, k, hr) / H * leave;
+                }
+            *gsl_matrix_ptr(P, from, c->first[i] + (k < max ? k + 1 : max)) += 1.0 - leave;
+        }
+    }
+}
+
+static double cash(const sr_model *m, const double *v, size_t s, size_t i, unsigned k,
+                   int t, size_t pay)
+{
+    const sr_cashspec *c = &m->cash[s * m->n_states + i];
+    const sr_flow *f = &c->base;
+    for (size_t d = 0; d < c->n_by_tenure; d++)
+        if (c->tenure_from[d] <= k)
+            f = &c->by_tenure[d];
+    for (size_t d = 0; d < c->n_dated; d++)
+        if (c->dated_month[d] <= t)
+            f = &c->dated[d];
+    return v[f->amount[pay]];
+}
+
+sr_exact_arm sr_exact_run(const sr_model *m, size_t pi, const double *v, bool treated)
+{
+    const sr_programme *p = &m->programmes[pi];
+    const size_t T = m->n_months;
+    full_cells c = cells_of(m);
+    sr_exact_arm a = {
+        calloc(SR_PAYERS * T, sizeof(double)), calloc(T, sizeof(double)),
+        calloc(T, sizeof(double)), calloc(m->n_states * T, sizeof(double)), 0.0};
+    gsl_matrix *P = gsl_matrix_alloc(c.n, c.n);
+    gsl_vector *x = gsl_vector_alloc(c.n), *y = gsl_vector_alloc(c.n);
+    bool with_effect = treated && p->has_intervention;
+
+    for (size_t s = 0; s < m->n_strata; s++)
+        for (size_t e = 0; e < T; e++) {
+            unsigned n = p->intake[s * T + e];
+            if (n == 0)
+                continue;
+            gsl_vector_set_zero(x);
+            size_t i0 = p->initial_state;
+            unsigned k0 = p->initial_tenure < m->states[i0].tenure_max
+                              ? p->initial_tenure : m->states[i0].tenure_max;
+            gsl_vector_set(x, c.first[i0] + k0, n);
+            if (with_effect)
+                a.cost[e] += v[p->cost_per_participant] * n;
+            for (size_t t = e; t < T; t++) {
+                size_t age = t - e;
+                for (size_t i = 0; i < m->n_states; i++)
+                    for (unsigned k = 0; k <= m->states[i].tenure_max; k++) {
+                        double xn = gsl_vector_get(x, c.first[i] + k);
+                        a.count[i * T + t] += xn;
+                        for (size_t pay = 0; pay < SR_PAYERS; pay++)
+                            a.expenditure[pay * T + t] += xn * cash(m, v, s, i, k, (int)t, pay);
+                        if (with_effect && age < p->effect_months && !m->states[i].absorbing &&
+                            p->while_in[i])
+                            a.active[t] += xn;
+                    }
+                transition_matrix(P, m, p, v, &c, s, hazard_ratio(m, p, v, s, age, treated));
+                /* One-off cash flows: expected movers from each cell along each transition. */
+                for (size_t j = 0; j < m->n_transitions; j++) {
+                    const sr_transition *tr = &m->transitions[j];
+                    if (!tr->has_cash)
+                        continue;
+                    for (unsigned k = 0; k <= m->states[tr->from].tenure_max; k++) {
+                        size_t from = c.first[tr->from] + k;
+                        double H = 0.0;
+                        double hr = hazard_ratio(m, p, v, s, age, treated);
+                        for (size_t jj = 0; jj < m->n_transitions; jj++)
+                            if (m->transitions[jj].from == tr->from)
+                                H += hazard(m, p, v, jj, s, k, hr);
+                        double moved = gsl_vector_get(x, from) * hazard(m, p, v, j, s, k, hr) /
+                                       H * (1.0 - exp(-H));
+                        for (size_t pay = 0; pay < SR_PAYERS; pay++)
+                            a.expenditure[pay * T + t] += moved * v[tr->cash.amount[pay]];
+                    }
+                }
+                gsl_blas_dgemv(CblasTrans, 1.0, P, x, 0.0, y);
+                gsl_vector_memcpy(x, y);
+            }
+            long employed = sr_model_state_index(m, "employed");
+            if (employed >= 0)
+                for (unsigned k = 0; k <= m->states[employed].tenure_max; k++)
+                    a.employed_end += gsl_vector_get(x, c.first[employed] + k);
+        }
+    for (size_t t = 0; t < T; t++) {
+        double index = pow(1.0 + m->indexation, t / 12.0);
+        for (size_t pay = 0; pay < SR_PAYERS; pay++)
+            a.expenditure[pay * T + t] *= index;
+        if (with_effect)
+            a.cost[t] = index * (a.cost[t] + v[p->cost_per_participant_month] * a.active[t] +
+                                 (a.active[t] > 0.0 ? v[p->cost_fixed_per_year] / 12.0 : 0.0));
+    }
+    gsl_matrix_free(P);
+    gsl_vector_free(x);
+    gsl_vector_free(y);
+    free(c.first);
+    return a;
+}
+
+void sr_exact_arm_free(sr_exact_arm *a)
+{
+    free(a->expenditure);
+    free(a->cost);
+    free(a->active);
+    free(a->count);
+}

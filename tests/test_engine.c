@@ -1,0 +1,287 @@
+/* The cohort engine against exact expectations (tests/exact.c: full-tenure transition
+ * matrices, propagated month by month), with Monte Carlo tolerances of 4.5 standard
+ * errors on fixed seeds; thread-count invariance; common random numbers. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exact.h"
+#include "models/cashflow.h"
+#include "models/cohort.h"
+#include "sim/arm.h"
+#include "sim/rng.h"
+#include "sim/run.h"
+#include "support.h"
+
+#define Z_TOL 4.5   /* standard errors */
+
+/* Tenure bands, tenure-dependent cash flows, two strata with multipliers, a cash override
+ * and an effect multiplier, spread intake, an intervention with a fade, one-off cash
+ * flows on a transition, an absorbing state, indexation and discounting. */
+static const char *scenario =
+    "name: exact check\n"
+    "simulation: {trials: 4000, seed: 7, start: 2027-03, horizon_months: 40}\n"
+    "discount: {public: 0.035, investor: 0.05}\n"
+    "indexation: 0.02\n"
+    "states:\n"
+    "  - {name: outside, tenure_max: 6}\n"
+    "  - {name: education}\n"
+    "  - {name: employed, tenure_max: 8}\n"
+    "  - {name: exited, absorbing: true}\n"
+    "transitions:\n"
+    "  - {from: outside, to: employed, hazard: 0.05, by_tenure: [[0, 1.0], [3, 0.7]]}\n"
+    "  - {from: employed, to: outside, hazard: 0.10, by_tenure: [[0, 1.0], [3, 0.44], [6, 0.3]],\n"
+    "     cashflow: {municipality: 1000, state: 500}}\n"
+    "  - {from: outside, to: education, hazard: 0.02}\n"
+    "  - {from: education, to: employed, hazard: 0.04}\n"
+    "  - {from: [outside, education, employed], to: exited, hazard: 0.003}\n"
+    "strata:\n"
+    "  - {name: a, share: 0.4, effect_multiplier: 0.5,\n"
+    "     cashflows: {outside: {municipality: 9000, state: 2500}}}\n"
+    "  - {name: b, share: 0.6, multiply: {outside->employed: 0.7}}\n"
+    "cashflows:\n"
+    "  outside: {municipality: 100, state: 50}\n"
+    "  education: {municipality: 3000, state: 5000}\n"
+    "  employed: {municipality: -5500, state: -3500,\n"
+    "             by_tenure: [[4, {municipality: -6000, state: -4000}]]}\n"
+    "programmes:\n"
+    "  - name: p1\n"
+    "    cohort: {size: 500, intake: {start: 2027-03, months: 5}, initial_state: outside,\n"
+    "             initial_tenure: 10}\n"
+    "    intervention:\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: 1.5, months: 4,\n"
+    "               fade_months: 3}\n"
+    "      costs: {fixed_per_year: 120000, per_participant: 2000, per_participant_month: 300,\n"
+    "              while_in: [outside, education]}\n";
+
+static double pv(const sr_model *m, const double *flow)
+{
+    double s = 0.0;
+    for (size_t t = 0; t < m->n_months; t++)
+        s += flow[t] * sr_discount_factor(m->discount_public, (int)t);
+    return s;
+}
+
+/* The exact expectation of every metric of programme 0. */
+static void exact_metrics(const sr_model *m, double *out)
+{
+    double *v = calloc(m->n_num, sizeof *v);
+    sr_model_mean_values(m, v);
+    sr_exact_arm tr = sr_exact_run(m, 0, v, true), cf = sr_exact_run(m, 0, v, false);
+    const size_t T = m->n_months;
+    out[SR_M_EXP_TREATED_MUNICIPALITY] = pv(m, tr.expenditure);
+    out[SR_M_EXP_TREATED_STATE] = pv(m, tr.expenditure + T);
+    out[SR_M_EXP_COUNTERFACTUAL_MUNICIPALITY] = pv(m, cf.expenditure);
+    out[SR_M_EXP_COUNTERFACTUAL_STATE] = pv(m, cf.expenditure + T);
+    out[SR_M_SAVINGS_MUNICIPALITY] = pv(m, cf.expenditure) - pv(m, tr.expenditure);
+    out[SR_M_SAVINGS_STATE] = pv(m, cf.expenditure + T) - pv(m, tr.expenditure + T);
+    out[SR_M_SAVINGS_TOTAL] = out[SR_M_SAVINGS_MUNICIPALITY] + out[SR_M_SAVINGS_STATE];
+    out[SR_M_PROGRAMME_COST] = pv(m, tr.cost);
+    out[SR_M_EMPLOYED_END_TREATED] = tr.employed_end;
+    out[SR_M_EMPLOYED_END_COUNTERFACTUAL] = cf.employed_end;
+    sr_exact_arm_free(&tr);
+    sr_exact_arm_free(&cf);
+    free(v);
+}
+
+static sr_resultset *run(const sr_model *m, int threads)
+{
+    sr_error err = {0};
+    sr_run_options o = {.threads = threads};
+    sr_resultset *rs = sr_run(m, &o, &err);
+    cr_assert_not_null(rs, "run failed: %s", err.msg);
+    return rs;
+}
+
+Test(engine, deterministic_expectation_equals_exact_matrix_propagation)
+{
+    sr_model *m = sr_test_model(scenario);
+    m->trials = 2;
+    sr_resultset *rs = run(m, 1);
+    double exact[SR_N_METRICS];
+    exact_metrics(m, exact);
+    for (size_t k = 0; k < SR_N_METRICS; k++) {
+        double got = rs->programme[0].deterministic[k];
+        cr_expect(fabs(got - exact[k]) <= 1e-9 * fmax(1.0, fabs(exact[k])),
+                  "%s: deterministic %.12g, exact %.12g", sr_metric_table[k].name, got,
+                  exact[k]);
+        cr_expect_eq(rs->portfolio.deterministic[k], got, "portfolio = the one programme");
+    }
+    sr_resultset_free(rs);
+    sr_model_free(m);
+}
+
+Test(engine, metric_means_match_exact_within_monte_carlo_error)
+{
+    sr_model *m = sr_test_model(scenario);
+    sr_resultset *rs = run(m, 2);
+    double exact[SR_N_METRICS];
+    exact_metrics(m, exact);
+    const size_t n = rs->n_trials;
+    for (size_t k = 0; k < SR_N_METRICS; k++) {
+        const double *x = sr_level_trials(&rs->programme[0], n, (sr_metric)k);
+        double mean = 0.0, ss = 0.0;
+        for (size_t i = 0; i < n; i++)
+            mean += x[i] / n;
+        for (size_t i = 0; i < n; i++)
+            ss += (x[i] - mean) * (x[i] - mean);
+        double se = sqrt(ss / (n - 1) / n);
+        cr_expect(se > 0.0, "%s varies between trials", sr_metric_table[k].name);
+        cr_expect(fabs(mean - exact[k]) <= Z_TOL * se, "%s: mean %.6g, exact %.6g, se %.3g",
+                  sr_metric_table[k].name, mean, exact[k], se);
+    }
+    sr_resultset_free(rs);
+    sr_model_free(m);
+}
+
+/* Expected persons per state and month: cash flows that count (municipality: employed,
+ * state: outside), the arm simulated directly over many streams. */
+Test(engine, monthly_counts_match_exact_transition_matrices)
+{
+    sr_model *m = sr_test_model(scenario);
+    /* Two constants appended to the number table, for the counting cash flows. */
+    m->num = realloc(m->num, (m->n_num + 2) * sizeof *m->num);
+    m->num[m->n_num] = (sr_numdef){SR_DIST_FIXED, {0.0}, -1};
+    m->num[m->n_num + 1] = (sr_numdef){SR_DIST_FIXED, {1.0}, -1};
+    sr_num zero = (sr_num)m->n_num, one = (sr_num)m->n_num + 1;
+    m->n_num += 2;
+    long outside = sr_model_state_index(m, "outside"), employed = sr_model_state_index(m, "employed");
+    for (size_t s = 0; s < m->n_strata; s++)
+        for (size_t i = 0; i < m->n_states; i++) {
+            sr_cashspec *c = &m->cash[s * m->n_states + i];
+            c->n_by_tenure = 0;
+            c->n_dated = 0;
+            c->base.amount[SR_MUNICIPALITY] = (long)i == employed ? one : zero;
+            c->base.amount[SR_STATE] = (long)i == outside ? one : zero;
+        }
+    for (size_t j = 0; j < m->n_transitions; j++)
+        m->transitions[j].has_cash = false;
+    m->indexation = 0.0;
+
+    double *v = calloc(m->n_num, sizeof *v);
+    sr_model_mean_values(m, v);
+    sr_layout *l = sr_layout_alloc(m);
+    const sr_programme *p = &m->programmes[0];
+    sr_rates *rates = sr_rates_alloc(l, 1, sr_effect_phases(p));
+    sr_rates_compute(rates, l, m, p, v, &sr_macro_neutral);
+    sr_arm_ws *w = sr_arm_ws_alloc(l, m);
+    gsl_rng *r = sr_rng_alloc();
+    const size_t T = m->n_months, N = 3000;
+
+    for (int treated = 0; treated <= 1; treated++) {
+        sr_exact_arm ex = sr_exact_run(m, 0, v, treated);
+        double *sum = calloc(2 * T, sizeof *sum), *sum2 = calloc(2 * T, sizeof *sum2);
+        sr_arm_spec spec = {p->intake, p->effect_months + p->fade_months, treated, 0};
+        for (size_t i = 0; i < N; i++) {
+            spec.stream = sr_stream_key(11, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
+            sr_arm_run(w, &spec, m, p, v, rates, NULL, r);
+            for (size_t k = 0; k < 2 * T; k++) {
+                double x = w->flows.expenditure[k];
+                sum[k] += x;
+                sum2[k] += x * x;
+            }
+        }
+        for (size_t t = 0; t < T; t++) {
+            double exact[2] = {ex.count[employed * T + t], ex.count[outside * T + t]};
+            for (size_t pay = 0; pay < 2; pay++) {
+                size_t k = pay * T + t;
+                double mean = sum[k] / N;
+                double se = sqrt(fmax(0.0, sum2[k] / N - mean * mean) / (N - 1));
+                cr_expect(fabs(mean - exact[pay]) <= Z_TOL * se + 1e-9,
+                          "%s arm, month %zu, %s: mean %.4f exact %.4f se %.4f",
+                          treated ? "treated" : "counterfactual", t,
+                          pay ? "outside" : "employed", mean, exact[pay], se);
+            }
+        }
+        free(sum);
+        free(sum2);
+        sr_exact_arm_free(&ex);
+    }
+    gsl_rng_free(r);
+    sr_arm_ws_free(w);
+    sr_rates_free(rates);
+    sr_layout_free(l);
+    free(v);
+    sr_model_free(m);
+}
+
+Test(engine, results_do_not_depend_on_thread_count)
+{
+    sr_model *m = sr_test_model(scenario);
+    m->trials = 301;
+    sr_resultset *one = run(m, 1), *two = run(m, 2);
+    size_t n = SR_N_METRICS * m->trials;
+    size_t na = n * one->n_years;
+    cr_assert_eq(memcmp(one->portfolio.trial, two->portfolio.trial, n * sizeof(double)), 0);
+    cr_assert_eq(memcmp(one->portfolio.annual, two->portfolio.annual, na * sizeof(double)), 0);
+    cr_assert_eq(memcmp(one->programme[0].trial, two->programme[0].trial, n * sizeof(double)), 0);
+    sr_resultset_free(one);
+    sr_resultset_free(two);
+    sr_model_free(m);
+}
+
+/* With a hazard ratio of 1 the arms have the same rates and the same streams: every
+ * person's history is the same in both, so savings are exactly zero in every trial. */
+Test(engine, arms_share_random_numbers)
+{
+    sr_model *m = sr_test_model(scenario);
+    m->trials = 200;
+    m->num[m->programmes[0].hazard_ratio] = (sr_numdef){SR_DIST_FIXED, {1.0}, -1};
+    sr_resultset *rs = run(m, 2);
+    const double *s = sr_level_trials(&rs->portfolio, m->trials, SR_M_SAVINGS_TOTAL);
+    const double *e = sr_level_trials(&rs->portfolio, m->trials, SR_M_EXP_TREATED_MUNICIPALITY);
+    for (size_t i = 0; i < m->trials; i++) {
+        cr_assert_eq(s[i], 0.0, "trial %zu: savings %g", i, s[i]);
+        cr_assert(i == 0 || e[i] != e[0], "trials differ");
+    }
+    sr_resultset_free(rs);
+    sr_model_free(m);
+}
+
+Test(engine, probability_form_reproduces_monthly_probabilities)
+{
+    sr_model *m = sr_test_model(
+        "name: p\n"
+        "simulation: {trials: 10, seed: 1, start: 2027-01, horizon_months: 12}\n"
+        "discount: {public: 0, investor: 0}\n"
+        "states: [{name: outside}, {name: employed}, {name: gone, absorbing: true}]\n"
+        "transitions:\n"
+        "  - {from: outside, to: employed, probability: 0.3}\n"
+        "  - {from: outside, to: gone, probability: 0.1}\n"
+        "  - {from: employed, to: outside, probability: 0.2}\n"
+        "programmes:\n"
+        "  - {name: a, cohort: {size: 10, intake: {start: 2027-01, months: 1},\n"
+        "     initial_state: outside}}\n");
+    double *v = calloc(m->n_num, sizeof *v);
+    sr_model_mean_values(m, v);
+    sr_layout *l = sr_layout_alloc(m);
+    sr_rates *r = sr_rates_alloc(l, 1, 1);
+    sr_rates_compute(r, l, m, &m->programmes[0], v, &sr_macro_neutral);
+    size_t outside = l->band_of_cell[sr_layout_cell(l, 0, 0)];
+    size_t employed = l->band_of_cell[sr_layout_cell(l, 1, 0)];
+    double q = r->q[sr_rates_index(r, 0, 0, 0, outside)];
+    const double *split = r->cond + sr_rates_index(r, 0, 0, 0, outside) * r->max_out;
+    cr_expect_float_eq(q, 0.4, 1e-15);
+    cr_expect_float_eq(q * split[0], 0.3, 1e-15, "outside->employed is the first listed");
+    cr_expect_float_eq(r->q[sr_rates_index(r, 0, 0, 0, employed)], 0.2, 1e-15);
+    sr_rates_free(r);
+    sr_layout_free(l);
+    free(v);
+    sr_model_free(m);
+}
+
+Test(engine, tenure_is_kept_only_as_finely_as_breakpoints_need)
+{
+    sr_model *m = sr_test_model(scenario);
+    sr_layout *l = sr_layout_alloc(m);
+    /* outside: multipliers change at 3 (tenure_max 6): levels 0..3; employed: hazard at
+     * 3 and 6, cash at 4 (tenure_max 8): levels 0..6; education, exited: one level. */
+    cr_expect_eq(l->n_levels[0], 4);
+    cr_expect_eq(l->n_levels[1], 1);
+    cr_expect_eq(l->n_levels[2], 7);
+    cr_expect_eq(l->n_levels[3], 1);
+    cr_expect_eq(l->n_bands, 2 + 1 + 3 + 1);
+    sr_layout_free(l);
+    sr_model_free(m);
+}
