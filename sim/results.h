@@ -55,9 +55,14 @@ typedef struct {
     char **programme_names;   /* [n_programmes] */
     sr_level portfolio;
     sr_level *programme;      /* [n_programmes] */
+    const char *rng_name;     /* the generator behind the random streams, e.g. "xoshiro256**";
+                               * set by the driver, not owned (static storage); written as
+                               * the root attribute `rng` */
 } sr_resultset;
 
-/* Allocates every array (zeroed). Returns NULL on allocation failure. */
+/* Allocates every array (zeroed); programme_names[] are NULL until the driver sets them
+ * (malloc'd strings, freed by sr_resultset_free), scenario_text likewise, rng_name NULL.
+ * n_trials must be positive; n_years may be 0. Returns NULL on allocation failure. */
 sr_resultset *sr_resultset_alloc(size_t n_trials, size_t n_years, int first_year,
                                  size_t n_programmes);
 void sr_resultset_free(sr_resultset *rs);   /* NULL is fine */

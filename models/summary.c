@@ -1,0 +1,97 @@
+/* Summary statistics of one metric over trials (SPEC 5). Every statistic is taken over the
+ * finite values, sorted once; NaN values (e.g. an IRR without a root) are counted, and
+ * infinite values are neither summarised nor counted as NaN. */
+#include "summary.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+
+const double sr_quantile_levels[SR_N_QUANTILES] = {
+    0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99};
+const char *const sr_quantile_names[SR_N_QUANTILES] = {
+    "q01", "q05", "q10", "q25", "q50", "q75", "q90", "q95", "q99"};
+
+/* Positions in sr_quantile_levels of the levels the tail statistics use. */
+enum { Q01 = 0, Q05 = 1, Q95 = 7, Q99 = 8 };
+
+/* Copies the finite values of x[n] into scratch and sorts them; returns how many. */
+static size_t sorted_finite(const double *x, size_t n, double *scratch)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]))
+            scratch[k++] = x[i];
+    gsl_sort(scratch, 1, k);
+    return k;
+}
+
+static void quantiles_sorted(const double *s, size_t k, double q[SR_N_QUANTILES])
+{
+    for (size_t j = 0; j < SR_N_QUANTILES; j++)
+        q[j] = k > 0 ? gsl_stats_quantile_from_sorted_data(s, 1, k, sr_quantile_levels[j])
+                     : NAN;
+}
+
+/* Mean of the sorted s[k] at or below v, the quantile of s at level p. In exact arithmetic
+ * s[0 .. floor(h)] (h = (k-1) p) are at or below v; the interpolation can round v a hair
+ * below tied order statistics, so those are always counted, and the count is at least 1. */
+static double mean_at_or_below(const double *s, size_t k, double v, double p)
+{
+    size_t m = (size_t)floor((double)(k - 1) * p) + 1;
+    while (m < k && s[m] <= v)
+        m++;
+    return gsl_stats_mean(s, 1, m);
+}
+
+/* Mean of the sorted s[k] at or above v, the quantile of s at level p: s[ceil(h) .. k-1]
+ * always count, for the same reason. */
+static double mean_at_or_above(const double *s, size_t k, double v, double p)
+{
+    size_t first = (size_t)ceil((double)(k - 1) * p);
+    while (first > 0 && s[first - 1] >= v)
+        first--;
+    return gsl_stats_mean(s + first, 1, k - first);
+}
+
+void sr_quantiles(const double *x, size_t n, double *scratch, double q[SR_N_QUANTILES])
+{
+    quantiles_sorted(scratch, sorted_finite(x, n, scratch), q);
+}
+
+void sr_summary_compute(const double *x, size_t n, double *scratch, sr_summary *out)
+{
+    size_t n_nan = 0;
+    for (size_t i = 0; i < n; i++)
+        n_nan += isnan(x[i]) ? 1 : 0;
+    size_t k = sorted_finite(x, n, scratch);
+    const double *s = scratch;
+
+    out->n_nan = (double)n_nan;
+    quantiles_sorted(s, k, out->q);
+    if (k == 0) {
+        out->mean = out->sd = out->mcse = out->min = out->max = NAN;
+        out->var95 = out->var99 = out->es95 = out->es99 = NAN;
+        out->es95_upper = out->es99_upper = out->p_negative = NAN;
+        return;
+    }
+    out->mean = gsl_stats_mean(s, 1, k);
+    /* sample sd (divisor k - 1): NaN for a single value, and so is the mcse */
+    out->sd = k > 1 ? gsl_stats_sd_m(s, 1, k, out->mean) : NAN;
+    out->mcse = out->sd / sqrt((double)k);
+    out->min = s[0];
+    out->max = s[k - 1];
+
+    /* the tails reuse the quantiles at 0.01, 0.05, 0.95 and 0.99 */
+    out->var99 = out->q[Q01];
+    out->var95 = out->q[Q05];
+    out->es99 = mean_at_or_below(s, k, out->var99, sr_quantile_levels[Q01]);
+    out->es95 = mean_at_or_below(s, k, out->var95, sr_quantile_levels[Q05]);
+    out->es95_upper = mean_at_or_above(s, k, out->q[Q95], sr_quantile_levels[Q95]);
+    out->es99_upper = mean_at_or_above(s, k, out->q[Q99], sr_quantile_levels[Q99]);
+
+    size_t neg = 0;
+    while (neg < k && s[neg] < 0.0)
+        neg++;
+    out->p_negative = (double)neg / (double)k;
+}

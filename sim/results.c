@@ -1,0 +1,124 @@
+/* The result set in memory: the metric table (names, units and descriptions as they appear
+ * in result files) and the allocation of the per-trial arrays. */
+#include "results.h"
+
+#include <stdlib.h>
+
+#define SR_UNITS_PV "DKK (present value at the public rate)"
+
+/* Indexed by sr_metric; the designated initialisers keep each row beside its enumerator.
+ * `annual` rows are nominal DKK per calendar year (no discounting), so a budget year's
+ * figure can be read as it would appear in that year's accounts. */
+const sr_metric_info sr_metric_table[SR_N_METRICS] = {
+    [SR_M_SAVINGS_MUNICIPALITY] = {
+        "savings_municipality", SR_UNITS_PV,
+        "Municipal expenditure in the counterfactual arm minus that in the treated arm.",
+        true},
+    [SR_M_SAVINGS_STATE] = {
+        "savings_state", SR_UNITS_PV,
+        "State expenditure in the counterfactual arm minus that in the treated arm.",
+        true},
+    [SR_M_SAVINGS_TOTAL] = {
+        "savings_total", SR_UNITS_PV,
+        "Municipal and state savings together: public expenditure avoided by the "
+        "intervention, before its costs.",
+        true},
+    [SR_M_EXP_TREATED_MUNICIPALITY] = {
+        "expenditure_treated_municipality", SR_UNITS_PV,
+        "Net municipal expenditure (benefits minus tax revenue) on the persons of the "
+        "treated arm.",
+        true},
+    [SR_M_EXP_COUNTERFACTUAL_MUNICIPALITY] = {
+        "expenditure_counterfactual_municipality", SR_UNITS_PV,
+        "Net municipal expenditure on the same persons without the intervention: the "
+        "baseline cost of the target group.",
+        true},
+    [SR_M_EXP_TREATED_STATE] = {
+        "expenditure_treated_state", SR_UNITS_PV,
+        "Net state expenditure (benefits minus tax revenue) on the persons of the treated "
+        "arm.",
+        true},
+    [SR_M_EXP_COUNTERFACTUAL_STATE] = {
+        "expenditure_counterfactual_state", SR_UNITS_PV,
+        "Net state expenditure on the same persons without the intervention: the baseline "
+        "cost of the target group.",
+        true},
+    [SR_M_PROGRAMME_COST] = {
+        "programme_cost", SR_UNITS_PV,
+        "Cost of delivering the intervention: per participant, per active participant-month "
+        "and fixed per year.",
+        true},
+    [SR_M_EMPLOYED_END_TREATED] = {
+        "employed_end_treated", "persons",
+        "Persons of the treated arm in the state named employed after the last month of the "
+        "horizon.",
+        false},
+    [SR_M_EMPLOYED_END_COUNTERFACTUAL] = {
+        "employed_end_counterfactual", "persons",
+        "Persons of the counterfactual arm in the state named employed after the last month "
+        "of the horizon.",
+        false},
+};
+
+static void level_free(sr_level *l)
+{
+    free(l->trial);
+    free(l->annual);
+}
+
+/* Allocates one level's arrays; returns 0 or -1, leaving l's pointers NULL or owned. */
+static int level_alloc(sr_level *l, size_t n_trials, size_t n_years)
+{
+    size_t n_annual = (size_t)SR_N_METRICS * n_trials * n_years;
+    l->trial = calloc((size_t)SR_N_METRICS * n_trials, sizeof *l->trial);
+    /* calloc(0) may return NULL; ask for one element so NULL always means failure */
+    l->annual = calloc(n_annual > 0 ? n_annual : 1, sizeof *l->annual);
+    return l->trial != NULL && l->annual != NULL ? 0 : -1;
+}
+
+sr_resultset *sr_resultset_alloc(size_t n_trials, size_t n_years, int first_year,
+                                 size_t n_programmes)
+{
+    if (n_trials == 0)
+        return NULL;
+    /* the flat arrays index as m * n_trials * n_years: refuse sizes whose product wraps */
+    if (n_years > 0 && n_trials > SIZE_MAX / sizeof(double) / SR_N_METRICS / n_years)
+        return NULL;
+    sr_resultset *rs = calloc(1, sizeof *rs);
+    if (rs == NULL)
+        return NULL;
+    rs->n_trials = n_trials;
+    rs->n_years = n_years;
+    rs->first_year = first_year;
+    if (level_alloc(&rs->portfolio, n_trials, n_years) != 0)
+        goto fail;
+    if (n_programmes > 0) {
+        rs->programme_names = calloc(n_programmes, sizeof *rs->programme_names);
+        rs->programme = calloc(n_programmes, sizeof *rs->programme);
+        if (rs->programme_names == NULL || rs->programme == NULL)
+            goto fail;
+        rs->n_programmes = n_programmes;   /* from here on, free walks the programmes */
+        for (size_t p = 0; p < n_programmes; p++)
+            if (level_alloc(&rs->programme[p], n_trials, n_years) != 0)
+                goto fail;
+    }
+    return rs;
+fail:
+    sr_resultset_free(rs);
+    return NULL;
+}
+
+void sr_resultset_free(sr_resultset *rs)
+{
+    if (rs == NULL)
+        return;
+    level_free(&rs->portfolio);
+    for (size_t p = 0; p < rs->n_programmes; p++) {
+        level_free(&rs->programme[p]);
+        free(rs->programme_names[p]);
+    }
+    free(rs->programme);
+    free(rs->programme_names);
+    free(rs->scenario_text);
+    free(rs);
+}
