@@ -1,0 +1,429 @@
+/* The summary table of a result set, read from the file (never from memory), so that what
+ * `sirisk run` shows is what the file holds. The reader is lenient about what it prints
+ * (metrics are listed as found, absent statistics show as NaN) and strict about what it
+ * opens (an HDF5 file with a format_version it knows). HDF5 runs on the calling thread. */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include "h5read.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "h5util.h"
+#include "h5write.h"
+
+#define NAME_MAX_BYTES 256   /* longest link name read; longer names are skipped */
+
+/* Reads a scalar string (fixed or variable length) from an attribute (is_attr) or a
+ * dataset; returns it malloc'd, or NULL. */
+static char *read_string(hid_t id, bool is_attr)
+{
+    hid_t ft = is_attr ? H5Aget_type(id) : H5Dget_type(id);
+    hid_t mt = H5I_INVALID_HID;
+    char *result = NULL;
+    if (ft < 0 || H5Tget_class(ft) != H5T_STRING || (mt = H5Tcopy(ft)) < 0)
+        goto done;
+    if (H5Tis_variable_str(ft) > 0) {
+        char *s = NULL;
+        herr_t st = is_attr ? H5Aread(id, mt, &s)
+                            : H5Dread(id, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s);
+        if (st >= 0 && s != NULL)
+            result = strdup(s);
+        if (s != NULL)
+            H5free_memory(s);
+    } else {
+        size_t n = H5Tget_size(ft);
+        char *s = n > 0 ? calloc(n + 1, 1) : NULL;
+        if (s != NULL) {
+            herr_t st = is_attr ? H5Aread(id, mt, s)
+                                : H5Dread(id, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, s);
+            if (st >= 0)
+                result = s;
+            else
+                free(s);
+        }
+    }
+done:
+    if (mt >= 0)
+        H5Tclose(mt);
+    if (ft >= 0)
+        H5Tclose(ft);
+    return result;
+}
+
+/* The string attribute name of obj, malloc'd, or NULL when absent or not a string. */
+static char *attr_string(hid_t obj, const char *name)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return NULL;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0)
+        return NULL;
+    char *s = read_string(a, true);
+    H5Aclose(a);
+    return s;
+}
+
+/* Reads the numeric scalar attribute name of obj, converted to mem_type, into buf.
+ * Returns 0, or -1 when it is absent or unreadable. */
+static int attr_number(hid_t obj, const char *name, hid_t mem_type, void *buf)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return -1;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0)
+        return -1;
+    herr_t st = H5Aread(a, mem_type, buf);
+    H5Aclose(a);
+    return st < 0 ? -1 : 0;
+}
+
+static double attr_f64(hid_t obj, const char *name)
+{
+    double v;
+    return attr_number(obj, name, H5T_NATIVE_DOUBLE, &v) == 0 ? v : NAN;
+}
+
+/* The float64 scalar dataset name in group g, or NaN. */
+static double dataset_scalar(hid_t g, const char *name)
+{
+    double v = NAN;
+    if (H5Lexists(g, name, H5P_DEFAULT) <= 0)
+        return NAN;
+    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+    if (ds < 0)
+        return NAN;
+    hid_t space = H5Dget_space(ds);
+    if (space >= 0 && H5Sget_simple_extent_npoints(space) == 1 &&
+        H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v) < 0)
+        v = NAN;
+    if (space >= 0)
+        H5Sclose(space);
+    H5Dclose(ds);
+    return v;
+}
+
+/* The name of link i of group g in the order written (creation order when the group
+ * tracks it, else by name), into buf. Returns 0 or -1. */
+static int link_name(hid_t g, H5_index_t order, hsize_t i, char *buf)
+{
+    ssize_t n = H5Lget_name_by_idx(g, ".", order, H5_ITER_INC, i, buf, NAME_MAX_BYTES,
+                                   H5P_DEFAULT);
+    return n > 0 && n < NAME_MAX_BYTES ? 0 : -1;
+}
+
+/* How to list g's links: in creation order if recorded, by name otherwise (files written
+ * by other tools). */
+static H5_index_t link_order(hid_t g)
+{
+    unsigned flags = 0;
+    hid_t gcpl = H5Gget_create_plist(g);
+    if (gcpl >= 0) {
+        if (H5Pget_link_creation_order(gcpl, &flags) < 0)
+            flags = 0;
+        H5Pclose(gcpl);
+    }
+    return flags & H5P_CRT_ORDER_TRACKED ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
+}
+
+/* ---- formatting ---------------------------------------------------------------------- */
+
+typedef enum { UNIT_DKK, UNIT_PERSONS, UNIT_OTHER } unit_kind;
+
+/* Classifies a units attribute and gives its short form for the table. */
+static unit_kind unit_of(const char *units, char *short_form, size_t size)
+{
+    if (units != NULL && strncmp(units, "DKK", 3) == 0) {
+        snprintf(short_form, size, "mDKK");
+        return UNIT_DKK;
+    }
+    if (units != NULL && strcmp(units, "persons") == 0) {
+        snprintf(short_form, size, "persons");
+        return UNIT_PERSONS;
+    }
+    /* the first word of anything else ("1", "share", "per year (annual rate)") */
+    size_t n = units != NULL ? strcspn(units, " (") : 0;
+    snprintf(short_form, size, "%.*s", (int)n, units != NULL ? units : "");
+    return UNIT_OTHER;
+}
+
+/* A table cell: millions with 2 decimals for DKK, 1 decimal for persons, 4 significant
+ * digits otherwise; "NaN" for NaN, and no "-0.00" for tiny negatives. */
+static void format_value(char *buf, size_t size, double v, unit_kind kind)
+{
+    if (isnan(v)) {
+        snprintf(buf, size, "NaN");
+        return;
+    }
+    switch (kind) {
+    case UNIT_DKK:
+        snprintf(buf, size, "%.2f", v / 1e6);
+        break;
+    case UNIT_PERSONS:
+        snprintf(buf, size, "%.1f", v);
+        break;
+    case UNIT_OTHER:
+        snprintf(buf, size, "%.4g", v);
+        break;
+    }
+    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
+        memmove(buf, buf + 1, strlen(buf));
+}
+
+/* ---- the table ----------------------------------------------------------------------- */
+
+#define N_COLUMNS 7   /* mean sd mcse q05 q50 q95 deterministic */
+
+static void print_rule(FILE *out)
+{
+    fprintf(out, "  %-40s %-8s", "metric", "units");
+    static const char *const heads[N_COLUMNS] = {"mean", "sd",  "mcse",         "q05",
+                                                 "q50",  "q95", "deterministic"};
+    for (size_t c = 0; c < N_COLUMNS; c++)
+        fprintf(out, " %*s", c + 1 < N_COLUMNS ? 11 : 14, heads[c]);
+    fputc('\n', out);
+}
+
+/* One row per dataset under level/summary, in the order written. A level without a
+ * summary group prints its title and nothing else. */
+static void print_level(hid_t level, const char *title, FILE *out)
+{
+    fprintf(out, "\n%s\n", title);
+    if (H5Lexists(level, "summary", H5P_DEFAULT) <= 0) {
+        fprintf(out, "  (no summary)\n");
+        return;
+    }
+    hid_t sg = H5Gopen2(level, "summary", H5P_DEFAULT);
+    hid_t dg = H5Lexists(level, "deterministic", H5P_DEFAULT) > 0
+                   ? H5Gopen2(level, "deterministic", H5P_DEFAULT)
+                   : H5I_INVALID_HID;
+    H5G_info_t info;
+    if (sg < 0 || H5Gget_info(sg, &info) < 0)
+        goto done;
+    print_rule(out);
+    H5_index_t order = link_order(sg);
+    for (hsize_t i = 0; i < info.nlinks; i++) {
+        char name[NAME_MAX_BYTES];
+        if (link_name(sg, order, i, name) != 0)
+            continue;
+        hid_t ds = H5Dopen2(sg, name, H5P_DEFAULT);
+        if (ds < 0)
+            continue;   /* a group or something newer: not a metric row */
+        char *units = attr_string(ds, "units");
+        char short_units[16];
+        unit_kind kind = unit_of(units, short_units, sizeof short_units);
+        const double v[N_COLUMNS] = {
+            attr_f64(ds, "mean"), attr_f64(ds, "sd"),  attr_f64(ds, "mcse"),
+            attr_f64(ds, "q05"),  attr_f64(ds, "q50"), attr_f64(ds, "q95"),
+            dg >= 0 ? dataset_scalar(dg, name) : NAN,
+        };
+        fprintf(out, "  %-40s %-8s", name, short_units);
+        for (size_t c = 0; c < N_COLUMNS; c++) {
+            char cell[64];
+            format_value(cell, sizeof cell, v[c], kind);
+            fprintf(out, " %*s", c + 1 < N_COLUMNS ? 11 : 14, cell);
+        }
+        fputc('\n', out);
+        free(units);
+        H5Dclose(ds);
+    }
+done:
+    if (dg >= 0)
+        H5Gclose(dg);
+    if (sg >= 0)
+        H5Gclose(sg);
+    H5Eclear2(H5E_DEFAULT);
+}
+
+/* The unquoted content of a YAML quoted scalar starting at v (*v is the quote) up to the
+ * closing quote or the end of the line, into buf: '' in single quotes is one quote, and a
+ * backslash in double quotes keeps the next character as is (enough for a header line). */
+static void unquote(const char *v, char *buf, size_t size)
+{
+    char quote = *v++;
+    size_t k = 0;
+    while (*v != '\0' && *v != '\n' && *v != '\r') {
+        char c = *v++;
+        if (c == quote) {
+            if (quote != '\'' || *v != '\'')
+                break;
+            v++;
+        } else if (quote == '"' && c == '\\' && *v != '\0' && *v != '\n') {
+            c = *v++;
+        }
+        if (k + 1 < size)
+            buf[k++] = c;
+    }
+    buf[k] = '\0';
+}
+
+/* The value of the first top-level `name:` line of a scenario text into buf (empty when
+ * there is none). A YAML parse is not needed for a header line. */
+static void scenario_name(const char *text, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (const char *line = text; line != NULL && *line != '\0';) {
+        if (strncmp(line, "name:", 5) == 0) {
+            const char *v = line + 5;
+            v += strspn(v, " \t");
+            if (*v == '"' || *v == '\'') {
+                unquote(v, buf, size);
+                return;
+            }
+            /* a plain scalar ends at the line's end or at a comment (" #") */
+            size_t n = strcspn(v, "\r\n");
+            for (size_t i = 1; i < n; i++)
+                if (v[i] == '#' && (v[i - 1] == ' ' || v[i - 1] == '\t')) {
+                    n = i;
+                    break;
+                }
+            while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+                n--;
+            snprintf(buf, size, "%.*s", (int)n, v);
+            return;
+        }
+        line = strchr(line, '\n');
+        if (line != NULL)
+            line++;
+    }
+}
+
+static void print_header(const char *path, hid_t root, FILE *out)
+{
+    char name[512] = "";
+    if (H5Lexists(root, "scenario", H5P_DEFAULT) > 0) {
+        hid_t ds = H5Dopen2(root, "scenario", H5P_DEFAULT);
+        char *text = ds >= 0 ? read_string(ds, false) : NULL;
+        if (text != NULL)
+            scenario_name(text, name, sizeof name);
+        free(text);
+        if (ds >= 0)
+            H5Dclose(ds);
+    }
+    uint64_t trials = 0, seed = 0;
+    int have_trials = attr_number(root, "trials", H5T_NATIVE_UINT64, &trials) == 0;
+    int have_seed = attr_number(root, "seed", H5T_NATIVE_UINT64, &seed) == 0;
+    char *version = attr_string(root, "sirisk_version");
+    char *rng = attr_string(root, "rng");
+    char *created = attr_string(root, "created_utc");
+
+    fprintf(out, "result set  %s\n", path);
+    fprintf(out, "scenario    %s\n", name[0] ? name : "(unnamed)");
+    if (have_trials)
+        fprintf(out, "trials      %" PRIu64 "\n", trials);
+    if (have_seed)
+        fprintf(out, "seed        %" PRIu64 "\n", seed);
+    fprintf(out, "sirisk      %s", version != NULL ? version : "(unknown version)");
+    if (rng != NULL && rng[0] != '\0')
+        fprintf(out, ", rng %s", rng);
+    if (created != NULL)
+        fprintf(out, ", written %s", created);
+    fputc('\n', out);
+    fprintf(out, "DKK amounts are present values at the public rate, in millions (mDKK); "
+                 "q05/q50/q95 are quantiles over trials.\n");
+    free(version);
+    free(rng);
+    free(created);
+    H5Eclear2(H5E_DEFAULT);
+}
+
+/* The per-programme tables, in the order written. */
+static void print_programmes(hid_t root, FILE *out)
+{
+    if (H5Lexists(root, "programmes", H5P_DEFAULT) <= 0)
+        return;
+    hid_t pg = H5Gopen2(root, "programmes", H5P_DEFAULT);
+    H5G_info_t info;
+    if (pg < 0 || H5Gget_info(pg, &info) < 0)
+        goto done;
+    H5_index_t order = link_order(pg);
+    for (hsize_t i = 0; i < info.nlinks; i++) {
+        char name[NAME_MAX_BYTES];
+        if (link_name(pg, order, i, name) != 0)
+            continue;
+        hid_t g = H5Gopen2(pg, name, H5P_DEFAULT);
+        if (g < 0)
+            continue;
+        char title[NAME_MAX_BYTES + 16];
+        snprintf(title, sizeof title, "programme %s", name);
+        print_level(g, title, out);
+        H5Gclose(g);
+    }
+done:
+    if (pg >= 0)
+        H5Gclose(pg);
+    H5Eclear2(H5E_DEFAULT);
+}
+
+int sr_h5_print_summary(const char *path, FILE *out, sr_error *err)
+{
+    sr_h5_quiet();
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return sr_error_set(err, SR_EXIT_NOINPUT, "%s: cannot open: %s", path,
+                            strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return sr_error_set(err, SR_EXIT_NOINPUT, "%s: is a directory, not a result set",
+                            path);
+    FILE *probe = fopen(path, "rb");
+    if (probe == NULL)
+        return sr_error_set(err, SR_EXIT_NOINPUT, "%s: cannot open: %s", path,
+                            strerror(errno));
+    fclose(probe);
+    if (H5Fis_hdf5(path) <= 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return sr_error_set(err, SR_EXIT_IOERR,
+                            "%s: not a sirisk result set (not an HDF5 file)", path);
+    }
+
+    int rc = SR_EXIT_IOERR;
+    hid_t root = H5I_INVALID_HID;
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot open the HDF5 file");
+        goto done;
+    }
+    root = H5Gopen2(file, "/", H5P_DEFAULT);
+    if (root < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot open the root group");
+        goto done;
+    }
+    int32_t format = 0;
+    if (attr_number(root, "format_version", H5T_NATIVE_INT32, &format) != 0) {
+        sr_error_set(err, SR_EXIT_IOERR,
+                     "not a sirisk result set (an HDF5 file without a format_version "
+                     "attribute)");
+        goto done;
+    }
+    if (format < 1 || format > SR_H5_FORMAT_VERSION) {
+        sr_error_set(err, SR_EXIT_IOERR,
+                     "result-set format_version %" PRId32 " is not one this sirisk reads "
+                     "(1 to %d): written by a newer sirisk?",
+                     format, SR_H5_FORMAT_VERSION);
+        goto done;
+    }
+    print_header(path, root, out);
+    print_level(root, "portfolio", out);
+    print_programmes(root, out);
+    if (fflush(out) != 0 || ferror(out)) {
+        sr_error_set(err, SR_EXIT_IOERR, "cannot write the summary table: %s",
+                     strerror(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    if (root >= 0)
+        H5Gclose(root);
+    if (file >= 0)
+        H5Fclose(file);
+    H5Eclear2(H5E_DEFAULT);
+    if (rc != 0)
+        sr_error_prefix(err, "%s", path);
+    return rc;
+}

@@ -1,0 +1,714 @@
+/* Why a result file looks as it does (SPEC 5), and how it is written so that it is either
+ * complete or absent (SPEC 4) and reproducible to the byte but for created_utc (SPEC 2.12).
+ *
+ * Every HDF5 call's status is checked; a failure closes whatever the function opened,
+ * names the object, and travels up as SR_EXIT_IOERR. HDF5 runs on the calling thread only:
+ * the serial library is not thread-safe, so this file is never entered from a parallel
+ * region. */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, fchmod, gmtime_r */
+
+#include "h5write.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gsl/gsl_version.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "h5util.h"
+#include "models/summary.h"
+#include "sha256.h"
+
+/* Datasets with more values than this are chunked and compressed; smaller ones are
+ * contiguous (a chunk index would cost more than it saves). */
+#define SR_H5_COMPRESS_MIN 4096
+/* Values per chunk of a compressed dataset: 256 KiB of float64, a good deflate unit. */
+#define SR_H5_CHUNK_VALUES 32768
+#define SR_H5_DEFLATE_LEVEL 4
+
+#define SR_UNITS_ANNUAL "DKK (nominal, per calendar year)"
+
+static const char tail_definition[] =
+    "Quantiles interpolate linearly between order statistics of the finite values (as "
+    "gsl_stats_quantile_from_sorted_data). Values, not losses: lower is worse. "
+    "var95 and var99 are the 5% and 1% quantiles; es95 and es99 the means of the values at "
+    "or below them (lower tail). es95_upper and es99_upper are the means of the values at or "
+    "above the 95% and 99% quantiles (upper tail, for cost-like metrics). mcse = sd / "
+    "sqrt(number of finite values), sd with divisor n - 1; p_negative is the share of finite "
+    "values below 0; n_nan counts NaN values, which no other statistic includes.";
+
+/* ---- property lists ------------------------------------------------------------------ */
+
+/* Creation property lists of groups and datasets: no timestamps (SPEC 2.12). Groups also
+ * track link creation order, so that readers list metrics as written. */
+static hid_t gcpl_create(void)
+{
+    hid_t p = H5Pcreate(H5P_GROUP_CREATE);
+    if (p < 0)
+        return H5I_INVALID_HID;
+    if (H5Pset_obj_track_times(p, 0) < 0 ||
+        H5Pset_link_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
+        H5Pclose(p);
+        return H5I_INVALID_HID;
+    }
+    return p;
+}
+
+/* A dataset creation property list for a dataset of the given shape: timestamps off, and
+ * chunked (along the first dimension) with shuffle and deflate when it is large. */
+static hid_t dcpl_create(int rank, const hsize_t *dims)
+{
+    hid_t p = H5Pcreate(H5P_DATASET_CREATE);
+    if (p < 0)
+        return H5I_INVALID_HID;
+    if (H5Pset_obj_track_times(p, 0) < 0)
+        goto fail;
+    hsize_t n = 1, row = 1;
+    for (int d = 0; d < rank; d++) {
+        n *= dims[d];
+        row *= d > 0 ? dims[d] : 1;
+    }
+    if (rank > 0 && n > SR_H5_COMPRESS_MIN && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+        hsize_t chunk[H5S_MAX_RANK];
+        memcpy(chunk, dims, (size_t)rank * sizeof *chunk);
+        chunk[0] = SR_H5_CHUNK_VALUES / row > 0 ? SR_H5_CHUNK_VALUES / row : 1;
+        if (chunk[0] > dims[0])
+            chunk[0] = dims[0];
+        if (H5Pset_chunk(p, rank, chunk) < 0 || H5Pset_shuffle(p) < 0 ||
+            H5Pset_deflate(p, SR_H5_DEFLATE_LEVEL) < 0)
+            goto fail;
+    }
+    return p;
+fail:
+    H5Pclose(p);
+    return H5I_INVALID_HID;
+}
+
+/* ---- attributes ---------------------------------------------------------------------- */
+
+/* Writes attribute name on obj: rank 0 is a scalar, else dims[rank]. */
+static int attr_write(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
+                      int rank, const hsize_t *dims, const void *buf, sr_error *err)
+{
+    hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+    space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
+    if (space < 0)
+        goto fail;
+    attr = H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, mem_type, buf) < 0)
+        goto fail;
+    if (H5Aclose(attr) < 0) {
+        attr = H5I_INVALID_HID;
+        goto fail;
+    }
+    H5Sclose(space);
+    return 0;
+fail:
+    sr_h5_fail(err, SR_EXIT_IOERR, obj, "cannot write attribute '%s'", name);
+    if (attr >= 0)
+        H5Aclose(attr);
+    if (space >= 0)
+        H5Sclose(space);
+    return SR_EXIT_IOERR;
+}
+
+static int attr_f64(hid_t obj, const char *name, double v, sr_error *err)
+{
+    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, NULL, &v, err);
+}
+
+static int attr_f64_vec(hid_t obj, const char *name, const double *v, size_t n,
+                        sr_error *err)
+{
+    hsize_t dims[1] = {n};
+    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dims, v, err);
+}
+
+static int attr_i32(hid_t obj, const char *name, int32_t v, sr_error *err)
+{
+    return attr_write(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT32, 0, NULL, &v, err);
+}
+
+static int attr_u64(hid_t obj, const char *name, uint64_t v, sr_error *err)
+{
+    return attr_write(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, 0, NULL, &v, err);
+}
+
+/* A variable-length UTF-8 string attribute (h5py reads it as str). */
+static int attr_str(hid_t obj, const char *name, const char *v, sr_error *err)
+{
+    hid_t t = sr_h5_str_type();
+    if (t < 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, obj, "cannot make the string type of '%s'",
+                          name);
+    int rc = attr_write(obj, name, t, t, 0, NULL, &v, err);
+    H5Tclose(t);
+    return rc;
+}
+
+/* The two attributes every dataset carries. */
+static int attr_labels(hid_t obj, const char *units, const char *description, sr_error *err)
+{
+    int rc = attr_str(obj, "units", units, err);
+    return rc != 0 ? rc : attr_str(obj, "description", description, err);
+}
+
+/* ---- groups and datasets ------------------------------------------------------------- */
+
+hid_t sr_h5_group_create(hid_t loc, const char *name, sr_error *err)
+{
+    hid_t gcpl = gcpl_create();
+    if (gcpl < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot make the property list of group '%s'",
+                   name);
+        return H5I_INVALID_HID;
+    }
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    if (g < 0)
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot create group '%s'", name);
+    H5Pclose(gcpl);
+    return g;
+}
+
+/* Creates and writes a float64 dataset (rank 0: scalar) with its units and description,
+ * and returns it open for further attributes; H5I_INVALID_HID and err filled on failure. */
+static hid_t dataset_f64(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                         const double *data, const char *units, const char *description,
+                         sr_error *err)
+{
+    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
+    dcpl = dcpl_create(rank, dims);
+    if (space < 0 || dcpl < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset '%s'", name);
+        goto fail;
+    }
+    ds = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot create dataset '%s'", name);
+        goto fail;
+    }
+    if (H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot write the values");
+        goto fail;
+    }
+    if (attr_labels(ds, units, description, err) != 0)
+        goto fail;
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    return ds;
+fail:
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    return H5I_INVALID_HID;
+}
+
+/* Closes an object the writer created; a failure (e.g. flushing a chunk) is an error. */
+static int close_obj(hid_t id, sr_error *err)
+{
+    H5I_type_t type = H5Iget_type(id);
+    char name[512] = "";
+    if (H5Iget_name(id, name, sizeof name) < 0)
+        name[0] = '\0';
+    herr_t st = type == H5I_DATASET ? H5Dclose(id) : H5Oclose(id);
+    if (st < 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "%s: cannot close", name);
+    return 0;
+}
+
+/* ---- one level ----------------------------------------------------------------------- */
+
+/* The buffers a level needs, allocated once per level: sizes in values. */
+typedef struct {
+    double *scratch;    /* [n_trials]: sorted finite values */
+    double *column;     /* [n_trials]: one calendar year's flow over trials */
+    double *quantiles;  /* [n_years * SR_N_QUANTILES] */
+} level_work;
+
+/* /trials/<metric>: float64[trials] in trial order. */
+static int write_trials(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, "trials", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    hsize_t dims[1] = {rs->n_trials};
+    for (size_t m = 0; m < SR_N_METRICS; m++) {
+        const sr_metric_info *mi = &sr_metric_table[m];
+        hid_t ds = dataset_f64(g, mi->name, 1, dims, sr_level_trials(lv, rs->n_trials, m),
+                               mi->units, mi->description, err);
+        if (ds < 0 || close_obj(ds, err) != 0)
+            goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+/* The summary statistics of SPEC 5 as attributes of obj. */
+static int attr_summary(hid_t obj, const sr_summary *s, sr_error *err)
+{
+    const struct {
+        const char *name;
+        double value;
+    } a[] = {
+        {"mean", s->mean},   {"sd", s->sd},       {"mcse", s->mcse},
+        {"min", s->min},     {"max", s->max},     {"var95", s->var95},
+        {"var99", s->var99}, {"es95", s->es95},   {"es99", s->es99},
+        {"es95_upper", s->es95_upper},            {"es99_upper", s->es99_upper},
+        {"p_negative", s->p_negative},            {"n_nan", s->n_nan},
+    };
+    for (size_t i = 0; i < 5; i++)
+        if (attr_f64(obj, a[i].name, a[i].value, err) != 0)
+            return SR_EXIT_IOERR;
+    for (size_t j = 0; j < SR_N_QUANTILES; j++)
+        if (attr_f64(obj, sr_quantile_names[j], s->q[j], err) != 0)
+            return SR_EXIT_IOERR;
+    for (size_t i = 5; i < sizeof a / sizeof a[0]; i++)
+        if (attr_f64(obj, a[i].name, a[i].value, err) != 0)
+            return SR_EXIT_IOERR;
+    return 0;
+}
+
+/* /summary/<metric>: a scalar holding the mean (so h5dump shows it), every statistic as an
+ * attribute; the group states the tail definitions. */
+static int write_summary(hid_t loc, const sr_resultset *rs, const sr_level *lv,
+                         level_work *w, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, "summary", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    if (attr_str(g, "tail_definition", tail_definition, err) != 0)
+        goto fail;
+    for (size_t m = 0; m < SR_N_METRICS; m++) {
+        const sr_metric_info *mi = &sr_metric_table[m];
+        sr_summary s;
+        sr_summary_compute(sr_level_trials(lv, rs->n_trials, m), rs->n_trials, w->scratch,
+                           &s);
+        hid_t ds = dataset_f64(g, mi->name, 0, NULL, &s.mean, mi->units, mi->description,
+                               err);
+        if (ds < 0)
+            goto fail;
+        if (attr_summary(ds, &s, err) != 0) {
+            H5Dclose(ds);
+            goto fail;
+        }
+        if (close_obj(ds, err) != 0)
+            goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+/* /annual/<metric>: float64[years][9], the quantiles over trials of each calendar year's
+ * nominal flow, for the metrics that have one. */
+static int write_annual(hid_t loc, const sr_resultset *rs, const sr_level *lv,
+                        level_work *w, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, "annual", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    hsize_t dims[2] = {rs->n_years, SR_N_QUANTILES};
+    for (size_t m = 0; m < SR_N_METRICS && rs->n_years > 0; m++) {
+        const sr_metric_info *mi = &sr_metric_table[m];
+        if (!mi->annual)
+            continue;
+        for (size_t y = 0; y < rs->n_years; y++) {
+            for (size_t i = 0; i < rs->n_trials; i++)
+                w->column[i] = sr_level_annual(lv, rs->n_trials, rs->n_years, m, i)[y];
+            sr_quantiles(w->column, rs->n_trials, w->scratch,
+                         w->quantiles + y * SR_N_QUANTILES);
+        }
+        char description[1024];
+        snprintf(description, sizeof description,
+                 "Quantiles over trials (columns, at the levels of the attribute quantiles) "
+                 "of the nominal flow in each calendar year (rows, from first_year) of: %s",
+                 mi->description);
+        hid_t ds = dataset_f64(g, mi->name, 2, dims, w->quantiles, SR_UNITS_ANNUAL,
+                               description, err);
+        if (ds < 0)
+            goto fail;
+        if (attr_i32(ds, "first_year", rs->first_year, err) != 0 ||
+            attr_f64_vec(ds, "quantiles", sr_quantile_levels, SR_N_QUANTILES, err) != 0) {
+            H5Dclose(ds);
+            goto fail;
+        }
+        if (close_obj(ds, err) != 0)
+            goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+/* /deterministic/<metric>: the spreadsheet expectation (SPEC 2.13), a scalar. */
+static int write_deterministic(hid_t loc, const sr_level *lv, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, "deterministic", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    for (size_t m = 0; m < SR_N_METRICS; m++) {
+        const sr_metric_info *mi = &sr_metric_table[m];
+        hid_t ds = dataset_f64(g, mi->name, 0, NULL, &lv->deterministic[m], mi->units,
+                               mi->description, err);
+        if (ds < 0 || close_obj(ds, err) != 0)
+            goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_error *err)
+{
+    level_work w = {
+        .scratch = malloc(rs->n_trials * sizeof *w.scratch),
+        .column = malloc(rs->n_trials * sizeof *w.column),
+        .quantiles = malloc((rs->n_years > 0 ? rs->n_years : 1) * SR_N_QUANTILES *
+                            sizeof *w.quantiles),
+    };
+    int rc = SR_EXIT_IOERR;
+    if (w.scratch == NULL || w.column == NULL || w.quantiles == NULL) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "out of memory for the summary of %zu trials",
+                   rs->n_trials);
+        goto done;
+    }
+    if (write_trials(loc, rs, lv, err) == 0 && write_summary(loc, rs, lv, &w, err) == 0 &&
+        write_annual(loc, rs, lv, &w, err) == 0 && write_deterministic(loc, lv, err) == 0)
+        rc = 0;
+done:
+    free(w.scratch);
+    free(w.column);
+    free(w.quantiles);
+    return rc;
+}
+
+/* ---- the root layout ----------------------------------------------------------------- */
+
+/* /scenario: the scenario text as run, a scalar variable-length UTF-8 string. */
+static int write_scenario(hid_t loc, const char *text, sr_error *err)
+{
+    hid_t t = sr_h5_str_type();
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t dcpl = dcpl_create(0, NULL);
+    hid_t ds = H5I_INVALID_HID;
+    int rc = SR_EXIT_IOERR;
+    if (t < 0 || space < 0 || dcpl < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset 'scenario'");
+        goto done;
+    }
+    ds = H5Dcreate2(loc, "scenario", t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot create dataset 'scenario'");
+        goto done;
+    }
+    if (H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot write the scenario text");
+        goto done;
+    }
+    if (attr_labels(ds, "text (YAML)",
+                    "The scenario as run, with every override applied.", err) != 0)
+        goto done;
+    rc = close_obj(ds, err);
+    ds = H5I_INVALID_HID;
+done:
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    if (t >= 0)
+        H5Tclose(t);
+    return rc;
+}
+
+/* The root attributes: provenance (SPEC 5, CLASS/SWIFT habit). */
+static int write_root_attrs(hid_t loc, const sr_resultset *rs, const char *scenario,
+                            sr_error *err)
+{
+    char created[32];
+    time_t now = time(NULL);
+    struct tm utc;
+    if (now == (time_t)-1 || gmtime_r(&now, &utc) == NULL ||
+        strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0)
+        snprintf(created, sizeof created, "unknown");
+
+    char sha[SR_SHA256_HEX_CHARS];
+    sr_sha256_hex(scenario, strlen(scenario), sha);
+
+    unsigned maj = 0, min = 0, rel = 0;
+    char hdf5_version[64];
+    if (H5get_libversion(&maj, &min, &rel) < 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot ask HDF5 its version");
+    snprintf(hdf5_version, sizeof hdf5_version, "%u.%u.%u", maj, min, rel);
+
+    if (attr_str(loc, "sirisk_version", SIRISK_VERSION, err) != 0 ||
+        attr_i32(loc, "format_version", SR_H5_FORMAT_VERSION, err) != 0 ||
+        attr_str(loc, "created_utc", created, err) != 0 ||
+        attr_u64(loc, "seed", rs->seed, err) != 0 ||
+        attr_u64(loc, "trials", (uint64_t)rs->n_trials, err) != 0 ||
+        attr_str(loc, "scenario_sha256", sha, err) != 0 ||
+        attr_str(loc, "rng", rs->rng_name != NULL ? rs->rng_name : "", err) != 0 ||
+        attr_str(loc, "gsl_version", gsl_version, err) != 0 ||
+        attr_str(loc, "hdf5_version", hdf5_version, err) != 0 ||
+        attr_str(loc, "libyaml_version", yaml_get_version_string(), err) != 0)
+        return SR_EXIT_IOERR;
+    return 0;
+}
+
+/* A programme's name becomes a link name: it must be non-empty and hold no '/' ("." would
+ * name the group itself). */
+static int check_link_name(hid_t loc, const char *name, sr_error *err)
+{
+    if (name == NULL || name[0] == '\0' || strchr(name, '/') != NULL || strcmp(name, ".") == 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, loc,
+                          "programme name '%s' cannot name a group (empty, '.' or "
+                          "containing '/')",
+                          name != NULL ? name : "(null)");
+    return 0;
+}
+
+static int write_programmes(hid_t loc, const sr_resultset *rs, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, "programmes", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    for (size_t p = 0; p < rs->n_programmes; p++) {
+        if (check_link_name(g, rs->programme_names[p], err) != 0)
+            goto fail;
+        hid_t pg = sr_h5_group_create(g, rs->programme_names[p], err);
+        if (pg < 0)
+            goto fail;
+        if (sr_h5_write_level(pg, rs, &rs->programme[p], err) != 0) {
+            H5Gclose(pg);
+            goto fail;
+        }
+        if (close_obj(pg, err) != 0)
+            goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+int sr_h5_write_layout(hid_t loc, const sr_resultset *rs, sr_error *err)
+{
+    const char *scenario = rs->scenario_text != NULL ? rs->scenario_text : "";
+    if (rs->n_trials == 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, loc, "a result set without trials");
+    if (write_root_attrs(loc, rs, scenario, err) != 0 ||
+        write_scenario(loc, scenario, err) != 0 ||
+        sr_h5_write_level(loc, rs, &rs->portfolio, err) != 0 ||
+        write_programmes(loc, rs, err) != 0)
+        return SR_EXIT_IOERR;
+    return 0;
+}
+
+/* ---- the file: a temporary beside the target, renamed when complete ----------------- */
+
+struct sr_h5_file {
+    char *path;   /* the target */
+    char *dir;    /* its directory */
+    char *tmp;    /* the temporary file, in dir */
+    hid_t file;
+    hid_t root;   /* the root group */
+};
+
+static void file_free(sr_h5_file *f)
+{
+    free(f->path);
+    free(f->dir);
+    free(f->tmp);
+    free(f);
+}
+
+/* The mode a newly created file gets: 0666 less the umask. The umask can only be read by
+ * setting it; it is restored at once, and no other thread creates files meanwhile (this
+ * runs on the one HDF5 thread). */
+static mode_t file_mode(void)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    return (mode_t)(0666 & ~mask);
+}
+
+sr_h5_file *sr_h5_file_create(const char *path, sr_error *err)
+{
+    sr_h5_quiet();
+    sr_h5_file *f = calloc(1, sizeof *f);
+    if (f == NULL) {
+        sr_error_set(err, SR_EXIT_IOERR, "%s: out of memory", path);
+        return NULL;
+    }
+    f->file = f->root = H5I_INVALID_HID;
+    hid_t fcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
+
+    const char *slash = strrchr(path, '/');
+    const char *base = slash != NULL ? slash + 1 : path;
+    if (*base == '\0') {
+        sr_error_set(err, SR_EXIT_IOERR, "%s: names a directory, not a result file", path);
+        goto fail;
+    }
+    f->path = strdup(path);
+    f->dir = slash == NULL ? strdup(".") : slash == path ? strdup("/")
+                                                        : strndup(path, (size_t)(slash - path));
+    size_t tmp_len = strlen(f->dir != NULL ? f->dir : "") + strlen(base) + 16;
+    f->tmp = malloc(tmp_len);
+    if (f->path == NULL || f->dir == NULL || f->tmp == NULL) {
+        sr_error_set(err, SR_EXIT_IOERR, "%s: out of memory", path);
+        goto fail;
+    }
+    struct stat st;
+    int stat_errno = stat(f->dir, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+    if (stat_errno != 0) {
+        sr_error_set(err, SR_EXIT_IOERR, "%s: cannot write into directory '%s': %s", path,
+                     f->dir, strerror(stat_errno));
+        goto fail;
+    }
+    snprintf(f->tmp, tmp_len, "%s/.%s.tmp-XXXXXX", f->dir, base);
+    int fd = mkstemp(f->tmp);
+    if (fd < 0) {
+        sr_error_set(err, SR_EXIT_IOERR, "%s: cannot create a file in directory '%s': %s",
+                     path, f->dir, strerror(errno));
+        f->tmp[0] = '\0';   /* nothing to remove */
+        goto fail;
+    }
+    /* mkstemp makes the file private (0600); a result file is as shareable as any other */
+    int chmod_failed = fchmod(fd, file_mode()) != 0;
+    int chmod_errno = errno;
+    close(fd);
+    if (chmod_failed) {
+        sr_error_set(err, SR_EXIT_IOERR, "%s: cannot set the mode of '%s': %s", path, f->tmp,
+                     strerror(chmod_errno));
+        goto fail;
+    }
+
+    /* The file creation list is a group creation list too: it sets up the root group. */
+    fcpl = H5Pcreate(H5P_FILE_CREATE);
+    fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fcpl < 0 || fapl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0 ||
+        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
+        /* closing the file with objects still open is a bug: make it an error */
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI) < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID,
+                   "cannot make the property lists of a result file");
+        sr_error_prefix(err, "%s", path);
+        goto fail;
+    }
+    f->file = H5Fcreate(f->tmp, H5F_ACC_TRUNC, fcpl, fapl);
+    if (f->file < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot create HDF5 file '%s'",
+                   f->tmp);
+        sr_error_prefix(err, "%s", path);
+        goto fail;
+    }
+    f->root = H5Gopen2(f->file, "/", H5P_DEFAULT);
+    if (f->root < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, f->file, "cannot open the root group");
+        sr_error_prefix(err, "%s", path);
+        goto fail;
+    }
+    H5Pclose(fcpl);
+    H5Pclose(fapl);
+    return f;
+fail:
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    sr_h5_file_abort(f);
+    return NULL;
+}
+
+hid_t sr_h5_file_root(const sr_h5_file *f)
+{
+    return f->root;
+}
+
+void sr_h5_file_abort(sr_h5_file *f)
+{
+    if (f == NULL)
+        return;
+    if (f->root >= 0)
+        H5Gclose(f->root);
+    if (f->file >= 0)
+        H5Fclose(f->file);
+    H5Eclear2(H5E_DEFAULT);
+    if (f->tmp != NULL && f->tmp[0] != '\0')
+        unlink(f->tmp);
+    file_free(f);
+}
+
+/* Flushes the file at path to disk (the rename must not publish a file whose blocks are
+ * still in the page cache only). */
+static int fsync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+int sr_h5_file_commit(sr_h5_file *f, sr_error *err)
+{
+    herr_t root_st = H5Gclose(f->root);
+    f->root = H5I_INVALID_HID;
+    herr_t file_st = root_st < 0 ? -1 : H5Fclose(f->file);
+    if (file_st >= 0)
+        f->file = H5I_INVALID_HID;
+    if (root_st < 0 || file_st < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot close the HDF5 file");
+        goto fail;
+    }
+    if (fsync_path(f->tmp) != 0) {
+        sr_error_set(err, SR_EXIT_IOERR, "cannot flush '%s' to disk: %s", f->tmp,
+                     strerror(errno));
+        goto fail;
+    }
+    if (rename(f->tmp, f->path) != 0) {
+        sr_error_set(err, SR_EXIT_IOERR, "cannot rename '%s' onto it: %s", f->tmp,
+                     strerror(errno));
+        goto fail;
+    }
+    /* Make the rename itself durable. The file is in place whatever happens here, so a
+     * directory that cannot be synced (some file systems refuse) is not an error. */
+    fsync_path(f->dir);
+    file_free(f);
+    return 0;
+fail:
+    sr_error_prefix(err, "%s", f->path);
+    sr_h5_file_abort(f);
+    return SR_EXIT_IOERR;
+}
+
+int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err)
+{
+    sr_h5_file *f = sr_h5_file_create(path, err);
+    if (f == NULL)
+        return SR_EXIT_IOERR;
+    if (sr_h5_write_layout(sr_h5_file_root(f), rs, err) != 0) {
+        sr_error_prefix(err, "%s", path);
+        sr_h5_file_abort(f);
+        return SR_EXIT_IOERR;
+    }
+    return sr_h5_file_commit(f, err);
+}

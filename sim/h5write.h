@@ -1,0 +1,60 @@
+/* Writing result sets (SPEC 5) to HDF5, atomically (SPEC 4): a file is built under a
+ * temporary name beside its target and renamed onto it only when complete, so an error or
+ * an interrupt never leaves a partial file nor damages an existing one.
+ *
+ * Layout pieces are functions on an HDF5 location so that composite files reuse them:
+ * sr_h5_write_layout puts the whole root layout into a group (the file's root, or later
+ * /stress/<name>/ and /sweep/points/<i>/), sr_h5_write_level puts one level (trials,
+ * summary, annual, deterministic) into a group (the root layout, or /programmes/<name>/).
+ *
+ * Reproducibility (SPEC 2.12): object timestamps are off and every object is written in a
+ * fixed order, so two writes of the same result set differ only in created_utc.
+ * Every function here makes HDF5 calls: call them on one thread, outside OpenMP regions.
+ * Failures are SR_EXIT_IOERR, with a message that names the file and the object. */
+#ifndef SR_H5WRITE_H
+#define SR_H5WRITE_H
+
+#include <hdf5.h>
+
+#include "error.h"
+#include "results.h"
+
+/* The result-set format written; a reader refuses files of a newer format. */
+#define SR_H5_FORMAT_VERSION 1
+
+/* Writes rs to path (created or replaced) in the layout of SPEC 5. Returns 0, or fills err
+ * and returns SR_EXIT_IOERR; on failure path is untouched and no temporary file remains.
+ * rs->programme_names must be set, each a valid HDF5 link name (non-empty, no '/'). */
+int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err);
+
+/* ---- building blocks for composite files -------------------------------------------- */
+
+/* A result file under construction: the temporary file beside its target. */
+typedef struct sr_h5_file sr_h5_file;
+
+/* Creates the temporary file `.<name>.tmp-XXXXXX` in path's directory. NULL and err filled
+ * (naming path) when the directory does not exist or is not writable. */
+sr_h5_file *sr_h5_file_create(const char *path, sr_error *err);
+/* The root group of the file; owned by f. */
+hid_t sr_h5_file_root(const sr_h5_file *f);
+/* Closes the file, flushes it to disk and renames it onto the target. Every object opened
+ * in the file must be closed before. Frees f whatever the outcome; on failure the temporary
+ * file is removed and the target untouched. */
+int sr_h5_file_commit(sr_h5_file *f, sr_error *err);
+/* Closes and removes the temporary file and frees f (NULL is fine). */
+void sr_h5_file_abort(sr_h5_file *f);
+
+/* Creates a group in loc with timestamps off and links tracked in creation order (readers
+ * list metrics in the order written). The caller closes it; H5I_INVALID_HID on failure. */
+hid_t sr_h5_group_create(hid_t loc, const char *name, sr_error *err);
+
+/* Writes the root layout of rs into the group loc: the root attributes, /scenario, the
+ * portfolio's level groups and /programmes/<name>/. Returns 0 or SR_EXIT_IOERR. */
+int sr_h5_write_layout(hid_t loc, const sr_resultset *rs, sr_error *err);
+
+/* Writes one level (lv, sized by rs) into the group loc: trials/, summary/, annual/ and
+ * deterministic/. Returns 0 or SR_EXIT_IOERR. */
+int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv,
+                      sr_error *err);
+
+#endif

@@ -1,0 +1,87 @@
+"""Checks a result set written by tests/test_h5write.c (the synthetic set whose values are
+closed-form): every trial value, and every summary statistic recomputed with numpy.
+Usage: h5write_check.py FILE METRICS ANNUAL_METRICS (comma-separated, in written order)."""
+import hashlib
+import re
+import sys
+
+import h5py
+import numpy as np
+
+path, names, annual = sys.argv[1], sys.argv[2].split(','), sys.argv[3].split(',')
+N, Y, FIRST = 5000, 3, 2027
+LEVELS = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99]
+i = np.arange(N)
+
+
+def trial_value(m, level):
+    return (((i * 7919) % 1000) - 300.0) * (m + 1) * 1000.0 + 0.5 * m + 1e5 * level
+
+
+def close(a, b):
+    assert np.isclose(a, b, rtol=1e-12, atol=1e-6), (a, b)
+
+
+with h5py.File(path, 'r') as f:
+    a = f.attrs
+    assert a['format_version'] == 1 and a['format_version'].dtype == np.int32
+    assert a['seed'] == 20261127 and a['seed'].dtype == np.uint64
+    assert a['trials'] == N and a['trials'].dtype == np.uint64
+    for k in ('sirisk_version', 'created_utc', 'scenario_sha256', 'rng', 'gsl_version',
+              'hdf5_version', 'libyaml_version'):
+        assert isinstance(a[k], str) and a[k], k
+    assert a['rng'] == 'test-rng'
+    assert a['hdf5_version'] == h5py.version.hdf5_version
+    assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', a['created_utc'])
+    text = f['scenario'].asstr()[()]
+    assert text.startswith('name: Synthetic portfolio'), text
+    assert a['scenario_sha256'] == hashlib.sha256(text.encode()).hexdigest()
+    assert list(f['programmes']) == ['copenhagen', 'aarhus'], list(f['programmes'])
+    for prefix, level in (('', 0), ('programmes/copenhagen/', 1),
+                          ('programmes/aarhus/', 2)):
+        assert list(f[prefix + 'trials']) == names
+        assert list(f[prefix + 'summary']) == names, list(f[prefix + 'summary'])
+        assert list(f[prefix + 'deterministic']) == names
+        assert list(f[prefix + 'annual']) == annual, list(f[prefix + 'annual'])
+        assert isinstance(f[prefix + 'summary'].attrs['tail_definition'], str)
+        for m, name in enumerate(names):
+            x = trial_value(m, level)
+            if level == 0 and name == 'savings_state':
+                x[3] = np.nan
+            t = f[prefix + 'trials/' + name]
+            assert t.dtype == np.float64 and t.shape == (N,)
+            assert t.chunks is not None and t.compression == 'gzip'
+            assert np.array_equal(t[()], x, equal_nan=True), name
+            fin = x[np.isfinite(x)]
+            s = f[prefix + 'summary/' + name]
+            assert s.shape == () and s[()] == s.attrs['mean']
+            close(s.attrs['mean'], fin.mean())
+            close(s.attrs['sd'], fin.std(ddof=1))
+            close(s.attrs['mcse'], fin.std(ddof=1) / np.sqrt(fin.size))
+            assert s.attrs['min'] == fin.min() and s.attrs['max'] == fin.max()
+            for p in LEVELS:
+                close(s.attrs['q%02d' % round(100 * p)], np.quantile(fin, p))
+            assert s.attrs['var95'] == s.attrs['q05'] and s.attrs['var99'] == s.attrs['q01']
+            close(s.attrs['es95'], fin[fin <= s.attrs['var95']].mean())
+            close(s.attrs['es99'], fin[fin <= s.attrs['var99']].mean())
+            close(s.attrs['es95_upper'], fin[fin >= s.attrs['q95']].mean())
+            close(s.attrs['es99_upper'], fin[fin >= s.attrs['q99']].mean())
+            assert s.attrs['p_negative'] == (fin < 0).mean()
+            assert s.attrs['n_nan'] == np.isnan(x).sum()
+            d = f[prefix + 'deterministic/' + name]
+            assert d.shape == () and d[()] == 1e6 * (m + 1) + 1e5 * level
+            for ds in (t, s, d):
+                assert isinstance(ds.attrs['units'], str), ds.name
+                assert isinstance(ds.attrs['description'], str), ds.name
+                assert ds.attrs['units'] == t.attrs['units'], ds.name
+        for name in annual:
+            m = names.index(name)
+            ds = f[prefix + 'annual/' + name]
+            assert ds.shape == (Y, 9) and ds.attrs['first_year'] == FIRST
+            assert np.array_equal(ds.attrs['quantiles'], LEVELS)
+            assert ds.attrs['units'] == 'DKK (nominal, per calendar year)'
+            assert isinstance(ds.attrs['description'], str)
+            for y in range(Y):
+                flow = (m + 1) * 1000.0 * (y + 1) + i + level
+                assert np.allclose(ds[y], np.quantile(flow, LEVELS), rtol=1e-12)
+print('checked')
