@@ -170,6 +170,10 @@ typedef struct {
     bool has_contract;
     sr_contract contract;
     sr_financing financing;
+
+    unsigned *control_intake; /* [n_strata * n_months]: the control group (contract baseline
+                               * control_group) enrolled per stratum and month, split like
+                               * the cohort; sums to contract.control_size. NULL without one */
 } sr_programme;
 
 /* ---- macro ------------------------------------------------------------------------------ */
@@ -240,5 +244,11 @@ int sr_model_state_index(const sr_model *m, const char *name);
 /* Each number at its mean (a fixed number's value, a distribution's mean): the values of
  * the deterministic expectation (SPEC 2.13). Fills v[n_num]. */
 void sr_model_mean_values(const sr_model *m, double *v);
+
+/* The mean of one number-table entry (a fixed number's value). */
+double sr_numdef_mean(const sr_numdef *d);
+
+/* Mean of a normal(mu, sd) truncated to [lo, hi]; lo/hi may be -inf/+inf. */
+double sr_truncated_normal_mean(double mu, double sd, double lo, double hi);
 
 #endif

@@ -14,6 +14,9 @@
 #define SR_SCENARIO_MAX_BYTES (16u << 20)
 /* Deepest nesting accepted in a scenario document. */
 #define SR_SCENARIO_MAX_DEPTH 64
+/* Most values (scalars, lists, mappings) accepted in a scenario document: bounds the
+ * memory a hostile file can make the parser take (about 160 bytes per value). */
+#define SR_SCENARIO_MAX_NODES (1u << 18)
 
 /* Loads path, applies the n_overrides overrides in order (an override whose path or value
  * is invalid fails with a message that begins with `--set PATH=VALUE:`), validates, and
