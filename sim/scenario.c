@@ -77,6 +77,9 @@
 #define SR_MAX_CASH_CELLS (1u << 20)
 #define SR_MAX_MULTIPLY_CELLS (1u << 22)
 #define SR_MAX_CORRELATED 1000
+/* Tenure steps and dated cash-flow entries, counted over every copy (from-lists and strata
+ * copy them): bounds the memory a small file can ask for. */
+#define SR_MAX_COPIED_STEPS (1u << 22)
 /* Stress checks reload the file once per stress: stresses x values loaded at most this. */
 #define SR_STRESS_CHECK_BUDGET (1u << 22)
 
@@ -406,6 +409,10 @@ static int load_states(sr_sload *L, int root)
         fail_duplicate_name(L, name_nodes[first], name_nodes[again], "state");
         goto out;
     }
+    if (!(L->state_mark = calloc(n, sizeof *L->state_mark))) {
+        sr_sl_oom(L);
+        goto out;
+    }
     rc = 0;
 out:
     free(names);
@@ -476,14 +483,15 @@ static int load_sources(sr_sload *L, int node, size_t **out, size_t *n_out, int 
     *nodes = calloc(n, sizeof **nodes);
     if (!*out || !*nodes)
         return sr_sl_oom(L);
+    unsigned gen = ++L->mark_gen;
     for (size_t i = 0; i < n; i++) {
         int e = list ? sr_ydoc_item(L->d, node, i) : node;
         (*nodes)[i] = e;
         if (sr_sl_state(L, e, &(*out)[i]) != 0)
             return -1;
-        for (size_t j = 0; j < i; j++)
-            if ((*out)[j] == (*out)[i])
-                return sr_ydoc_fail(L->d, e, "names a state twice in one from-list");
+        if (L->state_mark[(*out)[i]] == gen)
+            return sr_ydoc_fail(L->d, e, "names a state twice in one from-list");
+        L->state_mark[(*out)[i]] = gen;
     }
     *n_out = n;
     return 0;
@@ -633,6 +641,12 @@ static int load_transitions(sr_sload *L, int root)
             if (sr_sl_flow(L, v, &t.cash) != 0)
                 goto out;
             t.has_cash = true;
+        }
+        L->copied_steps += n_src * n_steps;
+        if (L->copied_steps > SR_MAX_COPIED_STEPS) {
+            sr_ydoc_fail(L->d, sr_sl_opt(L, e, "by_tenure"), "makes the model too large: more than "
+                         "%u tenure steps over all transitions", SR_MAX_COPIED_STEPS);
+            goto out;
         }
         for (size_t s = 0; s < n_src; s++) {
             sr_transition *x = &m->transitions[m->n_transitions];
@@ -931,6 +945,15 @@ static int load_cash(sr_sload *L, int root, const int *stratum_nodes)
     int cn = sr_sl_opt(L, root, "cashflows");
     if (cn && load_cash_map(L, cn, top) != 0)
         goto out;
+    size_t entries = 0;
+    for (size_t s = 0; s < ns; s++)
+        entries += top[s].n_by_tenure + top[s].n_dated;
+    L->copied_steps += entries * m->n_strata;
+    if (L->copied_steps > SR_MAX_COPIED_STEPS) {
+        sr_ydoc_fail(L->d, cn, "makes the model too large: %zu tenure and dated entries copied to "
+                     "%zu strata, at most %u in all", entries, m->n_strata, SR_MAX_COPIED_STEPS);
+        goto out;
+    }
     for (size_t k = 0; k < m->n_strata; k++) {
         for (size_t s = 0; s < ns; s++)
             if (cashspec_copy(L, &m->cash[k * ns + s], &top[s]) != 0)
@@ -1210,6 +1233,7 @@ out:
     sr_names_free(&L.param_names);
     free(L.trans_keys);
     free(L.param_used);
+    free(L.state_mark);
     free(L.stress_nodes);
     free(L.notes);
     sr_ydoc_free(&d);

@@ -52,6 +52,9 @@ typedef struct {
     sr_names state_names, param_names;
     uint64_t *trans_keys;      /* sorted (from * n_states + to) << 20 | index; see scenario.c */
     bool *param_used;          /* [n_parameters] */
+    unsigned *state_mark;      /* [n_states]: scratch, a state is marked when == mark_gen */
+    unsigned mark_gen;
+    size_t copied_steps;       /* tenure and dated entries copied so far (bounded) */
     int *stress_nodes;         /* [n_stresses]: the node naming each stress */
 } sr_sload;
 
