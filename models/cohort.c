@@ -141,8 +141,11 @@ sr_rates *sr_rates_alloc(const sr_layout *l, size_t n_conds, size_t n_phases)
     r->max_out = l->max_out;
     size_t n = n_conds * n_phases * l->n_strata * l->n_bands;
     r->q = calloc(n, sizeof *r->q);
+    r->log_stay = calloc(n, sizeof *r->log_stay);
+    r->log_leave = calloc(n, sizeof *r->log_leave);
+    r->cum = calloc(n * l->max_out, sizeof *r->cum);
     r->cond = calloc(n * l->max_out, sizeof *r->cond);
-    if (r->q == NULL || r->cond == NULL) {
+    if (!r->q || !r->log_stay || !r->log_leave || !r->cum || !r->cond) {
         sr_rates_free(r);
         return NULL;
     }
@@ -154,6 +157,9 @@ void sr_rates_free(sr_rates *r)
     if (r == NULL)
         return;
     free(r->q);
+    free(r->log_stay);
+    free(r->log_leave);
+    free(r->cum);
     free(r->cond);
     free(r);
 }
@@ -251,13 +257,18 @@ void sr_rates_compute(sr_rates *r, const sr_layout *l, const sr_model *m,
                     }
                     size_t idx = sr_rates_index(r, c, ph, s, b);
                     r->q[idx] = total > 0.0 ? -expm1(-total) : 0.0;
+                    r->log_stay[idx] = -total;
+                    r->log_leave[idx] = total > 0.0 ? log(r->q[idx]) : -INFINITY;
                     double *cond = r->cond + idx * r->max_out;
-                    double left = total;
+                    double *cum = r->cum + idx * r->max_out;
+                    double left = total, so_far = 0.0;
                     for (size_t o = 0; o < n_out; o++) {
                         cond[o] = left > 0.0 ? h[o] / left : 0.0;
                         if (cond[o] > 1.0 || o + 1 == n_out)
                             cond[o] = left > 0.0 ? 1.0 : 0.0;
                         left -= h[o];
+                        so_far += h[o];
+                        cum[o] = o + 1 == n_out ? 1.0 : total > 0.0 ? so_far / total : 0.0;
                     }
                 }
             }

@@ -10,7 +10,10 @@
  *
  * Exit probabilities (SPEC 2.3): with hazards h_1..h_k out of a state, H = sum h_j, a person
  * leaves with probability q = 1 - exp(-H) and, given that, goes to j with h_j / H. They are
- * stored for sequential binomial splitting: cond[j] = h_j / (H - h_1 - ... - h_{j-1}).
+ * stored with log(1 - q) and log(q), which binomial inversion needs, and twice for the
+ * split over destinations: cumulative (cum[j] = (h_1 + ... + h_j) / H, for drawing a
+ * few leavers one by one) and conditional (cond[j] = h_j / (H - h_1 - ... - h_{j-1}),
+ * for sequential binomials when many leave).
  *
  * Tables are indexed by (macro condition, effect phase, stratum, band). Phase 0 is no effect
  * (hazard ratio 1); phase 1 the full hazard ratio; phase 2+k fade month k (SPEC 2.11). */
@@ -57,6 +60,9 @@ extern const sr_macro_cond sr_macro_neutral;
 typedef struct {
     size_t n_conds, n_phases, n_strata, n_bands, max_out;
     double *q;                /* [n_conds * n_phases * n_strata * n_bands]: exit probability */
+    double *log_stay;         /* the same index: log(1 - q) */
+    double *log_leave;        /* the same index: log(q) */
+    double *cum;              /* the same index * max_out: cumulative split probabilities */
     double *cond;             /* the same index * max_out: sequential split probabilities */
 } sr_rates;
 

@@ -84,22 +84,31 @@ static void step_block(sr_arm_ws *w, double *block, const sr_model *m, const sr_
                 double stay = n;
                 if (n_out > 0) {
                     size_t idx = sr_rates_index(rates, cond, phase, s, l->band_of_cell[cell]);
-                    double q = rates->q[idx];
+                    const double *cum = rates->cum + idx * rates->max_out;
                     const double *split = rates->cond + idx * rates->max_out;
-                    if (r != NULL)
+                    double moved[n_out];
+                    if (r != NULL) {
                         sr_rng_seek(r, sr_stream_sub(block_stream, s * l->n_cells + cell));
-                    double left = r != NULL ? sr_binomial(r, n, q) : n * q;
-                    stay = n - left;
-                    for (size_t o = 0; o < n_out && left > 0.0; o++) {
+                        double left = sr_binomial_logs(r, n, rates->q[idx], rates->log_stay[idx],
+                                                       rates->log_leave[idx]);
+                        stay = n - left;
+                        sr_multinomial(r, left, n_out, cum, split, moved);
+                    } else {
+                        double left = n * rates->q[idx];
+                        stay = n - left;
+                        for (size_t o = 0; o < n_out; o++) {
+                            moved[o] = o + 1 == n_out ? left : left * split[o];
+                            left -= moved[o];
+                        }
+                    }
+                    for (size_t o = 0; o < n_out; o++) {
+                        if (moved[o] == 0.0)
+                            continue;
                         const sr_transition *t = &m->transitions[out[o]];
-                        double moved = o + 1 == n_out ? left
-                                     : r != NULL ? sr_binomial(r, left, split[o])
-                                                 : left * split[o];
-                        left -= moved;
-                        to[l->offset[t->to]] += moved;
+                        to[l->offset[t->to]] += moved[o];
                         if (t->has_cash)
                             for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                                tally->expenditure[pay] += moved * v[t->cash.amount[pay]];
+                                tally->expenditure[pay] += moved[o] * v[t->cash.amount[pay]];
                     }
                 }
                 to[first + (k < top ? k + 1 : top)] += stay;
@@ -130,7 +139,6 @@ void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
     const double per_month = with_effect ? v[p->cost_per_participant_month] : 0.0;
 
     memset(w->pool, 0, len * sizeof *w->pool);
-    memset(w->blocks, 0, T * len * sizeof *w->blocks);
 
     int cash_valid_until = -1;
     for (size_t t = 0; t < T; t++) {
@@ -140,7 +148,11 @@ void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
         }
         /* Enrolment at the start of month t. */
         double enrolled = 0.0;
-        double *entry = spec->window > 0 ? w->blocks + t * len : w->pool;
+        double *entry = w->pool;
+        if (spec->window > 0) {
+            entry = w->blocks + t * len;   /* first used now: cleared of the last run */
+            memset(entry, 0, len * sizeof *entry);
+        }
         for (size_t s = 0; s < l->n_strata; s++) {
             unsigned n = spec->intake[s * T + t];
             entry[s * l->n_cells + start_cell] += n;
@@ -185,7 +197,9 @@ void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
     double employed = 0.0;
     if (l->employed >= 0) {
         size_t first = l->offset[l->employed], n = l->n_levels[l->employed];
-        for (size_t e = 0; e <= T; e++) {
+        /* The pool, and the blocks still apart at the horizon (all cleared this run). */
+        size_t first_block = spec->window == 0 ? T : T > spec->window ? T - spec->window : 0;
+        for (size_t e = first_block; e <= T; e++) {
             const double *block = e < T ? w->blocks + e * len : w->pool;
             for (size_t s = 0; s < l->n_strata; s++)
                 for (size_t k = 0; k < n; k++)

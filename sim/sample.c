@@ -4,13 +4,13 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
-/* Inversion for p <= 1/2: walks the probability mass function from k = 0 until the
- * cumulative mass exceeds u. P(0) = (1-p)^n, P(k+1) = P(k) (n-k) p / ((k+1)(1-p)).
+/* Inversion for p <= 1/2, given log(1 - p): walks the probability mass function from k = 0
+ * until the cumulative mass exceeds u. P(0) = (1-p)^n, P(k+1) = P(k) (n-k) p / ((k+1)(1-p)).
  * Past the mean, once the remaining terms are below rounding, the walk stops: u can only
  * get there through rounding of the cumulative sum (probability about 1e-16). */
-static double binomial_inversion(double u, double n, double p)
+static double binomial_inversion(double u, double n, double p, double log_1mp)
 {
-    double f = exp(n * log1p(-p));
+    double f = exp(n * log_1mp);
     const double odds = p / (1.0 - p);
     const double mean = n * p;
     double k = 0.0;
@@ -26,7 +26,7 @@ static double binomial_inversion(double u, double n, double p)
     return k;
 }
 
-double sr_binomial(gsl_rng *r, double n, double p)
+double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double log_p)
 {
     if (n <= 0.0 || p <= 0.0)
         return 0.0;
@@ -37,10 +37,42 @@ double sr_binomial(gsl_rng *r, double n, double p)
     double k;
     if (n * q < SR_INVERSION_MEAN_MAX) {
         double u = gsl_rng_uniform(r);
-        /* With the flip, 1-u keeps the draw increasing in p. */
-        k = binomial_inversion(flip ? 1.0 - u : u, n, q);
+        /* With the flip, 1-u keeps the draw increasing in p; log(1-q) = log(p). */
+        k = binomial_inversion(flip ? 1.0 - u : u, n, q, flip ? log_p : log_1mp);
     } else {
         k = (double)gsl_ran_binomial(r, q, (unsigned int)n);
     }
     return flip ? n - k : k;
+}
+
+double sr_binomial(gsl_rng *r, double n, double p)
+{
+    if (n <= 0.0 || p <= 0.0 || p >= 1.0)
+        return sr_binomial_logs(r, n, p, 0.0, 0.0);
+    return sr_binomial_logs(r, n, p, log1p(-p), log(p));
+}
+
+void sr_multinomial(gsl_rng *r, double n, size_t k, const double *cum, const double *cond,
+                    double *out)
+{
+    for (size_t j = 0; j < k; j++)
+        out[j] = 0.0;
+    if (n <= 0.0)
+        return;
+    if (n <= SR_CATEGORICAL_MAX) {
+        for (double i = 0.0; i < n; i += 1.0) {
+            double u = gsl_rng_uniform(r);
+            size_t j = 0;
+            while (j + 1 < k && u >= cum[j])
+                j++;
+            out[j] += 1.0;
+        }
+        return;
+    }
+    double left = n;
+    for (size_t j = 0; j + 1 < k && left > 0.0; j++) {
+        out[j] = sr_binomial(r, left, cond[j]);
+        left -= out[j];
+    }
+    out[k - 1] += left;
 }

@@ -1,17 +1,29 @@
-/* Binomial draws for cell counts. Small expected counts (the common case: most cells hold
- * few persons or have small exit probabilities) are drawn by inversion from one uniform,
- * which is exact, cheap, and monotone in the probability, so two arms that draw the same
- * cell with the same stream are coupled (common random numbers). Large expected counts go
- * to GSL's BTPE sampler (gsl_ran_binomial). */
+/* Binomial and multinomial draws for cell counts. Small expected counts (the common case:
+ * most cells hold few persons or have small exit probabilities) are drawn by inversion
+ * from one uniform, which is exact, cheap, and monotone in the probability, so two arms
+ * that draw the same cell with the same stream are coupled (common random numbers). Large
+ * expected counts go to GSL's BTPE sampler (gsl_ran_binomial). */
 #ifndef SR_SAMPLE_H
 #define SR_SAMPLE_H
 
 #include <gsl/gsl_rng.h>
+#include <stddef.h>
 
 /* Below this expected count (n * min(p, 1-p)) inversion is used. */
 #define SR_INVERSION_MEAN_MAX 16.0
+/* Up to this many trials a multinomial is drawn one trial at a time. */
+#define SR_CATEGORICAL_MAX 12.0
 
-/* A Binomial(n, p) draw; p in [0, 1]. */
+/* A Binomial(n, p) draw; p in [0, 1]; n a whole number. */
 double sr_binomial(gsl_rng *r, double n, double p);
+
+/* The same, given log(1 - p) and log(p) (precomputed by the caller). */
+double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double log_p);
+
+/* Multinomial(n; probabilities) over k categories: out[j] = draws in category j. The
+ * probabilities come both as cumulative (cum[k-1] = 1) and as sequential conditionals
+ * (cond[j] = p_j / (1 - p_1 - ... - p_{j-1})); the cheaper form for n is used. */
+void sr_multinomial(gsl_rng *r, double n, size_t k, const double *cum, const double *cond,
+                    double *out);
 
 #endif

@@ -168,6 +168,7 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
     sr_arm_ws *w = sr_arm_ws_alloc(l, m);
     gsl_rng *r = sr_rng_alloc();
     const size_t T = m->n_months, N = 3000;
+    unsigned char *normal_months = calloc(T, 1); /* macro condition 0 in every month */
 
     for (int treated = 0; treated <= 1; treated++) {
         sr_exact_arm ex = sr_exact_run(m, 0, v, treated);
@@ -175,7 +176,7 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
         sr_arm_spec spec = {p->intake, p->effect_months + p->fade_months, treated, 0};
         for (size_t i = 0; i < N; i++) {
             spec.stream = sr_stream_key(11, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
-            sr_arm_run(w, &spec, m, p, v, rates, NULL, r);
+            sr_arm_run(w, &spec, m, p, v, rates, normal_months, r);
             for (size_t k = 0; k < 2 * T; k++) {
                 double x = w->flows.expenditure[k];
                 sum[k] += x;
@@ -198,6 +199,7 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
         free(sum2);
         sr_exact_arm_free(&ex);
     }
+    free(normal_months);
     gsl_rng_free(r);
     sr_arm_ws_free(w);
     sr_rates_free(rates);

@@ -1,0 +1,215 @@
+/* The command line as a user meets it: real runs read back with h5py and h5dump, the same
+ * file for any thread count, and every class of bad input with its exit code, its message
+ * and no result file. */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+#define BIN SIRISK_BINARY
+#define SRC SIRISK_SOURCE_DIR
+
+static const char *small =
+    "name: small\n"
+    "simulation: {trials: 500, seed: 3, start: 2027-01, horizon_years: 3}\n"
+    "discount: {public: 0.035, investor: 0.05}\n"
+    "states:\n"
+    "  - {name: outside, tenure_max: 12}\n"
+    "  - {name: employed, tenure_max: 12}\n"
+    "  - {name: exited, absorbing: true}\n"
+    "transitions:\n"
+    "  - {from: outside, to: employed, hazard: 0.02}\n"
+    "  - {from: employed, to: outside, hazard: 0.1, by_tenure: [[0, 1], [3, 0.44]]}\n"
+    "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
+    "cashflows:\n"
+    "  outside: {municipality: 9000, state: 2500}\n"
+    "  employed: {municipality: -5500, state: -3500}\n"
+    "programmes:\n"
+    "  - name: town\n"
+    "    cohort: {size: 300, intake: {start: 2027-01, months: 6}, initial_state: outside}\n"
+    "    intervention:\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: 1.4, months: 12}\n"
+    "      costs: {per_participant: 10000}\n";
+
+/* Removes a test directory and frees its name. */
+static void remove_dir(char *dir)
+{
+    char rm[4200];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    cr_expect_eq(system(rm), 0);
+    free(dir);
+}
+
+static char *cmd(const char *fmt, ...)
+{
+    static char buf[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+Test(cli, run_writes_a_result_set_that_h5py_and_h5dump_read)
+{
+    char *dir = sr_test_tmpdir();
+    char *scenario = sr_test_write_file(dir, "small.yaml", small);
+    char *out = NULL, *err = NULL;
+    int rc = sr_test_run(cmd("cd %s && %s run small.yaml -o r.h5", dir, BIN), &out, &err);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
+    cr_expect(strstr(out, "savings_total") != NULL, "the summary table is printed:\n%s", out);
+    free(out);
+    free(err);
+
+    const char *check =
+        "import h5py, numpy as np\n"
+        "f = h5py.File('r.h5', 'r')\n"
+        "x = f['trials/savings_total'][:]\n"
+        "assert x.shape == (500,), x.shape\n"
+        "assert x.dtype == np.float64\n"
+        "s = f['summary/savings_total'].attrs\n"
+        "assert abs(s['mean'] - x.mean()) <= 1e-9 * abs(x.mean()), (s['mean'], x.mean())\n"
+        "assert isinstance(f['trials/savings_total'].attrs['units'], str)\n"
+        "assert f.attrs['trials'] == 500 and f.attrs['seed'] == 3\n"
+        "p = f['programmes/town/trials/savings_total'][:]\n"
+        "assert (p == x).all()\n"
+        "assert f['annual/savings_total'].shape == (3, 9)\n"
+        "assert 'name: small' in f['scenario'][()].decode()\n"
+        "d = f['deterministic/savings_total'][()]\n"
+        "assert abs(d - x.mean()) < 5 * x.std() / len(x) ** 0.5 + 0.02 * abs(d), (d, x.mean())\n"
+        "print('ok')\n";
+    sr_test_write_file(dir, "check.py", check);
+    rc = sr_test_run(cmd("cd %s && /usr/bin/python3 check.py", dir), &out, &err);
+    cr_expect_eq(rc, 0, "h5py check failed: %s%s", out, err);
+    free(out);
+    free(err);
+
+    rc = sr_test_run(cmd("cd %s && h5dump -d /trials/savings_total r.h5", dir), &out, &err);
+    cr_expect_eq(rc, 0, "h5dump failed: %s", err);
+    cr_expect(strstr(out, "H5T_IEEE_F64LE") != NULL);
+    free(out);
+    free(err);
+    free(scenario);
+    remove_dir(dir);
+}
+
+/* Same scenario, seed and trials: the same datasets and attributes, but created_utc. */
+Test(cli, one_and_two_threads_write_the_same_file)
+{
+    char *dir = sr_test_tmpdir();
+    sr_test_write_file(dir, "small.yaml", small);
+    const char *strip = "sed -e 1d -e '/ATTRIBUTE \"created_utc\"/,/^   }/d'";
+    int rc = sr_test_run(cmd("cd %s && %s run small.yaml -o a.h5 --threads 1 --quiet && "
+                             "%s run small.yaml -o b.h5 --threads 2 --quiet && "
+                             "h5dump a.h5 | %s > a.txt && h5dump b.h5 | %s > b.txt && "
+                             "cmp a.txt b.txt && test $(wc -l < a.txt) -gt 1000 && "
+                             "! grep -q created_utc a.txt",
+                             dir, BIN, BIN, strip, strip),
+                         NULL, NULL);
+    cr_expect_eq(rc, 0, "the two files differ (or h5dump failed) in %s", dir);
+    remove_dir(dir);
+}
+
+/* Runs `sirisk ARGS` in a directory holding small.yaml and an earlier result old.h5, and
+ * checks the exit code, a fragment of the message, and that no result file appeared and
+ * old.h5 is unchanged. */
+static void expect_failure(const char *args, int code, const char *fragment)
+{
+    char *dir = sr_test_tmpdir();
+    sr_test_write_file(dir, "small.yaml", small);
+    sr_test_write_file(dir, "old.h5", "an earlier result\n");
+    char *err = NULL;
+    int rc = sr_test_run(cmd("cd %s && %s %s", dir, BIN, args), NULL, &err);
+    cr_expect_eq(rc, code, "sirisk %s: exit %d, expected %d: %s", args, rc, code, err);
+    cr_expect(strstr(err, fragment) != NULL, "sirisk %s: message lacks '%s':\n%s", args,
+              fragment, err);
+    int others = sr_test_run(cmd("cd %s && ls -A | grep -v -x -e small.yaml -e old.h5 -e bad.yaml", dir),
+                             NULL, NULL);
+    cr_expect_neq(others, 0, "sirisk %s left a file in %s", args, dir);
+    int same = sr_test_run(cmd("cd %s && grep -q 'an earlier result' old.h5", dir), NULL, NULL);
+    cr_expect_eq(same, 0, "sirisk %s changed old.h5", args);
+    free(err);
+    remove_dir(dir);
+}
+
+Test(cli, usage_errors_exit_64)
+{
+    expect_failure("", 64, "usage");
+    expect_failure("fly small.yaml", 64, "unknown command");
+    expect_failure("run", 64, "needs a scenario");
+    expect_failure("run small.yaml --frobnicate", 64, "unknown option '--frobnicate'");
+    expect_failure("run small.yaml --trials -3 -o old.h5", 64, "--trials");
+    expect_failure("run small.yaml --threads", 64, "--threads needs a value");
+    expect_failure("run small.yaml extra.yaml", 64, "unexpected argument");
+}
+
+Test(cli, missing_scenario_exits_66)
+{
+    expect_failure("run nowhere.yaml -o old.h5", 66, "nowhere.yaml");
+}
+
+Test(cli, invalid_scenario_exits_65_with_position_and_no_file)
+{
+    expect_failure("run small.yaml --set programmes[0].cohort.size=-5 -o old.h5", 65,
+                   "--set programmes[0].cohort.size=-5");
+    char *dir = sr_test_tmpdir();
+    char *bad = malloc(strlen(small) + 64);
+    strcpy(bad, small);
+    char *at = strstr(bad, "size: 300");
+    memcpy(at, "size: -30", 9);
+    sr_test_write_file(dir, "bad.yaml", bad);
+    char *err = NULL;
+    int rc = sr_test_run(cmd("cd %s && %s run bad.yaml", dir, BIN), NULL, &err);
+    cr_expect_eq(rc, 65);
+    cr_expect(strstr(err, "bad.yaml:17:") != NULL && strstr(err, "programmes[0].cohort.size") != NULL,
+              "message: %s", err);
+    cr_expect(!sr_test_exists(cmd("%s/results/bad.h5", dir)));
+    free(err);
+    free(bad);
+    remove_dir(dir);
+}
+
+Test(cli, unwritable_output_exits_74_and_keeps_the_earlier_file)
+{
+    expect_failure("run small.yaml -o missing/dir/r.h5", 74, "missing/dir");
+    expect_failure("run small.yaml -o old.h5/inside.h5", 74, "old.h5");
+}
+
+Test(cli, summary_of_a_file_that_is_not_a_result_set_fails)
+{
+    expect_failure("summary nowhere.h5", 66, "nowhere.h5");
+    expect_failure("summary old.h5", 74, "old.h5");
+}
+
+Test(cli, validate_prints_the_model_and_writes_nothing)
+{
+    char *dir = sr_test_tmpdir();
+    sr_test_write_file(dir, "small.yaml", small);
+    char *out = NULL;
+    int rc = sr_test_run(cmd("cd %s && %s validate small.yaml && test ! -e results", dir, BIN),
+                         &out, NULL);
+    cr_expect_eq(rc, 0);
+    cr_expect(strstr(out, "outside") != NULL && strstr(out, "town") != NULL, "%s", out);
+    free(out);
+    remove_dir(dir);
+}
+
+/* An interrupt stops the run with 130 and leaves neither a result nor a temporary file. */
+Test(cli, interrupt_leaves_no_file, .timeout = 60)
+{
+    char *dir = sr_test_tmpdir();
+    char *err = NULL;
+    int rc = sr_test_run(cmd("cd %s && timeout --preserve-status -s INT 1 %s run %s/scenarios/national.yaml "
+                             "--trials 20000 -o r.h5 --quiet",
+                             dir, BIN, SRC),
+                         NULL, &err);
+    cr_expect_eq(rc, 130, "exit %d: %s", rc, err);
+    cr_expect(strstr(err, "interrupted") != NULL, "%s", err);
+    int empty = sr_test_run(cmd("test -z \"$(ls -A %s)\"", dir), NULL, NULL);
+    cr_expect_eq(empty, 0, "files left in %s", dir);
+    free(err);
+    remove_dir(dir);
+}

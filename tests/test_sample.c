@@ -1,0 +1,96 @@
+/* The binomial sampler against the exact binomial distribution (chi-square goodness of
+ * fit, fixed streams), on both of its paths (inversion, GSL's BTPE) and the flip p > 1/2;
+ * and the monotone coupling that common random numbers rely on. */
+#include <criterion/criterion.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "sim/rng.h"
+#include "sim/sample.h"
+
+/* Chi-square statistic of `draws` draws of Binomial(n, p) against the pmf, cells with an
+ * expected count below 5 pooled into the neighbouring tails; returns the p-value. */
+static double goodness_of_fit(unsigned n, double p, size_t draws, uint64_t key)
+{
+    gsl_rng *r = sr_rng_alloc();
+    sr_rng_seek(r, key);
+    double *observed = calloc(n + 1, sizeof *observed);
+    for (size_t i = 0; i < draws; i++) {
+        double k = sr_binomial(r, n, p);
+        cr_assert(k >= 0 && k <= n && k == floor(k), "draw %g out of range", k);
+        observed[(size_t)k] += 1.0;
+    }
+    double chi2 = 0.0, obs_pool = 0.0, exp_pool = 0.0;
+    int df = -1;
+    for (unsigned k = 0; k <= n; k++) {
+        obs_pool += observed[k];
+        exp_pool += draws * gsl_ran_binomial_pdf(k, p, n);
+        if (exp_pool >= 5.0 || k == n) {
+            chi2 += (obs_pool - exp_pool) * (obs_pool - exp_pool) / fmax(exp_pool, 1e-300);
+            df++;
+            obs_pool = exp_pool = 0.0;
+        }
+    }
+    free(observed);
+    gsl_rng_free(r);
+    return df > 0 ? gsl_cdf_chisq_Q(chi2, df) : 1.0;
+}
+
+Test(sample, inversion_draws_follow_the_binomial_distribution)
+{
+    cr_expect_gt(goodness_of_fit(20, 0.1, 200000, 1), 1e-5);
+    cr_expect_gt(goodness_of_fit(1000, 0.004, 200000, 2), 1e-5);
+    cr_expect_gt(goodness_of_fit(3, 0.5, 200000, 3), 1e-5);
+}
+
+Test(sample, flipped_draws_follow_the_binomial_distribution)
+{
+    cr_expect_gt(goodness_of_fit(30, 0.93, 200000, 4), 1e-5);
+}
+
+Test(sample, large_counts_follow_the_binomial_distribution)
+{
+    cr_expect_gt(goodness_of_fit(5000, 0.05, 200000, 5), 1e-5);
+    cr_expect_gt(goodness_of_fit(400, 0.6, 200000, 6), 1e-5);
+}
+
+Test(sample, degenerate_cases_are_exact)
+{
+    gsl_rng *r = sr_rng_alloc();
+    sr_rng_seek(r, 9);
+    cr_expect_eq(sr_binomial(r, 0, 0.3), 0.0);
+    cr_expect_eq(sr_binomial(r, 17, 0.0), 0.0);
+    cr_expect_eq(sr_binomial(r, 17, 1.0), 17.0);
+    gsl_rng_free(r);
+}
+
+/* The same stream with a higher probability never draws fewer (inversion is monotone). */
+Test(sample, same_stream_draws_are_monotone_in_the_probability)
+{
+    gsl_rng *r = sr_rng_alloc();
+    for (uint64_t key = 0; key < 20000; key++) {
+        sr_rng_seek(r, key);
+        double low = sr_binomial(r, 40, 0.05);
+        sr_rng_seek(r, key);
+        double high = sr_binomial(r, 40, 0.08);
+        cr_assert_leq(low, high, "stream %llu", (unsigned long long)key);
+    }
+    gsl_rng_free(r);
+}
+
+Test(sample, streams_are_keyed_not_sequential)
+{
+    gsl_rng *r = sr_rng_alloc();
+    uint64_t a = sr_stream_key(1, 2, 3, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
+    uint64_t b = sr_stream_key(1, 2, 3, SR_ARM_CONTROL, SR_PURPOSE_TRANSITIONS);
+    cr_expect_neq(a, b);
+    sr_rng_seek(r, a);
+    double first = gsl_rng_uniform(r);
+    sr_rng_seek(r, b);
+    (void)gsl_rng_uniform(r);
+    sr_rng_seek(r, a);
+    cr_expect_eq(gsl_rng_uniform(r), first, "seeking a key restarts its stream");
+    gsl_rng_free(r);
+}
