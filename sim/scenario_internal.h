@@ -134,6 +134,19 @@ int sr_sl_transition(sr_sload *L, int node, size_t *out);
 /* The expanded transition from -> to, or -1. */
 long sr_sl_find_transition(const sr_sload *L, size_t from, size_t to);
 
+/* Fails at again: a name repeats the one at first. */
+int sr_sl_fail_duplicate(sr_sload *L, int first, int again, const char *what);
+
+/* The dynamics (scenario_dynamics.c), each from the document's root mapping: states
+ * (also builds the state lookup), transitions (expanded; builds the transition lookup),
+ * strata (*stratum_nodes[n_strata] receives each stratum's node, 0 for the default),
+ * cash flows (top level and per stratum), macro. */
+int sr_sl_states(sr_sload *L, int root);
+int sr_sl_transitions(sr_sload *L, int root);
+int sr_sl_strata(sr_sload *L, int root, int **stratum_nodes);
+int sr_sl_cash(sr_sload *L, int root, const int *stratum_nodes);
+int sr_sl_macro(sr_sload *L, int root);
+
 /* Programmes (scenario_programme.c): fills m->programmes from the `programmes` list. */
 int sr_sl_programmes(sr_sload *L, int node);
 

@@ -363,10 +363,7 @@ static int load_outcomes(sr_sload *L, int node, sr_contract *c, sr_names *names)
         goto out;
     }
     if (again < n) {
-        size_t line, col;
-        sr_ydoc_line_col(L->d, name_nodes[first], &line, &col);
-        sr_ydoc_fail(L->d, name_nodes[again], "duplicate outcome name (first at line %zu, column "
-                     "%zu)", line, col);
+        sr_sl_fail_duplicate(L, name_nodes[first], name_nodes[again], "outcome");
         goto out;
     }
     rc = 0;
@@ -691,10 +688,7 @@ int sr_sl_programmes(sr_sload *L, int node)
         goto out;
     }
     if (again < n) {
-        size_t line, col;
-        sr_ydoc_line_col(L->d, name_nodes[first], &line, &col);
-        sr_ydoc_fail(L->d, name_nodes[again], "duplicate programme name (first at line %zu, column "
-                     "%zu)", line, col);
+        sr_sl_fail_duplicate(L, name_nodes[first], name_nodes[again], "programme");
         goto out;
     }
     rc = 0;

@@ -669,6 +669,14 @@ void sr_names_free(sr_names *x)
     x->n = 0;
 }
 
+int sr_sl_fail_duplicate(sr_sload *L, int first, int again, const char *what)
+{
+    size_t line, col;
+    sr_ydoc_line_col(L->d, first, &line, &col);
+    return sr_ydoc_fail(L->d, again, "duplicate %s name (first at line %zu, column %zu)", what,
+                        line, col);
+}
+
 int sr_sl_state(sr_sload *L, int node, size_t *out)
 {
     const char *s;

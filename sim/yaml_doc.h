@@ -12,6 +12,9 @@
  * Nodes keep their origin: -1 for the file, k for override k, so that an error about a
  * grafted node begins with `--set PATH=VALUE:` instead of a file position.
  *
+ * Reading, indexing and messages are in yaml_doc.c; override paths, grafting and writing
+ * the document back in yaml_edit.c.
+ *
  * Node indices are libyaml's: 1-based ints, 0 meaning "no node". Node pointers are not
  * stable while overrides are grafted (libyaml reallocates its node array); indices are. */
 #ifndef SR_YAML_DOC_H
