@@ -145,7 +145,10 @@ sr_rates *sr_rates_alloc(const sr_layout *l, size_t n_conds, size_t n_phases)
     r->log_leave = calloc(n, sizeof *r->log_leave);
     r->cum = calloc(n * l->max_out, sizeof *r->cum);
     r->cond = calloc(n * l->max_out, sizeof *r->cond);
-    if (!r->q || !r->log_stay || !r->log_leave || !r->cum || !r->cond) {
+    r->cond_log_stay = calloc(n * l->max_out, sizeof *r->cond_log_stay);
+    r->cond_log_leave = calloc(n * l->max_out, sizeof *r->cond_log_leave);
+    if (!r->q || !r->log_stay || !r->log_leave || !r->cum || !r->cond || !r->cond_log_stay ||
+        !r->cond_log_leave) {
         sr_rates_free(r);
         return NULL;
     }
@@ -161,6 +164,8 @@ void sr_rates_free(sr_rates *r)
     free(r->log_leave);
     free(r->cum);
     free(r->cond);
+    free(r->cond_log_stay);
+    free(r->cond_log_leave);
     free(r);
 }
 
@@ -269,6 +274,8 @@ void sr_rates_compute(sr_rates *r, const sr_layout *l, const sr_model *m,
                         left -= h[o];
                         so_far += h[o];
                         cum[o] = o + 1 == n_out ? 1.0 : total > 0.0 ? so_far / total : 0.0;
+                        r->cond_log_stay[idx * r->max_out + o] = log1p(-cond[o]);
+                        r->cond_log_leave[idx * r->max_out + o] = log(cond[o]);
                     }
                 }
             }

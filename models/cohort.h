@@ -64,6 +64,8 @@ typedef struct {
     double *log_leave;        /* the same index: log(q) */
     double *cum;              /* the same index * max_out: cumulative split probabilities */
     double *cond;             /* the same index * max_out: sequential split probabilities */
+    double *cond_log_stay;    /* the same index * max_out: log(1 - cond) */
+    double *cond_log_leave;   /* the same index * max_out: log(cond) */
 } sr_rates;
 
 sr_rates *sr_rates_alloc(const sr_layout *l, size_t n_conds, size_t n_phases);

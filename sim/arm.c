@@ -84,20 +84,22 @@ static void step_block(sr_arm_ws *w, double *block, const sr_model *m, const sr_
                 double stay = n;
                 if (n_out > 0) {
                     size_t idx = sr_rates_index(rates, cond, phase, s, l->band_of_cell[cell]);
-                    const double *cum = rates->cum + idx * rates->max_out;
-                    const double *split = rates->cond + idx * rates->max_out;
+                    const size_t at = idx * rates->max_out;
+                    const sr_split split = {n_out, rates->cum + at, rates->cond + at,
+                                            rates->cond_log_stay + at,
+                                            rates->cond_log_leave + at};
                     double moved[n_out];
                     if (r != NULL) {
                         sr_rng_seek(r, sr_stream_sub(block_stream, s * l->n_cells + cell));
                         double left = sr_binomial_logs(r, n, rates->q[idx], rates->log_stay[idx],
                                                        rates->log_leave[idx]);
                         stay = n - left;
-                        sr_multinomial(r, left, n_out, cum, split, moved);
+                        sr_multinomial(r, left, &split, moved);
                     } else {
                         double left = n * rates->q[idx];
                         stay = n - left;
                         for (size_t o = 0; o < n_out; o++) {
-                            moved[o] = o + 1 == n_out ? left : left * split[o];
+                            moved[o] = o + 1 == n_out ? left : left * split.cond[o];
                             left -= moved[o];
                         }
                     }

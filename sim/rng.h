@@ -26,13 +26,68 @@ extern const gsl_rng_type *sr_rng_xoshiro256ss;
 /* Mixes the key into a 64-bit stream identifier. */
 uint64_t sr_stream_key(uint64_t seed, uint64_t trial, uint64_t programme, uint64_t arm,
                        uint64_t purpose);
-/* Derives a sub-stream identifier from a stream identifier and an index. */
-uint64_t sr_stream_sub(uint64_t key, uint64_t index);
-
-/* Positions r (of type sr_rng_xoshiro256ss) at the start of the stream `key`. */
-void sr_rng_seek(gsl_rng *r, uint64_t key);
 
 /* Allocates a generator of type sr_rng_xoshiro256ss; NULL on failure. */
 gsl_rng *sr_rng_alloc(void);
+
+/* The generator's state, exposed so that the engine's own uniforms are inlined. */
+typedef struct {
+    uint64_t s[4];
+} sr_xoshiro_state;
+
+static inline uint64_t sr_xoshiro_next(sr_xoshiro_state *st)
+{
+    uint64_t *s = st->s;
+    const uint64_t x = s[1] * 5;
+    const uint64_t result = ((x << 7) | (x >> 57)) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return result;
+}
+
+/* SplitMix64's finaliser: a bijection of 64-bit words with full avalanche. */
+static inline uint64_t sr_mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+#define SR_GOLDEN 0x9e3779b97f4a7c15ULL
+
+/* Derives a sub-stream identifier from a stream identifier and an index. */
+static inline uint64_t sr_stream_sub(uint64_t key, uint64_t index)
+{
+    return sr_mix64(key ^ sr_mix64(index + SR_GOLDEN * 6));
+}
+
+/* The state at the start of the stream `key`: SplitMix64's sequence from the key, as
+ * xoshiro's authors recommend (never all zero). */
+static inline void sr_xoshiro_seed(sr_xoshiro_state *st, uint64_t key)
+{
+    uint64_t x = key;
+    for (int i = 0; i < 4; i++) {
+        x += SR_GOLDEN;
+        st->s[i] = sr_mix64(x);
+    }
+}
+
+/* Positions r (of type sr_rng_xoshiro256ss) at the start of the stream `key`. */
+static inline void sr_rng_seek(gsl_rng *r, uint64_t key)
+{
+    sr_xoshiro_seed(r->state, key);
+}
+
+/* Uniform on [0, 1) with 53 random bits: the same number gsl_rng_uniform(r) returns for
+ * r of type sr_rng_xoshiro256ss, without the indirect call. */
+static inline double sr_rng_uniform(gsl_rng *r)
+{
+    return (double)(sr_xoshiro_next(r->state) >> 11) * 0x1.0p-53;
+}
 
 #endif

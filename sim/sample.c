@@ -1,5 +1,7 @@
 #include "sample.h"
 
+#include "rng.h"
+
 #include <float.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -36,7 +38,7 @@ double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double l
     const double q = flip ? 1.0 - p : p;
     double k;
     if (n * q < SR_INVERSION_MEAN_MAX) {
-        double u = gsl_rng_uniform(r);
+        double u = sr_rng_uniform(r);
         /* With the flip, 1-u keeps the draw increasing in p; log(1-q) = log(p). */
         k = binomial_inversion(flip ? 1.0 - u : u, n, q, flip ? log_p : log_1mp);
     } else {
@@ -52,18 +54,22 @@ double sr_binomial(gsl_rng *r, double n, double p)
     return sr_binomial_logs(r, n, p, log1p(-p), log(p));
 }
 
-void sr_multinomial(gsl_rng *r, double n, size_t k, const double *cum, const double *cond,
-                    double *out)
+void sr_multinomial(gsl_rng *r, double n, const sr_split *split, double *out)
 {
+    const size_t k = split->k;
     for (size_t j = 0; j < k; j++)
         out[j] = 0.0;
     if (n <= 0.0)
         return;
+    if (k == 1) {
+        out[0] = n;
+        return;
+    }
     if (n <= SR_CATEGORICAL_MAX) {
-        for (double i = 0.0; i < n; i += 1.0) {
-            double u = gsl_rng_uniform(r);
+        for (unsigned i = 0; i < (unsigned)n; i++) {
+            double u = sr_rng_uniform(r);
             size_t j = 0;
-            while (j + 1 < k && u >= cum[j])
+            while (j + 1 < k && u >= split->cum[j])
                 j++;
             out[j] += 1.0;
         }
@@ -71,7 +77,8 @@ void sr_multinomial(gsl_rng *r, double n, size_t k, const double *cum, const dou
     }
     double left = n;
     for (size_t j = 0; j + 1 < k && left > 0.0; j++) {
-        out[j] = sr_binomial(r, left, cond[j]);
+        out[j] = sr_binomial_logs(r, left, split->cond[j], split->cond_log_stay[j],
+                                  split->cond_log_leave[j]);
         left -= out[j];
     }
     out[k - 1] += left;

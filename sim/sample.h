@@ -20,10 +20,16 @@ double sr_binomial(gsl_rng *r, double n, double p);
 /* The same, given log(1 - p) and log(p) (precomputed by the caller). */
 double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double log_p);
 
-/* Multinomial(n; probabilities) over k categories: out[j] = draws in category j. The
- * probabilities come both as cumulative (cum[k-1] = 1) and as sequential conditionals
- * (cond[j] = p_j / (1 - p_1 - ... - p_{j-1})); the cheaper form for n is used. */
-void sr_multinomial(gsl_rng *r, double n, size_t k, const double *cum, const double *cond,
-                    double *out);
+/* How a multinomial's probabilities p_1..p_k are given: cumulative (cum[k-1] = 1), and as
+ * sequential conditionals cond[j] = p_j / (1 - p_1 - ... - p_{j-1}) with log(1 - cond[j])
+ * and log(cond[j]). */
+typedef struct {
+    size_t k;
+    const double *cum, *cond, *cond_log_stay, *cond_log_leave;
+} sr_split;
+
+/* Multinomial(n; split): out[j] = draws in category j; the cheaper method for n is used
+ * (one category draw per trial for small n, sequential binomials otherwise). */
+void sr_multinomial(gsl_rng *r, double n, const sr_split *split, double *out);
 
 #endif
