@@ -25,7 +25,12 @@ void sr_error_prefix(sr_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
-    char joined[SR_ERROR_MSG_MAX];
+    /* Room for both whole; the message keeps its first SR_ERROR_MSG_MAX - 1 bytes. */
+    char joined[2 * SR_ERROR_MSG_MAX + 2];
     snprintf(joined, sizeof joined, "%s: %s", prefix, err->msg);
-    memcpy(err->msg, joined, sizeof joined);
+    size_t n = strlen(joined);
+    if (n >= sizeof err->msg)
+        n = sizeof err->msg - 1;
+    memcpy(err->msg, joined, n);
+    err->msg[n] = '\0';
 }

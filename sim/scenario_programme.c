@@ -128,7 +128,7 @@ static int fill_intake(sr_sload *L, const intake_plan *p, unsigned total, unsign
 {
     const sr_model *m = L->m;
     size_t ns = m->n_strata, nm = m->n_months;
-    double *share = malloc(ns * sizeof *share);
+    double *share = calloc(ns, sizeof *share);
     unsigned *per_stratum = malloc(ns * sizeof *per_stratum);
     unsigned *spread = malloc(12 * sizeof *spread + (p->per_year ? 0 : p->months * sizeof *spread));
     size_t wk = ns > p->n_years ? ns : p->n_years;

@@ -155,7 +155,7 @@ int sr_sl_int(sr_sload *L, int node, long long lo, long long hi, long long *out)
 
 int sr_sl_uint(sr_sload *L, int node, long long lo, long long hi, unsigned *out)
 {
-    long long x;
+    long long x = 0;
     if (sr_sl_int(L, node, lo, hi, &x) != 0)
         return -1;
     *out = (unsigned)x;
@@ -292,8 +292,8 @@ void sr_sl_support(const sr_numdef *d, double *lo, double *hi, bool *lo_open, bo
 
 static bool support_in_range(const sr_numdef *d, const sr_range *r)
 {
-    double lo, hi;
-    bool lo_open, hi_open;
+    double lo = 0.0, hi = 0.0;
+    bool lo_open = false, hi_open = false;
     sr_sl_support(d, &lo, &hi, &lo_open, &hi_open);
     bool lo_ok = lo > r->lo || (lo == r->lo && (lo_open || !r->lo_open));
     bool hi_ok = hi < r->hi || (hi == r->hi && (hi_open || !r->hi_open));
@@ -309,8 +309,8 @@ static const char *dist_name(sr_dist_kind k)
 
 static void describe_support(const sr_numdef *d, char *buf, size_t n)
 {
-    double lo, hi;
-    bool lo_open, hi_open;
+    double lo = 0.0, hi = 0.0;
+    bool lo_open = false, hi_open = false;
     sr_sl_support(d, &lo, &hi, &lo_open, &hi_open);
     snprintf(buf, n, "a %s distribution on %c%g, %g%c", dist_name(d->kind), lo_open ? '(' : '[',
              lo, hi, hi_open ? ')' : ']');
@@ -370,7 +370,7 @@ static int literal(sr_sload *L, int node, double *x)
 
 int sr_sl_real(sr_sload *L, int node, const sr_range *r, double *out)
 {
-    size_t p;
+    size_t p = 0;
     int ref = parameter_ref(L, node, &p);
     if (ref < 0)
         return -1;
@@ -402,7 +402,7 @@ int sr_sl_real(sr_sload *L, int node, const sr_range *r, double *out)
 
 int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out)
 {
-    size_t p;
+    size_t p = 0;
     int ref = parameter_ref(L, node, &p);
     if (ref < 0)
         return -1;
@@ -679,7 +679,7 @@ int sr_sl_fail_duplicate(sr_sload *L, int first, int again, const char *what)
 
 int sr_sl_state(sr_sload *L, int node, size_t *out)
 {
-    const char *s;
+    const char *s = NULL;
     if (sr_sl_str(L, node, &s) != 0)
         return -1;
     long i = sr_names_find(&L->state_names, s);
@@ -708,7 +708,7 @@ long sr_sl_find_transition(const sr_sload *L, size_t from, size_t to)
 
 int sr_sl_transition(sr_sload *L, int node, size_t *out)
 {
-    const char *s;
+    const char *s = NULL;
     if (sr_sl_str(L, node, &s) != 0)
         return -1;
     const char *arrow = strstr(s, "->");
