@@ -16,9 +16,10 @@
 
 #define Z_TOL 4.5   /* standard errors */
 
-/* Tenure bands, tenure-dependent cash flows, two strata with multipliers, a cash override
- * and an effect multiplier, spread intake, an intervention with a fade, one-off cash
- * flows on a transition, an absorbing state, indexation and discounting. */
+/* Tenure bands, tenure-dependent cash flows, a dated cash-flow reform, two strata with
+ * multipliers, a cash override and an effect multiplier, spread intake, an intervention
+ * with a fade, one-off cash flows on a transition, an absorbing state, indexation and
+ * discounting. */
 static const char *scenario =
     "name: exact check\n"
     "simulation: {trials: 4000, seed: 7, start: 2027-03, horizon_months: 40}\n"
@@ -42,7 +43,8 @@ static const char *scenario =
     "  - {name: b, share: 0.6, multiply: {outside->employed: 0.7}}\n"
     "cashflows:\n"
     "  outside: {municipality: 100, state: 50}\n"
-    "  education: {municipality: 3000, state: 5000}\n"
+    "  education: {municipality: 3000, state: 5000,\n"
+    "              from: [[2028-01, {municipality: 2000, state: 4500}]]}\n"
     "  employed: {municipality: -5500, state: -3500,\n"
     "             by_tenure: [[4, {municipality: -6000, state: -4000}]]}\n"
     "programmes:\n"
