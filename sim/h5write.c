@@ -506,6 +506,56 @@ fail:
     return SR_EXIT_IOERR;
 }
 
+/* /parameters/<name>: each trial's draw of each named parameter (SPEC 2.10). */
+static int write_parameters(hid_t loc, const sr_resultset *rs, sr_error *err)
+{
+    if (rs->n_parameters == 0)
+        return 0;
+    hid_t g = sr_h5_group_create(loc, "parameters", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    hsize_t dims[1] = {rs->n_trials};
+    for (size_t k = 0; k < rs->n_parameters; k++) {
+        if (check_link_name(g, rs->parameter_names[k], err) != 0)
+            goto fail;
+        hid_t ds = dataset_f64(g, rs->parameter_names[k], 1, dims,
+                               rs->parameters + k * rs->n_trials,
+                               "as the keys that refer to the parameter",
+                               "Each trial's draw of the named parameter, shared by every "
+                               "key that refers to it.", err);
+        if (ds < 0 || close_obj(ds, err) != 0)
+            goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+/* /macro/<stat>: each trial's macro path in one number, to condition results on it. */
+static int write_macro(hid_t loc, const sr_resultset *rs, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, "macro", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    hsize_t dims[1] = {rs->n_trials};
+    hid_t ds = dataset_f64(g, "recession_months", 1, dims, rs->recession_months, "months",
+                           "Months of the horizon in recession (regime model; 0 otherwise).",
+                           err);
+    if (ds < 0 || close_obj(ds, err) != 0)
+        goto fail;
+    ds = dataset_f64(g, "factor_mean", 1, dims, rs->factor_mean,
+                     "standard deviations of the factor",
+                     "Mean of the standard normal macro factor over the horizon (gaussian "
+                     "factor model; 0 otherwise).", err);
+    if (ds < 0 || close_obj(ds, err) != 0)
+        goto fail;
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
 int sr_h5_write_layout(hid_t loc, const sr_resultset *rs, sr_error *err)
 {
     const char *scenario = rs->scenario_text != NULL ? rs->scenario_text : "";
@@ -514,7 +564,8 @@ int sr_h5_write_layout(hid_t loc, const sr_resultset *rs, sr_error *err)
     if (write_root_attrs(loc, rs, scenario, err) != 0 ||
         write_scenario(loc, scenario, err) != 0 ||
         sr_h5_write_level(loc, rs, &rs->portfolio, err) != 0 ||
-        write_programmes(loc, rs, err) != 0)
+        write_programmes(loc, rs, err) != 0 || write_parameters(loc, rs, err) != 0 ||
+        (rs->recession_months != NULL && write_macro(loc, rs, err) != 0))
         return SR_EXIT_IOERR;
     return 0;
 }

@@ -92,6 +92,10 @@ sr_resultset *sr_resultset_alloc(size_t n_trials, size_t n_years, int first_year
     rs->first_year = first_year;
     if (level_alloc(&rs->portfolio, n_trials, n_years) != 0)
         goto fail;
+    rs->recession_months = calloc(n_trials, sizeof *rs->recession_months);
+    rs->factor_mean = calloc(n_trials, sizeof *rs->factor_mean);
+    if (rs->recession_months == NULL || rs->factor_mean == NULL)
+        goto fail;
     if (n_programmes > 0) {
         rs->programme_names = calloc(n_programmes, sizeof *rs->programme_names);
         rs->programme = calloc(n_programmes, sizeof *rs->programme);
@@ -120,5 +124,23 @@ void sr_resultset_free(sr_resultset *rs)
     free(rs->programme);
     free(rs->programme_names);
     free(rs->scenario_text);
+    for (size_t k = 0; k < rs->n_parameters; k++)
+        free(rs->parameter_names[k]);
+    free(rs->parameter_names);
+    free(rs->parameters);
+    free(rs->recession_months);
+    free(rs->factor_mean);
     free(rs);
+}
+
+int sr_resultset_alloc_parameters(sr_resultset *rs, size_t n_parameters)
+{
+    if (n_parameters == 0)
+        return 0;
+    rs->parameter_names = calloc(n_parameters, sizeof *rs->parameter_names);
+    rs->parameters = calloc(n_parameters * rs->n_trials, sizeof *rs->parameters);
+    if (rs->parameter_names == NULL || rs->parameters == NULL)
+        return -1;
+    rs->n_parameters = n_parameters;
+    return 0;
 }

@@ -58,7 +58,17 @@ typedef struct {
     const char *rng_name;     /* the generator behind the random streams, e.g. "xoshiro256**";
                                * set by the driver, not owned (static storage); written as
                                * the root attribute `rng` */
+    size_t n_parameters;
+    char **parameter_names;   /* [n_parameters], malloc'd by the driver */
+    double *parameters;       /* [n_parameters * n_trials]: trial i's draw of parameter k at
+                               * parameters[k * n_trials + i] (/parameters/<name>) */
+    double *recession_months; /* [n_trials]: months in recession (regime model; else 0) */
+    double *factor_mean;      /* [n_trials]: mean of the macro factor over the horizon
+                               * (gaussian factor model; else 0) */
 } sr_resultset;
+
+/* Allocates the named-parameter columns (zeroed); 0 or -1 on allocation failure. */
+int sr_resultset_alloc_parameters(sr_resultset *rs, size_t n_parameters);
 
 /* Allocates every array (zeroed); programme_names[] are NULL until the driver sets them
  * (malloc'd strings, freed by sr_resultset_free), scenario_text likewise, rng_name NULL.

@@ -103,6 +103,11 @@ sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
     for (size_t p = 0; p < P; p++)
         if ((rs->programme_names[p] = copy_string(m->programmes[p].name)) == NULL)
             goto nomem;
+    if (sr_resultset_alloc_parameters(rs, m->n_parameters) != 0)
+        goto nomem;
+    for (size_t k = 0; k < m->n_parameters; k++)
+        if ((rs->parameter_names[k] = copy_string(m->parameters[k].name)) == NULL)
+            goto nomem;
 
     /* The deterministic expectation, on the first workspace. */
     sr_trial_run(ws[0].trial, m->seed, 0, true, ws[0].rows);
@@ -140,6 +145,10 @@ sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
             store_row(&rs->portfolio, &mine->rows[0], n_trials, n_years, i);
             for (size_t p = 0; p < P; p++)
                 store_row(&rs->programme[p], &mine->rows[1 + p], n_trials, n_years, i);
+            for (size_t k = 0; k < m->n_parameters; k++)
+                rs->parameters[k * n_trials + i] = mine->trial->values[m->parameters[k].num];
+            rs->recession_months[i] = mine->trial->recession_months;
+            rs->factor_mean[i] = mine->trial->factor_mean;
             size_t now_done;
 #pragma omp atomic capture
             now_done = ++done;

@@ -157,6 +157,8 @@ static void draw_macro(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool neutr
     memset(w->cond_of_month, 0, T);
     for (size_t c = 0; c < w->n_conds; c++)
         w->conds[c] = sr_macro_neutral;
+    w->recession_months = 0.0;
+    w->factor_mean = 0.0;
     if (neutral || mac->model == SR_MACRO_MODEL_NONE)
         return;
     gsl_rng *r = w->rng;
@@ -170,6 +172,7 @@ static void draw_macro(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool neutr
         unsigned char state = mac->start_in_recession || u < stationary;
         for (size_t t = 0; t < T; t++) {
             w->cond_of_month[t] = state;
+            w->recession_months += state;
             u = gsl_rng_uniform(r);
             state = state ? !(u < down) : u < up;
         }
@@ -183,7 +186,7 @@ static void draw_macro(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool neutr
             z = phi * z + sqrt(1.0 - phi * phi) *
                               gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(r));
         w->conds[t] = (sr_macro_cond){1.0, 1.0, true, sqrt(rho) * z, 1.0 / sqrt(1.0 - rho)};
-        w->cond_of_month[t] = (unsigned char)0;
+        w->factor_mean += z / (double)T;
     }
 }
 

@@ -35,6 +35,8 @@ typedef struct {
     size_t n_conds;
     sr_macro_cond *conds;     /* [n_conds] */
     unsigned char *cond_of_month; /* [n_months] (gaussian factor: month t uses cond t) */
+    double recession_months;  /* this trial's macro path: months in recession (regime) */
+    double factor_mean;       /* this trial's macro path: mean factor (gaussian) */
     double *copula;           /* [n_parameters^2] Cholesky factor, or NULL: no correlations */
     double *latent;           /* [n_parameters] latent normals of the copula */
     gsl_rng *rng;
