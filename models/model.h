@@ -37,6 +37,9 @@ typedef struct {
     sr_dist_kind kind;
     double p[4];
     int parameter;       /* index into sr_model.parameters if this is a named parameter, else -1 */
+    uint64_t stream;     /* identity of its random stream: a hash of the key path that defines
+                          * it (`parameters.effect`, `programmes[0].intervention...`), so a
+                          * draw does not move when other numbers are added or removed */
 } sr_numdef;
 
 /* A named parameter (top-level `parameters:`): its entry in the number table. */

@@ -184,7 +184,7 @@ static int load_parameters(sr_sload *L, int root)
             def.p[0] = s.x;
         }
         m->parameters[i].name = strdup(name);
-        if (!m->parameters[i].name || sr_sl_push(L, def, &m->parameters[i].num) != 0)
+        if (!m->parameters[i].name || sr_sl_push(L, v, def, &m->parameters[i].num) != 0)
             goto out;
         m->n_parameters = i + 1;
         names[i] = m->parameters[i].name;
@@ -421,7 +421,7 @@ static int load_model(sr_sload *L)
         return sr_sl_oom(L);
     sr_numdef zero = {.kind = SR_DIST_FIXED, .p = {0}, .parameter = -1};
     sr_numdef one = {.kind = SR_DIST_FIXED, .p = {1}, .parameter = -1};
-    if (sr_sl_push(L, zero, &L->zero) != 0 || sr_sl_push(L, one, &L->one) != 0)
+    if (sr_sl_push(L, -1, zero, &L->zero) != 0 || sr_sl_push(L, -1, one, &L->one) != 0)
         return -1;
     int *stratum_nodes = NULL;
     int rc = -1;

@@ -107,8 +107,9 @@ int sr_sl_num_opt(sr_sload *L, int map, const char *key, const sr_range *r, sr_n
 int sr_sl_num_req(sr_sload *L, int map, const char *key, const sr_range *r, sr_num *out);
 /* A distribution mapping {dist: ..., ...}: checked and converted (lognormal to mu, sigma). */
 int sr_sl_dist(sr_sload *L, int node, sr_numdef *out);
-/* A fixed entry in the number table; returns 0 or -1 (out of memory). */
-int sr_sl_push(sr_sload *L, sr_numdef def, sr_num *out);
+/* Adds def to the number table, its random stream keyed by the key path of node (-1: a
+ * constant of the loader); returns 0 or -1 (out of memory). */
+int sr_sl_push(sr_sload *L, int node, sr_numdef def, sr_num *out);
 /* {municipality, state}: DKK, any real, each 0 when absent. */
 int sr_sl_flow(sr_sload *L, int node, sr_flow *out);
 

@@ -316,9 +316,22 @@ static void describe_support(const sr_numdef *d, char *buf, size_t n)
              lo, hi, hi_open ? ')' : ']');
 }
 
-int sr_sl_push(sr_sload *L, sr_numdef def, sr_num *out)
+/* FNV-1a of a key path: the stream identity of the number defined there. */
+static uint64_t path_hash(const sr_ydoc *d, int node)
+{
+    char path[1024] = "";
+    if (node >= 0)
+        sr_ydoc_path(d, node, path, sizeof path);
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+        h = (h ^ *c) * 0x100000001b3ULL;
+    return h;
+}
+
+int sr_sl_push(sr_sload *L, int node, sr_numdef def, sr_num *out)
 {
     sr_model *m = L->m;
+    def.stream = path_hash(L->d, node);
     if (m->n_num == L->num_cap) {
         size_t cap = L->num_cap ? 2 * L->num_cap : 64;
         sr_numdef *t = realloc(m->num, cap * sizeof *t);
@@ -431,7 +444,7 @@ int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out)
             return sr_ydoc_fail(L->d, node, "must be %s, but %s can leave it%s", r->what, sup,
                                 d.kind == SR_DIST_NORMAL ? " (bound it with min/max)" : "");
         }
-        return sr_sl_push(L, d, out);
+        return sr_sl_push(L, node, d, out);
     }
     double x;
     int lit = literal(L, node, &x);
@@ -440,7 +453,7 @@ int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out)
     if (lit == 0 || !in_range(x, r))
         return sr_ydoc_fail(L->d, node, "must be %s", r->what);
     sr_numdef d = {.kind = SR_DIST_FIXED, .p = {x}, .parameter = -1};
-    return sr_sl_push(L, d, out);
+    return sr_sl_push(L, node, d, out);
 }
 
 int sr_sl_num_opt(sr_sload *L, int map, const char *key, const sr_range *r, sr_num *out)

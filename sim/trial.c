@@ -109,8 +109,8 @@ void sr_trial_ws_free(sr_trial_ws *w)
 }
 
 /* The trial's numbers: each uncertain number is the quantile of one uniform from its own
- * sub-stream of the parameter stream (keyed by its index), so adding a draw elsewhere does
- * not move it. Named parameters in `correlations` get their uniforms through a Gaussian
+ * sub-stream of the parameter stream, keyed by the key path that defines it, so adding,
+ * removing or changing another number (a stress, a sweep) does not move its draw. Named parameters in `correlations` get their uniforms through a Gaussian
  * copula: latent z = L e, u = Phi(z). */
 static void draw_values(sr_trial_ws *w, uint64_t seed, uint64_t trial)
 {
@@ -119,7 +119,7 @@ static void draw_values(sr_trial_ws *w, uint64_t seed, uint64_t trial)
     const size_t np = m->n_parameters;
     if (w->copula != NULL) {
         for (size_t k = 0; k < np; k++) {
-            sr_rng_seek(w->rng, sr_stream_sub(key, m->parameters[k].num));
+            sr_rng_seek(w->rng, sr_stream_sub(key, m->num[m->parameters[k].num].stream));
             w->latent[k] = gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(w->rng));
         }
         /* In place from the last row down: row i only reads latent[0..i]. */
@@ -140,7 +140,7 @@ static void draw_values(sr_trial_ws *w, uint64_t seed, uint64_t trial)
         if (w->copula != NULL && d->parameter >= 0) {
             u = gsl_cdf_ugaussian_P(w->latent[d->parameter]);
         } else {
-            sr_rng_seek(w->rng, sr_stream_sub(key, i));
+            sr_rng_seek(w->rng, sr_stream_sub(key, d->stream));
             u = gsl_rng_uniform_pos(w->rng);
         }
         w->values[i] = sr_dist_quantile(d, u);
