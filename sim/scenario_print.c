@@ -74,7 +74,7 @@ static void print_cashspec(FILE *out, const sr_model *m, const sr_cashspec *c)
         fputc('\n', out);
     }
     for (size_t i = 0; i < c->n_dated; i++) {
-        char mt[16];
+        char mt[40];
         month_text(m, c->dated_month[i], mt, sizeof mt);
         fprintf(out, "        from %s (every tenure): ", mt);
         print_flow(out, m, &c->dated[i]);
@@ -182,7 +182,7 @@ static void print_intake(FILE *out, const sr_model *m, const unsigned *intake, c
 static void print_programme(FILE *out, const sr_model *m, const sr_programme *p)
 {
     static const char *const baselines[] = {"none", "historical", "control group"};
-    char nb[8][160], a[16], b[16];
+    char nb[8][160], a[40], b[40];
     fprintf(out, "  %s: %u persons enrolled in %s (tenure %u months)\n", p->name, p->size,
             m->states[p->initial_state].name, p->initial_tenure);
     print_intake(out, m, p->intake, "intake");
@@ -284,7 +284,7 @@ static void print_macro(FILE *out, const sr_model *m)
 
 void sr_scenario_print(FILE *out, const sr_model *m)
 {
-    char a[16], b[16];
+    char a[40], b[40];
     month_text(m, 0, a, sizeof a);
     month_text(m, (long)m->n_months - 1, b, sizeof b);
     fprintf(out, "Scenario: %s\n", m->name);

@@ -144,8 +144,8 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
     sr_model *m = sr_test_model(scenario);
     /* Two constants appended to the number table, for the counting cash flows. */
     m->num = realloc(m->num, (m->n_num + 2) * sizeof *m->num);
-    m->num[m->n_num] = (sr_numdef){SR_DIST_FIXED, {0.0}, -1};
-    m->num[m->n_num + 1] = (sr_numdef){SR_DIST_FIXED, {1.0}, -1};
+    m->num[m->n_num] = (sr_numdef){SR_DIST_FIXED, {0.0}, -1, 0};
+    m->num[m->n_num + 1] = (sr_numdef){SR_DIST_FIXED, {1.0}, -1, 0};
     sr_num zero = (sr_num)m->n_num, one = (sr_num)m->n_num + 1;
     m->n_num += 2;
     long outside = sr_model_state_index(m, "outside"), employed = sr_model_state_index(m, "employed");
@@ -231,7 +231,7 @@ Test(engine, arms_share_random_numbers)
 {
     sr_model *m = sr_test_model(scenario);
     m->trials = 200;
-    m->num[m->programmes[0].hazard_ratio] = (sr_numdef){SR_DIST_FIXED, {1.0}, -1};
+    m->num[m->programmes[0].hazard_ratio] = (sr_numdef){SR_DIST_FIXED, {1.0}, -1, 0};
     sr_resultset *rs = run(m, 2);
     const double *s = sr_level_trials(&rs->portfolio, m->trials, SR_M_SAVINGS_TOTAL);
     const double *e = sr_level_trials(&rs->portfolio, m->trials, SR_M_EXP_TREATED_MUNICIPALITY);
