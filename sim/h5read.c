@@ -361,6 +361,124 @@ done:
     H5Eclear2(H5E_DEFAULT);
 }
 
+/* A summary attribute of level/summary/<metric>, or NaN when absent. */
+static double summary_stat(hid_t level, const char *metric, const char *stat)
+{
+    char path[NAME_MAX_BYTES + 16];
+    snprintf(path, sizeof path, "summary/%s", metric);
+    if (H5Lexists(level, "summary", H5P_DEFAULT) <= 0 ||
+        H5Lexists(level, path, H5P_DEFAULT) <= 0)
+        return NAN;
+    hid_t ds = H5Dopen2(level, path, H5P_DEFAULT);
+    if (ds < 0)
+        return NAN;
+    double v = attr_f64(ds, stat);
+    H5Dclose(ds);
+    return v;
+}
+
+/* Metrics whose lower tail is the risk that pooling programmes diversifies, and the key
+ * metrics of the stress table. */
+static const char *const tail_metrics[] = {"savings_total", "investor_npv",
+                                           "municipality_net_sib"};
+static const char *const stress_metrics[] = {"savings_total", "savings_municipality",
+                                             "programme_cost", "employed_end_treated",
+                                             "payments", "investor_npv",
+                                             "municipality_net_sib"};
+
+/* Diversification: the portfolio's expected shortfall (mean of the worst 5%) against the
+ * sum of the programmes' (what it would be if their bad trials always coincided). */
+static void print_diversification(hid_t root, FILE *out)
+{
+    if (H5Lexists(root, "programmes", H5P_DEFAULT) <= 0)
+        return;
+    hid_t pg = H5Gopen2(root, "programmes", H5P_DEFAULT);
+    H5G_info_t info;
+    if (pg < 0 || H5Gget_info(pg, &info) < 0 || info.nlinks < 2)
+        goto done;
+    fprintf(out, "\ndiversification (es95: mean of the worst 5%% of trials, mDKK)\n");
+    fprintf(out, "  %-28s %14s %22s %12s\n", "metric", "portfolio es95",
+            "sum of programmes' es95", "difference");
+    H5_index_t order = link_order(pg);
+    for (size_t k = 0; k < sizeof tail_metrics / sizeof *tail_metrics; k++) {
+        double whole = summary_stat(root, tail_metrics[k], "es95"), parts = 0.0;
+        if (isnan(whole))
+            continue;
+        for (hsize_t i = 0; i < info.nlinks; i++) {
+            char name[NAME_MAX_BYTES];
+            hid_t g = link_name(pg, order, i, name) == 0 ? H5Gopen2(pg, name, H5P_DEFAULT)
+                                                          : H5I_INVALID_HID;
+            parts += g >= 0 ? summary_stat(g, tail_metrics[k], "es95") : NAN;
+            if (g >= 0)
+                H5Gclose(g);
+        }
+        fprintf(out, "  %-28s %14.2f %22.2f %12.2f\n", tail_metrics[k], whole / 1e6,
+                parts / 1e6, (whole - parts) / 1e6);
+    }
+done:
+    if (pg >= 0)
+        H5Gclose(pg);
+    H5Eclear2(H5E_DEFAULT);
+}
+
+/* The stress table: per stress and key metric, the mean and the 5% quantile, and their
+ * change against the base (all on common random numbers). */
+static void print_stresses(hid_t root, FILE *out)
+{
+    if (H5Lexists(root, "stress", H5P_DEFAULT) <= 0)
+        return;
+    hid_t sg = H5Gopen2(root, "stress", H5P_DEFAULT);
+    hid_t base = sg >= 0 && H5Lexists(sg, "base", H5P_DEFAULT) > 0
+                     ? H5Gopen2(sg, "base", H5P_DEFAULT)
+                     : H5I_INVALID_HID;
+    H5G_info_t info;
+    if (sg < 0 || base < 0 || H5Gget_info(sg, &info) < 0)
+        goto done;
+    fprintf(out, "\nstresses (portfolio; change against base on the same random numbers; "
+                 "q05: 5%% quantile)\n");
+    fprintf(out, "  %-20s %-24s %-8s %11s %11s %11s %11s\n", "stress", "metric", "units",
+            "mean", "change", "q05", "change");
+    H5_index_t order = link_order(sg);
+    for (hsize_t i = 0; i < info.nlinks; i++) {
+        char name[NAME_MAX_BYTES];
+        if (link_name(sg, order, i, name) != 0)
+            continue;
+        hid_t g = H5Gopen2(sg, name, H5P_DEFAULT);
+        if (g < 0)
+            continue;
+        for (size_t k = 0; k < sizeof stress_metrics / sizeof *stress_metrics; k++) {
+            const char *metric = stress_metrics[k];
+            double mean = summary_stat(g, metric, "mean"), q05 = summary_stat(g, metric, "q05");
+            if (isnan(mean))
+                continue;
+            char units_path[NAME_MAX_BYTES + 16], short_units[16];
+            snprintf(units_path, sizeof units_path, "summary/%s", metric);
+            hid_t ds = H5Dopen2(g, units_path, H5P_DEFAULT);
+            char *units = ds >= 0 ? attr_string(ds, "units") : NULL;
+            unit_kind kind = unit_of(units, short_units, sizeof short_units);
+            free(units);
+            if (ds >= 0)
+                H5Dclose(ds);
+            double v[4] = {mean, mean - summary_stat(base, metric, "mean"), q05,
+                           q05 - summary_stat(base, metric, "q05")};
+            fprintf(out, "  %-20s %-24s %-8s", name, metric, short_units);
+            for (size_t c = 0; c < 4; c++) {
+                char cell[64];
+                format_value(cell, sizeof cell, v[c], kind);
+                fprintf(out, " %11s", cell);
+            }
+            fputc('\n', out);
+        }
+        H5Gclose(g);
+    }
+done:
+    if (base >= 0)
+        H5Gclose(base);
+    if (sg >= 0)
+        H5Gclose(sg);
+    H5Eclear2(H5E_DEFAULT);
+}
+
 int sr_h5_print_summary(const char *path, FILE *out, sr_error *err)
 {
     sr_h5_quiet();
@@ -411,6 +529,8 @@ int sr_h5_print_summary(const char *path, FILE *out, sr_error *err)
     print_header(path, root, out);
     print_level(root, "portfolio", out);
     print_programmes(root, out);
+    print_diversification(root, out);
+    print_stresses(root, out);
     if (fflush(out) != 0 || ferror(out)) {
         sr_error_set(err, SR_EXIT_IOERR, "cannot write the summary table: %s",
                      strerror(errno));

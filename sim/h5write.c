@@ -763,3 +763,60 @@ int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err)
     }
     return sr_h5_file_commit(f, err);
 }
+
+/* The base of a stress file is the root layout itself: /stress/base holds hard links to
+ * the root's objects (no second copy) and the root's attributes. */
+static int link_base(hid_t root, hid_t base, const sr_resultset *rs, sr_error *err)
+{
+    static const char *const objects[] = {"scenario", "trials", "summary", "annual",
+                                          "deterministic", "programmes", "parameters",
+                                          "macro"};
+    const char *scenario = rs->scenario_text != NULL ? rs->scenario_text : "";
+    if (write_root_attrs(base, rs, scenario, err) != 0)
+        return SR_EXIT_IOERR;
+    for (size_t k = 0; k < sizeof objects / sizeof *objects; k++) {
+        if (H5Lexists(root, objects[k], H5P_DEFAULT) <= 0)
+            continue;
+        if (H5Lcreate_hard(root, objects[k], base, objects[k], H5P_DEFAULT, H5P_DEFAULT) < 0)
+            return sr_h5_fail(err, SR_EXIT_IOERR, base, "cannot link '%s'", objects[k]);
+    }
+    return 0;
+}
+
+int sr_h5_write_stress(const char *path, char *const *names, sr_resultset *const *results,
+                       size_t n, sr_error *err)
+{
+    sr_h5_file *f = sr_h5_file_create(path, err);
+    if (f == NULL)
+        return SR_EXIT_IOERR;
+    hid_t root = sr_h5_file_root(f), g = H5I_INVALID_HID;
+    if (n == 0 || sr_h5_write_layout(root, results[0], err) != 0)
+        goto fail;
+    if ((g = sr_h5_group_create(root, "stress", err)) < 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        if (check_link_name(g, names[i], err) != 0)
+            goto fail;
+        hid_t sg = sr_h5_group_create(g, names[i], err);
+        if (sg < 0)
+            goto fail;
+        int rc = i == 0 ? link_base(root, sg, results[0], err)
+                        : sr_h5_write_layout(sg, results[i], err);
+        if (rc != 0 || close_obj(sg, err) != 0) {
+            if (rc != 0)
+                H5Gclose(sg);
+            goto fail;
+        }
+    }
+    if (close_obj(g, err) != 0) {
+        g = H5I_INVALID_HID;
+        goto fail;
+    }
+    return sr_h5_file_commit(f, err);
+fail:
+    if (g >= 0)
+        H5Gclose(g);
+    sr_error_prefix(err, "%s", path);
+    sr_h5_file_abort(f);
+    return SR_EXIT_IOERR;
+}

@@ -27,6 +27,12 @@
  * rs->programme_names must be set, each a valid HDF5 link name (non-empty, no '/'). */
 int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err);
 
+/* A stress file (SPEC 5 /stress): the base's root layout at the root, and under
+ * /stress/<name>/ the root layout of each of the n runs (names[0] is the base, which is
+ * linked, not copied). Atomic like sr_h5_write. */
+int sr_h5_write_stress(const char *path, char *const *names, sr_resultset *const *results,
+                       size_t n, sr_error *err);
+
 /* ---- building blocks for composite files -------------------------------------------- */
 
 /* A result file under construction: the temporary file beside its target. */

@@ -14,12 +14,14 @@
 #include "sim/h5write.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "sim/stress.h"
 
 static const char usage[] =
     "usage:\n"
     "  sirisk run SCENARIO [-o FILE.h5] [--trials N] [--seed S] [--threads T]\n"
     "                      [--set PATH=VALUE]... [--quiet]\n"
     "  sirisk validate SCENARIO [--set PATH=VALUE]...\n"
+    "  sirisk stress SCENARIO [--only NAME,...] [run options]\n"
     "  sirisk summary FILE.h5\n"
     "  sirisk --version | --help\n";
 
@@ -36,6 +38,7 @@ typedef struct {
     const char *command;
     const char *scenario;
     const char *output;
+    const char *only;         /* stress: comma-separated stress names */
     int threads;
     int quiet;
     size_t n_overrides;
@@ -83,13 +86,17 @@ static int parse_options(int argc, char **argv, options *o, sr_error *err)
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         int takes_value = strcmp(a, "-o") == 0 || strcmp(a, "--trials") == 0 ||
                           strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
-                          strcmp(a, "--set") == 0;
+                          strcmp(a, "--set") == 0 || strcmp(a, "--only") == 0;
         if (takes_value && value == NULL)
             return sr_error_set(err, SR_EXIT_USAGE, "%s needs a value", a);
         char buf[64];
         long long n;
         if (strcmp(a, "-o") == 0) {
             o->output = value;
+        } else if (strcmp(a, "--only") == 0) {
+            if (strcmp(o->command, "stress") != 0)
+                return sr_error_set(err, SR_EXIT_USAGE, "--only is an option of stress");
+            o->only = value;
         } else if (strcmp(a, "--trials") == 0) {
             if (parse_count(a, value, 1, 1000000000LL, &n, err) != 0)
                 return err->code;
@@ -128,8 +135,8 @@ static int parse_options(int argc, char **argv, options *o, sr_error *err)
     return 0;
 }
 
-/* results/<scenario file stem>.h5 */
-static char *default_output(const char *scenario)
+/* results/<scenario file stem><suffix>.h5 */
+static char *default_output(const char *scenario, const char *suffix)
 {
     const char *base = strrchr(scenario, '/');
     base = base ? base + 1 : scenario;
@@ -137,10 +144,10 @@ static char *default_output(const char *scenario)
     const char *dot = strrchr(base, '.');
     if (dot != NULL && dot != base)
         stem = (size_t)(dot - base);
-    size_t n = stem + sizeof "results/.h5";
+    size_t n = stem + strlen(suffix) + sizeof "results/.h5";
     char *path = malloc(n);
     if (path != NULL)
-        snprintf(path, n, "results/%.*s.h5", (int)stem, base);
+        snprintf(path, n, "results/%.*s%s.h5", (int)stem, base, suffix);
     return path;
 }
 
@@ -149,7 +156,7 @@ static int command_run(const options *o, sr_error *err)
     sr_model *m = sr_scenario_load(o->scenario, o->overrides, o->n_overrides, err);
     if (m == NULL)
         return err->code;
-    char *output = o->output ? strdup(o->output) : default_output(o->scenario);
+    char *output = o->output ? strdup(o->output) : default_output(o->scenario, "");
     sr_run_options ro = {
         .threads = o->threads,
         .progress = !o->quiet && isatty(STDERR_FILENO),
@@ -166,6 +173,32 @@ static int command_run(const options *o, sr_error *err)
     }
     sr_resultset_free(rs);
     sr_model_free(m);
+    free(output);
+    return rc;
+}
+
+static int command_stress(const options *o, sr_error *err)
+{
+    char *output = o->output ? strdup(o->output) : default_output(o->scenario, "-stress");
+    if (output == NULL)
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    sr_run_options ro = {
+        .threads = o->threads,
+        .progress = !o->quiet && isatty(STDERR_FILENO),
+        .interrupted = &interrupted,
+    };
+    sr_stress_set set;
+    int rc = sr_stress_run(o->scenario, o->overrides, o->n_overrides, o->only, &ro, &set, err);
+    if (rc == 0)
+        rc = sr_h5_write_stress(output, set.names, set.results, set.n, err);
+    if (rc == 0 && interrupted)
+        rc = sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted");
+    if (rc == 0 && !o->quiet) {
+        printf("wrote %s\n\n", output);
+        rc = sr_h5_print_summary(output, stdout, err);
+    }
+    if (rc == 0 || set.n > 0)
+        sr_stress_set_clear(&set);
     free(output);
     return rc;
 }
@@ -206,7 +239,7 @@ int main(int argc, char **argv)
     options o = {0};
     int rc;
     if (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "validate") != 0 &&
-        strcmp(argv[1], "summary") != 0) {
+        strcmp(argv[1], "summary") != 0 && strcmp(argv[1], "stress") != 0) {
         rc = sr_error_set(&err, SR_EXIT_USAGE, "unknown command '%s'", argv[1]);
     } else {
         rc = parse_options(argc, argv, &o, &err);
@@ -219,6 +252,8 @@ int main(int argc, char **argv)
             rc = command_run(&o, &err);
         else if (strcmp(o.command, "validate") == 0)
             rc = command_validate(&o, &err);
+        else if (strcmp(o.command, "stress") == 0)
+            rc = command_stress(&o, &err);
         else
             rc = sr_h5_print_summary(o.scenario, stdout, &err);
     }

@@ -1,0 +1,127 @@
+#include "stress.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+/* Whether `name` is one of the comma-separated names in list. */
+static bool listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; *p != '\0';) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, name, n) == 0)
+            return true;
+        p += len + (p[len] == ',');
+    }
+    return false;
+}
+
+/* Every name in `only` names a stress of m; fills err otherwise. */
+static int check_only(const sr_model *m, const char *only, sr_error *err)
+{
+    for (const char *p = only; *p != '\0';) {
+        size_t len = strcspn(p, ",");
+        bool found = false;
+        for (size_t s = 0; s < m->n_stresses && !found; s++)
+            found = strlen(m->stresses[s].name) == len &&
+                    strncmp(m->stresses[s].name, p, len) == 0;
+        if (!found)
+            return sr_error_set(err, SR_EXIT_USAGE, "--only: no stress named '%.*s' in the "
+                                "scenario", (int)len, p);
+        p += len + (p[len] == ',');
+    }
+    return 0;
+}
+
+static int add_result(sr_stress_set *out, const char *name, sr_resultset *rs, sr_error *err)
+{
+    char *copy = malloc(strlen(name) + 1);
+    if (copy == NULL)
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    strcpy(copy, name);
+    out->names[out->n] = copy;
+    out->results[out->n] = rs;
+    out->n++;
+    return 0;
+}
+
+int sr_stress_run(const char *path, const sr_override *overrides, size_t n_overrides,
+                  const char *only, const sr_run_options *o, sr_stress_set *out,
+                  sr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sr_override *all = NULL;
+    sr_model *base = sr_scenario_load(path, overrides, n_overrides, err);
+    if (base == NULL)
+        return err->code;
+    int rc = 0;
+    if (base->n_stresses == 0) {
+        rc = sr_error_set(err, SR_EXIT_DATAERR, "%s: stresses: the scenario defines none "
+                          "(add a `stresses:` block)", path);
+        goto done;
+    }
+    if (only != NULL && (rc = check_only(base, only, err)) != 0)
+        goto done;
+    out->names = calloc(1 + base->n_stresses, sizeof *out->names);
+    out->results = calloc(1 + base->n_stresses, sizeof *out->results);
+    if (out->names == NULL || out->results == NULL) {
+        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        goto done;
+    }
+    sr_resultset *rs = sr_run(base, o, err);
+    if (rs == NULL || (rc = add_result(out, "base", rs, err)) != 0) {
+        rc = rs == NULL ? err->code : rc;
+        sr_resultset_free(rs);
+        goto done;
+    }
+    for (size_t s = 0; s < base->n_stresses; s++) {
+        const sr_stress *st = &base->stresses[s];
+        if (only != NULL && !listed(only, st->name))
+            continue;
+        /* The command line's overrides, the stress's, and no stresses: the others need
+         * not be valid on top of this one. */
+        size_t n_all = n_overrides + st->n_overrides + 1;
+        all = calloc(n_all, sizeof *all);
+        if (all == NULL) {
+            rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+            goto done;
+        }
+        memcpy(all, overrides, n_overrides * sizeof *all);
+        memcpy(all + n_overrides, st->overrides, st->n_overrides * sizeof *all);
+        all[n_all - 1] = (sr_override){(char *)"stresses", (char *)"~"};
+        sr_model *m = sr_scenario_load(path, all, n_all, err);
+        free(all);
+        all = NULL;
+        if (m == NULL) {
+            sr_error_prefix(err, "stress %s", st->name);
+            rc = err->code;
+            goto done;
+        }
+        rs = sr_run(m, o, err);
+        sr_model_free(m);
+        if (rs == NULL || (rc = add_result(out, st->name, rs, err)) != 0) {
+            rc = rs == NULL ? err->code : rc;
+            sr_resultset_free(rs);
+            goto done;
+        }
+    }
+done:
+    sr_model_free(base);
+    if (rc != 0)
+        sr_stress_set_clear(out);
+    return rc;
+}
+
+void sr_stress_set_clear(sr_stress_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->names[i]);
+        sr_resultset_free(s->results[i]);
+    }
+    free(s->names);
+    free(s->results);
+    memset(s, 0, sizeof *s);
+}
