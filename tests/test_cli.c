@@ -21,7 +21,7 @@ static const char *small =
     "  - {name: employed, tenure_max: 12}\n"
     "  - {name: exited, absorbing: true}\n"
     "transitions:\n"
-    "  - {from: outside, to: employed, hazard: 0.02}\n"
+    "  - {from: outside, to: employed, hazard: 0.02, macro: pro}\n"
     "  - {from: employed, to: outside, hazard: 0.1, by_tenure: [[0, 1], [3, 0.44]]}\n"
     "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
     "cashflows:\n"
@@ -212,4 +212,74 @@ Test(cli, interrupt_leaves_no_file, .timeout = 60)
     cr_expect_eq(empty, 0, "files left in %s", dir);
     free(err);
     remove_dir(dir);
+}
+
+static const char *stresses =
+    "stresses:\n"
+    "  no_effect: {\"programmes[0].intervention.effect.hazard_ratio\": 1.0}\n"
+    "  dearer: {\"programmes[0].intervention.costs.per_participant\": 20000}\n"
+    "  recession: {macro.model: regime, macro.start_in_recession: true,\n"
+    "              macro.switch: {to_recession: 0.0, to_normal: 0.0},\n"
+    "              macro.recession: {pro: 0.5, counter: 2.0}}\n";
+
+/* The base and each stress on the same random numbers: without an effect the arms are
+ * identical (savings exactly 0 in every trial); a price change moves only the cost. */
+Test(cli, stress_runs_every_stress_on_common_random_numbers)
+{
+    char *dir = sr_test_tmpdir();
+    char *text = malloc(strlen(small) + strlen(stresses) + 1);
+    strcpy(text, small);
+    strcat(text, stresses);
+    sr_test_write_file(dir, "s.yaml", text);
+    char *out = NULL, *err = NULL;
+    int rc = sr_test_run(cmd("cd %s && %s stress s.yaml -o s.h5 --trials 300", dir, BIN), &out,
+                         &err);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
+    cr_expect(strstr(out, "no_effect") != NULL && strstr(out, "change") != NULL,
+              "the stress table is printed:\n%s", out);
+    const char *check =
+        "import h5py, numpy as np\n"
+        "f = h5py.File('s.h5', 'r')\n"
+        "s = f['stress']\n"
+        "assert list(s.keys()) == ['base', 'no_effect', 'dearer', 'recession'], list(s.keys())\n"
+        "b = s['base/trials/savings_total'][:]\n"
+        "assert (b == f['trials/savings_total'][:]).all()\n"
+        "assert s['base'].attrs['seed'] == 3\n"
+        "assert (s['no_effect/trials/savings_total'][:] == 0).all()\n"
+        "assert (s['dearer/trials/savings_total'][:] == b).all()\n"
+        "c0, c1 = s['base/trials/programme_cost'][:], s['dearer/trials/programme_cost'][:]\n"
+        "assert (c1 > c0).all()\n"
+        "assert (s['recession/macro/recession_months'][:] == 36).all()\n"
+        "e0 = s['base/trials/employed_end_counterfactual'][:]\n"
+        "e1 = s['recession/trials/employed_end_counterfactual'][:]\n"
+        "assert e1.mean() < e0.mean() - 5 * np.sqrt((e0.var() + e1.var()) / len(e0))\n"
+        "assert 'start_in_recession: true' in s['recession/scenario'][()].decode()\n"
+        "print('ok')\n";
+    sr_test_write_file(dir, "check.py", check);
+    free(out);
+    free(err);
+    rc = sr_test_run(cmd("cd %s && /usr/bin/python3 check.py", dir), &out, &err);
+    cr_expect_eq(rc, 0, "h5py check failed: %s%s", out, err);
+    free(out);
+    free(err);
+
+    rc = sr_test_run(cmd("cd %s && %s stress s.yaml -o o.h5 --trials 50 --only dearer --quiet "
+                         "&& /usr/bin/python3 -c \"import h5py; "
+                         "assert list(h5py.File('o.h5')['stress']) == ['base', 'dearer']\"",
+                         dir, BIN),
+                     NULL, &err);
+    cr_expect_eq(rc, 0, "--only: %s", err);
+    free(err);
+    rc = sr_test_run(cmd("cd %s && %s stress s.yaml -o x.h5 --only nothing", dir, BIN), NULL,
+                     &err);
+    cr_expect_eq(rc, 64, "unknown stress: exit %d: %s", rc, err);
+    cr_expect(strstr(err, "nothing") != NULL && !sr_test_exists(cmd("%s/x.h5", dir)), "%s", err);
+    free(err);
+    free(text);
+    remove_dir(dir);
+}
+
+Test(cli, stress_without_stresses_is_an_invalid_scenario)
+{
+    expect_failure("stress small.yaml -o old.h5", 65, "stresses");
 }
