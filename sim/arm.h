@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "models/cohort.h"
+#include "models/outcome.h"
 #include "models/model.h"
 
 /* What an arm does with the programme. */
@@ -23,14 +24,21 @@ typedef struct {
     const unsigned *intake;   /* [n_strata * n_months]: persons enrolled per stratum, month */
     unsigned window;          /* months a block lives apart from the pool; 0 = no blocks */
     bool treated;             /* applies the effect phases and counts the intervention's costs */
+    size_t stop;              /* month from which nobody enrols and the effect and costs stop
+                               * (a terminated contract); n_months or more: never */
+    const sr_progress *progress; /* the programme's rate-card progress tables */
     uint64_t stream;          /* stream key of (seed, trial, programme, arm, transitions) */
 } sr_arm_spec;
 
-/* An arm's nominal monthly flows in one trial. Owned by the workspace. */
+/* An arm's monthly flows in one trial. Owned by the workspace. */
 typedef struct {
     double *expenditure;      /* [SR_PAYERS * n_months]: DKK, payer-major, indexed */
     double *cost;             /* [n_months]: intervention costs, DKK, indexed */
     double *active;           /* [n_months]: active participants (persons) */
+    double *employed;         /* [n_months]: persons in `employed` during month t */
+    double *achieved;         /* [n_outcomes * n_months]: achievements of outcome o in month t
+                               * (the month in which the tenure is held) */
+    double *enrolled;         /* [n_months]: persons enrolled at the start of month t */
     double employed_end;      /* persons in `employed` after the last month's transitions */
 } sr_arm_flows;
 
@@ -38,20 +46,25 @@ typedef struct {
 typedef struct {
     const sr_layout *layout;
     size_t n_months;
-    size_t block_len;         /* n_strata * n_cells */
-    double *pool;             /* [block_len] persons */
-    double *blocks;           /* [n_months * block_len]: the block of intake month e */
-    double *next;             /* [block_len] next month's counts, scratch */
-    double *cash;             /* [block_len * SR_PAYERS] DKK per person-month */
+    size_t max_len;           /* the largest block: SR_PROGRESS_MAX-bounded progress of any
+                               * programme * n_strata * n_cells */
+    size_t block_len;         /* this run's: n_progress * n_strata * n_cells */
+    double *pool;             /* [max_len] persons */
+    double *blocks;           /* [n_months * max_len]: the block of intake month e */
+    double *next;             /* [max_len] next month's counts, scratch */
+    double *cash;             /* [n_strata * n_cells * SR_PAYERS] DKK per person-month */
     sr_arm_flows flows;
 } sr_arm_ws;
 
-sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m);
+/* max_progress: the most progress combinations of any programme to be run; max_outcomes
+ * the most rate-card outcomes. */
+sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_progress,
+                           size_t max_outcomes);
 void sr_arm_ws_free(sr_arm_ws *w);    /* NULL is fine */
 
 /* Simulates the arm; the flows land in w->flows. cond_of_month[t] selects month t's macro
- * condition in `rates` (NULL: month t uses condition t, one per month). r == NULL computes the expectation (counts become expected
- * counts). v are the trial's number values. */
+ * condition in `rates` (NULL: month t uses condition t, one per month). r == NULL computes
+ * the expectation (counts become expected counts). v are the trial's number values. */
 void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
                 const sr_programme *p, const double *v, const sr_rates *rates,
                 const unsigned char *cond_of_month, gsl_rng *r);

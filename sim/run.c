@@ -9,6 +9,7 @@
 
 #include "models/cashflow.h"
 #include "models/cohort.h"
+#include "models/outcome.h"
 #include "trial.h"
 
 /* One thread's workspace and the buffers its trial rows land in before they are copied to
@@ -26,10 +27,11 @@ static void thread_ws_clear(thread_ws *t)
     free(t->rows);
 }
 
-static int thread_ws_init(thread_ws *t, const sr_model *m, const sr_layout *l, size_t n_years)
+static int thread_ws_init(thread_ws *t, const sr_model *m, const sr_layout *l, size_t n_years,
+                          int *too_many)
 {
     size_t levels = 1 + m->n_programmes, per_level = SR_N_METRICS * (1 + n_years);
-    t->trial = sr_trial_ws_alloc(m, l);
+    t->trial = sr_trial_ws_alloc(m, l, too_many);
     t->buffer = calloc(levels * per_level, sizeof *t->buffer);
     t->rows = calloc(levels, sizeof *t->rows);
     if (!t->trial || !t->buffer || !t->rows)
@@ -89,13 +91,14 @@ sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
     if ((size_t)threads > n_trials)
         threads = (int)n_trials;
 
+    int too_many = 0;
     sr_layout *layout = sr_layout_alloc(m);
     sr_resultset *rs = sr_resultset_alloc(n_trials, n_years, m->start_year, P);
     thread_ws *ws = calloc((size_t)threads, sizeof *ws);
     if (layout == NULL || rs == NULL || ws == NULL)
         goto nomem;
     for (int t = 0; t < threads; t++)
-        if (thread_ws_init(&ws[t], m, layout, n_years) != 0)
+        if (thread_ws_init(&ws[t], m, layout, n_years, &too_many) != 0)
             goto nomem;
     rs->seed = m->seed;
     rs->rng_name = "xoshiro256** keyed by SplitMix64 (seed, trial, programme, arm, purpose)";
@@ -180,6 +183,10 @@ nomem:
     free(ws);
     sr_layout_free(layout);
     sr_resultset_free(rs);
-    sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory for %zu trials", n_trials);
+    if (too_many)
+        sr_error_set(err, SR_EXIT_DATAERR, "a rate card has more than %d combinations of "
+                     "outcomes per state: use fewer outcome tenures", SR_PROGRESS_MAX);
+    else
+        sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory for %zu trials", n_trials);
     return NULL;
 }

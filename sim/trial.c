@@ -3,6 +3,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,8 +49,9 @@ fail:
     return NULL;
 }
 
-sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l)
+sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_many)
 {
+    *too_many = 0;
     sr_trial_ws *w = calloc(1, sizeof *w);
     if (w == NULL)
         return NULL;
@@ -69,9 +71,20 @@ sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l)
     w->cond_of_month = calloc(T, 1);
     w->copula = copula_factor(m);
     w->latent = calloc(m->n_parameters > 0 ? m->n_parameters : 1, sizeof *w->latent);
-    w->arm = sr_arm_ws_alloc(l, m);
+    w->progress = calloc(m->n_programmes, sizeof *w->progress);
+    size_t max_progress = 1, max_outcomes = 1;
+    for (size_t p = 0; w->progress != NULL && p < m->n_programmes; p++) {
+        w->progress[p] = sr_progress_alloc(l, m, &m->programmes[p], too_many);
+        if (w->progress[p] == NULL)
+            goto fail;
+        if (w->progress[p]->n_progress > max_progress)
+            max_progress = w->progress[p]->n_progress;
+        if (w->progress[p]->n_outcomes > max_outcomes)
+            max_outcomes = w->progress[p]->n_outcomes;
+    }
+    w->arm = sr_arm_ws_alloc(l, m, max_progress, max_outcomes);
     w->rng = sr_rng_alloc();
-    if (!w->values || !w->discount || !w->treated || !w->rates || !w->conds ||
+    if (!w->values || !w->discount || !w->treated || !w->rates || !w->progress || !w->conds ||
         !w->cond_of_month || !w->latent || !w->arm || !w->rng ||
         (m->n_correlations > 0 && m->n_parameters > 0 && !w->copula))
         goto fail;
@@ -92,10 +105,14 @@ void sr_trial_ws_free(sr_trial_ws *w)
 {
     if (w == NULL)
         return;
-    if (w->rates != NULL)
-        for (size_t p = 0; p < w->model->n_programmes; p++)
+    for (size_t p = 0; p < w->model->n_programmes; p++) {
+        if (w->rates != NULL)
             sr_rates_free(w->rates[p]);
+        if (w->progress != NULL)
+            sr_progress_free(w->progress[p]);
+    }
     free(w->rates);
+    free(w->progress);
     free(w->values);
     free(w->discount);
     free(w->treated);
@@ -236,6 +253,8 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             .intake = p->intake,
             .window = p->has_intervention ? p->effect_months + p->fade_months : 0,
             .treated = true,
+            .stop = SIZE_MAX,
+            .progress = w->progress[pi],
             .stream = sr_stream_key(seed, trial, pi, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS),
         };
         sr_arm_run(w->arm, &spec, m, p, w->values, rates, cond, r);

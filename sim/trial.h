@@ -9,6 +9,7 @@
 
 #include "arm.h"
 #include "models/cohort.h"
+#include "models/outcome.h"
 #include "models/model.h"
 #include "results.h"
 
@@ -30,6 +31,7 @@ typedef struct {
     double *treated;          /* [SR_PAYERS * n_months + n_months]: treated expenditure, then
                                * cost, kept while the counterfactual runs */
     sr_rates **rates;         /* [n_programmes] */
+    sr_progress **progress;   /* [n_programmes]: rate-card progress tables */
     bool rates_constant;      /* numbers and macro conditions are the same in every trial */
     bool rates_ready;
     size_t n_conds;
@@ -42,7 +44,9 @@ typedef struct {
     gsl_rng *rng;
 } sr_trial_ws;
 
-sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l);
+/* NULL on allocation failure, or (*too_many set) when a programme's rate card has more
+ * outcome combinations than SR_PROGRESS_MAX. */
+sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_many);
 void sr_trial_ws_free(sr_trial_ws *w);    /* NULL is fine */
 
 /* Runs trial `trial` (deterministic = false) or the deterministic expectation (true: every

@@ -9,6 +9,7 @@
 #include "exact.h"
 #include "models/cashflow.h"
 #include "models/cohort.h"
+#include "models/outcome.h"
 #include "sim/arm.h"
 #include "sim/rng.h"
 #include "sim/run.h"
@@ -167,7 +168,9 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
     const sr_programme *p = &m->programmes[0];
     sr_rates *rates = sr_rates_alloc(l, 1, sr_effect_phases(p));
     sr_rates_compute(rates, l, m, p, v, &sr_macro_neutral);
-    sr_arm_ws *w = sr_arm_ws_alloc(l, m);
+    int too_many = 0;
+    sr_progress *progress = sr_progress_alloc(l, m, p, &too_many);
+    sr_arm_ws *w = sr_arm_ws_alloc(l, m, 1, 1);
     gsl_rng *r = sr_rng_alloc();
     const size_t T = m->n_months, N = 3000;
     unsigned char *normal_months = calloc(T, 1); /* macro condition 0 in every month */
@@ -175,7 +178,8 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
     for (int treated = 0; treated <= 1; treated++) {
         sr_exact_arm ex = sr_exact_run(m, 0, v, treated);
         double *sum = calloc(2 * T, sizeof *sum), *sum2 = calloc(2 * T, sizeof *sum2);
-        sr_arm_spec spec = {p->intake, p->effect_months + p->fade_months, treated, 0};
+        sr_arm_spec spec = {p->intake, p->effect_months + p->fade_months, treated, SIZE_MAX,
+                            progress, 0};
         for (size_t i = 0; i < N; i++) {
             spec.stream = sr_stream_key(11, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
             sr_arm_run(w, &spec, m, p, v, rates, normal_months, r);
@@ -204,6 +208,7 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
     free(normal_months);
     gsl_rng_free(r);
     sr_arm_ws_free(w);
+    sr_progress_free(progress);
     sr_rates_free(rates);
     sr_layout_free(l);
     free(v);
