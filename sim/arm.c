@@ -8,6 +8,51 @@
 #include "rng.h"
 #include "sample.h"
 
+sr_arm_flows *sr_arm_flows_alloc(size_t n_months, size_t n_outcomes)
+{
+    sr_arm_flows *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return NULL;
+    f->expenditure = calloc(SR_PAYERS * n_months, sizeof(double));
+    f->cost = calloc(n_months, sizeof(double));
+    f->active = calloc(n_months, sizeof(double));
+    f->employed = calloc(n_months, sizeof(double));
+    f->achieved = calloc((n_outcomes > 0 ? n_outcomes : 1) * n_months, sizeof(double));
+    f->enrolled = calloc(n_months, sizeof(double));
+    if (!f->expenditure || !f->cost || !f->active || !f->employed || !f->achieved ||
+        !f->enrolled) {
+        sr_arm_flows_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+void sr_arm_flows_free(sr_arm_flows *f)
+{
+    if (f == NULL)
+        return;
+    free(f->expenditure);
+    free(f->cost);
+    free(f->active);
+    free(f->employed);
+    free(f->achieved);
+    free(f->enrolled);
+    free(f);
+}
+
+void sr_arm_flows_copy(sr_arm_flows *dst, const sr_arm_flows *src, size_t n_months,
+                       size_t n_outcomes)
+{
+    const size_t bytes = n_months * sizeof(double);
+    memcpy(dst->expenditure, src->expenditure, SR_PAYERS * bytes);
+    memcpy(dst->cost, src->cost, bytes);
+    memcpy(dst->active, src->active, bytes);
+    memcpy(dst->employed, src->employed, bytes);
+    memcpy(dst->achieved, src->achieved, n_outcomes * bytes);
+    memcpy(dst->enrolled, src->enrolled, bytes);
+    dst->employed_end = src->employed_end;
+}
+
 sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_progress,
                            size_t max_outcomes)
 {

@@ -42,6 +42,13 @@ typedef struct {
     double employed_end;      /* persons in `employed` after the last month's transitions */
 } sr_arm_flows;
 
+/* Flows for n_months and up to n_outcomes outcomes; NULL on allocation failure. */
+sr_arm_flows *sr_arm_flows_alloc(size_t n_months, size_t n_outcomes);
+void sr_arm_flows_free(sr_arm_flows *f);   /* NULL is fine */
+/* Copies src (with n_outcomes outcomes) into dst, both for n_months. */
+void sr_arm_flows_copy(sr_arm_flows *dst, const sr_arm_flows *src, size_t n_months,
+                       size_t n_outcomes);
+
 /* Per-thread workspace for simulating arms of any programme of one model. */
 typedef struct {
     const sr_layout *layout;

@@ -58,6 +58,75 @@ const sr_metric_info sr_metric_table[SR_N_METRICS] = {
         "Persons of the counterfactual arm in the state named employed after the last month "
         "of the horizon.",
         false},
+    [SR_M_PAYMENTS] = {
+        "payments", SR_UNITS_PV,
+        "What the contract pays for results, settlements after the horizon included.",
+        true},
+    [SR_M_MUNICIPALITY_NET_SIB] = {
+        "municipality_net_sib", SR_UNITS_PV,
+        "The paying budget's savings minus its payments for results: paying by results.",
+        false},
+    [SR_M_MUNICIPALITY_NET_SELFFUND] = {
+        "municipality_net_selffund", SR_UNITS_PV,
+        "The paying budget's savings minus the programme's cost: funding it itself.",
+        false},
+    [SR_M_OVERPAYMENT] = {
+        "overpayment", SR_UNITS_PV,
+        "Payments beyond what the same clauses would pay if every measured result equalled "
+        "the true treated minus counterfactual result (deadweight and measurement noise).",
+        false},
+    [SR_M_INVESTOR_NPV] = {
+        "investor_npv", "DKK (present value at the investor rate)",
+        "Investors' receipts minus their payment of the programme's costs, guarantee and "
+        "surplus cap applied.",
+        false},
+    [SR_M_INVESTOR_IRR] = {
+        "investor_irr", "per year (annual effective rate)",
+        "The annual rate that zeroes the investors' monthly flows; NaN where none exists.",
+        false},
+    [SR_M_INVESTOR_MOIC] = {
+        "investor_moic", "1 (multiple)",
+        "Investors' receipts over what they paid in (nominal).",
+        false},
+    [SR_M_INVESTOR_LOSS] = {
+        "investor_loss", "1 (indicator)",
+        "1 if investors received less than they paid in (nominal), else 0.",
+        false},
+    [SR_M_REINVESTED] = {
+        "reinvested", "DKK (nominal)",
+        "What investors would have received above the surplus cap's IRR, going to the "
+        "provider's reinvestment pool instead.",
+        false},
+    [SR_M_GUARANTOR_PAID] = {
+        "guarantor_paid", "DKK (nominal)",
+        "What the first-loss guarantor paid investors at the last settlement.",
+        false},
+    [SR_M_OUTCOMES_TREATED] = {
+        "outcomes_treated", "achievements",
+        "Rate-card achievements in the treated arm within the term, summed over outcomes.",
+        false},
+    [SR_M_OUTCOMES_ATTRIBUTABLE] = {
+        "outcomes_attributable", "achievements",
+        "Treated minus counterfactual achievements within the term, summed over outcomes.",
+        false},
+    [SR_M_OUTCOMES_PAID] = {
+        "outcomes_paid", "achievements",
+        "Measured attributable achievements at the last settlement, summed over outcomes.",
+        false},
+    [SR_M_EFFECT_TRUE] = {
+        "effect_true", "per enrolled person (achievements, or DKK for a savings share)",
+        "True effect per enrolled person over the term: attributable achievements (rate "
+        "card) or the payer's savings in DKK (savings share).",
+        false},
+    [SR_M_EFFECT_MEASURED] = {
+        "effect_measured", "per enrolled person (achievements, or DKK for a savings share)",
+        "The effect per enrolled person as the contract's baseline measures it, not floored.",
+        false},
+    [SR_M_EVALUATION_SIGNIFICANT] = {
+        "evaluation_significant", "1 (indicator)",
+        "1 if the measurement finds a positive effect at the 5% level (one-sided z-test); "
+        "NaN without a control group or historical baseline. Its mean is the power.",
+        false},
 };
 
 static void level_free(sr_level *l)

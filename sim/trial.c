@@ -9,6 +9,7 @@
 
 #include "models/cashflow.h"
 #include "models/dist.h"
+#include "contract.h"
 #include "rng.h"
 
 static bool model_has_uncertainty(const sr_model *m)
@@ -65,7 +66,8 @@ sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_m
                                                            : 1;
     w->values = calloc(m->n_num > 0 ? m->n_num : 1, sizeof *w->values);
     w->discount = calloc(T, sizeof *w->discount);
-    w->treated = calloc((SR_PAYERS + 1) * T, sizeof *w->treated);
+    w->termination = calloc(m->n_programmes, sizeof *w->termination);
+    w->contract = sr_contract_ws_alloc(m);
     w->rates = calloc(m->n_programmes, sizeof *w->rates);
     w->conds = calloc(w->n_conds, sizeof *w->conds);
     w->cond_of_month = calloc(T, 1);
@@ -83,8 +85,16 @@ sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_m
             max_outcomes = w->progress[p]->n_outcomes;
     }
     w->arm = sr_arm_ws_alloc(l, m, max_progress, max_outcomes);
+    w->treated = sr_arm_flows_alloc(T, max_outcomes);
+    w->control = sr_arm_flows_alloc(T, max_outcomes);
+    if (w->contract != NULL) {
+        w->portfolio_paid = calloc(w->contract->n_flow, sizeof *w->portfolio_paid);
+        w->portfolio_received = calloc(w->contract->n_flow, sizeof *w->portfolio_received);
+    }
     w->rng = sr_rng_alloc();
-    if (!w->values || !w->discount || !w->treated || !w->rates || !w->progress || !w->conds ||
+    if (!w->values || !w->discount || !w->termination || !w->contract || !w->treated ||
+        !w->control || !w->portfolio_paid || !w->portfolio_received || !w->rates ||
+        !w->progress || !w->conds ||
         !w->cond_of_month || !w->latent || !w->arm || !w->rng ||
         (m->n_correlations > 0 && m->n_parameters > 0 && !w->copula))
         goto fail;
@@ -115,7 +125,12 @@ void sr_trial_ws_free(sr_trial_ws *w)
     free(w->progress);
     free(w->values);
     free(w->discount);
-    free(w->treated);
+    free(w->termination);
+    sr_contract_ws_free(w->contract);
+    sr_arm_flows_free(w->treated);
+    sr_arm_flows_free(w->control);
+    free(w->portfolio_paid);
+    free(w->portfolio_received);
     free(w->conds);
     free(w->cond_of_month);
     free(w->copula);
@@ -222,6 +237,47 @@ static void annual_sums(const sr_trial_ws *w, const double *flow, double sign, d
         annual[sr_calendar_year(w->model, (int)t) - w->model->start_year] += sign * flow[t];
 }
 
+/* Each contract's month of cancellation (SPEC 2.8 termination), or SIZE_MAX: the first
+ * month whose end sees a cancellation, with monthly probability 1 - exp(-h/12), drawn by
+ * inversion from one uniform per programme, or one shared by the programmes marked
+ * shared. */
+static void draw_terminations(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool deterministic)
+{
+    const sr_model *m = w->model;
+    for (size_t pi = 0; pi < m->n_programmes; pi++) {
+        const sr_programme *p = &m->programmes[pi];
+        w->termination[pi] = SIZE_MAX;
+        if (deterministic || !p->has_contract || !p->contract.has_termination)
+            continue;
+        double h = w->values[p->contract.termination_hazard_per_year];
+        if (h <= 0.0)
+            continue;
+        uint64_t owner = p->contract.termination_shared ? UINT64_MAX : pi;
+        sr_rng_seek(w->rng, sr_stream_key(seed, trial, owner, SR_ARM_NONE,
+                                          SR_PURPOSE_TERMINATION));
+        double month = floor(-12.0 * log(gsl_rng_uniform_pos(w->rng)) / h);
+        if (month < (double)m->n_months)
+            w->termination[pi] = (size_t)month;
+    }
+}
+
+/* Metrics that add up over programmes; the others are recomputed for the portfolio. */
+static bool additive(sr_metric k)
+{
+    switch (k) {
+    case SR_M_INVESTOR_NPV:
+    case SR_M_INVESTOR_IRR:
+    case SR_M_INVESTOR_MOIC:
+    case SR_M_INVESTOR_LOSS:
+    case SR_M_EFFECT_TRUE:
+    case SR_M_EFFECT_MEASURED:
+    case SR_M_EVALUATION_SIGNIFICANT:
+        return false;
+    default:
+        return true;
+    }
+}
+
 void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool deterministic,
                   sr_level_row *rows)
 {
@@ -234,6 +290,7 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
     else
         draw_values(w, seed, trial);
     draw_macro(w, seed, trial, deterministic);
+    draw_terminations(w, seed, trial, deterministic);
     /* Deterministic runs use the mean numbers and no macro: their rates always differ. */
     bool recompute = deterministic || !w->rates_constant || !w->rates_ready;
     w->rates_ready = w->rates_constant && !deterministic;
@@ -242,8 +299,13 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
         memset(rows[p].metric, 0, SR_N_METRICS * sizeof(double));
         memset(rows[p].annual, 0, SR_N_METRICS * Y * sizeof(double));
     }
+    memset(w->portfolio_paid, 0, w->contract->n_flow * sizeof *w->portfolio_paid);
+    memset(w->portfolio_received, 0, w->contract->n_flow * sizeof *w->portfolio_received);
+    double enrolled_total = 0.0, effect_true = 0.0, effect_measured = 0.0;
+
     for (size_t pi = 0; pi < m->n_programmes; pi++) {
         const sr_programme *p = &m->programmes[pi];
+        const size_t n_outcomes = w->progress[pi]->n_outcomes;
         sr_rates *rates = w->rates[pi];
         if (recompute)
             sr_rates_compute(rates, w->layout, m, p, w->values, w->conds);
@@ -253,17 +315,26 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             .intake = p->intake,
             .window = p->has_intervention ? p->effect_months + p->fade_months : 0,
             .treated = true,
-            .stop = SIZE_MAX,
+            .stop = w->termination[pi],
             .progress = w->progress[pi],
             .stream = sr_stream_key(seed, trial, pi, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS),
         };
         sr_arm_run(w->arm, &spec, m, p, w->values, rates, cond, r);
-        memcpy(w->treated, w->arm->flows.expenditure, SR_PAYERS * T * sizeof(double));
-        memcpy(w->treated + SR_PAYERS * T, w->arm->flows.cost, T * sizeof(double));
-        double employed_treated = w->arm->flows.employed_end;
+        sr_arm_flows_copy(w->treated, &w->arm->flows, T, n_outcomes);
+        const bool control = p->has_contract && p->contract.baseline == SR_BASELINE_CONTROL;
+        if (control) {
+            sr_arm_spec control_spec = spec;
+            control_spec.intake = p->control_intake;
+            control_spec.window = 0;
+            control_spec.treated = false;
+            control_spec.stream =
+                sr_stream_key(seed, trial, pi, SR_ARM_CONTROL, SR_PURPOSE_TRANSITIONS);
+            sr_arm_run(w->arm, &control_spec, m, p, w->values, rates, cond, r);
+            sr_arm_flows_copy(w->control, &w->arm->flows, T, n_outcomes);
+        }
         spec.treated = false;
         sr_arm_run(w->arm, &spec, m, p, w->values, rates, cond, r);
-        const double *counterfactual = w->arm->flows.expenditure;
+        const sr_arm_flows *counterfactual = &w->arm->flows;
 
         double *metric = rows[1 + pi].metric, *annual = rows[1 + pi].annual;
         static const sr_metric treated_metric[SR_PAYERS] = {
@@ -273,7 +344,8 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
         static const sr_metric savings_metric[SR_PAYERS] = {
             SR_M_SAVINGS_MUNICIPALITY, SR_M_SAVINGS_STATE};
         for (size_t pay = 0; pay < SR_PAYERS; pay++) {
-            const double *te = w->treated + pay * T, *ce = counterfactual + pay * T;
+            const double *te = w->treated->expenditure + pay * T;
+            const double *ce = counterfactual->expenditure + pay * T;
             metric[treated_metric[pay]] = present_value(w, te);
             metric[counterfactual_metric[pay]] = present_value(w, ce);
             metric[savings_metric[pay]] =
@@ -287,14 +359,40 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
         }
         metric[SR_M_SAVINGS_TOTAL] =
             metric[SR_M_SAVINGS_MUNICIPALITY] + metric[SR_M_SAVINGS_STATE];
-        metric[SR_M_PROGRAMME_COST] = present_value(w, w->treated + SR_PAYERS * T);
-        annual_sums(w, w->treated + SR_PAYERS * T, 1.0, annual + SR_M_PROGRAMME_COST * Y);
-        metric[SR_M_EMPLOYED_END_TREATED] = employed_treated;
-        metric[SR_M_EMPLOYED_END_COUNTERFACTUAL] = w->arm->flows.employed_end;
+        metric[SR_M_PROGRAMME_COST] = present_value(w, w->treated->cost);
+        annual_sums(w, w->treated->cost, 1.0, annual + SR_M_PROGRAMME_COST * Y);
+        metric[SR_M_EMPLOYED_END_TREATED] = w->treated->employed_end;
+        metric[SR_M_EMPLOYED_END_COUNTERFACTUAL] = counterfactual->employed_end;
 
+        sr_contract_in in = {
+            .treated = w->treated,
+            .counterfactual = counterfactual,
+            .control = control ? w->control : NULL,
+            .savings = {metric[SR_M_SAVINGS_MUNICIPALITY], metric[SR_M_SAVINGS_STATE]},
+            .programme_cost = metric[SR_M_PROGRAMME_COST],
+            .termination = w->termination[pi],
+        };
+        sr_contract_trial(w->contract, m, p, w->values, &in, metric,
+                          annual + SR_M_PAYMENTS * Y, Y, w->portfolio_paid,
+                          w->portfolio_received);
+
+        double enrolled = 0.0;
+        for (size_t t = 0; t < T; t++)
+            enrolled += w->treated->enrolled[t];
+        enrolled_total += enrolled;
+        effect_true += metric[SR_M_EFFECT_TRUE] * enrolled;
+        effect_measured += metric[SR_M_EFFECT_MEASURED] * enrolled;
         for (size_t k = 0; k < SR_N_METRICS; k++)
-            rows[0].metric[k] += metric[k];
+            if (additive((sr_metric)k))
+                rows[0].metric[k] += metric[k];
         for (size_t k = 0; k < SR_N_METRICS * Y; k++)
             rows[0].annual[k] += annual[k];
     }
+    double *portfolio = rows[0].metric;
+    sr_contract_portfolio(w->contract, m, w->portfolio_paid, w->portfolio_received, portfolio);
+    portfolio[SR_M_EFFECT_TRUE] = enrolled_total > 0.0 ? effect_true / enrolled_total : 0.0;
+    portfolio[SR_M_EFFECT_MEASURED] =
+        enrolled_total > 0.0 ? effect_measured / enrolled_total : 0.0;
+    portfolio[SR_M_EVALUATION_SIGNIFICANT] =
+        m->n_programmes == 1 ? rows[1].metric[SR_M_EVALUATION_SIGNIFICANT] : NAN;
 }

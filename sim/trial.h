@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arm.h"
+#include "contract.h"
 #include "models/cohort.h"
 #include "models/outcome.h"
 #include "models/model.h"
@@ -28,8 +29,11 @@ typedef struct {
     double *values;           /* [n_num]: this trial's numbers */
     double *discount;         /* [n_months]: present value factors at the public rate */
     sr_arm_ws *arm;
-    double *treated;          /* [SR_PAYERS * n_months + n_months]: treated expenditure, then
-                               * cost, kept while the counterfactual runs */
+    sr_arm_flows *treated;    /* the treated arm's flows, kept while the others run */
+    sr_arm_flows *control;    /* the control group's */
+    size_t *termination;      /* [n_programmes]: month of cancellation, or SIZE_MAX */
+    sr_contract_ws *contract;
+    double *portfolio_paid, *portfolio_received; /* [contract->n_flow] investor flows */
     sr_rates **rates;         /* [n_programmes] */
     sr_progress **progress;   /* [n_programmes]: rate-card progress tables */
     bool rates_constant;      /* numbers and macro conditions are the same in every trial */

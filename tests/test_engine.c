@@ -17,6 +17,9 @@
 
 #define Z_TOL 4.5   /* standard errors */
 
+/* The metrics of the arms themselves (the rest are the contract's: tests/test_contract.c). */
+#define N_ENGINE_METRICS (SR_M_EMPLOYED_END_COUNTERFACTUAL + 1)
+
 /* Tenure bands, tenure-dependent cash flows, a dated cash-flow reform, two strata with
  * multipliers, a cash override and an effect multiplier, spread intake, an intervention
  * with a fade, one-off cash flows on a transition, an absorbing state, indexation and
@@ -104,7 +107,7 @@ Test(engine, deterministic_expectation_equals_exact_matrix_propagation)
     sr_resultset *rs = run(m, 1);
     double exact[SR_N_METRICS];
     exact_metrics(m, exact);
-    for (size_t k = 0; k < SR_N_METRICS; k++) {
+    for (size_t k = 0; k < N_ENGINE_METRICS; k++) {
         double got = rs->programme[0].deterministic[k];
         cr_expect(fabs(got - exact[k]) <= 1e-9 * fmax(1.0, fabs(exact[k])),
                   "%s: deterministic %.12g, exact %.12g", sr_metric_table[k].name, got,
@@ -122,7 +125,7 @@ Test(engine, metric_means_match_exact_within_monte_carlo_error)
     double exact[SR_N_METRICS];
     exact_metrics(m, exact);
     const size_t n = rs->n_trials;
-    for (size_t k = 0; k < SR_N_METRICS; k++) {
+    for (size_t k = 0; k < N_ENGINE_METRICS; k++) {
         const double *x = sr_level_trials(&rs->programme[0], n, (sr_metric)k);
         double mean = 0.0, ss = 0.0;
         for (size_t i = 0; i < n; i++)
@@ -292,5 +295,28 @@ Test(engine, tenure_is_kept_only_as_finely_as_breakpoints_need)
     cr_expect_eq(l->n_levels[3], 1);
     cr_expect_eq(l->n_bands, 2 + 1 + 3 + 1);
     sr_layout_free(l);
+    sr_model_free(m);
+}
+
+/* A programme without a contract is self-funded: no payments, no investors (SPEC 2.4). */
+Test(engine, a_programme_without_contract_is_self_funded)
+{
+    sr_model *m = sr_test_model(scenario);
+    m->trials = 50;
+    sr_resultset *rs = run(m, 2);
+    const sr_level *l = &rs->programme[0];
+    for (size_t i = 0; i < m->trials; i++) {
+        double savings = sr_level_trials(l, m->trials, SR_M_SAVINGS_MUNICIPALITY)[i];
+        double cost = sr_level_trials(l, m->trials, SR_M_PROGRAMME_COST)[i];
+        cr_expect_eq(sr_level_trials(l, m->trials, SR_M_PAYMENTS)[i], 0.0);
+        cr_expect_eq(sr_level_trials(l, m->trials, SR_M_MUNICIPALITY_NET_SIB)[i], savings);
+        cr_expect_eq(sr_level_trials(l, m->trials, SR_M_MUNICIPALITY_NET_SELFFUND)[i],
+                     savings - cost);
+        cr_expect(isnan(sr_level_trials(l, m->trials, SR_M_INVESTOR_IRR)[i]));
+        cr_expect(isnan(sr_level_trials(&rs->portfolio, m->trials, SR_M_INVESTOR_NPV)[i]));
+        cr_expect(isnan(sr_level_trials(l, m->trials, SR_M_EVALUATION_SIGNIFICANT)[i]));
+        cr_expect_eq(sr_level_trials(l, m->trials, SR_M_OUTCOMES_TREATED)[i], 0.0);
+    }
+    sr_resultset_free(rs);
     sr_model_free(m);
 }
