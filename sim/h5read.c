@@ -421,6 +421,79 @@ done:
     H5Eclear2(H5E_DEFAULT);
 }
 
+/* trials/<metric> of a level as n doubles (malloc'd), or NULL. */
+static double *read_trials(hid_t level, const char *metric, size_t n)
+{
+    char path[NAME_MAX_BYTES + 16];
+    snprintf(path, sizeof path, "trials/%s", metric);
+    if (H5Lexists(level, "trials", H5P_DEFAULT) <= 0 || H5Lexists(level, path, H5P_DEFAULT) <= 0)
+        return NULL;
+    hid_t ds = H5Dopen2(level, path, H5P_DEFAULT);
+    hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
+    double *x = NULL;
+    if (space >= 0 && H5Sget_simple_extent_npoints(space) == (hssize_t)n &&
+        (x = malloc(n * sizeof *x)) != NULL &&
+        H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) < 0) {
+        free(x);
+        x = NULL;
+    }
+    if (space >= 0)
+        H5Sclose(space);
+    if (ds >= 0)
+        H5Dclose(ds);
+    return x;
+}
+
+/* The decision table (SPEC 2.8-2.9): the paying municipality's net result when it funds
+ * the programme itself and when it pays by results, what the transfer of risk costs, how
+ * often it pays for savings that did not happen, and the investors' risk. */
+static void print_decision(hid_t level, FILE *out)
+{
+    uint64_t trials = 0;
+    if (attr_number(level, "trials", H5T_NATIVE_UINT64, &trials) != 0 || trials == 0 ||
+        isnan(summary_stat(level, "investor_npv", "mean")))
+        return;
+    const size_t n = (size_t)trials;
+    double *net = read_trials(level, "municipality_net_sib", n);
+    double *payments = read_trials(level, "payments", n);
+    if (net == NULL || payments == NULL)
+        goto done;
+    size_t unfounded = 0;
+    for (size_t i = 0; i < n; i++)
+        unfounded += payments[i] > 0.0 && net[i] + payments[i] <= 0.0;
+    fprintf(out, "\ndecision (the paying budget; mDKK, present values at the public rate)\n");
+    fprintf(out, "  %-44s %11s %11s %11s\n", "net result", "mean", "q05", "es95");
+    static const struct {
+        const char *label, *metric;
+    } rows[] = {{"fund it itself: savings - programme cost", "municipality_net_selffund"},
+                {"pay by results: savings - payments", "municipality_net_sib"}};
+    for (size_t k = 0; k < 2; k++)
+        fprintf(out, "  %-44s %11.2f %11.2f %11.2f\n", rows[k].label,
+                summary_stat(level, rows[k].metric, "mean") / 1e6,
+                summary_stat(level, rows[k].metric, "q05") / 1e6,
+                summary_stat(level, rows[k].metric, "es95") / 1e6);
+    fprintf(out, "  %-56s %11.2f\n", "price of transferring the risk: E[payments] - E[cost]",
+            (summary_stat(level, "payments", "mean") -
+             summary_stat(level, "programme_cost", "mean")) / 1e6);
+    fprintf(out, "  %-56s %11.2f\n", "expected overpayment (deadweight, measurement noise)",
+            summary_stat(level, "overpayment", "mean") / 1e6);
+    fprintf(out, "  %-56s %11.3f\n", "P(paying for savings that did not happen)",
+            (double)unfounded / (double)n);
+    fprintf(out, "investors\n");
+    fprintf(out, "  %-56s %11.3f\n", "P(loss)", summary_stat(level, "investor_loss", "mean"));
+    fprintf(out, "  %-56s %11.4f\n", "IRR, median (per year)",
+            summary_stat(level, "investor_irr", "q50"));
+    fprintf(out, "  %-56s %11.4f\n", "IRR, 5% quantile", summary_stat(level, "investor_irr", "q05"));
+    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, es95 (mDKK)",
+            summary_stat(level, "investor_npv", "es95") / 1e6);
+    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, mean (mDKK)",
+            summary_stat(level, "investor_npv", "mean") / 1e6);
+done:
+    free(net);
+    free(payments);
+    H5Eclear2(H5E_DEFAULT);
+}
+
 /* The stress table: per stress and key metric, the mean and the 5% quantile, and their
  * change against the base (all on common random numbers). */
 static void print_stresses(hid_t root, FILE *out)
@@ -530,6 +603,7 @@ int sr_h5_print_summary(const char *path, FILE *out, sr_error *err)
     print_level(root, "portfolio", out);
     print_programmes(root, out);
     print_diversification(root, out);
+    print_decision(root, out);
     print_stresses(root, out);
     if (fflush(out) != 0 || ferror(out)) {
         sr_error_set(err, SR_EXIT_IOERR, "cannot write the summary table: %s",
