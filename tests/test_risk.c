@@ -326,6 +326,103 @@ Test(risk, parameter_draws_stay_in_their_support)
     sr_model_free(m);
 }
 
+/* A beta (b > 0) or gamma (b == 0, scale) tail: P(x) or Q(x). */
+typedef struct {
+    double a, b, scale;
+} shapes;
+
+static double tail(const shapes *s, bool lower, double x)
+{
+    if (s->b > 0.0)
+        return lower ? gsl_cdf_beta_P(x, s->a, s->b) : gsl_cdf_beta_Q(x, s->a, s->b);
+    return lower ? gsl_cdf_gamma_P(x, s->a, s->scale) : gsl_cdf_gamma_Q(x, s->a, s->scale);
+}
+
+/* Whether x is the u-quantile: P crosses u (below the median; Q crosses 1 - u above it)
+ * between x moved down and up by a relative 1e-9 (of 1 - x for a beta above 1/2) or two
+ * doubles, whichever is more; or x is below 1e-300 and so is the quantile. */
+static bool is_quantile(const shapes *s, double u, double x)
+{
+    const bool lower = u <= 0.5;
+    if (x <= 1e-300)
+        return lower ? tail(s, true, 1e-300) >= u : tail(s, false, 1e-300) <= 1.0 - u;
+    double lo = nextafter(nextafter(x, 0.0), 0.0), hi = nextafter(nextafter(x, 2.0), 2.0);
+    if (s->b > 0.0 && x > 0.5) {
+        lo = fmin(lo, 1.0 - (1.0 - x) * (1.0 + 1e-9));
+        hi = fmin(1.0, fmax(hi, 1.0 - (1.0 - x) * (1.0 - 1e-9)));
+    } else {
+        lo = fmin(lo, x * (1.0 - 1e-9));
+        hi = fmax(hi, x * (1.0 + 1e-9));
+        if (s->b > 0.0)
+            hi = fmin(hi, 1.0);
+    }
+    if (lower)
+        return tail(s, true, lo) <= u && u <= tail(s, true, hi);
+    return tail(s, false, lo) >= 1.0 - u && 1.0 - u >= tail(s, false, hi);
+}
+
+/* Every beta and gamma shape the loader accepts inverts, over uniforms from 1e-12 to
+ * 1 - 1e-12: skewed shapes (beta a = 0.03, gamma shape 0.01), narrow ones (beta a + b =
+ * 1e4, gamma shape 2.5e4) and mass beyond the doubles (beta mean 1e-4 sd 9e-3 holds 98%
+ * below 1e-300; beta mean 0.999 sd 0.01 holds 74% within 2^-53 of 1), on all of which GSL
+ * 2.7's own inverses fail to converge for some u. Huge shapes (beta a, b >= 1e5, gamma
+ * shape >= 3e4), where GSL's CDFs themselves fail, are checked against the normal quantile
+ * with its skewness term, mean + sd (z + g1 (z^2 - 1) / 6), to 1e-3 standard deviations.
+ * The library runs with GSL's error handler off (main switches it off), as here. */
+Test(risk, beta_and_gamma_quantiles_invert_their_cdf_for_every_accepted_shape)
+{
+    gsl_set_error_handler_off();
+    const double us[] = {1e-12, 1e-8, 1e-4, 0.01, 0.1, 0.3, 0.5,
+                         0.7,   0.9,  0.99, 1 - 1e-4, 1 - 1e-8, 1 - 1e-12};
+    const struct {
+        sr_dist_kind kind;
+        double mean, sd;
+    } cases[] = {
+        {SR_DIST_BETA, 0.3, 0.1},      {SR_DIST_BETA, 0.02, 0.005},  {SR_DIST_BETA, 0.3, 0.0045826},
+        {SR_DIST_BETA, 0.05, 0.00218}, {SR_DIST_BETA, 0.01, 0.05},   {SR_DIST_BETA, 0.1, 0.27},
+        {SR_DIST_BETA, 0.5, 0.45},     {SR_DIST_BETA, 0.999, 0.01},  {SR_DIST_BETA, 1e-4, 9e-3},
+        {SR_DIST_GAMMA, 2.0, 0.8},     {SR_DIST_GAMMA, 1.0, 3.0},    {SR_DIST_GAMMA, 1.0, 10.0},
+        {SR_DIST_GAMMA, 1.0, 0.00632}, {SR_DIST_GAMMA, 0.05, 5e-4},  {SR_DIST_GAMMA, 1e4, 3e5},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const sr_numdef d = {.kind = cases[c].kind, .p = {cases[c].mean, cases[c].sd},
+                             .parameter = -1};
+        const bool beta = d.kind == SR_DIST_BETA;
+        shapes s;
+        if (beta) {
+            double k = d.p[0] * (1.0 - d.p[0]) / (d.p[1] * d.p[1]) - 1.0;
+            s = (shapes){d.p[0] * k, (1.0 - d.p[0]) * k, 1.0};
+        } else {
+            s = (shapes){d.p[0] * d.p[0] / (d.p[1] * d.p[1]), 0.0, d.p[1] * d.p[1] / d.p[0]};
+        }
+        for (size_t j = 0; j < sizeof us / sizeof *us; j++) {
+            const double x = sr_dist_quantile(&d, us[j]);
+            cr_assert(isfinite(x) && x >= 0.0 && (!beta || x <= 1.0),
+                      "%s(mean %g, sd %g) at u = %.17g: %g", beta ? "beta" : "gamma", d.p[0],
+                      d.p[1], us[j], x);
+            cr_expect(is_quantile(&s, us[j], x), "%s(mean %g, sd %g) at u = %.17g: x = %.17g, "
+                      "P(x) = %.17g, Q(x) = %.17g", beta ? "beta" : "gamma", d.p[0], d.p[1],
+                      us[j], x, tail(&s, true, x), tail(&s, false, x));
+        }
+    }
+    /* beta a = b = 1.25e7 (g1 = 0); gamma shape 1e8 (g1 = 2 / sqrt(shape) = 2e-4). */
+    const struct {
+        sr_numdef d;
+        double mean, sd, g1;
+    } huge[] = {{{.kind = SR_DIST_BETA, .p = {0.5, 1e-4}, .parameter = -1}, 0.5, 1e-4, 0.0},
+                {{.kind = SR_DIST_GAMMA, .p = {1.0, 1e-4}, .parameter = -1}, 1.0, 1e-4, 2e-4}};
+    for (size_t c = 0; c < 2; c++)
+        for (size_t j = 0; j < sizeof us / sizeof *us; j++) {
+            double x = sr_dist_quantile(&huge[c].d, us[j]);
+            double z = gsl_cdf_ugaussian_Pinv(us[j]);
+            double w = z + huge[c].g1 * (z * z - 1.0) / 6.0;
+            cr_expect(fabs((x - huge[c].mean) / huge[c].sd - w) <= 1e-3,
+                      "%s(mean %g, sd %g) at u = %.17g: %.17g, expected %.17g",
+                      c == 0 ? "beta" : "gamma", huge[c].mean, huge[c].sd, us[j], x,
+                      huge[c].mean + huge[c].sd * w);
+        }
+}
+
 /* ---- 2. the gaussian factor: the Vasicek mixture --------------------------------------- */
 
 /* One month, one transition outside->employed, n persons enrolled in month 0, so the
@@ -778,8 +875,9 @@ static sr_model *two_programmes(const char *effect)
 static void hazard_ratio_draws(const sr_model *m, size_t n, double *first, double *second)
 {
     sr_layout *l = sr_layout_alloc(m);
-    sr_trial_ws *w = sr_trial_ws_alloc(m, l);
-    cr_assert(l && w);
+    int too_many = 0;
+    sr_trial_ws *w = sr_trial_ws_alloc(m, l, &too_many);
+    cr_assert(l && w && !too_many);
     const size_t levels = 1 + m->n_programmes, per_level = SR_N_METRICS * (1 + w->n_years);
     double *buffer = calloc(levels * per_level, sizeof *buffer);
     sr_level_row rows[3];
