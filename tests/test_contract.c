@@ -1,0 +1,245 @@
+/* Contracts through the whole engine (SPEC 2.8, 2.9, 5): hand-computable cases with
+ * deterministic settings (discount 0, no parameter uncertainty), clauses that must hold in
+ * every trial, clause-by-clause comparisons on the same random numbers, and the
+ * measurement's bias and noise against the truth. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/run.h"
+#include "sim/scenario.h"
+#include "support.h"
+
+#define Z_TOL 4.5
+
+/* A cohort with job churn, an intervention, and a contract filled in by each test:
+ * {contract} and {financing} are replaced. Discount 0: present values are nominal sums. */
+static const char *base =
+    "name: contract\n"
+    "simulation: {trials: 400, seed: 11, start: 2027-01, horizon_years: 5}\n"
+    "discount: {public: 0, investor: 0}\n"
+    "states:\n"
+    "  - {name: outside, tenure_max: 12}\n"
+    "  - {name: employed, tenure_max: 12}\n"
+    "  - {name: exited, absorbing: true}\n"
+    "transitions:\n"
+    "  - {from: outside, to: employed, hazard: 0.03}\n"
+    "  - {from: employed, to: outside, hazard: 0.08, by_tenure: [[0, 1], [6, 0.5]]}\n"
+    "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
+    "cashflows:\n"
+    "  outside: {municipality: 9000, state: 2500}\n"
+    "  employed: {municipality: -4000, state: -2000}\n"
+    "programmes:\n"
+    "  - name: town\n"
+    "    cohort: {size: 600, intake: {start: 2027-01, months: 12}, initial_state: outside,\n"
+    "             initial_tenure: 12}\n"
+    "    intervention:\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: 1.8, months: 12}\n"
+    "      costs: {per_participant: 20000}\n"
+    "    contract:\n"
+    "%s"
+    "%s";
+
+static sr_model *model_with(const char *contract, const char *financing)
+{
+    char text[8192];
+    snprintf(text, sizeof text, base, contract, financing);
+    return sr_test_model(text);
+}
+
+static sr_resultset *run(const sr_model *m)
+{
+    sr_error err = {0};
+    sr_run_options o = {.threads = 2};
+    sr_resultset *rs = sr_run(m, &o, &err);
+    cr_assert_not_null(rs, "run failed: %s", err.msg);
+    return rs;
+}
+
+static const double *col(const sr_resultset *rs, sr_metric k)
+{
+    return sr_level_trials(&rs->programme[0], rs->n_trials, k);
+}
+
+Test(contract, payments_are_price_times_outcomes)
+{
+    sr_model *m = model_with("      payer: municipality\n      type: rate_card\n"
+                             "      outcomes: [{name: job, state: employed, tenure: 0, price: 2500}]\n"
+                             "      baseline: {method: none}\n      term_years: 3\n",
+                             "");
+    sr_resultset *rs = run(m);
+    const double *pay = col(rs, SR_M_PAYMENTS), *outcomes = col(rs, SR_M_OUTCOMES_TREATED);
+    const double *paid = col(rs, SR_M_OUTCOMES_PAID);
+    double total = 0.0;
+    for (size_t i = 0; i < rs->n_trials; i++) {
+        cr_assert_float_eq(pay[i], 2500.0 * outcomes[i], 1e-6, "trial %zu", i);
+        cr_assert_eq(paid[i], outcomes[i], "baseline none: every achievement is paid");
+        total += outcomes[i];
+    }
+    cr_expect_gt(total, 100.0 * rs->n_trials, "the cohort finds jobs");
+    sr_resultset_free(rs);
+    sr_model_free(m);
+}
+
+/* Frames and caps hold in every trial, and deferring pays at least what forfeiting pays
+ * on the same random numbers (the arms do not depend on the clauses). */
+Test(contract, frames_and_caps_hold_and_deferring_never_pays_less)
+{
+    const char *clauses =
+        "      payer: municipality\n      type: rate_card\n"
+        "      outcomes: [{name: job6, state: employed, tenure: 6, price: 30000}]\n"
+        "      baseline: {method: none}\n      term_years: 3\n"
+        "      cap_total: 3000000\n      annual_frame: 1000000\n      lag_months: 2\n"
+        "      frame_overflow: %s\n";
+    char deferred[1024], forfeited[1024];
+    snprintf(deferred, sizeof deferred, clauses, "deferred");
+    snprintf(forfeited, sizeof forfeited, clauses, "forfeited");
+    sr_model *md = model_with(deferred, ""), *mf = model_with(forfeited, "");
+    sr_resultset *d = run(md), *f = run(mf);
+    size_t more = 0;
+    for (size_t i = 0; i < d->n_trials; i++) {
+        double pd = col(d, SR_M_PAYMENTS)[i], pf = col(f, SR_M_PAYMENTS)[i];
+        cr_assert_leq(pd, 3000000.0 + 1e-6, "cap, trial %zu", i);
+        cr_assert_leq(pf, 3000000.0 + 1e-6, "cap, trial %zu", i);
+        cr_assert_geq(pd, pf - 1e-6, "trial %zu: deferred %g < forfeited %g", i, pd, pf);
+        cr_assert_eq(col(d, SR_M_OUTCOMES_TREATED)[i], col(f, SR_M_OUTCOMES_TREATED)[i]);
+        more += pd > pf + 1.0;
+        /* The frame: no calendar year pays more than one settlement's worth. */
+        const double *years = sr_level_annual(&d->programme[0], d->n_trials, d->n_years,
+                                              SR_M_PAYMENTS, i);
+        for (size_t y = 0; y < d->n_years; y++)
+            cr_assert_leq(years[y], 1000000.0 + 1e-6, "frame, trial %zu year %zu", i, y);
+    }
+    cr_expect_gt(more, 0, "the frame binds in some trials");
+    sr_resultset_free(d);
+    sr_resultset_free(f);
+    sr_model_free(md);
+    sr_model_free(mf);
+}
+
+/* With a share of savings measured against the counterfactual (a perfect measurement),
+ * no frame or cap and no lag, what is paid is share x cumulative savings over the term
+ * whenever the cumulative savings never fell from one budget year to the next. */
+Test(contract, savings_share_pays_share_of_cumulative_savings_when_they_only_grow)
+{
+    sr_model *m = model_with("      payer: municipality\n      type: savings_share\n"
+                             "      share: 0.4\n      baseline: {method: none}\n"
+                             "      term_years: 3\n",
+                             "");
+    sr_resultset *rs = run(m);
+    size_t checked = 0;
+    for (size_t i = 0; i < rs->n_trials; i++) {
+        const double *years = sr_level_annual(&rs->programme[0], rs->n_trials, rs->n_years,
+                                              SR_M_SAVINGS_MUNICIPALITY, i);
+        double cumulative = 0.0, previous = 0.0;
+        bool grows = true;
+        for (size_t y = 0; y < 3; y++) {
+            cumulative += years[y];
+            grows = grows && cumulative >= previous && cumulative >= 0.0;
+            previous = cumulative;
+        }
+        if (!grows)
+            continue;
+        checked++;
+        cr_assert_float_eq(col(rs, SR_M_PAYMENTS)[i], 0.4 * cumulative,
+                           1e-6 * fmax(1.0, cumulative), "trial %zu", i);
+    }
+    cr_expect_gt(checked, rs->n_trials / 2, "most trials have growing savings");
+    sr_resultset_free(rs);
+    sr_model_free(m);
+}
+
+/* Guarantee floors and surplus caps hold in every trial. */
+Test(contract, guarantee_floors_and_surplus_caps_hold_in_every_trial)
+{
+    const char *contract = "      payer: municipality\n      type: rate_card\n"
+                           "      outcomes: [{name: job, state: employed, tenure: 0, price: %s}]\n"
+                           "      baseline: {method: none}\n      term_years: 3\n";
+    const char *financing = "    financing: {guarantee: {first_loss: 0.25}, surplus: {cap_irr: 0.05}}\n";
+    const char *prices[] = {"8000", "60000"};   /* investors lose; investors gain */
+    for (size_t k = 0; k < 2; k++) {
+        char c[1024];
+        snprintf(c, sizeof c, contract, prices[k]);
+        sr_model *m = model_with(c, financing);
+        sr_resultset *rs = run(m);
+        size_t guaranteed = 0, capped = 0;
+        for (size_t i = 0; i < rs->n_trials; i++) {
+            double moic = col(rs, SR_M_INVESTOR_MOIC)[i], irr = col(rs, SR_M_INVESTOR_IRR)[i];
+            /* First loss: the guarantor pays min(loss, f x paid); discount 0, so the
+             * programme cost is what investors paid in. */
+            double paid = col(rs, SR_M_PROGRAMME_COST)[i], g = col(rs, SR_M_GUARANTOR_PAID)[i];
+            double before = moic * paid - g;
+            cr_assert_float_eq(g, fmin(fmax(0.0, paid - before), 0.25 * paid), 1e-6 * paid,
+                               "trial %zu: guarantee %g, paid %g, received %g", i, g, paid, before);
+            cr_assert_geq(moic, 0.25 - 1e-12, "trial %zu: guarantee floor, moic %g", i, moic);
+            cr_assert(isnan(irr) || irr <= 0.05 + 1e-9, "trial %zu: irr %g above the cap", i, irr);
+            guaranteed += col(rs, SR_M_GUARANTOR_PAID)[i] > 0.0;
+            capped += col(rs, SR_M_REINVESTED)[i] > 0.0;
+            cr_assert_eq(col(rs, SR_M_INVESTOR_LOSS)[i], moic < 1.0);
+        }
+        cr_expect_gt(k == 0 ? guaranteed : capped, 0, "the clause binds (price %s)", prices[k]);
+        sr_resultset_free(rs);
+        sr_model_free(m);
+    }
+}
+
+/* A control group's measurement is unbiased for the true effect and noisier than it. */
+Test(contract, control_group_measurement_is_unbiased_and_noisier)
+{
+    sr_model *m = model_with("      payer: municipality\n      type: rate_card\n"
+                             "      outcomes: [{name: job6, state: employed, tenure: 6, price: 1000}]\n"
+                             "      baseline: {method: control_group, size: 300}\n"
+                             "      term_years: 4\n",
+                             "");
+    m->trials = 3000;
+    sr_resultset *rs = run(m);
+    const size_t n = rs->n_trials;
+    const double *truth = col(rs, SR_M_EFFECT_TRUE), *measured = col(rs, SR_M_EFFECT_MEASURED);
+    double mt = 0, mm = 0, vt = 0, vm = 0, vd = 0;
+    for (size_t i = 0; i < n; i++) {
+        mt += truth[i] / n;
+        mm += measured[i] / n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        vt += (truth[i] - mt) * (truth[i] - mt) / (n - 1);
+        vm += (measured[i] - mm) * (measured[i] - mm) / (n - 1);
+        double d = measured[i] - truth[i] - (mm - mt);
+        vd += d * d / (n - 1);
+    }
+    /* The mean difference, measured - true, has standard error sqrt(var(difference) / n). */
+    cr_expect(fabs(mm - mt) <= Z_TOL * sqrt(vd / n), "bias %g, se %g", mm - mt, sqrt(vd / n));
+    cr_expect_gt(vm, vt, "measured variance %g, true %g", vm, vt);
+    cr_expect_gt(mt, 0.0);
+    double power = 0.0;
+    for (size_t i = 0; i < n; i++)
+        power += col(rs, SR_M_EVALUATION_SIGNIFICANT)[i] / n;
+    cr_expect(power > 0.0 && power < 1.0, "power %g", power);
+    sr_resultset_free(rs);
+    sr_model_free(m);
+}
+
+/* Termination stops enrolment, costs and payments: with a certain early cancellation the
+ * programme costs less and pays less than without. */
+Test(contract, termination_stops_enrolment_costs_and_payments)
+{
+    const char *c = "      payer: municipality\n      type: rate_card\n"
+                    "      outcomes: [{name: job, state: employed, tenure: 0, price: 5000}]\n"
+                    "      baseline: {method: none}\n      term_years: 3\n%s";
+    char on[1024], off[1024];
+    snprintf(on, sizeof on, c, "      termination: {hazard_per_year: 40}\n");
+    snprintf(off, sizeof off, c, "");
+    sr_model *mon = model_with(on, ""), *moff = model_with(off, "");
+    sr_resultset *a = run(mon), *b = run(moff);
+    for (size_t i = 0; i < a->n_trials; i++) {
+        cr_assert_leq(col(a, SR_M_PROGRAMME_COST)[i], col(b, SR_M_PROGRAMME_COST)[i]);
+        cr_assert_leq(col(a, SR_M_PAYMENTS)[i], col(b, SR_M_PAYMENTS)[i]);
+    }
+    /* A hazard of 40 a year cancels within a month or two: almost nobody is enrolled. */
+    cr_expect_lt(col(a, SR_M_PROGRAMME_COST)[0], 0.5 * col(b, SR_M_PROGRAMME_COST)[0]);
+    sr_resultset_free(a);
+    sr_resultset_free(b);
+    sr_model_free(mon);
+    sr_model_free(moff);
+}
