@@ -192,6 +192,16 @@ static double chisq_p(const double *obs, const double *prob, size_t k, size_t n,
     return gsl_cdf_chisq_Q(chi2, (double)(cells - 1));
 }
 
+/* Var(X_0 + ... + X_{T-1}) / Var(X_0) for a stationary series with autocorrelation
+ * lambda^k at lag k: T + 2 sum_{k=1}^{T-1} (T - k) lambda^k. */
+static double stationary_sum_variance(unsigned T, double lambda)
+{
+    double v = T;
+    for (unsigned k = 1; k < T; k++)
+        v += 2.0 * (T - k) * pow(lambda, k);
+    return v;
+}
+
 /* ---- 1. each distribution's moments ---------------------------------------------------- */
 
 /* One named parameter of every kind; a single person for one month keeps trials cheap. */
@@ -532,6 +542,41 @@ Test(risk, gaussian_factor_acts_with_the_opposite_sign_on_counter_transitions)
     check_vasicek("counter", -1.0);
 }
 
+/* Over T months the factor is a stationary AR(1): Z_0 ~ N(0, 1) and corr(Z_s, Z_t) =
+ * phi^|s-t|, so the path's mean factor is normal with mean 0 and variance
+ * (T + 2 sum_k (T - k) phi^k) / T^2. Independent months (phi = 0) must be rejected. */
+Test(risk, gaussian_factor_follows_a_stationary_ar1_path)
+{
+    const unsigned T = 12;
+    const double phi = 0.7;
+    sr_model *m = model_printf(
+        "name: ar1\n"
+        "simulation: {trials: 20000, seed: 12, start: 2027-01, horizon_months: %u}\n"
+        "discount: {public: 0, investor: 0}\n"
+        "states: [{name: outside}, {name: employed}]\n"
+        "transitions:\n"
+        "  - {from: outside, to: employed, hazard: 0.1, macro: pro}\n"
+        "macro: {model: gaussian_factor, rho: 0.1, persistence: %g}\n"
+        "programmes:\n"
+        "  - {name: a, cohort: {size: 1, intake: {start: 2027-01, months: 1},\n"
+        "     initial_state: outside}}\n",
+        T, phi);
+    sr_resultset *rs = run(m, 2);
+    const size_t n = rs->n_trials;
+    moments s = sample_moments(rs->factor_mean, n);
+    const double expect = stationary_sum_variance(T, phi) / ((double)T * T);
+    const double independent = 1.0 / T;
+    double z_mean = s.mean / se_mean(&s, n);
+    double z = (s.var - expect) / se_var(&s, n);
+    double z_wrong = (s.var - independent) / se_var(&s, n);
+    cr_expect(fabs(z_mean) <= Z_TOL, "mean factor %.5f (z %.2f)", s.mean, z_mean);
+    cr_expect(fabs(z) <= Z_TOL, "variance of the mean factor %.5f, expected %.5f (z %.2f)",
+              s.var, expect, z);
+    cr_expect(fabs(z_wrong) > Z_TOL, "independent months fit too (z %.2f)", z_wrong);
+    sr_resultset_free(rs);
+    sr_model_free(m);
+}
+
 /* ---- 3. the regime model --------------------------------------------------------------- */
 
 #define TO_RECESSION 0.02
@@ -563,7 +608,10 @@ static sr_model *regime_model(unsigned trials, unsigned months, bool start_in_re
 /* From the stationary distribution every month is in recession with probability
  * pi = to_recession / (to_recession + to_normal), so E[recession_months / T] = pi for any
  * horizon T. One month checks the initial draw alone; 60 months the chain as well (a
- * chain started in normal would fall short by pi (1 - (1 - lambda)^T) / (lambda T)). */
+ * chain started in normal would fall short by pi (1 - (1 - lambda)^T) / (lambda T)). The
+ * regime's autocorrelation at lag k is (1 - to_recession - to_normal)^k, so
+ * Var(recession_months) = pi (1 - pi) (T + 2 sum_k (T - k) (1 - lambda)^k); months drawn
+ * independently from pi (variance pi (1 - pi) T) must be rejected. */
 Test(risk, regime_spends_its_stationary_share_of_months_in_recession)
 {
     const double pi = TO_RECESSION / (TO_RECESSION + TO_NORMAL);
@@ -580,6 +628,17 @@ Test(risk, regime_spends_its_stationary_share_of_months_in_recession)
         double z = (s.mean - pi) / se_mean(&s, n);
         cr_expect(fabs(z) <= Z_TOL, "%u months: recession share %.5f, stationary %.5f (z %.2f)",
                   horizons[h], s.mean, pi, z);
+        const unsigned T = horizons[h];
+        moments r = sample_moments(rs->recession_months, n);
+        double expect = pi * (1.0 - pi) *
+                        stationary_sum_variance(T, 1.0 - TO_RECESSION - TO_NORMAL);
+        double z_var = (r.var - expect) / se_var(&r, n);
+        cr_expect(fabs(z_var) <= Z_TOL, "%u months: variance of recession months %.4f, "
+                  "expected %.4f (z %.2f)", T, r.var, expect, z_var);
+        if (T > 1) {
+            double z_iid = (r.var - pi * (1.0 - pi) * T) / se_var(&r, n);
+            cr_expect(fabs(z_iid) > Z_TOL, "independent months fit too (z %.2f)", z_iid);
+        }
         free(share);
         sr_resultset_free(rs);
         sr_model_free(m);
