@@ -4,11 +4,11 @@
  * under parameter uncertainty, and thread-count invariance of the draws (SPEC 2.12).
  *
  * Tolerances are Z_TOL Monte Carlo standard errors, each estimated from the sample it
- * bounds; goodness of fit of a whole distribution is a chi-square test at P_MIN. Each
- * expected value says where it comes from. Every test that checks agreement also checks
- * that the nearest wrong model (no factor, the other sign, no multiplier, no parameter
- * uncertainty) is rejected by the same statistic, so the tolerances are not too loose to
- * fail. */
+ * bounds; the fit of a whole distribution is a chi-square or Kolmogorov-Smirnov test whose
+ * p-value must exceed P_MIN. Each expected value says where it comes from. Where a wrong
+ * model is close at hand (no factor, the other sign, no recession multiplier, independent
+ * months, no parameter uncertainty), the same statistic must reject it, which shows the
+ * tolerance is tight enough to fail. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
