@@ -234,17 +234,27 @@ typedef struct {
     double *quantiles;  /* [n_years * SR_N_QUANTILES] */
 } level_work;
 
-/* /trials/<metric>: float64[trials] in trial order. */
-static int write_trials(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_error *err)
+static int check_link_name(hid_t loc, const char *name, sr_error *err);
+
+/* One float64[n] dataset of a group of columns. */
+typedef struct {
+    const char *name, *units, *description;
+    const double *data;
+} column;
+
+/* A group of float64[n] datasets, one per column, in order. */
+static int write_columns(hid_t loc, const char *group, const column *cols, size_t n_cols,
+                         size_t n, sr_error *err)
 {
-    hid_t g = sr_h5_group_create(loc, "trials", err);
+    hid_t g = sr_h5_group_create(loc, group, err);
     if (g < 0)
         return SR_EXIT_IOERR;
-    hsize_t dims[1] = {rs->n_trials};
-    for (size_t m = 0; m < SR_N_METRICS; m++) {
-        const sr_metric_info *mi = &sr_metric_table[m];
-        hid_t ds = dataset_f64(g, mi->name, 1, dims, sr_level_trials(lv, rs->n_trials, m),
-                               mi->units, mi->description, err);
+    hsize_t dims[1] = {n};
+    for (size_t c = 0; c < n_cols; c++) {
+        if (check_link_name(g, cols[c].name, err) != 0)
+            goto fail;
+        hid_t ds = dataset_f64(g, cols[c].name, 1, dims, cols[c].data, cols[c].units,
+                               cols[c].description, err);
         if (ds < 0 || close_obj(ds, err) != 0)
             goto fail;
     }
@@ -252,6 +262,18 @@ static int write_trials(hid_t loc, const sr_resultset *rs, const sr_level *lv, s
 fail:
     H5Gclose(g);
     return SR_EXIT_IOERR;
+}
+
+/* /trials/<metric>: float64[trials] in trial order. */
+static int write_trials(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_error *err)
+{
+    column cols[SR_N_METRICS];
+    for (size_t m = 0; m < SR_N_METRICS; m++) {
+        const sr_metric_info *mi = &sr_metric_table[m];
+        cols[m] = (column){mi->name, mi->units, mi->description,
+                           sr_level_trials(lv, rs->n_trials, m)};
+    }
+    return write_columns(loc, "trials", cols, SR_N_METRICS, rs->n_trials, err);
 }
 
 /* The summary statistics of SPEC 5 as attributes of obj. */
@@ -511,49 +533,32 @@ static int write_parameters(hid_t loc, const sr_resultset *rs, sr_error *err)
 {
     if (rs->n_parameters == 0)
         return 0;
-    hid_t g = sr_h5_group_create(loc, "parameters", err);
-    if (g < 0)
-        return SR_EXIT_IOERR;
-    hsize_t dims[1] = {rs->n_trials};
-    for (size_t k = 0; k < rs->n_parameters; k++) {
-        if (check_link_name(g, rs->parameter_names[k], err) != 0)
-            goto fail;
-        hid_t ds = dataset_f64(g, rs->parameter_names[k], 1, dims,
-                               rs->parameters + k * rs->n_trials,
-                               "as the keys that refer to the parameter",
-                               "Each trial's draw of the named parameter, shared by every "
-                               "key that refers to it.", err);
-        if (ds < 0 || close_obj(ds, err) != 0)
-            goto fail;
-    }
-    return close_obj(g, err);
-fail:
-    H5Gclose(g);
-    return SR_EXIT_IOERR;
+    column *cols = calloc(rs->n_parameters, sizeof *cols);
+    if (cols == NULL)
+        return sr_error_set(err, SR_EXIT_IOERR, "out of memory writing /parameters");
+    for (size_t k = 0; k < rs->n_parameters; k++)
+        cols[k] = (column){rs->parameter_names[k], "as the keys that refer to the parameter",
+                           "Each trial's draw of the named parameter, shared by every key "
+                           "that refers to it.",
+                           rs->parameters + k * rs->n_trials};
+    int rc = write_columns(loc, "parameters", cols, rs->n_parameters, rs->n_trials, err);
+    free(cols);
+    return rc;
 }
 
 /* /macro/<stat>: each trial's macro path in one number, to condition results on it. */
 static int write_macro(hid_t loc, const sr_resultset *rs, sr_error *err)
 {
-    hid_t g = sr_h5_group_create(loc, "macro", err);
-    if (g < 0)
-        return SR_EXIT_IOERR;
-    hsize_t dims[1] = {rs->n_trials};
-    hid_t ds = dataset_f64(g, "recession_months", 1, dims, rs->recession_months, "months",
-                           "Months of the horizon in recession (regime model; 0 otherwise).",
-                           err);
-    if (ds < 0 || close_obj(ds, err) != 0)
-        goto fail;
-    ds = dataset_f64(g, "factor_mean", 1, dims, rs->factor_mean,
-                     "standard deviations of the factor",
-                     "Mean of the standard normal macro factor over the horizon (gaussian "
-                     "factor model; 0 otherwise).", err);
-    if (ds < 0 || close_obj(ds, err) != 0)
-        goto fail;
-    return close_obj(g, err);
-fail:
-    H5Gclose(g);
-    return SR_EXIT_IOERR;
+    const column cols[] = {
+        {"recession_months", "months",
+         "Months of the horizon in recession (regime model; 0 otherwise).",
+         rs->recession_months},
+        {"factor_mean", "standard deviations of the factor",
+         "Mean of the standard normal macro factor over the horizon (gaussian factor model; "
+         "0 otherwise).",
+         rs->factor_mean},
+    };
+    return write_columns(loc, "macro", cols, 2, rs->n_trials, err);
 }
 
 int sr_h5_write_layout(hid_t loc, const sr_resultset *rs, sr_error *err)
