@@ -67,15 +67,8 @@ sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_pro
     w->blocks = calloc(T * w->max_len, sizeof *w->blocks);
     w->next = calloc(w->max_len, sizeof *w->next);
     w->cash = calloc(l->n_strata * l->n_cells * SR_PAYERS, sizeof *w->cash);
-    w->flows.expenditure = calloc(SR_PAYERS * T, sizeof(double));
-    w->flows.cost = calloc(T, sizeof(double));
-    w->flows.active = calloc(T, sizeof(double));
-    w->flows.employed = calloc(T, sizeof(double));
-    w->flows.achieved = calloc((max_outcomes > 0 ? max_outcomes : 1) * T, sizeof(double));
-    w->flows.enrolled = calloc(T, sizeof(double));
-    if (!w->pool || !w->blocks || !w->next || !w->cash || !w->flows.expenditure ||
-        !w->flows.cost || !w->flows.active || !w->flows.employed || !w->flows.achieved ||
-        !w->flows.enrolled) {
+    w->flows = sr_arm_flows_alloc(T, max_outcomes);
+    if (!w->pool || !w->blocks || !w->next || !w->cash || !w->flows) {
         sr_arm_ws_free(w);
         return NULL;
     }
@@ -90,12 +83,7 @@ void sr_arm_ws_free(sr_arm_ws *w)
     free(w->blocks);
     free(w->next);
     free(w->cash);
-    free(w->flows.expenditure);
-    free(w->flows.cost);
-    free(w->flows.active);
-    free(w->flows.employed);
-    free(w->flows.achieved);
-    free(w->flows.enrolled);
+    sr_arm_flows_free(w->flows);
     free(w);
 }
 
@@ -117,7 +105,7 @@ static inline void arrive(sr_arm_ws *w, const sr_progress *g, size_t pi, size_t 
     w->next[(to * l->n_strata + s) * l->n_cells + c] += n;
     if (t + 1 < w->n_months)
         for (size_t k = g->gain_first[x]; k < g->gain_first[x + 1]; k++)
-            w->flows.achieved[g->gain[k] * w->n_months + t + 1] += n;
+            w->flows->achieved[g->gain[k] * w->n_months + t + 1] += n;
 }
 
 /* One month t of one block: tallies its cash flows (state held during the month), then
@@ -232,7 +220,7 @@ void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
     const double per_month = with_effect ? v[p->cost_per_participant_month] : 0.0;
 
     memset(w->pool, 0, len * sizeof *w->pool);
-    memset(w->flows.achieved, 0, g->n_outcomes * T * sizeof *w->flows.achieved);
+    memset(w->flows->achieved, 0, g->n_outcomes * T * sizeof *w->flows->achieved);
 
     int cash_valid_until = -1;
     for (size_t t = 0; t < T; t++) {
@@ -253,7 +241,7 @@ void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
             entry[(g->initial * l->n_strata + s) * C + start_cell] += n;
             enrolled += n;
         }
-        w->flows.enrolled[t] = enrolled;
+        w->flows->enrolled[t] = enrolled;
         /* A block whose window ended merges into the pool. */
         if (spec->window > 0 && t >= spec->window)
             add_block(w->pool, w->blocks + (t - spec->window) * len, len);
@@ -283,10 +271,10 @@ void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
 
         const double index = sr_indexation_factor(m->indexation, (int)t);
         for (size_t pay = 0; pay < SR_PAYERS; pay++)
-            w->flows.expenditure[pay * T + t] = tally.expenditure[pay] * index;
-        w->flows.active[t] = tally.active;
-        w->flows.employed[t] = tally.employed;
-        w->flows.cost[t] = index * (per_participant * enrolled + per_month * tally.active +
+            w->flows->expenditure[pay * T + t] = tally.expenditure[pay] * index;
+        w->flows->active[t] = tally.active;
+        w->flows->employed[t] = tally.employed;
+        w->flows->cost[t] = index * (per_participant * enrolled + per_month * tally.active +
                                     (tally.active > 0.0 ? fixed_month : 0.0));
     }
 
@@ -295,5 +283,5 @@ void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
     if (spec->window > 0)
         for (size_t e = T > spec->window ? T - spec->window : 0; e < T; e++)
             employed += employed_in(l, g->n_progress, w->blocks + e * len);
-    w->flows.employed_end = employed;
+    w->flows->employed_end = employed;
 }

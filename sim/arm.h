@@ -60,7 +60,7 @@ typedef struct {
     double *blocks;           /* [n_months * max_len]: the block of intake month e */
     double *next;             /* [max_len] next month's counts, scratch */
     double *cash;             /* [n_strata * n_cells * SR_PAYERS] DKK per person-month */
-    sr_arm_flows flows;
+    sr_arm_flows *flows;      /* the last run's */
 } sr_arm_ws;
 
 /* max_progress: the most progress combinations of any programme to be run; max_outcomes

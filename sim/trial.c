@@ -320,7 +320,7 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             .stream = sr_stream_key(seed, trial, pi, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS),
         };
         sr_arm_run(w->arm, &spec, m, p, w->values, rates, cond, r);
-        sr_arm_flows_copy(w->treated, &w->arm->flows, T, n_outcomes);
+        sr_arm_flows_copy(w->treated, w->arm->flows, T, n_outcomes);
         const bool control = p->has_contract && p->contract.baseline == SR_BASELINE_CONTROL;
         if (control) {
             sr_arm_spec control_spec = spec;
@@ -330,11 +330,11 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             control_spec.stream =
                 sr_stream_key(seed, trial, pi, SR_ARM_CONTROL, SR_PURPOSE_TRANSITIONS);
             sr_arm_run(w->arm, &control_spec, m, p, w->values, rates, cond, r);
-            sr_arm_flows_copy(w->control, &w->arm->flows, T, n_outcomes);
+            sr_arm_flows_copy(w->control, w->arm->flows, T, n_outcomes);
         }
         spec.treated = false;
         sr_arm_run(w->arm, &spec, m, p, w->values, rates, cond, r);
-        const sr_arm_flows *counterfactual = &w->arm->flows;
+        const sr_arm_flows *counterfactual = w->arm->flows;
 
         double *metric = rows[1 + pi].metric, *annual = rows[1 + pi].annual;
         static const sr_metric treated_metric[SR_PAYERS] = {

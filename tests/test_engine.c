@@ -187,7 +187,7 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
             spec.stream = sr_stream_key(11, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
             sr_arm_run(w, &spec, m, p, v, rates, normal_months, r);
             for (size_t k = 0; k < 2 * T; k++) {
-                double x = w->flows.expenditure[k];
+                double x = w->flows->expenditure[k];
                 sum[k] += x;
                 sum2[k] += x * x;
             }

@@ -214,7 +214,7 @@ Test(outcomes, expectation_equals_the_exact_chain_with_achieved_flags)
             double total = 0.0;
             for (size_t o = 0; o < p->contract.n_outcomes; o++)
                 for (size_t t = 0; t < p->contract.term_months; t++) {
-                    double got = e.ws->flows.achieved[o * m->n_months + t];
+                    double got = e.ws->flows->achieved[o * m->n_months + t];
                     double want = exact[o * m->n_months + t];
                     total += want;
                     cr_expect(fabs(got - want) <= 1e-9 * fmax(1.0, want),
@@ -248,7 +248,7 @@ Test(outcomes, monte_carlo_achievements_match_the_exact_chain)
             for (size_t o = 0; o < O; o++) {
                 double k = 0.0;
                 for (size_t t = 0; t < p->contract.term_months; t++)
-                    k += e.ws->flows.achieved[o * T + t];
+                    k += e.ws->flows->achieved[o * T + t];
                 /* Nobody twice: achievements of one outcome never exceed the cohort. */
                 cr_assert_leq(k, p->size, "outcome %zu achieved %g times by %u persons", o, k,
                               p->size);
@@ -286,8 +286,8 @@ Test(outcomes, outcomes_at_the_same_tenure_are_achieved_together)
     const size_t T = m->n_months;
     double total = 0.0;
     for (size_t t = 0; t < T; t++) {
-        cr_expect_eq(e.ws->flows.achieved[1 * T + t], e.ws->flows.achieved[2 * T + t]);
-        total += e.ws->flows.achieved[1 * T + t];
+        cr_expect_eq(e.ws->flows->achieved[1 * T + t], e.ws->flows->achieved[2 * T + t]);
+        total += e.ws->flows->achieved[1 * T + t];
     }
     cr_expect_gt(total, 0.0);
     gsl_rng_free(r);
