@@ -552,6 +552,231 @@ done:
     H5Eclear2(H5E_DEFAULT);
 }
 
+/* ---- sweep files ---------------------------------------------------------------------- */
+
+/* The strings of a variable-length string dataset with n values (malloc'd array of
+ * malloc'd strings), or NULL. */
+static char **read_strings(hid_t g, const char *name, size_t n)
+{
+    if (H5Lexists(g, name, H5P_DEFAULT) <= 0)
+        return NULL;
+    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+    hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
+    hid_t t = sr_h5_str_type();
+    char **raw = NULL, **copy = NULL;
+    if (ds < 0 || space < 0 || t < 0 || H5Sget_simple_extent_npoints(space) != (hssize_t)n)
+        goto done;
+    hid_t ft = H5Dget_type(ds);
+    int vlen = ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) > 0;
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (!vlen || (raw = calloc(n, sizeof *raw)) == NULL)
+        goto done;
+    if (H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0) {
+        free(raw);
+        raw = NULL;
+        goto done;
+    }
+    copy = calloc(n, sizeof *copy);
+    for (size_t i = 0; copy != NULL && i < n; i++)
+        copy[i] = strdup(raw[i] != NULL ? raw[i] : "");
+    for (size_t i = 0; i < n; i++)
+        if (raw[i] != NULL)
+            H5free_memory(raw[i]);
+    free(raw);
+done:
+    if (t >= 0)
+        H5Tclose(t);
+    if (space >= 0)
+        H5Sclose(space);
+    if (ds >= 0)
+        H5Dclose(ds);
+    return copy;
+}
+
+/* Shape of a dataset: rows (first dimension) and columns (second, 1 for rank 1); -1 when
+ * it is absent or of another rank. */
+static int dataset_shape(hid_t g, const char *name, size_t *rows, size_t *cols)
+{
+    if (H5Lexists(g, name, H5P_DEFAULT) <= 0)
+        return -1;
+    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+    hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
+    hsize_t dims[2] = {0, 1};
+    int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    int rc = -1;
+    if (rank == 1 || rank == 2) {
+        H5Sget_simple_extent_dims(space, dims, NULL);
+        *rows = (size_t)dims[0];
+        *cols = rank == 2 ? (size_t)dims[1] : 1;
+        rc = 0;
+    }
+    if (space >= 0)
+        H5Sclose(space);
+    if (ds >= 0)
+        H5Dclose(ds);
+    return rc;
+}
+
+/* The swept key(s): the `param` attribute of /sweep/values, a string or an array of them,
+ * joined by ", " into buf. */
+static void sweep_keys(hid_t values, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    hid_t a = H5Aexists(values, "param") > 0 ? H5Aopen(values, "param", H5P_DEFAULT)
+                                              : H5I_INVALID_HID;
+    hid_t space = a >= 0 ? H5Aget_space(a) : H5I_INVALID_HID;
+    hid_t t = sr_h5_str_type();
+    hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : 0;
+    char *keys[8] = {0};
+    if (a >= 0 && t >= 0 && n > 0 && n <= 8 && H5Aread(a, t, keys) >= 0) {
+        for (hssize_t i = 0; i < n; i++) {
+            size_t len = strlen(buf);
+            snprintf(buf + len, size - len, "%s%s", i ? ", " : "", keys[i] ? keys[i] : "");
+        }
+        for (hssize_t i = 0; i < n; i++)
+            if (keys[i] != NULL)
+                H5free_memory(keys[i]);
+    }
+    if (t >= 0)
+        H5Tclose(t);
+    if (space >= 0)
+        H5Sclose(space);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Eclear2(H5E_DEFAULT);
+}
+
+/* A cell of the sweep table, formatted by the column's units. */
+static void format_sweep_cell(char *buf, size_t size, double v, const char *units)
+{
+    if (isnan(v))
+        snprintf(buf, size, "NaN");
+    else if (units != NULL && strncmp(units, "DKK per", 7) == 0)
+        snprintf(buf, size, "%.0f", v);
+    else if (units != NULL && strncmp(units, "DKK", 3) == 0)
+        snprintf(buf, size, "%.2f", v / 1e6);
+    else if (units != NULL && strcmp(units, "persons") == 0)
+        snprintf(buf, size, "%.0f", v);
+    else
+        snprintf(buf, size, "%.4g", v);
+    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
+        memmove(buf, buf + 1, strlen(buf));
+}
+
+#define SWEEP_MAX_COLUMNS 32
+#define SWEEP_CELL 10
+
+/* The sweep table: one row per point with its value(s), then every column of
+ * /sweep/table in the order written but the Monte Carlo standard errors (kept in the
+ * file), headed by each column's `heading`. */
+static void print_sweep(hid_t root, FILE *out)
+{
+    hid_t sg = H5Gopen2(root, "sweep", H5P_DEFAULT);
+    hid_t values = sg >= 0 && H5Lexists(sg, "values", H5P_DEFAULT) > 0
+                       ? H5Dopen2(sg, "values", H5P_DEFAULT)
+                       : H5I_INVALID_HID;
+    hid_t tg = sg >= 0 && H5Lexists(sg, "table", H5P_DEFAULT) > 0
+                   ? H5Gopen2(sg, "table", H5P_DEFAULT)
+                   : H5I_INVALID_HID;
+    size_t k = 0, n_keys = 0, n_cols = 0;
+    char **text = NULL;
+    double *col[SWEEP_MAX_COLUMNS] = {0};
+    char *units[SWEEP_MAX_COLUMNS] = {0}, *heading[SWEEP_MAX_COLUMNS] = {0};
+    H5G_info_t info;
+    if (values < 0 || tg < 0 || dataset_shape(sg, "values", &k, &n_keys) != 0 || k == 0 ||
+        H5Gget_info(tg, &info) < 0) {
+        fprintf(out, "\nsweep\n  (no sweep table)\n");
+        goto done;
+    }
+    text = read_strings(sg, "value_text", k * n_keys);
+    char keys[1024];
+    sweep_keys(values, keys, sizeof keys);
+    char *design = attr_string(values, "design");
+    fprintf(out, "\nsweep over %s (%s, %zu points, all on the same random numbers; "
+                 "per participant in DKK, net in mDKK)\n",
+            keys, design != NULL ? design : "points", k);
+    free(design);
+
+    H5_index_t order = link_order(tg);
+    for (hsize_t i = 0; i < info.nlinks && n_cols < SWEEP_MAX_COLUMNS; i++) {
+        char name[NAME_MAX_BYTES];
+        if (link_name(tg, order, i, name) != 0)
+            continue;
+        size_t len = strlen(name);
+        if (len >= 5 && strcmp(name + len - 5, "_mcse") == 0)
+            continue;
+        hid_t ds = H5Dopen2(tg, name, H5P_DEFAULT);
+        hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
+        double *v = NULL;
+        if (space >= 0 && H5Sget_simple_extent_npoints(space) == (hssize_t)k &&
+            (v = malloc(k * sizeof *v)) != NULL &&
+            H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
+            free(v);
+            v = NULL;
+        }
+        if (v != NULL) {
+            col[n_cols] = v;
+            units[n_cols] = attr_string(ds, "units");
+            heading[n_cols] = attr_string(ds, "heading");
+            if (heading[n_cols] == NULL)
+                heading[n_cols] = strdup(name);
+            n_cols++;
+        }
+        if (space >= 0)
+            H5Sclose(space);
+        if (ds >= 0)
+            H5Dclose(ds);
+    }
+
+    /* the value column is as wide as its widest entry */
+    size_t width = strlen("value");
+    char cell[256];
+    for (size_t i = 0; text != NULL && i < k; i++) {
+        size_t w = 0;
+        for (size_t j = 0; j < n_keys; j++)
+            w += strlen(text[i * n_keys + j]) + (j ? 2 : 0);
+        width = w > width ? w : width;
+    }
+    width = width > 40 ? 40 : width;
+    fprintf(out, "  %5s  %-*s", "point", (int)width, n_keys > 1 ? "values" : "value");
+    for (size_t c = 0; c < n_cols; c++)
+        fprintf(out, " %*.*s", SWEEP_CELL, SWEEP_CELL, heading[c]);
+    fputc('\n', out);
+    for (size_t i = 0; i < k; i++) {
+        cell[0] = '\0';
+        for (size_t j = 0; j < n_keys; j++) {
+            size_t len = strlen(cell);
+            snprintf(cell + len, sizeof cell - len, "%s%s", j ? ", " : "",
+                     text != NULL ? text[i * n_keys + j] : "?");
+        }
+        fprintf(out, "  %5zu  %-*.*s", i, (int)width, (int)width, cell);
+        for (size_t c = 0; c < n_cols; c++) {
+            format_sweep_cell(cell, sizeof cell, col[c][i], units[c]);
+            fprintf(out, " %*s", SWEEP_CELL, cell);
+        }
+        fputc('\n', out);
+    }
+    fprintf(out, "The root of the file holds point 0; every point's full result set is under "
+                 "/sweep/points/<point>/ (sirisk summary prints this table only).\n");
+done:
+    for (size_t c = 0; c < n_cols; c++) {
+        free(col[c]);
+        free(units[c]);
+        free(heading[c]);
+    }
+    for (size_t i = 0; text != NULL && i < k * n_keys; i++)
+        free(text[i]);
+    free(text);
+    if (tg >= 0)
+        H5Gclose(tg);
+    if (values >= 0)
+        H5Dclose(values);
+    if (sg >= 0)
+        H5Gclose(sg);
+    H5Eclear2(H5E_DEFAULT);
+}
+
 int sr_h5_print_summary(const char *path, FILE *out, sr_error *err)
 {
     sr_h5_quiet();
@@ -600,11 +825,16 @@ int sr_h5_print_summary(const char *path, FILE *out, sr_error *err)
         goto done;
     }
     print_header(path, root, out);
-    print_level(root, "portfolio", out);
-    print_programmes(root, out);
-    print_diversification(root, out);
-    print_decision(root, out);
-    print_stresses(root, out);
+    if (H5Lexists(root, "sweep", H5P_DEFAULT) > 0) {
+        /* a sweep: its table, not point 0's tables (each point's are in the file) */
+        print_sweep(root, out);
+    } else {
+        print_level(root, "portfolio", out);
+        print_programmes(root, out);
+        print_diversification(root, out);
+        print_decision(root, out);
+        print_stresses(root, out);
+    }
     if (fflush(out) != 0 || ferror(out)) {
         sr_error_set(err, SR_EXIT_IOERR, "cannot write the summary table: %s",
                      strerror(errno));

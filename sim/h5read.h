@@ -13,6 +13,8 @@
  * order written): units, mean, sd, mcse, q05, q50, q95 and the deterministic value. DKK
  * amounts are shown in millions ("mDKK", 2 decimals), persons with 1 decimal. Metrics are
  * read from the file, so files with metrics this build does not know still print.
+ * A sweep file (with /sweep) prints its header and the sweep table instead: one row per
+ * point, the columns of /sweep/table.
  * Returns 0; SR_EXIT_NOINPUT when path is missing or unreadable; SR_EXIT_IOERR when it is
  * not a sirisk result set (not HDF5, no format_version, a newer format) or cannot be read
  * or the table cannot be written. */

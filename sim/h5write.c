@@ -825,3 +825,160 @@ fail:
     sr_h5_file_abort(f);
     return SR_EXIT_IOERR;
 }
+
+/* ---- sweep files ------------------------------------------------------------------------ */
+
+/* A variable-length UTF-8 string dataset of the given shape (rank 1 or 2) with its labels. */
+static int dataset_str(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                       const char *const *text, const char *units, const char *description,
+                       sr_error *err)
+{
+    hid_t t = sr_h5_str_type();
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    hid_t dcpl = dcpl_create(0, NULL);   /* contiguous: a handful of short strings */
+    hid_t ds = H5I_INVALID_HID;
+    int rc = SR_EXIT_IOERR;
+    if (t < 0 || space < 0 || dcpl < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset '%s'", name);
+        goto done;
+    }
+    ds = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot create dataset '%s'", name);
+        goto done;
+    }
+    if (H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot write the values");
+        goto done;
+    }
+    if (attr_labels(ds, units, description, err) != 0)
+        goto done;
+    rc = close_obj(ds, err);
+    ds = H5I_INVALID_HID;
+done:
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    if (t >= 0)
+        H5Tclose(t);
+    return rc;
+}
+
+/* /sweep/values (float64[k] or [k][2]) with the swept key(s) in `param` and the design,
+ * and /sweep/value_text, the same values as the YAML text applied. */
+static int write_sweep_values(hid_t g, const sr_sweep_result *s, sr_error *err)
+{
+    const int rank = s->n_keys == 1 ? 1 : 2;
+    const hsize_t dims[2] = {s->k, s->n_keys};
+    hid_t ds = dataset_f64(g, "values", rank, dims, s->values, "as the swept key(s)",
+                           "The value of each swept key at each point (one row per point; "
+                           "a grid is row-major, the first --param outermost); NaN where a "
+                           "value is not a number, see value_text.", err);
+    if (ds < 0)
+        return SR_EXIT_IOERR;
+    int rc;
+    if (s->n_keys == 1) {
+        rc = attr_str(ds, "param", s->key[0], err);
+    } else {
+        hid_t t = sr_h5_str_type();
+        const hsize_t n[1] = {s->n_keys};
+        rc = t < 0 ? sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot make the string type")
+                   : attr_write(ds, "param", t, t, 1, n, s->key, err);
+        if (t >= 0)
+            H5Tclose(t);
+    }
+    if (rc == 0)
+        rc = attr_str(ds, "design", s->design, err);
+    if (rc != 0) {
+        H5Dclose(ds);
+        return SR_EXIT_IOERR;
+    }
+    if (close_obj(ds, err) != 0)
+        return SR_EXIT_IOERR;
+    return dataset_str(g, "value_text", rank, dims, s->value_text, "text (YAML)",
+                       "Each swept key's value at each point as applied: a YAML flow node, "
+                       "set after the command line's --set.", err);
+}
+
+int sr_h5_write_sweep_point(sr_h5_file *f, const sr_sweep_result *s, size_t i,
+                            const sr_resultset *rs, sr_error *err)
+{
+    hid_t root = sr_h5_file_root(f);
+    hid_t g = H5I_INVALID_HID, points = H5I_INVALID_HID, pg = H5I_INVALID_HID;
+    char name[32];
+    snprintf(name, sizeof name, "%zu", i);
+    if (i == 0) {
+        /* the root is point 0, and /sweep/points/0 links to it (no second copy) */
+        if (sr_h5_write_layout(root, rs, err) != 0 ||
+            (g = sr_h5_group_create(root, "sweep", err)) < 0 ||
+            write_sweep_values(g, s, err) != 0 ||
+            (points = sr_h5_group_create(g, "points", err)) < 0 ||
+            (pg = sr_h5_group_create(points, name, err)) < 0 ||
+            link_base(root, pg, rs, err) != 0)
+            goto fail;
+    } else {
+        points = H5Gopen2(root, "sweep/points", H5P_DEFAULT);
+        if (points < 0) {
+            sr_h5_fail(err, SR_EXIT_IOERR, root, "cannot open group 'sweep/points'");
+            goto fail;
+        }
+        if ((pg = sr_h5_group_create(points, name, err)) < 0 ||
+            sr_h5_write_layout(pg, rs, err) != 0)
+            goto fail;
+    }
+    hid_t ids[3] = {pg, points, g};
+    for (size_t k = 0; k < 3; k++) {
+        if (ids[k] >= 0 && close_obj(ids[k], err) != 0) {
+            for (size_t r = k + 1; r < 3; r++)
+                if (ids[r] >= 0)
+                    H5Gclose(ids[r]);
+            return SR_EXIT_IOERR;
+        }
+    }
+    return 0;
+fail:
+    if (pg >= 0)
+        H5Gclose(pg);
+    if (points >= 0)
+        H5Gclose(points);
+    if (g >= 0)
+        H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+int sr_h5_write_sweep_table(sr_h5_file *f, const sr_sweep_result *s, sr_error *err)
+{
+    hid_t root = sr_h5_file_root(f);
+    hid_t g = H5Gopen2(root, "sweep", H5P_DEFAULT), t = H5I_INVALID_HID;
+    if (g < 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, root, "cannot open group 'sweep'");
+    if ((t = sr_h5_group_create(g, "table", err)) < 0)
+        goto fail;
+    const hsize_t dims[1] = {s->k};
+    for (size_t c = 0; c < SR_SWEEP_N_COLUMNS; c++) {
+        const sr_sweep_column_info *ci = &sr_sweep_columns[c];
+        hid_t ds = dataset_f64(t, ci->name, 1, dims, s->table + c * s->k, ci->units,
+                               ci->description, err);
+        if (ds < 0)
+            goto fail;
+        if (attr_str(ds, "heading", ci->heading, err) != 0) {
+            H5Dclose(ds);
+            goto fail;
+        }
+        if (close_obj(ds, err) != 0)
+            goto fail;
+    }
+    if (close_obj(t, err) != 0) {
+        t = H5I_INVALID_HID;
+        goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    if (t >= 0)
+        H5Gclose(t);
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}

@@ -18,6 +18,7 @@
 
 #include "error.h"
 #include "results.h"
+#include "sweep.h"
 
 /* The result-set format written; a reader refuses files of a newer format. */
 #define SR_H5_FORMAT_VERSION 1
@@ -62,5 +63,19 @@ int sr_h5_write_layout(hid_t loc, const sr_resultset *rs, sr_error *err);
  * deterministic/. Returns 0 or SR_EXIT_IOERR. */
 int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv,
                       sr_error *err);
+
+/* ---- sweep files (SPEC 5 /sweep) --------------------------------------------------- */
+
+/* A sweep file is written point by point into a file from sr_h5_file_create, so that one
+ * result set is in memory at a time; sr_h5_file_commit publishes it when every point and
+ * the table are in. Point 0 is the root layout (what every reader of a run file reads),
+ * and /sweep/points/0 links to the root's objects like a stress file's base; point i > 0 is
+ * written under /sweep/points/<i>/. Point 0 also writes /sweep/values and
+ * /sweep/value_text (s must have its values filled). Call in point order. */
+int sr_h5_write_sweep_point(sr_h5_file *f, const sr_sweep_result *s, size_t i,
+                            const sr_resultset *rs, sr_error *err);
+/* /sweep/table/<column>: float64[k] per column of the sweep table, with units, description
+ * and a short `heading`. After every point. */
+int sr_h5_write_sweep_table(sr_h5_file *f, const sr_sweep_result *s, sr_error *err);
 
 #endif

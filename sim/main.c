@@ -15,6 +15,7 @@
 #include "sim/run.h"
 #include "sim/scenario.h"
 #include "sim/stress.h"
+#include "sim/sweep.h"
 
 static const char usage[] =
     "usage:\n"
@@ -22,6 +23,9 @@ static const char usage[] =
     "                      [--set PATH=VALUE]... [--quiet]\n"
     "  sirisk validate SCENARIO [--set PATH=VALUE]...\n"
     "  sirisk stress SCENARIO [--only NAME,...] [run options]\n"
+    "  sirisk sweep SCENARIO --param PATH --values V1,V2,... [--param PATH --values ...]\n"
+    "                        [run options]\n"
+    "      (two --params: a grid; --param A,B --values [a1,b1],[a2,b2],...: A and B paired)\n"
     "  sirisk summary FILE.h5\n"
     "  sirisk --version | --help\n";
 
@@ -39,6 +43,7 @@ typedef struct {
     const char *scenario;
     const char *output;
     const char *only;         /* stress: comma-separated stress names */
+    sr_sweep_spec sweep;      /* sweep: --param and --values */
     int threads;
     int quiet;
     size_t n_overrides;
@@ -50,6 +55,7 @@ static void options_clear(options *o)
     for (size_t i = 0; i < o->n_overrides; i++)
         sr_override_clear(&o->overrides[i]);
     free(o->overrides);
+    sr_sweep_spec_clear(&o->sweep);
 }
 
 static int add_override(options *o, const char *arg, sr_error *err)
@@ -86,7 +92,8 @@ static int parse_options(int argc, char **argv, options *o, sr_error *err)
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         int takes_value = strcmp(a, "-o") == 0 || strcmp(a, "--trials") == 0 ||
                           strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
-                          strcmp(a, "--set") == 0 || strcmp(a, "--only") == 0;
+                          strcmp(a, "--set") == 0 || strcmp(a, "--only") == 0 ||
+                          strcmp(a, "--param") == 0 || strcmp(a, "--values") == 0;
         if (takes_value && value == NULL)
             return sr_error_set(err, SR_EXIT_USAGE, "%s needs a value", a);
         char buf[64];
@@ -97,6 +104,13 @@ static int parse_options(int argc, char **argv, options *o, sr_error *err)
             if (strcmp(o->command, "stress") != 0)
                 return sr_error_set(err, SR_EXIT_USAGE, "--only is an option of stress");
             o->only = value;
+        } else if (strcmp(a, "--param") == 0 || strcmp(a, "--values") == 0) {
+            if (strcmp(o->command, "sweep") != 0)
+                return sr_error_set(err, SR_EXIT_USAGE, "%s is an option of sweep", a);
+            int rc = a[2] == 'p' ? sr_sweep_spec_param(&o->sweep, value, err)
+                                 : sr_sweep_spec_values(&o->sweep, value, err);
+            if (rc != 0)
+                return rc;
         } else if (strcmp(a, "--trials") == 0) {
             if (parse_count(a, value, 1, 1000000000LL, &n, err) != 0)
                 return err->code;
@@ -203,6 +217,63 @@ static int command_stress(const options *o, sr_error *err)
     return rc;
 }
 
+/* The sweep file, created when point 0 has run (every point's scenario is valid by then)
+ * and filled point by point. */
+typedef struct {
+    const char *path;
+    sr_h5_file *file;
+} sweep_output;
+
+static int write_sweep_point(void *ctx, const sr_sweep_result *s, size_t i, const sr_model *m,
+                             const sr_resultset *rs, sr_error *err)
+{
+    (void)m;
+    sweep_output *so = ctx;
+    if (i == 0 && (so->file = sr_h5_file_create(so->path, err)) == NULL)
+        return err->code;
+    if (sr_h5_write_sweep_point(so->file, s, i, rs, err) != 0) {
+        sr_error_prefix(err, "%s", so->path);
+        return err->code;
+    }
+    return 0;
+}
+
+static int command_sweep(const options *o, sr_error *err)
+{
+    if (sr_sweep_spec_check(&o->sweep, err) != 0)
+        return err->code;
+    char *output = o->output ? strdup(o->output) : default_output(o->scenario, "-sweep");
+    if (output == NULL)
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    sr_run_options ro = {
+        .threads = o->threads,
+        .progress = !o->quiet && isatty(STDERR_FILENO),
+        .interrupted = &interrupted,
+    };
+    sweep_output so = {.path = output};
+    sr_sweep_result result;
+    int rc = sr_sweep_run(o->scenario, o->overrides, o->n_overrides, &o->sweep, &ro,
+                          write_sweep_point, &so, &result, err);
+    if (rc == 0 && interrupted)
+        rc = sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted");
+    if (rc == 0 && sr_h5_write_sweep_table(so.file, &result, err) != 0) {
+        sr_error_prefix(err, "%s", output);
+        rc = err->code;
+    }
+    if (rc == 0) {
+        rc = sr_h5_file_commit(so.file, err);   /* frees the file whatever the outcome */
+        so.file = NULL;
+    }
+    sr_h5_file_abort(so.file);
+    if (rc == 0 && !o->quiet) {
+        printf("wrote %s\n\n", output);
+        rc = sr_h5_print_summary(output, stdout, err);
+    }
+    sr_sweep_result_clear(&result);
+    free(output);
+    return rc;
+}
+
 static int command_validate(const options *o, sr_error *err)
 {
     sr_model *m = sr_scenario_load(o->scenario, o->overrides, o->n_overrides, err);
@@ -239,7 +310,8 @@ int main(int argc, char **argv)
     options o = {0};
     int rc;
     if (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "validate") != 0 &&
-        strcmp(argv[1], "summary") != 0 && strcmp(argv[1], "stress") != 0) {
+        strcmp(argv[1], "summary") != 0 && strcmp(argv[1], "stress") != 0 &&
+        strcmp(argv[1], "sweep") != 0) {
         rc = sr_error_set(&err, SR_EXIT_USAGE, "unknown command '%s'", argv[1]);
     } else {
         rc = parse_options(argc, argv, &o, &err);
@@ -254,6 +326,8 @@ int main(int argc, char **argv)
             rc = command_validate(&o, &err);
         else if (strcmp(o.command, "stress") == 0)
             rc = command_stress(&o, &err);
+        else if (strcmp(o.command, "sweep") == 0)
+            rc = command_sweep(&o, &err);
         else
             rc = sr_h5_print_summary(o.scenario, stdout, &err);
     }
