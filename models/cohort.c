@@ -1,5 +1,6 @@
 #include "cohort.h"
 
+#include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
@@ -237,7 +238,9 @@ static double macro_hazard(double h, sr_macro_sense sense, const sr_macro_cond *
             return 0.0;
         double s = sense == SR_MACRO_PRO ? 1.0 : -1.0;
         double pz = gsl_cdf_ugaussian_P((gsl_cdf_ugaussian_Pinv(p) + s * c->shift) * c->inv_sd);
-        return -log1p(-pz);
+        /* A factor far in the tail rounds p' to 1: keep the hazard finite (about 36.7 per
+         * month, everyone leaves) so that the split over destinations stays defined. */
+        return -log1p(-fmin(pz, 1.0 - DBL_EPSILON));
     }
     return h * (sense == SR_MACRO_PRO ? c->pro : c->counter);
 }

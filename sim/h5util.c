@@ -26,6 +26,16 @@ int sr_h5_fail(sr_error *err, int code, hid_t obj, const char *fmt, ...)
     char detail[DETAIL_MAX] = "";
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, detail);
     H5Eclear2(H5E_DEFAULT);
+    /* A failed system call's detail spans lines and names buffers: keep the system's own
+     * message ("No space left on device") or else the first line. */
+    const char *sys = strstr(detail, "error message = '");
+    if (sys != NULL) {
+        sys += strlen("error message = '");
+        size_t len = strcspn(sys, "'");
+        memmove(detail, sys, len);
+        detail[len] = '\0';
+    }
+    detail[strcspn(detail, "\n")] = '\0';
 
     char what[SR_ERROR_MSG_MAX];
     va_list ap;

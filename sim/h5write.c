@@ -630,6 +630,11 @@ sr_h5_file *sr_h5_file_create(const char *path, sr_error *err)
         goto fail;
     }
     struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+        sr_error_set(err, SR_EXIT_IOERR, "%s: is not a regular file (a directory, device or "
+                     "FIFO): refusing to replace it", path);
+        goto fail;
+    }
     int stat_errno = stat(f->dir, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
     if (stat_errno != 0) {
         sr_error_set(err, SR_EXIT_IOERR, "%s: cannot write into directory '%s': %s", path,
@@ -696,6 +701,37 @@ hid_t sr_h5_file_root(const sr_h5_file *f)
     return f->root;
 }
 
+/* Closes every object still open in the file, then the file. After a failed write (a full
+ * disk) objects may be left open and the file's close may fail. */
+static void close_everything(hid_t file)
+{
+    ssize_t n = H5Fget_obj_count(file, H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE |
+                                           H5F_OBJ_ATTR | H5F_OBJ_LOCAL);
+    if (n > 0) {
+        hid_t *ids = malloc((size_t)n * sizeof *ids);
+        if (ids != NULL) {
+            n = H5Fget_obj_ids(file, H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE |
+                                         H5F_OBJ_ATTR | H5F_OBJ_LOCAL,
+                               (size_t)n, ids);
+            for (ssize_t i = 0; i < n; i++) {
+                H5I_type_t type = H5Iget_type(ids[i]);
+                if (type == H5I_ATTR)
+                    H5Aclose(ids[i]);
+                else if (type == H5I_DATASET)
+                    H5Dclose(ids[i]);
+                else if (type == H5I_DATATYPE)
+                    H5Tclose(ids[i]);
+                else
+                    H5Gclose(ids[i]);
+            }
+            free(ids);
+        }
+    }
+    /* One attempt only: after a close that failed to flush, HDF5 1.10 crashes on a second
+     * (main switches HDF5's own close at exit off for the same reason). */
+    H5Fclose(file);
+}
+
 void sr_h5_file_abort(sr_h5_file *f)
 {
     if (f == NULL)
@@ -703,7 +739,7 @@ void sr_h5_file_abort(sr_h5_file *f)
     if (f->root >= 0)
         H5Gclose(f->root);
     if (f->file >= 0)
-        H5Fclose(f->file);
+        close_everything(f->file);
     H5Eclear2(H5E_DEFAULT);
     if (f->tmp != NULL && f->tmp[0] != '\0')
         unlink(f->tmp);
@@ -728,9 +764,11 @@ int sr_h5_file_commit(sr_h5_file *f, sr_error *err)
 {
     herr_t root_st = H5Gclose(f->root);
     f->root = H5I_INVALID_HID;
-    herr_t file_st = root_st < 0 ? -1 : H5Fclose(f->file);
-    if (file_st >= 0)
-        f->file = H5I_INVALID_HID;
+    herr_t file_st = -1;
+    if (root_st >= 0) {
+        file_st = H5Fclose(f->file);
+        f->file = H5I_INVALID_HID;   /* never closed twice, even when the close failed */
+    }
     if (root_st < 0 || file_st < 0) {
         sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot close the HDF5 file");
         goto fail;

@@ -2,6 +2,9 @@
  * result set atomically and prints its summary. The only place that prints errors and
  * chooses exit codes. */
 #include <errno.h>
+#include <hdf5.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <gsl/gsl_errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -46,6 +49,7 @@ typedef struct {
     sr_sweep_spec sweep;      /* sweep: --param and --values */
     int threads;
     int quiet;
+    int ran_options;          /* --trials or --seed given */
     size_t n_overrides;
     sr_override *overrides;   /* --set, then --trials and --seed as overrides */
 } options;
@@ -115,16 +119,22 @@ static int parse_options(int argc, char **argv, options *o, sr_error *err)
             if (parse_count(a, value, 1, 1000000000LL, &n, err) != 0)
                 return err->code;
             snprintf(buf, sizeof buf, "simulation.trials=%lld", n);
+            o->ran_options = 1;
             if (add_override(o, buf, err) != 0)
                 return err->code;
         } else if (strcmp(a, "--seed") == 0) {
-            if (parse_count(a, value, 0, 9223372036854775807LL, &n, err) != 0)
-                return err->code;
-            snprintf(buf, sizeof buf, "simulation.seed=%lld", n);
+            char *end;
+            errno = 0;
+            unsigned long long seed = strtoull(value, &end, 10);
+            if (errno != 0 || end == value || *end != '\0' || value[0] == '-')
+                return sr_error_set(err, SR_EXIT_USAGE, "--seed: expected a whole number from "
+                                    "0 to 18446744073709551615, got '%s'", value);
+            snprintf(buf, sizeof buf, "simulation.seed=%llu", seed);
+            o->ran_options = 1;
             if (add_override(o, buf, err) != 0)
                 return err->code;
         } else if (strcmp(a, "--threads") == 0) {
-            if (parse_count(a, value, 1, 4096, &n, err) != 0)
+            if (parse_count(a, value, 1, SR_MAX_THREADS, &n, err) != 0)
                 return err->code;
             o->threads = (int)n;
         } else if (strcmp(a, "--set") == 0) {
@@ -165,6 +175,42 @@ static char *default_output(const char *scenario, const char *suffix)
     return path;
 }
 
+/* Checks, before any simulating, that the result can be written: the target is absent or
+ * a regular file, and its directory exists and is writable. The default directory,
+ * results/, is created when missing. */
+static int prepare_output(const char *path, bool is_default, sr_error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+        return sr_error_set(err, SR_EXIT_IOERR, "%s: is not a regular file (a directory, "
+                            "device or FIFO): refusing to replace it", path);
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
+             slash == NULL ? "." : path);
+    if (is_default && mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return sr_error_set(err, SR_EXIT_IOERR, "%s: cannot create directory '%s': %s", path,
+                            dir, strerror(errno));
+    int why = stat(dir, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
+    if (why == 0 && access(dir, W_OK | X_OK) != 0)
+        why = errno;
+    if (why != 0)
+        return sr_error_set(err, SR_EXIT_IOERR, "%s: cannot write into directory '%s': %s",
+                            path, dir, strerror(why));
+    return 0;
+}
+
+/* Signals are held while a result file is committed: an interrupt then waits until the
+ * file is complete and in place, so it never leaves half a file or a replaced one. */
+static void hold_signals(bool hold)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
 static int command_run(const options *o, sr_error *err)
 {
     sr_model *m = sr_scenario_load(o->scenario, o->overrides, o->n_overrides, err);
@@ -176,12 +222,18 @@ static int command_run(const options *o, sr_error *err)
         .progress = !o->quiet && isatty(STDERR_FILENO),
         .interrupted = &interrupted,
     };
-    sr_resultset *rs = output ? sr_run(m, &ro, err) : NULL;
-    int rc = rs == NULL ? (output ? err->code : sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory"))
-                        : sr_h5_write(output, rs, err);
-    if (rc == 0 && interrupted)
-        rc = sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted");
-    if (rc == 0 && !o->quiet) {
+    int rc = output == NULL ? sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory")
+                            : prepare_output(output, o->output == NULL, err);
+    sr_resultset *rs = rc == 0 ? sr_run(m, &ro, err) : NULL;
+    if (rc == 0 && rs == NULL)
+        rc = err->code;
+    if (rc == 0) {
+        hold_signals(true);
+        rc = interrupted ? sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted")
+                         : sr_h5_write(output, rs, err);
+        hold_signals(false);
+    }
+    if (rc == 0 && !o->quiet && !interrupted) {
         printf("wrote %s\n\n", output);
         rc = sr_h5_print_summary(output, stdout, err);
     }
@@ -201,18 +253,21 @@ static int command_stress(const options *o, sr_error *err)
         .progress = !o->quiet && isatty(STDERR_FILENO),
         .interrupted = &interrupted,
     };
-    sr_stress_set set;
-    int rc = sr_stress_run(o->scenario, o->overrides, o->n_overrides, o->only, &ro, &set, err);
+    sr_stress_set set = {0};
+    int rc = prepare_output(output, o->output == NULL, err);
     if (rc == 0)
-        rc = sr_h5_write_stress(output, set.names, set.results, set.n, err);
-    if (rc == 0 && interrupted)
-        rc = sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted");
-    if (rc == 0 && !o->quiet) {
+        rc = sr_stress_run(o->scenario, o->overrides, o->n_overrides, o->only, &ro, &set, err);
+    if (rc == 0) {
+        hold_signals(true);
+        rc = interrupted ? sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted")
+                         : sr_h5_write_stress(output, set.names, set.results, set.n, err);
+        hold_signals(false);
+    }
+    if (rc == 0 && !o->quiet && !interrupted) {
         printf("wrote %s\n\n", output);
         rc = sr_h5_print_summary(output, stdout, err);
     }
-    if (rc == 0 || set.n > 0)
-        sr_stress_set_clear(&set);
+    sr_stress_set_clear(&set);
     free(output);
     return rc;
 }
@@ -288,6 +343,9 @@ static int command_validate(const options *o, sr_error *err)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    /* HDF5's own clean-up at exit would close again a file whose close failed (a full
+     * disk), which crashes HDF5 1.10; every file is closed or abandoned explicitly. */
+    H5dont_atexit();
     if (argc < 2) {
         fputs(usage, stderr);
         return SR_EXIT_USAGE;
@@ -316,8 +374,11 @@ int main(int argc, char **argv)
     } else {
         rc = parse_options(argc, argv, &o, &err);
         if (rc == 0 && strcmp(o.command, "summary") == 0 &&
-            (o.output || o.threads || o.n_overrides))
+            (o.output || o.threads || o.n_overrides || o.quiet))
             rc = sr_error_set(&err, SR_EXIT_USAGE, "summary takes only a result file");
+        if (rc == 0 && strcmp(o.command, "validate") == 0 &&
+            (o.output || o.threads || o.quiet || o.ran_options))
+            rc = sr_error_set(&err, SR_EXIT_USAGE, "validate takes a scenario and --set only");
     }
     if (rc == 0) {
         if (strcmp(o.command, "run") == 0)

@@ -88,6 +88,8 @@ sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
     const size_t n_trials = m->trials, P = m->n_programmes;
     const size_t n_years = sr_n_calendar_years(m);
     int threads = o != NULL && o->threads > 0 ? o->threads : omp_get_max_threads();
+    if (threads > SR_MAX_THREADS)   /* OMP_NUM_THREADS is not checked by anyone else */
+        threads = SR_MAX_THREADS;
     if ((size_t)threads > n_trials)
         threads = (int)n_trials;
 

@@ -11,6 +11,9 @@
 #include "models/model.h"
 #include "results.h"
 
+/* Most threads a run uses, whatever OMP_NUM_THREADS asks. */
+#define SR_MAX_THREADS 1024
+
 typedef struct {
     int threads;                          /* 0: OMP_NUM_THREADS, else all cores */
     bool progress;                        /* progress with an ETA on stderr */

@@ -30,7 +30,7 @@ static double binomial_inversion(double u, double n, double p, double log_1mp)
 
 double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double log_p)
 {
-    if (n <= 0.0 || p <= 0.0)
+    if (!(n > 0.0 && p > 0.0))      /* also a NaN, which must never reach GSL's sampler */
         return 0.0;
     if (p >= 1.0)
         return n;

@@ -636,14 +636,14 @@ int sr_override_parse(const char *arg, sr_override *out, sr_error *err)
     memset(out, 0, sizeof *out);
     const char *eq = strchr(arg, '=');
     if (!eq)
-        return sr_error_set(err, SR_EXIT_USAGE, "--set %s: expected PATH=VALUE", arg), -1;
+        return sr_error_set(err, SR_EXIT_DATAERR, "--set %s: expected PATH=VALUE", arg), -1;
     if (eq == arg)
-        return sr_error_set(err, SR_EXIT_USAGE, "--set %s: the path before '=' is empty", arg), -1;
+        return sr_error_set(err, SR_EXIT_DATAERR, "--set %s: the path before '=' is empty", arg), -1;
     out->path = strndup(arg, (size_t)(eq - arg));
     out->value = strdup(eq + 1);
     if (!out->path || !out->value) {
         sr_override_clear(out);
-        return sr_error_set(err, SR_EXIT_USAGE, "--set %s: out of memory", arg), -1;
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "--set %s: out of memory", arg), -1;
     }
     return 0;
 }

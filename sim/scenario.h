@@ -31,7 +31,7 @@ sr_model *sr_scenario_load_text(const char *name, const char *text, size_t len,
                                 sr_error *err);
 
 /* Splits "PATH=VALUE" (as given to --set) into an override. Returns 0, or fills err
- * (SR_EXIT_USAGE) when there is no '=' or the path is empty. The strings are copied. */
+ * (SR_EXIT_DATAERR, SPEC 3: an invalid override) when there is no '=' or the path is empty. The strings are copied. */
 int sr_override_parse(const char *arg, sr_override *out, sr_error *err);
 void sr_override_clear(sr_override *o);
 

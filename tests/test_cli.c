@@ -283,3 +283,54 @@ Test(cli, stress_without_stresses_is_an_invalid_scenario)
 {
     expect_failure("stress small.yaml -o old.h5", 65, "stresses");
 }
+
+/* Output problems are found before any simulating, and a device is never replaced. */
+Test(cli, output_problems_are_found_before_simulating)
+{
+    expect_failure("run small.yaml --trials 100000000 -o missing/r.h5", 74, "missing");
+    expect_failure("run small.yaml -o /dev/null", 74, "not a regular file");
+    expect_failure("validate small.yaml -o x.h5", 64, "validate takes");
+    expect_failure("run small.yaml --set nothing", 65, "--set nothing");
+}
+
+/* Without -o, results/ is created in the working directory. */
+Test(cli, default_output_directory_is_created)
+{
+    char *dir = sr_test_tmpdir();
+    sr_test_write_file(dir, "small.yaml", small);
+    int rc = sr_test_run(cmd("cd %s && %s run small.yaml --trials 20 --quiet && test -f "
+                             "results/small.h5", dir, BIN), NULL, NULL);
+    cr_expect_eq(rc, 0);
+    remove_dir(dir);
+}
+
+/* A factor far in the tail (rho near 1, large hazards, two exits from a state) must not
+ * produce a NaN probability: the run ends and every trial's counts are finite. */
+Test(cli, extreme_macro_factor_draws_stay_defined, .timeout = 60)
+{
+    char *dir = sr_test_tmpdir();
+    sr_test_write_file(dir, "gx.yaml",
+        "name: gx\n"
+        "simulation: {trials: 3000, seed: 1, start: 2027-01, horizon_months: 24}\n"
+        "discount: {public: 0, investor: 0}\n"
+        "states: [{name: outside}, {name: employed}, {name: gone, absorbing: true}]\n"
+        "transitions:\n"
+        "  - {from: outside, to: employed, hazard: 3, macro: pro}\n"
+        "  - {from: outside, to: gone, hazard: 0.01}\n"
+        "  - {from: employed, to: outside, hazard: 1.0, macro: counter}\n"
+        "  - {from: employed, to: gone, hazard: 0.01}\n"
+        "macro: {model: gaussian_factor, rho: 0.99, persistence: 0.9}\n"
+        "programmes:\n"
+        "  - {name: a, cohort: {size: 1000, intake: {start: 2027-01, months: 1},\n"
+        "     initial_state: outside}}\n");
+    char *err = NULL;
+    int rc = sr_test_run(cmd("cd %s && %s run gx.yaml -o gx.h5 --quiet && /usr/bin/python3 -c "
+                             "\"import h5py, numpy as np; f = h5py.File('gx.h5'); "
+                             "x = f['trials/employed_end_treated'][:]; "
+                             "assert np.isfinite(x).all() and (x >= 0).all() and (x <= 1000).all()\"",
+                             dir, BIN),
+                         NULL, &err);
+    cr_expect_eq(rc, 0, "%s", err);
+    free(err);
+    remove_dir(dir);
+}

@@ -1506,10 +1506,10 @@ Test(overrides, parse_path_equals_value)
     cr_assert_str_eq(o.value, "");
     sr_override_clear(&o);
     cr_assert_neq(sr_override_parse("a.b", &o, &err), 0);
-    cr_assert_eq(err.code, SR_EXIT_USAGE);
+    cr_assert_eq(err.code, SR_EXIT_DATAERR);
     cr_assert_str_eq(err.msg, "--set a.b: expected PATH=VALUE");
     cr_assert_neq(sr_override_parse("=1", &o, &err), 0);
-    cr_assert_eq(err.code, SR_EXIT_USAGE);
+    cr_assert_eq(err.code, SR_EXIT_DATAERR);
     cr_assert_str_eq(err.msg, "--set =1: the path before '=' is empty");
 }
 
