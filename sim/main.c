@@ -306,21 +306,28 @@ static int command_sweep(const options *o, sr_error *err)
         .interrupted = &interrupted,
     };
     sweep_output so = {.path = output};
-    sr_sweep_result result;
-    int rc = sr_sweep_run(o->scenario, o->overrides, o->n_overrides, &o->sweep, &ro,
+    sr_sweep_result result = {0};
+    int rc = prepare_output(output, o->output == NULL, err);
+    if (rc == 0)
+        rc = sr_sweep_run(o->scenario, o->overrides, o->n_overrides, &o->sweep, &ro,
                           write_sweep_point, &so, &result, err);
-    if (rc == 0 && interrupted)
-        rc = sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted");
-    if (rc == 0 && sr_h5_write_sweep_table(so.file, &result, err) != 0) {
-        sr_error_prefix(err, "%s", output);
-        rc = err->code;
-    }
     if (rc == 0) {
-        rc = sr_h5_file_commit(so.file, err);   /* frees the file whatever the outcome */
+        hold_signals(true);
+        if (interrupted) {
+            rc = sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted");
+        } else if (sr_h5_write_sweep_table(so.file, &result, err) != 0) {
+            sr_error_prefix(err, "%s", output);
+            rc = err->code;
+        } else {
+            rc = sr_h5_file_commit(so.file, err);   /* frees the file whatever the outcome */
+            so.file = NULL;
+        }
+        sr_h5_file_abort(so.file);
         so.file = NULL;
+        hold_signals(false);
     }
     sr_h5_file_abort(so.file);
-    if (rc == 0 && !o->quiet) {
+    if (rc == 0 && !o->quiet && !interrupted) {
         printf("wrote %s\n\n", output);
         rc = sr_h5_print_summary(output, stdout, err);
     }

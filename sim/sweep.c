@@ -402,7 +402,8 @@ static size_t point_overrides(const sr_sweep_spec *s, const size_t *idx,
                               const sr_override *overrides, size_t n_overrides,
                               sr_override *all)
 {
-    memcpy(all, overrides, n_overrides * sizeof *all);
+    if (n_overrides > 0)
+        memcpy(all, overrides, n_overrides * sizeof *all);
     size_t n = n_overrides;
     for (size_t p = 0; p < s->n_params; p++) {
         const sr_sweep_param *sp = &s->param[p];
