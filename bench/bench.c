@@ -1,11 +1,15 @@
 /* Benchmarks of the engine (never part of the tests). Prints, per case, trials per
  * second, time per trial, time per trial per 1,000 persons and peak memory, on all cores.
  *
- *   build/sirisk_bench [--trials N] [--threads T]
+ *   build/sirisk_bench [--trials N] [--threads T] [--sweep]
  *
  * Cases: the benchmark cohort (bench/cohort.yaml: one programme, 4 states, tenure to 24
  * months, 10 years monthly) at 1,000, 80,000 and 1,000,000 persons; the default scenario;
- * the national scenario (80,000 persons in six programmes). Run from the source tree. */
+ * the national scenario (80,000 persons in six programmes). Then a sweep against its
+ * single runs: scenarios/scale.yaml at 4 paired cohort and control sizes (250 ... 16,000),
+ * once as `sirisk sweep` does it (sr_sweep_run) and once as 4 loads and runs, without and
+ * with writing the result files (a sweep should cost no more than 1.1 x its single runs).
+ * --sweep runs the sweep case only. Run from the source tree. */
 #include <gsl/gsl_errno.h>
 #include <omp.h>
 #include <stdio.h>
@@ -14,8 +18,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "sim/h5write.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
+#include "sim/sweep.h"
 
 static double now_seconds(void)
 {
@@ -77,22 +83,159 @@ fail:
     return err.code ? err.code : 1;
 }
 
+/* ---- the sweep against its single runs ------------------------------------------------- */
+
+static const char *const sweep_path = "scenarios/scale.yaml";
+static const char *const sweep_keys =
+    "programmes[0].cohort.size,programmes[0].contract.baseline.size";
+static const char *const sweep_values = "[250,125],[1000,500],[4000,2000],[16000,8000]";
+static const char *const sweep_sets[4][2] = {
+    {"programmes[0].cohort.size=250", "programmes[0].contract.baseline.size=125"},
+    {"programmes[0].cohort.size=1000", "programmes[0].contract.baseline.size=500"},
+    {"programmes[0].cohort.size=4000", "programmes[0].contract.baseline.size=2000"},
+    {"programmes[0].cohort.size=16000", "programmes[0].contract.baseline.size=8000"},
+};
+
+/* The four points as single runs: load, run and (if dir) write each. Seconds, or < 0. */
+static double single_runs(unsigned trials, int threads, const char *dir, sr_error *err)
+{
+    double seconds = 0.0;
+    for (size_t i = 0; i < 4; i++) {
+        char trials_set[64], path[4200];
+        snprintf(trials_set, sizeof trials_set, "simulation.trials=%u", trials);
+        const char *sets[3] = {trials_set, sweep_sets[i][0], sweep_sets[i][1]};
+        sr_override ov[3];
+        for (size_t k = 0; k < 3; k++)
+            if (sr_override_parse(sets[k], &ov[k], err) != 0)
+                return -1.0;
+        double t0 = now_seconds();
+        sr_model *m = sr_scenario_load(sweep_path, ov, 3, err);
+        sr_run_options o = {.threads = threads};
+        sr_resultset *rs = m != NULL ? sr_run(m, &o, err) : NULL;
+        int rc = rs == NULL;
+        if (rc == 0 && dir != NULL) {
+            snprintf(path, sizeof path, "%s/single-%zu.h5", dir, i);
+            rc = sr_h5_write(path, rs, err);
+        }
+        seconds += now_seconds() - t0;
+        sr_resultset_free(rs);
+        sr_model_free(m);
+        for (size_t k = 0; k < 3; k++)
+            sr_override_clear(&ov[k]);
+        if (rc != 0)
+            return -1.0;
+    }
+    return seconds;
+}
+
+static int write_point(void *ctx, const sr_sweep_result *s, size_t i, const sr_model *m,
+                       const sr_resultset *rs, sr_error *err)
+{
+    (void)m;
+    sr_h5_file **f = ctx;
+    return sr_h5_write_sweep_point(*f, s, i, rs, err);
+}
+
+/* The same four points as one sweep, into dir/sweep.h5 if dir. Seconds, or < 0. */
+static double one_sweep(unsigned trials, int threads, const char *dir, sr_error *err)
+{
+    char trials_set[64], path[4200];
+    snprintf(trials_set, sizeof trials_set, "simulation.trials=%u", trials);
+    sr_override ov;
+    sr_sweep_spec spec = {0};
+    if (sr_override_parse(trials_set, &ov, err) != 0)
+        return -1.0;
+    if (sr_sweep_spec_param(&spec, sweep_keys, err) != 0 ||
+        sr_sweep_spec_values(&spec, sweep_values, err) != 0) {
+        sr_override_clear(&ov);
+        sr_sweep_spec_clear(&spec);
+        return -1.0;
+    }
+    double t0 = now_seconds();
+    sr_h5_file *f = NULL;
+    if (dir != NULL) {
+        snprintf(path, sizeof path, "%s/sweep.h5", dir);
+        f = sr_h5_file_create(path, err);
+    }
+    sr_sweep_result result;
+    sr_run_options o = {.threads = threads};
+    int rc = dir != NULL && f == NULL;
+    if (rc == 0)
+        rc = sr_sweep_run(sweep_path, &ov, 1, &spec, &o, dir != NULL ? write_point : NULL, &f,
+                          &result, err);
+    if (rc == 0 && f != NULL && (rc = sr_h5_write_sweep_table(f, &result, err)) == 0) {
+        rc = sr_h5_file_commit(f, err);
+        f = NULL;
+    }
+    double seconds = now_seconds() - t0;
+    sr_h5_file_abort(f);
+    sr_sweep_result_clear(&result);
+    sr_sweep_spec_clear(&spec);
+    sr_override_clear(&ov);
+    return rc == 0 ? seconds : -1.0;
+}
+
+/* Times the sweep and its single runs, the better of two alternating rounds each (other
+ * load on the machine only ever slows a round down). */
+static int bench_sweep(unsigned trials, int threads)
+{
+    char dir[] = "/tmp/sirisk-bench-XXXXXX";
+    sr_error err = {0};
+    if (mkdtemp(dir) == NULL) {
+        fprintf(stderr, "sirisk_bench: cannot make a temporary directory\n");
+        return 1;
+    }
+    printf("\nsweep of %s over %s = %s, %u trials\n", sweep_path, sweep_keys, sweep_values,
+           trials);
+    printf("%-28s %14s %14s %10s\n", "case", "4 runs (s)", "sweep (s)", "ratio");
+    int rc = 0;
+    for (int write = 0; write < 2 && rc == 0; write++) {
+        const char *to = write ? dir : NULL;
+        double single = 1e300, swept = 1e300;
+        for (int round = 0; round < 2 && rc == 0; round++) {
+            double a = single_runs(trials, threads, to, &err);
+            double b = one_sweep(trials, threads, to, &err);
+            if (a < 0.0 || b < 0.0)
+                rc = err.code ? err.code : 1;
+            single = a < single ? a : single;
+            swept = b < swept ? b : swept;
+        }
+        if (rc == 0)
+            printf("%-28s %14.2f %14.2f %10.3f\n", write ? "run + write result files"
+                                                         : "run (no files)",
+                   single, swept, swept / single);
+    }
+    if (rc != 0)
+        fprintf(stderr, "sirisk_bench: sweep: %s\n", err.msg);
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    if (system(rm) != 0)
+        fprintf(stderr, "sirisk_bench: could not remove %s\n", dir);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     unsigned trials = 4000;
-    int threads = 0;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--trials") == 0)
-            trials = (unsigned)strtoul(argv[i + 1], NULL, 10);
-        else if (strcmp(argv[i], "--threads") == 0)
-            threads = atoi(argv[i + 1]);
+    int threads = 0, sweep_only = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--sweep") == 0)
+            sweep_only = 1;
+        else if (strcmp(argv[i], "--trials") == 0 && i + 1 < argc)
+            trials = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+            threads = atoi(argv[++i]);
+        else
+            trials = 0;
     }
     if (trials == 0) {
-        fputs("usage: sirisk_bench [--trials N] [--threads T]\n", stderr);
+        fputs("usage: sirisk_bench [--trials N] [--threads T] [--sweep]\n", stderr);
         return 64;
     }
     printf("threads: %d\n", threads > 0 ? threads : omp_get_max_threads());
+    if (sweep_only)
+        return bench_sweep(trials, threads);
     printf("%-28s %10s %8s %12s %12s %14s %10s\n", "case", "persons", "trials", "trials/s",
            "ms/trial", "us/trial/1000p", "peak MiB");
     int rc = 0;
@@ -103,5 +246,6 @@ int main(int argc, char **argv)
                      threads);
     rc |= bench_case("national (80,000, 6 progs)", "scenarios/national.yaml", NULL,
                      trials / 4 > 0 ? trials / 4 : 1, threads);
+    rc |= bench_sweep(trials, threads);
     return rc;
 }
