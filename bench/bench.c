@@ -38,21 +38,24 @@ static double peak_memory_mib(void)
 }
 
 /* Runs one case and prints its row; returns 0 or the error code. */
-static int bench_case(const char *label, const char *path, const char *size, unsigned trials,
-                      int threads)
+/* Most overrides one case applies. */
+#define MAX_SETS 16
+
+/* Runs one case, the scenario at path with the "PATH=VALUE" overrides in sets (NULL
+ * ended, may be NULL), and prints its row; returns 0 or the error code. */
+static int bench_case(const char *label, const char *path, const char *const *sets,
+                      unsigned trials, int threads)
 {
-    char size_set[64], trials_set[64];
-    sr_override ov[2];
+    char trials_set[64];
+    sr_override ov[MAX_SETS + 1];
     size_t n_ov = 0;
     sr_error err = {0};
     snprintf(trials_set, sizeof trials_set, "simulation.trials=%u", trials);
     if (sr_override_parse(trials_set, &ov[n_ov++], &err) != 0)
         goto fail;
-    if (size != NULL) {
-        snprintf(size_set, sizeof size_set, "programmes[0].cohort.size=%s", size);
-        if (sr_override_parse(size_set, &ov[n_ov++], &err) != 0)
+    for (size_t k = 0; sets != NULL && sets[k] != NULL && k < MAX_SETS; k++)
+        if (sr_override_parse(sets[k], &ov[n_ov++], &err) != 0)
             goto fail;
-    }
     sr_model *m = sr_scenario_load(path, ov, n_ov, &err);
     if (m == NULL)
         goto fail;
@@ -68,7 +71,7 @@ static int bench_case(const char *label, const char *path, const char *size, uns
         goto fail;
     }
     double per_trial = seconds / trials;
-    printf("%-28s %10zu %8u %12.0f %12.3f %14.4f %10.1f\n", label, persons, trials,
+    printf("%-31s %10zu %8u %12.0f %12.3f %14.4f %10.1f\n", label, persons, trials,
            trials / seconds, 1e3 * per_trial, 1e6 * per_trial / (persons / 1000.0),
            peak_memory_mib());
     sr_resultset_free(rs);
@@ -236,15 +239,31 @@ int main(int argc, char **argv)
     printf("threads: %d\n", threads > 0 ? threads : omp_get_max_threads());
     if (sweep_only)
         return bench_sweep(trials, threads);
-    printf("%-28s %10s %8s %12s %12s %14s %10s\n", "case", "persons", "trials", "trials/s",
+    printf("%-31s %10s %8s %12s %12s %14s %10s\n", "case", "persons", "trials", "trials/s",
            "ms/trial", "us/trial/1000p", "peak MiB");
     int rc = 0;
-    rc |= bench_case("cohort 1,000", "bench/cohort.yaml", "1000", trials, threads);
-    rc |= bench_case("cohort 80,000", "bench/cohort.yaml", "80000", trials, threads);
-    rc |= bench_case("cohort 1,000,000", "bench/cohort.yaml", "1000000", trials, threads);
+    static const char *const size_1k[] = {"programmes[0].cohort.size=1000", NULL};
+    static const char *const size_80k[] = {"programmes[0].cohort.size=80000", NULL};
+    static const char *const size_1m[] = {"programmes[0].cohort.size=1000000", NULL};
+    /* The national scenario without its contracts, and also without parameter uncertainty
+     * and macro risk: what the risk layers and the contracts each cost. */
+#define NO_CONTRACTS(i) "programmes[" #i "].contract=~", "programmes[" #i "].financing=~"
+#define ALL_NO_CONTRACTS NO_CONTRACTS(0), NO_CONTRACTS(1), NO_CONTRACTS(2), NO_CONTRACTS(3), \
+                         NO_CONTRACTS(4), NO_CONTRACTS(5)
+    static const char *const national_plain[] = {
+        "parameters.effect=1.35", "parameters.job_finding=0.008", "macro.model=none", "stresses=~",
+        ALL_NO_CONTRACTS, NULL};
+    static const char *const national_risk[] = {ALL_NO_CONTRACTS, NULL};
+    rc |= bench_case("cohort 1,000", "bench/cohort.yaml", size_1k, trials, threads);
+    rc |= bench_case("cohort 80,000", "bench/cohort.yaml", size_80k, trials, threads);
+    rc |= bench_case("cohort 1,000,000", "bench/cohort.yaml", size_1m, trials, threads);
     rc |= bench_case("default (1,000, 24-mo intake)", "scenarios/default.yaml", NULL, trials,
                      threads);
-    rc |= bench_case("national (80,000, 6 progs)", "scenarios/national.yaml", NULL,
+    rc |= bench_case("national, no risk layers", "scenarios/national.yaml", national_plain,
+                     trials / 4 > 0 ? trials / 4 : 1, threads);
+    rc |= bench_case("national + uncertainty, macro", "scenarios/national.yaml", national_risk,
+                     trials / 4 > 0 ? trials / 4 : 1, threads);
+    rc |= bench_case("national, full (contracts)", "scenarios/national.yaml", NULL,
                      trials / 4 > 0 ? trials / 4 : 1, threads);
     rc |= bench_sweep(trials, threads);
     return rc;
