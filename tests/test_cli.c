@@ -334,3 +334,23 @@ Test(cli, extreme_macro_factor_draws_stay_defined, .timeout = 60)
     free(err);
     remove_dir(dir);
 }
+
+/* A portfolio's summary shows diversification and the decision table of its contracts. */
+Test(cli, portfolio_summary_shows_diversification_and_the_decision, .timeout = 120)
+{
+    char *dir = sr_test_tmpdir();
+    char *out = NULL, *err = NULL;
+    int rc = sr_test_run(cmd("cd %s && %s run %s/scenarios/national.yaml --trials 60 -o n.h5 "
+                             "--quiet && %s summary n.h5",
+                             dir, BIN, SRC, BIN),
+                         &out, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_expect(strstr(out, "diversification") != NULL && strstr(out, "portfolio es95") != NULL,
+              "%s", out);
+    cr_expect(strstr(out, "fund it itself") != NULL && strstr(out, "pay by results") != NULL &&
+                  strstr(out, "P(loss)") != NULL,
+              "%s", out);
+    free(out);
+    free(err);
+    remove_dir(dir);
+}

@@ -243,3 +243,49 @@ Test(contract, termination_stops_enrolment_costs_and_payments)
     sr_model_free(mon);
     sr_model_free(moff);
 }
+
+/* A shared termination cancels every contract marked shared in the same month; separate
+ * ones are drawn per programme. With costs per participant only and the same intake, two
+ * programmes cost the same in a trial exactly when they stop enrolling in the same month. */
+Test(contract, shared_termination_cancels_programmes_together)
+{
+    const char *two =
+        "name: two\n"
+        "simulation: {trials: 300, seed: 4, start: 2027-01, horizon_years: 3}\n"
+        "discount: {public: 0, investor: 0}\n"
+        "states: [{name: outside}, {name: employed}]\n"
+        "transitions: [{from: outside, to: employed, hazard: 0.05},\n"
+        "              {from: employed, to: outside, hazard: 0.05}]\n"
+        "programmes:\n"
+        "%s%s";
+    const char *prog =
+        "  - name: p%d\n"
+        "    cohort: {size: 240, intake: {start: 2027-01, months: 24}, initial_state: outside}\n"
+        "    intervention:\n"
+        "      effect: {transitions: [outside->employed], hazard_ratio: 1.5, months: 6}\n"
+        "      costs: {per_participant: 1000}\n"
+        "    contract:\n"
+        "      payer: municipality\n      type: rate_card\n"
+        "      outcomes: [{name: job, state: employed, tenure: 0, price: 100}]\n"
+        "      baseline: {method: none}\n      term_years: 3\n"
+        "      termination: {hazard_per_year: 0.6, shared: %s}\n";
+    for (int shared = 0; shared <= 1; shared++) {
+        char a[1024], b[1024], text[4096];
+        snprintf(a, sizeof a, prog, 1, shared ? "true" : "false");
+        snprintf(b, sizeof b, prog, 2, shared ? "true" : "false");
+        snprintf(text, sizeof text, two, a, b);
+        sr_model *m = sr_test_model(text);
+        sr_resultset *rs = run(m);
+        size_t same = 0;
+        for (size_t i = 0; i < rs->n_trials; i++)
+            same += sr_level_trials(&rs->programme[0], rs->n_trials, SR_M_PROGRAMME_COST)[i] ==
+                    sr_level_trials(&rs->programme[1], rs->n_trials, SR_M_PROGRAMME_COST)[i];
+        if (shared)
+            cr_expect_eq(same, rs->n_trials, "shared: %zu of %zu trials alike", same, rs->n_trials);
+        else
+            cr_expect_lt(same, rs->n_trials / 2, "separate: %zu of %zu trials alike", same,
+                         rs->n_trials);
+        sr_resultset_free(rs);
+        sr_model_free(m);
+    }
+}
