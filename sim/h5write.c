@@ -175,41 +175,51 @@ hid_t sr_h5_group_create(hid_t loc, const char *name, sr_error *err)
     return g;
 }
 
-/* Creates and writes a float64 dataset (rank 0: scalar) with its units and description,
- * and returns it open for further attributes; H5I_INVALID_HID and err filled on failure. */
-static hid_t dataset_f64(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                         const double *data, const char *units, const char *description,
-                         sr_error *err)
+/* Creates and writes a dataset of file_type from data of mem_type (rank 0: scalar) with its
+ * units and description, and returns it open for further attributes; H5I_INVALID_HID and
+ * err filled on failure. dcpl is the caller's. */
+static hid_t dataset_typed(hid_t loc, const char *name, hid_t file_type, hid_t mem_type,
+                           int rank, const hsize_t *dims, hid_t dcpl, const void *data,
+                           const char *units, const char *description, sr_error *err)
 {
-    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, ds = H5I_INVALID_HID;
-    space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
-    dcpl = dcpl_create(rank, dims);
+    hid_t space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
+    hid_t ds = H5I_INVALID_HID;
     if (space < 0 || dcpl < 0) {
         sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset '%s'", name);
         goto fail;
     }
-    ds = H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    ds = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (ds < 0) {
         sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot create dataset '%s'", name);
         goto fail;
     }
-    if (H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+    if (H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
         sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot write the values");
         goto fail;
     }
     if (attr_labels(ds, units, description, err) != 0)
         goto fail;
-    H5Pclose(dcpl);
     H5Sclose(space);
     return ds;
 fail:
     if (ds >= 0)
         H5Dclose(ds);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
     if (space >= 0)
         H5Sclose(space);
     return H5I_INVALID_HID;
+}
+
+/* A float64 dataset, chunked and compressed where large. */
+static hid_t dataset_f64(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                         const double *data, const char *units, const char *description,
+                         sr_error *err)
+{
+    hid_t dcpl = dcpl_create(rank, dims);
+    hid_t ds = dataset_typed(loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, rank, dims, dcpl,
+                             data, units, description, err);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    return ds;
 }
 
 /* Closes an object the writer created; a failure (e.g. flushing a chunk) is an error. */
@@ -872,34 +882,15 @@ static int dataset_str(hid_t loc, const char *name, int rank, const hsize_t *dim
                        sr_error *err)
 {
     hid_t t = sr_h5_str_type();
-    hid_t space = H5Screate_simple(rank, dims, NULL);
     hid_t dcpl = dcpl_create(0, NULL);   /* contiguous: a handful of short strings */
-    hid_t ds = H5I_INVALID_HID;
-    int rc = SR_EXIT_IOERR;
-    if (t < 0 || space < 0 || dcpl < 0) {
+    hid_t ds = t < 0 ? H5I_INVALID_HID
+                     : dataset_typed(loc, name, t, t, rank, dims, dcpl, text, units,
+                                     description, err);
+    if (t < 0)
         sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset '%s'", name);
-        goto done;
-    }
-    ds = H5Dcreate2(loc, name, t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (ds < 0) {
-        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot create dataset '%s'", name);
-        goto done;
-    }
-    if (H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) < 0) {
-        sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot write the values");
-        goto done;
-    }
-    if (attr_labels(ds, units, description, err) != 0)
-        goto done;
-    rc = close_obj(ds, err);
-    ds = H5I_INVALID_HID;
-done:
-    if (ds >= 0)
-        H5Dclose(ds);
+    int rc = ds >= 0 ? close_obj(ds, err) : SR_EXIT_IOERR;
     if (dcpl >= 0)
         H5Pclose(dcpl);
-    if (space >= 0)
-        H5Sclose(space);
     if (t >= 0)
         H5Tclose(t);
     return rc;

@@ -200,6 +200,17 @@ static int prepare_output(const char *path, bool is_default, sr_error *err)
     return 0;
 }
 
+/* How the driver runs for this command line: threads, progress on a terminal, and the
+ * interrupt flag. */
+static sr_run_options run_options(const options *o)
+{
+    return (sr_run_options){
+        .threads = o->threads,
+        .progress = !o->quiet && isatty(STDERR_FILENO),
+        .interrupted = &interrupted,
+    };
+}
+
 /* Signals are held while a result file is committed: an interrupt then waits until the
  * file is complete and in place, so it never leaves half a file or a replaced one. */
 static void hold_signals(bool hold)
@@ -217,11 +228,7 @@ static int command_run(const options *o, sr_error *err)
     if (m == NULL)
         return err->code;
     char *output = o->output ? strdup(o->output) : default_output(o->scenario, "");
-    sr_run_options ro = {
-        .threads = o->threads,
-        .progress = !o->quiet && isatty(STDERR_FILENO),
-        .interrupted = &interrupted,
-    };
+    sr_run_options ro = run_options(o);
     int rc = output == NULL ? sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory")
                             : prepare_output(output, o->output == NULL, err);
     sr_resultset *rs = rc == 0 ? sr_run(m, &ro, err) : NULL;
@@ -248,11 +255,7 @@ static int command_stress(const options *o, sr_error *err)
     char *output = o->output ? strdup(o->output) : default_output(o->scenario, "-stress");
     if (output == NULL)
         return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-    sr_run_options ro = {
-        .threads = o->threads,
-        .progress = !o->quiet && isatty(STDERR_FILENO),
-        .interrupted = &interrupted,
-    };
+    sr_run_options ro = run_options(o);
     sr_stress_set set = {0};
     int rc = prepare_output(output, o->output == NULL, err);
     if (rc == 0)
@@ -300,11 +303,7 @@ static int command_sweep(const options *o, sr_error *err)
     char *output = o->output ? strdup(o->output) : default_output(o->scenario, "-sweep");
     if (output == NULL)
         return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-    sr_run_options ro = {
-        .threads = o->threads,
-        .progress = !o->quiet && isatty(STDERR_FILENO),
-        .interrupted = &interrupted,
-    };
+    sr_run_options ro = run_options(o);
     sweep_output so = {.path = output};
     sr_sweep_result result = {0};
     int rc = prepare_output(output, o->output == NULL, err);
