@@ -52,9 +52,11 @@
  *   rate_card needs at least one outcome; with baseline historical it needs a rate (an
  *   achievement share in [0, 1]) for every outcome, savings_share needs
  *   expenditure_per_person_month. baseline defaults to method none.
- * - Stresses are checked when the scenario is loaded: each is applied, after the
- *   command-line overrides, to the file and the result validated, so a broken stress is
- *   found by `validate`, not halfway through `stress`. When the stresses times the file's
+ * - Stresses are checked when the scenario is loaded: each is applied to the file as
+ *   written (not on top of the command line's overrides, which may change what a stress
+ *   addresses, e.g. a distribution made a fixed number) and the result validated, so a
+ *   broken stress is found by `validate`, not halfway through `stress`; `sirisk stress`
+ *   then loads each stress after the overrides and says which one fails. When the stresses times the file's
  *   size exceed a work budget, they are only checked for syntax, and a note says so.
  * - Sizes are bounded so that memory is: strata x states <= 2^20 cash cells,
  *   strata x transitions <= 2^22 multipliers, programmes x strata x months <= 2^24 intake
@@ -452,9 +454,8 @@ typedef struct {
 static sr_model *load(const char *name, const char *text, size_t len, const sr_override *ov,
                       size_t n_ov, load_opts opts, sr_error *err);
 
-/* Applies each stress after the command-line overrides and validates the result. */
-static int check_stresses(sr_sload *L, const char *name, const char *text, size_t len,
-                          const sr_override *ov, size_t n_ov)
+/* Applies each stress to the file as written and validates the result. */
+static int check_stresses(sr_sload *L, const char *name, const char *text, size_t len)
 {
     sr_model *m = L->m;
     if (m->n_stresses == 0)
@@ -466,18 +467,9 @@ static int check_stresses(sr_sload *L, const char *name, const char *text, size_
     int rc = 0;
     for (size_t i = 0; i < m->n_stresses && rc == 0; i++) {
         const sr_stress *s = &m->stresses[i];
-        size_t n = n_ov + s->n_overrides;
-        sr_override *all = malloc((n ? n : 1) * sizeof *all);
-        if (!all)
-            return sr_sl_oom(L);
-        if (n_ov)
-            memcpy(all, ov, n_ov * sizeof *ov);
-        if (s->n_overrides)
-            memcpy(all + n_ov, s->overrides, s->n_overrides * sizeof *all);
         sr_error e = {0};
         load_opts nested = {false, false};
-        sr_model *sm = load(name, text, len, all, n, nested, &e);
-        free(all);
+        sr_model *sm = load(name, text, len, s->overrides, s->n_overrides, nested, &e);
         if (!sm) {
             char where[1024], path[512];
             sr_ydoc_where(L->d, L->stress_nodes[i], where, sizeof where);
@@ -521,7 +513,7 @@ static sr_model *load(const char *name, const char *text, size_t len, const sr_o
     L.err = err;
     if (load_model(&L) != 0)
         goto out;
-    if (opts.check_stresses && check_stresses(&L, name, text, len, ov, n_ov) != 0)
+    if (opts.check_stresses && check_stresses(&L, name, text, len) != 0)
         goto out;
     if (opts.keep_source) {
         m->source_text = n_ov ? sr_ydoc_emit(&d) : strndup(text, len);
