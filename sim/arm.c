@@ -68,7 +68,9 @@ sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_pro
     w->next = calloc(w->max_len, sizeof *w->next);
     w->cash = calloc(l->n_strata * l->n_cells * SR_PAYERS, sizeof *w->cash);
     w->flows = sr_arm_flows_alloc(T, max_outcomes);
-    if (!w->pool || !w->blocks || !w->next || !w->cash || !w->flows) {
+    w->moved = calloc(l->max_out + 1, sizeof *w->moved);
+    w->share = calloc(l->max_out + 1, sizeof *w->share);
+    if (!w->pool || !w->blocks || !w->next || !w->cash || !w->flows || !w->moved || !w->share) {
         sr_arm_ws_free(w);
         return NULL;
     }
@@ -84,6 +86,8 @@ void sr_arm_ws_free(sr_arm_ws *w)
     free(w->next);
     free(w->cash);
     sr_arm_flows_free(w->flows);
+    free(w->moved);
+    free(w->share);
     free(w);
 }
 
@@ -110,74 +114,104 @@ static inline void arrive(sr_arm_ws *w, const sr_progress *g, size_t pi, size_t 
 
 /* One month t of one block: tallies its cash flows (state held during the month), then
  * moves its persons by the month-end transitions into w->next and back. `phase` is the
- * effect phase; `counts_active` whether its persons are in their intervention months. */
+ * effect phase; `counts_active` whether its persons are in their intervention months.
+ *
+ * A cell's transitions are drawn for all its persons together, whatever their rate-card
+ * progress, from a stream keyed by the cell alone: a contract's outcomes, which only split
+ * the persons by what they have achieved, leave the paths of the cohort unchanged (SPEC
+ * 2.12). Who of the cell moves where is then shared out over the progress groups by
+ * multivariate hypergeometric draws (every assignment of the movers to persons being
+ * equally likely), after the transitions, from the same stream. */
 static void step_block(sr_arm_ws *w, double *block, const sr_model *m, const sr_programme *p,
                        const double *v, const sr_rates *rates, const sr_progress *g,
                        size_t t, size_t cond, size_t phase, bool counts_active,
                        uint64_t block_stream, gsl_rng *r, month_tally *tally)
 {
     const sr_layout *l = w->layout;
-    const size_t C = l->n_cells;
+    const size_t C = l->n_cells, S = l->n_strata, P = g->n_progress;
+    const size_t group_stride = S * C;   /* from one progress group's cell to the next */
     memset(w->next, 0, w->block_len * sizeof *w->next);
-    for (size_t pi = 0; pi < g->n_progress; pi++)
-        for (size_t s = 0; s < l->n_strata; s++) {
-            const double *count = block + (pi * l->n_strata + s) * C;
-            for (size_t i = 0; i < l->n_states; i++) {
-                const size_t first = l->offset[i], top = l->n_levels[i] - 1;
-                const size_t n_out = l->n_out[i];
-                const size_t *out = l->out + i * l->max_out;
-                const bool active_here = counts_active && !l->absorbing[i] && p->while_in[i];
-                const bool employed = (long)i == l->employed;
-                const size_t gone = g->leave[pi * l->n_states + i];
-                for (size_t k = 0; k <= top; k++) {
-                    const size_t cell = first + k;
-                    double n = count[cell];
-                    if (n == 0.0)
-                        continue;
-                    const double *cf = w->cash + (s * C + cell) * SR_PAYERS;
-                    for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                        tally->expenditure[pay] += n * cf[pay];
-                    if (active_here)
-                        tally->active += n;
-                    if (employed)
-                        tally->employed += n;
+    for (size_t s = 0; s < S; s++)
+        for (size_t i = 0; i < l->n_states; i++) {
+            const size_t first = l->offset[i], top = l->n_levels[i] - 1;
+            const size_t n_out = l->n_out[i];
+            const size_t *out = l->out + i * l->max_out;
+            const bool active_here = counts_active && !l->absorbing[i] && p->while_in[i];
+            const bool employed = (long)i == l->employed;
+            for (size_t k = 0; k <= top; k++) {
+                const size_t cell = first + k;
+                const double *count = block + s * C + cell;   /* progress group 0's */
+                double n = 0.0;
+                size_t groups = 0;
+                for (size_t pi = 0; pi < P; pi++)
+                    if (count[pi * group_stride] > 0.0) {
+                        n += count[pi * group_stride];
+                        groups++;
+                    }
+                if (n == 0.0)
+                    continue;
+                const double *cf = w->cash + (s * C + cell) * SR_PAYERS;
+                for (size_t pay = 0; pay < SR_PAYERS; pay++)
+                    tally->expenditure[pay] += n * cf[pay];
+                if (active_here)
+                    tally->active += n;
+                if (employed)
+                    tally->employed += n;
 
-                    double stay = n;
-                    if (n_out > 0) {
-                        size_t idx = sr_rates_index(rates, cond, phase, s, l->band_of_cell[cell]);
-                        const size_t at = idx * rates->max_out;
-                        const sr_split split = {n_out, rates->cum + at, rates->cond + at,
-                                                rates->cond_log_stay + at,
-                                                rates->cond_log_leave + at};
-                        double moved[n_out];
-                        if (r != NULL) {
-                            sr_rng_seek(r, sr_stream_sub(block_stream,
-                                                         (pi * l->n_strata + s) * C + cell));
-                            double left = sr_binomial_logs(r, n, rates->q[idx],
-                                                           rates->log_stay[idx],
-                                                           rates->log_leave[idx]);
-                            stay = n - left;
-                            sr_multinomial(r, left, &split, moved);
-                        } else {
-                            double left = n * rates->q[idx];
-                            stay = n - left;
-                            for (size_t o = 0; o < n_out; o++) {
-                                moved[o] = o + 1 == n_out ? left : left * split.cond[o];
-                                left -= moved[o];
-                            }
-                        }
+                /* moved[o]: persons leaving along transition o; moved[n_out]: stayers. */
+                double *moved = w->moved;
+                moved[n_out] = n;
+                if (n_out > 0) {
+                    size_t idx = sr_rates_index(rates, cond, phase, s, l->band_of_cell[cell]);
+                    const size_t at = idx * rates->max_out;
+                    const sr_split split = {n_out, rates->cum + at, rates->cond + at,
+                                            rates->cond_log_stay + at,
+                                            rates->cond_log_leave + at};
+                    if (r != NULL) {
+                        sr_rng_seek(r, sr_stream_sub(block_stream, s * C + cell));
+                        double left = sr_binomial_logs(r, n, rates->q[idx], rates->log_stay[idx],
+                                                       rates->log_leave[idx]);
+                        moved[n_out] = n - left;
+                        sr_multinomial(r, left, &split, moved);
+                    } else {
+                        double left = n * rates->q[idx];
+                        moved[n_out] = n - left;
                         for (size_t o = 0; o < n_out; o++) {
-                            if (moved[o] == 0.0)
-                                continue;
-                            const sr_transition *tr = &m->transitions[out[o]];
-                            arrive(w, g, gone, s, l->offset[tr->to], moved[o], t);
-                            if (tr->has_cash)
-                                for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                                    tally->expenditure[pay] += moved[o] * v[tr->cash.amount[pay]];
+                            moved[o] = o + 1 == n_out ? left : left * split.cond[o];
+                            left -= moved[o];
                         }
                     }
-                    if (stay > 0.0)
-                        arrive(w, g, pi, s, first + (k < top ? k + 1 : top), stay, t);
+                    for (size_t o = 0; o < n_out; o++) {
+                        const sr_transition *tr = &m->transitions[out[o]];
+                        if (tr->has_cash)
+                            for (size_t pay = 0; pay < SR_PAYERS; pay++)
+                                tally->expenditure[pay] += moved[o] * v[tr->cash.amount[pay]];
+                    }
+                }
+                /* Share the moves out over the progress groups, the last taking the rest. */
+                const size_t stay_cell = first + (k < top ? k + 1 : top);
+                double *share = w->share;
+                for (size_t pi = 0; pi < P && groups > 0; pi++) {
+                    double n_pi = count[pi * group_stride];
+                    if (n_pi == 0.0)
+                        continue;
+                    if (--groups == 0)
+                        share = moved;
+                    else if (r != NULL)
+                        sr_hypergeometric_share(r, n_out + 1, moved, n_pi, share);
+                    else
+                        for (size_t c = 0; c <= n_out; c++) {
+                            share[c] = moved[c] * n_pi / n;
+                            moved[c] -= share[c];
+                        }
+                    const size_t gone = g->leave[pi * l->n_states + i];
+                    for (size_t o = 0; o < n_out; o++)
+                        if (share[o] > 0.0)
+                            arrive(w, g, gone, s, l->offset[m->transitions[out[o]].to],
+                                   share[o], t);
+                    if (share[n_out] > 0.0)
+                        arrive(w, g, pi, s, stay_cell, share[n_out], t);
+                    n -= n_pi;
                 }
             }
         }

@@ -60,6 +60,7 @@ typedef struct {
     double *blocks;           /* [n_months * max_len]: the block of intake month e */
     double *next;             /* [max_len] next month's counts, scratch */
     double *cash;             /* [n_strata * n_cells * SR_PAYERS] DKK per person-month */
+    double *moved, *share;    /* [max_out + 1] one cell's moves, and one progress group's */
     sr_arm_flows *flows;      /* the last run's */
 } sr_arm_ws;
 

@@ -83,3 +83,24 @@ void sr_multinomial(gsl_rng *r, double n, const sr_split *split, double *out)
     }
     out[k - 1] += left;
 }
+
+void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double take,
+                             double *out)
+{
+    double population = 0.0;
+    for (size_t c = 0; c < k; c++)
+        population += remaining[c];
+    for (size_t c = 0; c < k; c++) {
+        double x = 0.0;
+        if (take > 0.0 && remaining[c] > 0.0)
+            x = c + 1 == k ? take
+                           : (double)gsl_ran_hypergeometric(r, (unsigned int)remaining[c],
+                                                            (unsigned int)(population -
+                                                                           remaining[c]),
+                                                            (unsigned int)take);
+        out[c] = x;
+        population -= remaining[c];
+        remaining[c] -= x;
+        take -= x;
+    }
+}

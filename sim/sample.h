@@ -32,4 +32,10 @@ typedef struct {
  * (one category draw per trial for small n, sequential binomials otherwise). */
 void sr_multinomial(gsl_rng *r, double n, const sr_split *split, double *out);
 
+/* Shares out k categories of items (remaining[c] of each, whole numbers) to a group that
+ * takes `take` of them uniformly at random (a multivariate hypergeometric draw): out[c] of
+ * each category; remaining[] is reduced by out[]. take <= the sum of remaining[]. */
+void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double take,
+                             double *out);
+
 #endif

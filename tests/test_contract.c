@@ -289,3 +289,37 @@ Test(contract, shared_termination_cancels_programmes_together)
         sr_model_free(m);
     }
 }
+
+/* Contract terms do not change the dynamics, so they leave the simulated paths unchanged
+ * (SPEC 2.12): a rate card (whose outcomes split the cohort's cells by what each person has
+ * achieved), a savings share and no contract give the same persons' histories. */
+Test(contract, contract_terms_leave_the_paths_unchanged)
+{
+    const char *clauses[] = {
+        "      payer: municipality\n      type: rate_card\n"
+        "      outcomes: [{name: job, state: employed, tenure: 0, price: 1000},\n"
+        "                 {name: job6, state: employed, tenure: 6, price: 3000}]\n"
+        "      baseline: {method: control_group, size: 200}\n      term_years: 3\n",
+        "      payer: state\n      type: savings_share\n      share: 0.3\n"
+        "      baseline: {method: none}\n      term_years: 2\n",
+    };
+    sr_model *a = model_with(clauses[0], ""), *b = model_with(clauses[1], "");
+    sr_model *c = model_with(clauses[1], "");
+    c->programmes[0].has_contract = false;
+    sr_resultset *ra = run(a), *rb = run(b), *rc = run(c);
+    const sr_metric same[] = {SR_M_EMPLOYED_END_TREATED, SR_M_EMPLOYED_END_COUNTERFACTUAL,
+                              SR_M_SAVINGS_TOTAL, SR_M_PROGRAMME_COST};
+    for (size_t k = 0; k < sizeof same / sizeof *same; k++)
+        for (size_t i = 0; i < ra->n_trials; i++) {
+            cr_assert_eq(col(ra, same[k])[i], col(rb, same[k])[i], "%s, trial %zu",
+                         sr_metric_table[same[k]].name, i);
+            cr_assert_eq(col(ra, same[k])[i], col(rc, same[k])[i], "%s, trial %zu",
+                         sr_metric_table[same[k]].name, i);
+        }
+    sr_resultset_free(ra);
+    sr_resultset_free(rb);
+    sr_resultset_free(rc);
+    sr_model_free(a);
+    sr_model_free(b);
+    sr_model_free(c);
+}
