@@ -207,7 +207,10 @@ static void evaluation(sr_contract_ws *w, const sr_programme *p, const double *v
     }
     double rate_t = x_t / n_t;
     if (c->baseline == SR_BASELINE_CONTROL && in->control != NULL) {
-        double n_c = c->control_size, rate_c = x_c / n_c;
+        /* The persons actually enrolled: a termination stops both arms' intake. */
+        double n_c = cumulative(in->control->enrolled, last);
+        n_c = n_c > 0.0 ? n_c : 1.0;
+        double rate_c = x_c / n_c;
         double se = sqrt(rate_t * (1.0 - rate_t) / n_t + rate_c * (1.0 - rate_c) / n_c);
         metric[SR_M_EVALUATION_SIGNIFICANT] = significant(rate_t - rate_c, se);
     } else if (c->baseline == SR_BASELINE_HISTORICAL && c->type == SR_CONTRACT_RATE_CARD) {
@@ -216,6 +219,34 @@ static void evaluation(sr_contract_ws *w, const sr_programme *p, const double *v
     } else {
         metric[SR_M_EVALUATION_SIGNIFICANT] = NAN;
     }
+}
+
+/* The measured achievements the contract paid for (SPEC 5 outcomes_paid): what was paid,
+ * DKK, shared over the outcomes in proportion to their share of the largest cumulative
+ * amount due that was settled, and divided by each outcome's price. With one outcome it is
+ * payments / price, so it always reconciles with what was paid (frames, caps and
+ * termination included). */
+static double outcomes_paid(sr_contract_ws *w, const sr_programme *p, const double *v,
+                            const sr_contract_in *in, size_t n_years, size_t termination)
+{
+    const sr_contract *c = &p->contract;
+    const size_t T = w->n_months;
+    size_t best = SIZE_MAX;
+    for (size_t y = 0; y < n_years && w->settle_month[y] < termination; y++)
+        if (best == SIZE_MAX || w->due[y] > w->due[best])
+            best = y;
+    if (best == SIZE_MAX || !(w->due[best] > 0.0) || !(w->settlement.paid > 0.0))
+        return 0.0;
+    double due, due_true;
+    amounts_due(w, p, v, in, w->measured[best] < T ? w->measured[best] : T - 1, &due, &due_true);
+    double weight = 0.0, paid = 0.0;
+    for (size_t o = 0; o < c->n_outcomes; o++)
+        weight += w->price[o] * fmax(0.0, w->measured_now[o]);
+    for (size_t o = 0; o < c->n_outcomes && weight > 0.0; o++)
+        if (w->price[o] > 0.0)
+            paid += w->settlement.paid * w->price[o] * fmax(0.0, w->measured_now[o]) / weight /
+                    w->price[o];
+    return paid;
 }
 
 static const sr_metric investor_metrics[] = {SR_M_INVESTOR_NPV, SR_M_INVESTOR_IRR,
@@ -290,16 +321,8 @@ void sr_contract_trial(sr_contract_ws *w, const sr_model *m, const sr_programme 
             metric[SR_M_OUTCOMES_ATTRIBUTABLE] +=
                 treated - cumulative(in->counterfactual->achieved + o * T, last);
         }
-        size_t settled = 0;
-        while (settled < n_years_term && w->settle_month[settled] < terms.termination_month)
-            settled++;
-        if (settled > 0) {
-            double due, due_true;
-            amounts_due(w, p, v, in, w->measured[settled - 1] < T ? w->measured[settled - 1] : T - 1,
-                        &due, &due_true);
-            for (size_t o = 0; o < c->n_outcomes; o++)
-                metric[SR_M_OUTCOMES_PAID] += fmax(0.0, w->measured_now[o]);
-        }
+        metric[SR_M_OUTCOMES_PAID] = outcomes_paid(w, p, v, in, n_years_term,
+                                                    terms.termination_month);
     }
     evaluation(w, p, v, in, last, metric);
 

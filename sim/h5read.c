@@ -477,7 +477,7 @@ static void print_decision(hid_t level, FILE *out)
              summary_stat(level, "programme_cost", "mean")) / 1e6);
     fprintf(out, "  %-56s %11.2f\n", "expected overpayment (deadweight, measurement noise)",
             summary_stat(level, "overpayment", "mean") / 1e6);
-    fprintf(out, "  %-56s %11.3f\n", "P(paying for savings that did not happen)",
+    fprintf(out, "  %-56s %11.3f\n", "P(paying while the payer's savings are <= 0)",
             (double)unfounded / (double)n);
     fprintf(out, "investors\n");
     fprintf(out, "  %-56s %11.3f\n", "P(loss)", summary_stat(level, "investor_loss", "mean"));
@@ -509,7 +509,7 @@ static void print_stresses(hid_t root, FILE *out)
         goto done;
     fprintf(out, "\nstresses (portfolio; change against base on the same random numbers; "
                  "q05: 5%% quantile)\n");
-    fprintf(out, "  %-20s %-24s %-8s %11s %11s %11s %11s\n", "stress", "metric", "units",
+    fprintf(out, "  %-24s %-24s %-8s %11s %11s %11s %11s\n", "stress", "metric", "units",
             "mean", "change", "q05", "change");
     H5_index_t order = link_order(sg);
     for (hsize_t i = 0; i < info.nlinks; i++) {
@@ -534,7 +534,7 @@ static void print_stresses(hid_t root, FILE *out)
                 H5Dclose(ds);
             double v[4] = {mean, mean - summary_stat(base, metric, "mean"), q05,
                            q05 - summary_stat(base, metric, "q05")};
-            fprintf(out, "  %-20s %-24s %-8s", name, metric, short_units);
+            fprintf(out, "  %-24s %-24s %-8s", name, metric, short_units);
             for (size_t c = 0; c < 4; c++) {
                 char cell[64];
                 format_value(cell, sizeof cell, v[c], kind);

@@ -111,7 +111,8 @@ const sr_metric_info sr_metric_table[SR_N_METRICS] = {
         false},
     [SR_M_OUTCOMES_PAID] = {
         "outcomes_paid", "achievements",
-        "Measured attributable achievements at the last settlement, summed over outcomes.",
+        "The measured achievements the contract paid for: payments shared over the "
+        "outcomes by their share of the largest settled amount due, over each price.",
         false},
     [SR_M_EFFECT_TRUE] = {
         "effect_true", "per enrolled person (achievements, or DKK for a savings share)",
@@ -125,7 +126,8 @@ const sr_metric_info sr_metric_table[SR_N_METRICS] = {
     [SR_M_EVALUATION_SIGNIFICANT] = {
         "evaluation_significant", "1 (indicator)",
         "1 if the measurement finds a positive effect at the 5% level (one-sided z-test); "
-        "NaN without a control group or historical baseline. Its mean is the power.",
+        "NaN without a control group or a rate card's historical rate, and for a portfolio "
+        "of several programmes. Its mean is the power.",
         false},
 };
 

@@ -105,6 +105,9 @@ Test(contract, frames_and_caps_hold_and_deferring_never_pays_less)
         cr_assert_leq(pf, 3000000.0 + 1e-6, "cap, trial %zu", i);
         cr_assert_geq(pd, pf - 1e-6, "trial %zu: deferred %g < forfeited %g", i, pd, pf);
         cr_assert_eq(col(d, SR_M_OUTCOMES_TREATED)[i], col(f, SR_M_OUTCOMES_TREATED)[i]);
+        /* One outcome: what was paid for is payments / price, frames and cap included. */
+        cr_assert_float_eq(col(d, SR_M_OUTCOMES_PAID)[i] * 30000.0, pd, 1e-6 * fmax(1.0, pd),
+                           "trial %zu", i);
         more += pd > pf + 1.0;
         /* The frame: no calendar year pays more than one settlement's worth. */
         const double *years = sr_level_annual(&d->programme[0], d->n_trials, d->n_years,
