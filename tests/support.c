@@ -73,6 +73,17 @@ int sr_test_run(const char *cmdline, char **out, char **err)
     return WEXITSTATUS(status);
 }
 
+void sr_test_python(const char *dir, const char *script)
+{
+    free(sr_test_write_file(dir, "check.py", script));
+    char cmdline[4200], *out = NULL, *err = NULL;
+    snprintf(cmdline, sizeof cmdline, "cd '%s' && /usr/bin/python3 check.py", dir);
+    int rc = sr_test_run(cmdline, &out, &err);
+    cr_expect_eq(rc, 0, "the Python check failed: %s%s", out, err);
+    free(out);
+    free(err);
+}
+
 sr_model *sr_test_model(const char *yaml)
 {
     sr_error err = {0};

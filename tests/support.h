@@ -18,6 +18,10 @@ char *sr_test_write_file(const char *dir, const char *name, const char *text);
  * pointer may be NULL to discard). Returns the exit status (0..255), or -1. */
 int sr_test_run(const char *cmdline, char **out, char **err);
 
+/* Runs a Python script (Debian's /usr/bin/python3, which has h5py and numpy) in dir and
+ * expects it to exit 0; its output is shown when it does not. */
+void sr_test_python(const char *dir, const char *script);
+
 /* Loads a scenario from text; fails the test with the loader's message if it is invalid. */
 sr_model *sr_test_model(const char *yaml);
 

@@ -81,11 +81,7 @@ Test(cli, run_writes_a_result_set_that_h5py_and_h5dump_read)
         "d = f['deterministic/savings_total'][()]\n"
         "assert abs(d - x.mean()) < 5 * x.std() / len(x) ** 0.5 + 0.02 * abs(d), (d, x.mean())\n"
         "print('ok')\n";
-    sr_test_write_file(dir, "check.py", check);
-    rc = sr_test_run(cmd("cd %s && /usr/bin/python3 check.py", dir), &out, &err);
-    cr_expect_eq(rc, 0, "h5py check failed: %s%s", out, err);
-    free(out);
-    free(err);
+    sr_test_python(dir, check);
 
     rc = sr_test_run(cmd("cd %s && h5dump -d /trials/savings_total r.h5", dir), &out, &err);
     cr_expect_eq(rc, 0, "h5dump failed: %s", err);
@@ -255,13 +251,9 @@ Test(cli, stress_runs_every_stress_on_common_random_numbers)
         "assert e1.mean() < e0.mean() - 5 * np.sqrt((e0.var() + e1.var()) / len(e0))\n"
         "assert 'start_in_recession: true' in s['recession/scenario'][()].decode()\n"
         "print('ok')\n";
-    sr_test_write_file(dir, "check.py", check);
     free(out);
     free(err);
-    rc = sr_test_run(cmd("cd %s && /usr/bin/python3 check.py", dir), &out, &err);
-    cr_expect_eq(rc, 0, "h5py check failed: %s%s", out, err);
-    free(out);
-    free(err);
+    sr_test_python(dir, check);
 
     rc = sr_test_run(cmd("cd %s && %s stress s.yaml -o o.h5 --trials 50 --only dearer --quiet "
                          "&& /usr/bin/python3 -c \"import h5py; "

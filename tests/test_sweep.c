@@ -627,11 +627,7 @@ Test(sweep, a_point_is_the_plain_run_at_its_values_bit_for_bit, .timeout = 120)
         "c = t['cost_per_participant'][:]\n"
         "assert c[2] < c[0] and c[1] > c[0], c\n"
         "print('ok')\n";
-    sr_test_write_file(dir, "check.py", check);
-    rc = sr_test_run(cmd("cd %s && /usr/bin/python3 check.py", dir), &out, &err);
-    cr_expect_eq(rc, 0, "h5py check failed: %s%s", out, err);
-    free(out);
-    free(err);
+    sr_test_python(dir, check);
 
     rc = sr_test_run(cmd("cd %s && %s summary results/small-sweep.h5", dir, BIN), &out, &err);
     cr_expect_eq(rc, 0, "summary: %s", err);
