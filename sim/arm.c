@@ -105,6 +105,10 @@ static inline void arrive(sr_arm_ws *w, const sr_progress *g, size_t pi, size_t 
                           double n, size_t t)
 {
     const sr_layout *l = w->layout;
+    if (g->n_outcomes == 0) {          /* no rate card: one progress group, nothing to count */
+        w->next[s * l->n_cells + c] += n;
+        return;
+    }
     const size_t x = pi * g->n_cells + c, to = g->arrive[x];
     w->next[(to * l->n_strata + s) * l->n_cells + c] += n;
     if (t + 1 < w->n_months)
