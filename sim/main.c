@@ -343,6 +343,8 @@ static int command_validate(const options *o, sr_error *err)
     printf("%s: valid\n\n", o->scenario);
     sr_scenario_print(stdout, m);
     sr_model_free(m);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return sr_error_set(err, SR_EXIT_IOERR, "cannot write the model: %s", strerror(errno));
     return 0;
 }
 
