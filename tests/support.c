@@ -1,6 +1,7 @@
 #include "support.h"
 
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/run.h"
 #include "sim/scenario.h"
 
 char *sr_test_tmpdir(void)
@@ -96,4 +98,31 @@ int sr_test_exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0;
+}
+
+const char *sr_test_cmd(const char *fmt, ...)
+{
+    static char buf[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+void sr_test_remove_dir(char *dir)
+{
+    char rm[4200];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    cr_expect_eq(system(rm), 0, "cannot remove %s", dir);
+    free(dir);
+}
+
+sr_resultset *sr_test_run_model(const sr_model *m, int threads)
+{
+    sr_error err = {0};
+    sr_run_options o = {.threads = threads};
+    sr_resultset *rs = sr_run(m, &o, &err);
+    cr_assert_not_null(rs, "run failed: %s", err.msg);
+    return rs;
 }

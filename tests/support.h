@@ -1,14 +1,15 @@
-/* Helpers shared by the tests: temporary directories, running the sirisk binary, loading a
- * scenario from text. */
+/* Helpers shared by the tests: temporary directories, running the sirisk binary or a
+ * Python check, loading a scenario from text, running a model. */
 #ifndef SR_TEST_SUPPORT_H
 #define SR_TEST_SUPPORT_H
 
 #include <stddef.h>
 
 #include "models/model.h"
+#include "sim/results.h"
 
-/* A fresh empty directory under $TMPDIR (or /tmp); the path is static storage per call
- * site is not assumed: the caller frees it. */
+/* A fresh empty directory under $TMPDIR (or /tmp); malloc'd: the caller frees it (or
+ * sr_test_remove_dir removes and frees it). */
 char *sr_test_tmpdir(void);
 
 /* Writes text to dir/name and returns the malloc'd path. */
@@ -24,6 +25,15 @@ void sr_test_python(const char *dir, const char *script);
 
 /* Loads a scenario from text; fails the test with the loader's message if it is invalid. */
 sr_model *sr_test_model(const char *yaml);
+
+/* A command line built by printf, in a buffer that the next call reuses. */
+const char *sr_test_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Removes a test's temporary directory (made by sr_test_tmpdir) and frees its name. */
+void sr_test_remove_dir(char *dir);
+
+/* Runs m with the given threads (0: all); fails the test with the driver's message. */
+sr_resultset *sr_test_run_model(const sr_model *m, int threads);
 
 /* Whether a file exists. */
 int sr_test_exists(const char *path);

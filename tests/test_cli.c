@@ -34,31 +34,12 @@ static const char *small =
     "      effect: {transitions: [outside->employed], hazard_ratio: 1.4, months: 12}\n"
     "      costs: {per_participant: 10000}\n";
 
-/* Removes a test directory and frees its name. */
-static void remove_dir(char *dir)
-{
-    char rm[4200];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    cr_expect_eq(system(rm), 0);
-    free(dir);
-}
-
-static char *cmd(const char *fmt, ...)
-{
-    static char buf[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return buf;
-}
-
 Test(cli, run_writes_a_result_set_that_h5py_and_h5dump_read)
 {
     char *dir = sr_test_tmpdir();
     char *scenario = sr_test_write_file(dir, "small.yaml", small);
     char *out = NULL, *err = NULL;
-    int rc = sr_test_run(cmd("cd %s && %s run small.yaml -o r.h5", dir, BIN), &out, &err);
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s run small.yaml -o r.h5", dir, BIN), &out, &err);
     cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
     cr_expect(strstr(out, "savings_total") != NULL, "the summary table is printed:\n%s", out);
     free(out);
@@ -83,13 +64,13 @@ Test(cli, run_writes_a_result_set_that_h5py_and_h5dump_read)
         "print('ok')\n";
     sr_test_python(dir, check);
 
-    rc = sr_test_run(cmd("cd %s && h5dump -d /trials/savings_total r.h5", dir), &out, &err);
+    rc = sr_test_run(sr_test_cmd("cd %s && h5dump -d /trials/savings_total r.h5", dir), &out, &err);
     cr_expect_eq(rc, 0, "h5dump failed: %s", err);
     cr_expect(strstr(out, "H5T_IEEE_F64LE") != NULL);
     free(out);
     free(err);
     free(scenario);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 /* Same scenario, seed and trials: the same datasets and attributes, but created_utc. */
@@ -98,7 +79,7 @@ Test(cli, one_and_two_threads_write_the_same_file)
     char *dir = sr_test_tmpdir();
     sr_test_write_file(dir, "small.yaml", small);
     const char *strip = "sed -e 1d -e '/ATTRIBUTE \"created_utc\"/,/^   }/d'";
-    int rc = sr_test_run(cmd("cd %s && %s run small.yaml -o a.h5 --threads 1 --quiet && "
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s run small.yaml -o a.h5 --threads 1 --quiet && "
                              "%s run small.yaml -o b.h5 --threads 2 --quiet && "
                              "h5dump a.h5 | %s > a.txt && h5dump b.h5 | %s > b.txt && "
                              "cmp a.txt b.txt && test $(wc -l < a.txt) -gt 1000 && "
@@ -106,7 +87,7 @@ Test(cli, one_and_two_threads_write_the_same_file)
                              dir, BIN, BIN, strip, strip),
                          NULL, NULL);
     cr_expect_eq(rc, 0, "the two files differ (or h5dump failed) in %s", dir);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 /* Runs `sirisk ARGS` in a directory holding small.yaml and an earlier result old.h5, and
@@ -118,17 +99,17 @@ static void expect_failure(const char *args, int code, const char *fragment)
     sr_test_write_file(dir, "small.yaml", small);
     sr_test_write_file(dir, "old.h5", "an earlier result\n");
     char *err = NULL;
-    int rc = sr_test_run(cmd("cd %s && %s %s", dir, BIN, args), NULL, &err);
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s %s", dir, BIN, args), NULL, &err);
     cr_expect_eq(rc, code, "sirisk %s: exit %d, expected %d: %s", args, rc, code, err);
     cr_expect(strstr(err, fragment) != NULL, "sirisk %s: message lacks '%s':\n%s", args,
               fragment, err);
-    int others = sr_test_run(cmd("cd %s && ls -A | grep -v -x -e small.yaml -e old.h5 -e bad.yaml", dir),
+    int others = sr_test_run(sr_test_cmd("cd %s && ls -A | grep -v -x -e small.yaml -e old.h5 -e bad.yaml", dir),
                              NULL, NULL);
     cr_expect_neq(others, 0, "sirisk %s left a file in %s", args, dir);
-    int same = sr_test_run(cmd("cd %s && grep -q 'an earlier result' old.h5", dir), NULL, NULL);
+    int same = sr_test_run(sr_test_cmd("cd %s && grep -q 'an earlier result' old.h5", dir), NULL, NULL);
     cr_expect_eq(same, 0, "sirisk %s changed old.h5", args);
     free(err);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 Test(cli, usage_errors_exit_64)
@@ -158,14 +139,14 @@ Test(cli, invalid_scenario_exits_65_with_position_and_no_file)
     memcpy(at, "size: -30", 9);
     sr_test_write_file(dir, "bad.yaml", bad);
     char *err = NULL;
-    int rc = sr_test_run(cmd("cd %s && %s run bad.yaml", dir, BIN), NULL, &err);
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s run bad.yaml", dir, BIN), NULL, &err);
     cr_expect_eq(rc, 65);
     cr_expect(strstr(err, "bad.yaml:17:") != NULL && strstr(err, "programmes[0].cohort.size") != NULL,
               "message: %s", err);
-    cr_expect(!sr_test_exists(cmd("%s/results/bad.h5", dir)));
+    cr_expect(!sr_test_exists(sr_test_cmd("%s/results/bad.h5", dir)));
     free(err);
     free(bad);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 Test(cli, unwritable_output_exits_74_and_keeps_the_earlier_file)
@@ -185,12 +166,12 @@ Test(cli, validate_prints_the_model_and_writes_nothing)
     char *dir = sr_test_tmpdir();
     sr_test_write_file(dir, "small.yaml", small);
     char *out = NULL;
-    int rc = sr_test_run(cmd("cd %s && %s validate small.yaml && test ! -e results", dir, BIN),
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s validate small.yaml && test ! -e results", dir, BIN),
                          &out, NULL);
     cr_expect_eq(rc, 0);
     cr_expect(strstr(out, "outside") != NULL && strstr(out, "town") != NULL, "%s", out);
     free(out);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 /* An interrupt stops the run with 130 and leaves neither a result nor a temporary file. */
@@ -198,16 +179,16 @@ Test(cli, interrupt_leaves_no_file, .timeout = 60)
 {
     char *dir = sr_test_tmpdir();
     char *err = NULL;
-    int rc = sr_test_run(cmd("cd %s && timeout --preserve-status -s INT 1 %s run %s/scenarios/national.yaml "
+    int rc = sr_test_run(sr_test_cmd("cd %s && timeout --preserve-status -s INT 1 %s run %s/scenarios/national.yaml "
                              "--trials 20000 -o r.h5 --quiet",
                              dir, BIN, SRC),
                          NULL, &err);
     cr_expect_eq(rc, 130, "exit %d: %s", rc, err);
     cr_expect(strstr(err, "interrupted") != NULL, "%s", err);
-    int empty = sr_test_run(cmd("test -z \"$(ls -A %s)\"", dir), NULL, NULL);
+    int empty = sr_test_run(sr_test_cmd("test -z \"$(ls -A %s)\"", dir), NULL, NULL);
     cr_expect_eq(empty, 0, "files left in %s", dir);
     free(err);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 static const char *stresses =
@@ -228,7 +209,7 @@ Test(cli, stress_runs_every_stress_on_common_random_numbers)
     strcat(text, stresses);
     sr_test_write_file(dir, "s.yaml", text);
     char *out = NULL, *err = NULL;
-    int rc = sr_test_run(cmd("cd %s && %s stress s.yaml -o s.h5 --trials 300", dir, BIN), &out,
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s stress s.yaml -o s.h5 --trials 300", dir, BIN), &out,
                          &err);
     cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
     cr_expect(strstr(out, "no_effect") != NULL && strstr(out, "change") != NULL,
@@ -255,20 +236,20 @@ Test(cli, stress_runs_every_stress_on_common_random_numbers)
     free(err);
     sr_test_python(dir, check);
 
-    rc = sr_test_run(cmd("cd %s && %s stress s.yaml -o o.h5 --trials 50 --only dearer --quiet "
+    rc = sr_test_run(sr_test_cmd("cd %s && %s stress s.yaml -o o.h5 --trials 50 --only dearer --quiet "
                          "&& /usr/bin/python3 -c \"import h5py; "
                          "assert list(h5py.File('o.h5')['stress']) == ['base', 'dearer']\"",
                          dir, BIN),
                      NULL, &err);
     cr_expect_eq(rc, 0, "--only: %s", err);
     free(err);
-    rc = sr_test_run(cmd("cd %s && %s stress s.yaml -o x.h5 --only nothing", dir, BIN), NULL,
+    rc = sr_test_run(sr_test_cmd("cd %s && %s stress s.yaml -o x.h5 --only nothing", dir, BIN), NULL,
                      &err);
     cr_expect_eq(rc, 64, "unknown stress: exit %d: %s", rc, err);
-    cr_expect(strstr(err, "nothing") != NULL && !sr_test_exists(cmd("%s/x.h5", dir)), "%s", err);
+    cr_expect(strstr(err, "nothing") != NULL && !sr_test_exists(sr_test_cmd("%s/x.h5", dir)), "%s", err);
     free(err);
     free(text);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 Test(cli, stress_without_stresses_is_an_invalid_scenario)
@@ -290,10 +271,10 @@ Test(cli, default_output_directory_is_created)
 {
     char *dir = sr_test_tmpdir();
     sr_test_write_file(dir, "small.yaml", small);
-    int rc = sr_test_run(cmd("cd %s && %s run small.yaml --trials 20 --quiet && test -f "
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s run small.yaml --trials 20 --quiet && test -f "
                              "results/small.h5", dir, BIN), NULL, NULL);
     cr_expect_eq(rc, 0);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 /* A factor far in the tail (rho near 1, large hazards, two exits from a state) must not
@@ -316,7 +297,7 @@ Test(cli, extreme_macro_factor_draws_stay_defined, .timeout = 60)
         "  - {name: a, cohort: {size: 1000, intake: {start: 2027-01, months: 1},\n"
         "     initial_state: outside}}\n");
     char *err = NULL;
-    int rc = sr_test_run(cmd("cd %s && %s run gx.yaml -o gx.h5 --quiet && /usr/bin/python3 -c "
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s run gx.yaml -o gx.h5 --quiet && /usr/bin/python3 -c "
                              "\"import h5py, numpy as np; f = h5py.File('gx.h5'); "
                              "x = f['trials/employed_end_treated'][:]; "
                              "assert np.isfinite(x).all() and (x >= 0).all() and (x <= 1000).all()\"",
@@ -324,7 +305,7 @@ Test(cli, extreme_macro_factor_draws_stay_defined, .timeout = 60)
                          NULL, &err);
     cr_expect_eq(rc, 0, "%s", err);
     free(err);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 /* A portfolio's summary shows diversification and the decision table of its contracts. */
@@ -332,7 +313,7 @@ Test(cli, portfolio_summary_shows_diversification_and_the_decision, .timeout = 1
 {
     char *dir = sr_test_tmpdir();
     char *out = NULL, *err = NULL;
-    int rc = sr_test_run(cmd("cd %s && %s run %s/scenarios/national.yaml --trials 60 -o n.h5 "
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s run %s/scenarios/national.yaml --trials 60 -o n.h5 "
                              "--quiet && %s summary n.h5",
                              dir, BIN, SRC, BIN),
                          &out, &err);
@@ -344,5 +325,5 @@ Test(cli, portfolio_summary_shows_diversification_and_the_decision, .timeout = 1
               "%s", out);
     free(out);
     free(err);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }

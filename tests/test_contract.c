@@ -49,13 +49,10 @@ static sr_model *model_with(const char *contract, const char *financing)
     return sr_test_model(text);
 }
 
+/* Runs m on two threads. */
 static sr_resultset *run(const sr_model *m)
 {
-    sr_error err = {0};
-    sr_run_options o = {.threads = 2};
-    sr_resultset *rs = sr_run(m, &o, &err);
-    cr_assert_not_null(rs, "run failed: %s", err.msg);
-    return rs;
+    return sr_test_run_model(m, 2);
 }
 
 static const double *col(const sr_resultset *rs, sr_metric k)

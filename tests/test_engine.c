@@ -91,20 +91,11 @@ static void exact_metrics(const sr_model *m, double *out)
     free(v);
 }
 
-static sr_resultset *run(const sr_model *m, int threads)
-{
-    sr_error err = {0};
-    sr_run_options o = {.threads = threads};
-    sr_resultset *rs = sr_run(m, &o, &err);
-    cr_assert_not_null(rs, "run failed: %s", err.msg);
-    return rs;
-}
-
 Test(engine, deterministic_expectation_equals_exact_matrix_propagation)
 {
     sr_model *m = sr_test_model(scenario);
     m->trials = 2;
-    sr_resultset *rs = run(m, 1);
+    sr_resultset *rs = sr_test_run_model(m, 1);
     double exact[SR_N_METRICS];
     exact_metrics(m, exact);
     for (size_t k = 0; k < N_ENGINE_METRICS; k++) {
@@ -121,7 +112,7 @@ Test(engine, deterministic_expectation_equals_exact_matrix_propagation)
 Test(engine, metric_means_match_exact_within_monte_carlo_error)
 {
     sr_model *m = sr_test_model(scenario);
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     double exact[SR_N_METRICS];
     exact_metrics(m, exact);
     const size_t n = rs->n_trials;
@@ -222,7 +213,7 @@ Test(engine, results_do_not_depend_on_thread_count)
 {
     sr_model *m = sr_test_model(scenario);
     m->trials = 301;
-    sr_resultset *one = run(m, 1), *two = run(m, 2);
+    sr_resultset *one = sr_test_run_model(m, 1), *two = sr_test_run_model(m, 2);
     size_t n = SR_N_METRICS * m->trials;
     size_t na = n * one->n_years;
     cr_assert_eq(memcmp(one->portfolio.trial, two->portfolio.trial, n * sizeof(double)), 0);
@@ -240,7 +231,7 @@ Test(engine, arms_share_random_numbers)
     sr_model *m = sr_test_model(scenario);
     m->trials = 200;
     m->num[m->programmes[0].hazard_ratio] = (sr_numdef){SR_DIST_FIXED, {1.0}, -1, 0};
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     const double *s = sr_level_trials(&rs->portfolio, m->trials, SR_M_SAVINGS_TOTAL);
     const double *e = sr_level_trials(&rs->portfolio, m->trials, SR_M_EXP_TREATED_MUNICIPALITY);
     for (size_t i = 0; i < m->trials; i++) {
@@ -303,7 +294,7 @@ Test(engine, a_programme_without_contract_is_self_funded)
 {
     sr_model *m = sr_test_model(scenario);
     m->trials = 50;
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     const sr_level *l = &rs->programme[0];
     for (size_t i = 0; i < m->trials; i++) {
         double savings = sr_level_trials(l, m->trials, SR_M_SAVINGS_MUNICIPALITY)[i];

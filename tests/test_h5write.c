@@ -99,15 +99,6 @@ static size_t dir_entries(const char *dir)
     return n;
 }
 
-/* Removes a test's temporary directory and frees its name. */
-static void remove_dir(char *dir)
-{
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(sr_test_run(cmd, NULL, NULL), 0, "cannot remove %s", dir);
-    free(dir);
-}
-
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -164,7 +155,7 @@ Test(h5write, h5py_reads_every_value_and_numpy_agrees_with_the_summary)
     free(out);
     free(err);
     free(path);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 /* ---- read back by h5dump ----------------------------------------------------------- */
@@ -197,7 +188,7 @@ Test(h5write, h5dump_shows_utf8_labels_and_the_root_attributes)
     cr_assert_not_null(strstr(out, "(0): 3e+06"), "%s", out);
     free(out);
     free(path);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 /* ---- reproducibility --------------------------------------------------------------- */
@@ -231,8 +222,8 @@ Test(h5write, two_writes_differ_only_in_created_utc)
     free(out2);
     free(a);
     free(b);
-    remove_dir(dir1);
-    remove_dir(dir2);
+    sr_test_remove_dir(dir1);
+    sr_test_remove_dir(dir2);
 }
 
 /* ---- atomicity and errors ---------------------------------------------------------- */
@@ -255,7 +246,7 @@ Test(h5write, a_missing_directory_is_an_io_error_naming_the_path, .init = cr_red
     sr_resultset_free(rs);
     free(path);
     free(missing);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 Test(h5write, a_regular_file_as_directory_is_an_io_error)
@@ -272,7 +263,7 @@ Test(h5write, a_regular_file_as_directory_is_an_io_error)
     sr_resultset_free(rs);
     free(path);
     free(plain);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 /* A failure halfway through the file (HDF5 refuses the second group of the same name)
@@ -295,7 +286,7 @@ Test(h5write, a_failed_write_keeps_the_existing_target, .init = cr_redirect_stde
     free(kept);
     sr_resultset_free(rs);
     free(path);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 Test(h5write, a_programme_name_with_a_slash_is_refused_before_it_nests_groups)
@@ -310,7 +301,7 @@ Test(h5write, a_programme_name_with_a_slash_is_refused_before_it_nests_groups)
     cr_assert_eq(dir_entries(dir), 0);
     sr_resultset_free(rs);
     free(path);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 Test(h5write, a_directory_in_the_way_of_the_target_is_left_alone)
@@ -328,7 +319,7 @@ Test(h5write, a_directory_in_the_way_of_the_target_is_left_alone)
     cr_assert_eq(dir_entries(dir), 1);
     sr_resultset_free(rs);
     free(path);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 Test(h5write, a_successful_write_replaces_the_target)
@@ -345,7 +336,7 @@ Test(h5write, a_successful_write_replaces_the_target)
     cr_assert_eq(dir_entries(dir), 1);
     free(old);
     free(path);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 /* ---- the summary table -------------------------------------------------------------- */
@@ -421,7 +412,7 @@ Test(h5write, the_summary_table_has_a_row_per_metric_for_each_level)
     assert_row_has(r, " 1995504.0 ");
     free(table);
     free(path);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 Test(h5write, summary_of_a_missing_file_is_noinput)
@@ -436,7 +427,7 @@ Test(h5write, summary_of_a_missing_file_is_noinput)
     cr_assert_str_eq(table, "");
     free(table);
     free(path);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 Test(h5write, summary_of_a_text_file_says_it_is_not_a_result_set)
@@ -450,7 +441,7 @@ Test(h5write, summary_of_a_text_file_says_it_is_not_a_result_set)
     cr_assert_not_null(strstr(err.msg, "not a sirisk result set"), "%s", err.msg);
     free(table);
     free(path);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 /* HDF5 files that are not sirisk result sets, or of a newer format, made by h5py. */
@@ -474,7 +465,7 @@ static void check_refused(const char *py_body, const char *expect, const char *w
     cr_assert_not_null(strstr(err.msg, path), "%s", err.msg);
     free(table);
     free(path);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 Test(h5write, summary_refuses_hdf5_files_that_are_not_sirisk_result_sets,
@@ -505,5 +496,5 @@ Test(h5write, the_header_takes_a_quoted_scenario_name_as_yaml_reads_it)
     free(table);
     sr_resultset_free(rs);
     free(path);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }

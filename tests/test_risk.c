@@ -32,17 +32,6 @@
 #define Z_TOL 4.5    /* standard errors */
 #define P_MIN 1e-5   /* smallest acceptable p-value of a goodness-of-fit test */
 
-/* ---- helpers -------------------------------------------------------------------------- */
-
-static sr_resultset *run(const sr_model *m, int threads)
-{
-    sr_error err = {0};
-    sr_run_options o = {.threads = threads};
-    sr_resultset *rs = sr_run(m, &o, &err);
-    cr_assert_not_null(rs, "run failed: %s", err.msg);
-    return rs;
-}
-
 /* Loads a scenario whose text is built by printf. */
 static sr_model *model_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static sr_model *model_printf(const char *fmt, ...)
@@ -242,7 +231,7 @@ static void truncated_normal_moments(double mu, double sd, double lo, double hi,
 Test(risk, parameter_draws_have_the_mean_and_sd_of_their_distribution)
 {
     sr_model *m = sr_test_model(all_distributions);
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     const size_t n = rs->n_trials;
 
     /* Expected moments, from the parameters as written in the scenario. */
@@ -328,7 +317,7 @@ static int double_cmp(const void *a, const void *b)
 Test(risk, parameter_draws_follow_their_distribution_function)
 {
     sr_model *m = sr_test_model(all_distributions);
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     const size_t n = rs->n_trials;
     double *x = malloc(n * sizeof *x);
     cr_assert_not_null(x);
@@ -358,7 +347,7 @@ Test(risk, parameter_draws_follow_their_distribution_function)
 Test(risk, lognormal_given_by_median_and_p95_has_that_median_and_p95)
 {
     sr_model *m = sr_test_model(all_distributions);
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     const size_t n = rs->n_trials;
     cr_assert_str_eq(rs->parameter_names[2], "lognormal_q");
     const double mu = log(1.35), sigma = log(1.9 / 1.35) / gsl_cdf_ugaussian_Pinv(0.95);
@@ -387,7 +376,7 @@ Test(risk, parameter_draws_stay_in_their_support)
 {
     sr_model *m = sr_test_model(all_distributions);
     m->trials = 5000;
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     const size_t n = rs->n_trials;
     const struct {
         double lo, hi;
@@ -560,7 +549,7 @@ static double vasicek_score(const double *k, const double *z, size_t n_trials, d
 static void check_vasicek(const char *sense, double sign)
 {
     sr_model *m = vasicek_model(sense);
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     const size_t n = rs->n_trials;
     const double *k = sr_level_trials(&rs->portfolio, n, SR_M_EMPLOYED_END_COUNTERFACTUAL);
     double obs[VASICEK_N + 1] = {0}, mixture[VASICEK_N + 1], binomial[VASICEK_N + 1];
@@ -628,7 +617,7 @@ Test(risk, gaussian_factor_follows_a_stationary_ar1_path)
         "  - {name: a, cohort: {size: 1, intake: {start: 2027-01, months: 1},\n"
         "     initial_state: outside}}\n",
         T, phi);
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     const size_t n = rs->n_trials;
     moments s = sample_moments(rs->factor_mean, n);
     const double expect = stationary_sum_variance(T, phi) / ((double)T * T);
@@ -685,7 +674,7 @@ Test(risk, regime_spends_its_stationary_share_of_months_in_recession)
     const unsigned horizons[] = {1, 60}, trials[] = {20000, 10000};
     for (size_t h = 0; h < 2; h++) {
         sr_model *m = regime_model(trials[h], horizons[h], false, 1);
-        sr_resultset *rs = run(m, 2);
+        sr_resultset *rs = sr_test_run_model(m, 2);
         const size_t n = rs->n_trials;
         double *share = malloc(n * sizeof *share);
         cr_assert_not_null(share);
@@ -718,7 +707,7 @@ Test(risk, regime_spends_its_stationary_share_of_months_in_recession)
 Test(risk, start_in_recession_starts_every_path_in_recession)
 {
     sr_model *m = regime_model(2000, 1, true, 1);
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     for (size_t i = 0; i < rs->n_trials; i++)
         cr_assert_eq(rs->recession_months[i], 1.0, "trial %zu: %g months", i,
                      rs->recession_months[i]);
@@ -729,7 +718,7 @@ Test(risk, start_in_recession_starts_every_path_in_recession)
     const double pi = TO_RECESSION / (TO_RECESSION + TO_NORMAL), lambda = TO_RECESSION + TO_NORMAL;
     const double expect = T * pi + (1.0 - pi) * (1.0 - pow(1.0 - lambda, T)) / lambda;
     m = regime_model(10000, T, true, 1);
-    rs = run(m, 2);
+    rs = sr_test_run_model(m, 2);
     moments s = sample_moments(rs->recession_months, rs->n_trials);
     double z = (s.mean - expect) / se_mean(&s, rs->n_trials);
     cr_expect(fabs(z) <= Z_TOL, "recession months %.4f, expected %.4f (z %.2f)", s.mean, expect,
@@ -744,7 +733,7 @@ Test(risk, recession_multiplies_pro_and_counter_hazards)
 {
     const unsigned n = 50;
     sr_model *m = regime_model(5000, 1, true, n);
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     const size_t N = rs->n_trials;
     const double *employed_find = sr_level_trials(&rs->programme[0], N, SR_M_EMPLOYED_END_TREATED);
     const double *employed_lose = sr_level_trials(&rs->programme[1], N, SR_M_EMPLOYED_END_TREATED);
@@ -812,7 +801,7 @@ Test(risk, beta_probability_adds_its_variance_by_the_law_of_total_variance)
         "  - {name: a, cohort: {size: %u, intake: {start: 2027-01, months: 1},\n"
         "     initial_state: outside}}\n",
         n);
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     const double *k = sr_level_trials(&rs->portfolio, rs->n_trials,
                                       SR_M_EMPLOYED_END_COUNTERFACTUAL);
     check_total_variance("beta probability", k, rs->n_trials, n, 0.3, 0.1 * 0.1 + 0.3 * 0.3);
@@ -851,7 +840,7 @@ Test(risk, uncertain_hazard_ratio_adds_its_variance_by_the_law_of_total_variance
         "      effect: {transitions: [outside->employed], months: 1,\n"
         "               hazard_ratio: {dist: lognormal, median: 1.5, p95: 3.0}}\n",
         h, n);
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     hr_moment c = {h, log(1.5), log(3.0 / 1.5) / gsl_cdf_ugaussian_Pinv(0.95), 1};
     double ep = normal_expectation(hr_p_power, &c);
     c.power = 2;
@@ -916,7 +905,7 @@ static double latent_normal(const sr_numdef *d, double x)
 static void check_copula(const char *correlations, const double rho[4][4])
 {
     sr_model *m = copula_model(correlations);
-    sr_resultset *rs = run(m, 2);
+    sr_resultset *rs = sr_test_run_model(m, 2);
     const size_t N = rs->n_trials;
     cr_assert_eq(rs->n_parameters, 4);
     double *latent = malloc(4 * N * sizeof *latent);
@@ -1031,7 +1020,7 @@ Test(risk, shared_parameter_correlates_programmes_and_inline_ones_do_not)
     double first[200], second[200];
     for (int shared = 1; shared >= 0; shared--) {
         sr_model *m = two_programmes(effects[shared ? 0 : 1]);
-        sr_resultset *rs = run(m, 2);
+        sr_resultset *rs = sr_test_run_model(m, 2);
         const size_t N = rs->n_trials;
 
         hazard_ratio_draws(m, n_draws, first, second);
@@ -1094,7 +1083,7 @@ Test(risk, parameter_draws_and_macro_paths_do_not_depend_on_thread_count)
             "    intervention: {effect: {transitions: [outside->employed], months: 6,\n"
             "                            hazard_ratio: $a}}\n",
             macros[k]);
-        sr_resultset *one = run(m, 1), *two = run(m, 2);
+        sr_resultset *one = sr_test_run_model(m, 1), *two = sr_test_run_model(m, 2);
         const size_t N = one->n_trials;
         cr_assert_eq(memcmp(one->parameters, two->parameters, 3 * N * sizeof(double)), 0,
                      "%s: parameter draws differ between 1 and 2 threads", macros[k]);
@@ -1109,7 +1098,7 @@ Test(risk, parameter_draws_and_macro_paths_do_not_depend_on_thread_count)
         cr_expect(varies, "%s: the macro path varies between trials", macros[k]);
 
         m->seed += 1;
-        sr_resultset *other = run(m, 2);
+        sr_resultset *other = sr_test_run_model(m, 2);
         size_t same = 0;
         for (size_t i = 0; i < 3 * N; i++)
             same += other->parameters[i] == one->parameters[i];

@@ -516,24 +516,6 @@ static const char *small =
     "      baseline: {method: control_group, size: 150}\n"
     "      term_years: 3\n";
 
-static char *cmd(const char *fmt, ...)
-{
-    static char buf[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return buf;
-}
-
-static void remove_dir(char *dir)
-{
-    char rm[4200];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    cr_expect_eq(system(rm), 0);
-    free(dir);
-}
-
 /* A grid sweep writes the layout of SPEC 5: the root is point 0, /sweep/values [k][2] with
  * both paths, the table's columns agree with each point's trials, and point 2 (600
  * persons, 1,000 DKK per participant: row-major) is the plain run at the same values,
@@ -543,7 +525,7 @@ Test(sweep, a_point_is_the_plain_run_at_its_values_bit_for_bit, .timeout = 120)
     char *dir = sr_test_tmpdir();
     sr_test_write_file(dir, "small.yaml", small);
     char *out = NULL, *err = NULL;
-    int rc = sr_test_run(cmd("cd %s && mkdir results && %s sweep small.yaml --set "
+    int rc = sr_test_run(sr_test_cmd("cd %s && mkdir results && %s sweep small.yaml --set "
                              "discount.investor=0.06 --param programmes[0].cohort.size "
                              "--values 200,600 --param "
                              "programmes[0].intervention.costs.per_participant --values "
@@ -557,7 +539,7 @@ Test(sweep, a_point_is_the_plain_run_at_its_values_bit_for_bit, .timeout = 120)
               "the sweep table is printed:\n%s", out);
     free(out);
     free(err);
-    rc = sr_test_run(cmd("cd %s && %s run small.yaml --set discount.investor=0.06 --set "
+    rc = sr_test_run(sr_test_cmd("cd %s && %s run small.yaml --set discount.investor=0.06 --set "
                          "programmes[0].cohort.size=600 --set "
                          "programmes[0].intervention.costs.per_participant=1000 -o run.h5 "
                          "--quiet --threads 1",
@@ -629,63 +611,63 @@ Test(sweep, a_point_is_the_plain_run_at_its_values_bit_for_bit, .timeout = 120)
         "print('ok')\n";
     sr_test_python(dir, check);
 
-    rc = sr_test_run(cmd("cd %s && %s summary results/small-sweep.h5", dir, BIN), &out, &err);
+    rc = sr_test_run(sr_test_cmd("cd %s && %s summary results/small-sweep.h5", dir, BIN), &out, &err);
     cr_expect_eq(rc, 0, "summary: %s", err);
     cr_expect(strstr(out, "grid, 4 points") != NULL && strstr(out, "P(loss)") != NULL,
               "summary prints the sweep table:\n%s", out);
     free(out);
     free(err);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 /* Runs `sirisk ARGS` beside small.yaml and an earlier result old.h5: the exit code, a
  * fragment of the message, no new file, old.h5 unchanged. */
 static void expect_failure(const char *args_in, int code, const char *fragment)
 {
-    char *args = strdup(args_in);   /* args_in may be cmd()'s buffer, which cmd() reuses */
+    char *args = strdup(args_in);   /* args_in may be sr_test_cmd()'s buffer, which sr_test_cmd() reuses */
     char *dir = sr_test_tmpdir();
     sr_test_write_file(dir, "small.yaml", small);
     sr_test_write_file(dir, "old.h5", "an earlier result\n");
     char *err = NULL;
-    int rc = sr_test_run(cmd("cd %s && mkdir results && %s %s", dir, BIN, args), NULL, &err);
+    int rc = sr_test_run(sr_test_cmd("cd %s && mkdir results && %s %s", dir, BIN, args), NULL, &err);
     cr_expect_eq(rc, code, "sirisk %s: exit %d, expected %d: %s", args, rc, code, err);
     cr_expect(strstr(err, fragment) != NULL, "sirisk %s: message lacks '%s':\n%s", args,
               fragment, err);
-    int others = sr_test_run(cmd("cd %s && ls -A . results | grep -v -x -e small.yaml -e old.h5 "
+    int others = sr_test_run(sr_test_cmd("cd %s && ls -A . results | grep -v -x -e small.yaml -e old.h5 "
                                  "-e results -e '' -e '.:' -e 'results:'",
                                  dir),
                              NULL, NULL);
     cr_expect_neq(others, 0, "sirisk %s left a file in %s", args, dir);
-    int same = sr_test_run(cmd("cd %s && grep -q 'an earlier result' old.h5", dir), NULL, NULL);
+    int same = sr_test_run(sr_test_cmd("cd %s && grep -q 'an earlier result' old.h5", dir), NULL, NULL);
     cr_expect_eq(same, 0, "sirisk %s changed old.h5", args);
     free(err);
     free(args);
-    remove_dir(dir);
+    sr_test_remove_dir(dir);
 }
 
 Test(sweep, bad_param_and_values_exit_64_with_no_file)
 {
     const char *size = "--param programmes[0].cohort.size";
     expect_failure("sweep small.yaml -o old.h5", 64, "--param");
-    expect_failure(cmd("sweep small.yaml %s -o old.h5", size), 64, "has no --values");
+    expect_failure(sr_test_cmd("sweep small.yaml %s -o old.h5", size), 64, "has no --values");
     expect_failure("sweep small.yaml --values 1,2 -o old.h5", 64, "no --param before it");
-    expect_failure(cmd("sweep small.yaml %s --values '' -o old.h5", size), 64, "empty value");
-    expect_failure(cmd("sweep small.yaml %s --values 100,,200 -o old.h5", size), 64,
+    expect_failure(sr_test_cmd("sweep small.yaml %s --values '' -o old.h5", size), 64, "empty value");
+    expect_failure(sr_test_cmd("sweep small.yaml %s --values 100,,200 -o old.h5", size), 64,
                    "empty value");
-    expect_failure(cmd("sweep small.yaml %s --values '[100,200' -o old.h5", size), 64,
+    expect_failure(sr_test_cmd("sweep small.yaml %s --values '[100,200' -o old.h5", size), 64,
                    "unbalanced");
-    expect_failure(cmd("sweep small.yaml %s --values 1 --values 2 -o old.h5", size), 64,
+    expect_failure(sr_test_cmd("sweep small.yaml %s --values 1 --values 2 -o old.h5", size), 64,
                    "already");
-    expect_failure(cmd("sweep small.yaml %s --values 1 %s --values 2", size, size), 64,
+    expect_failure(sr_test_cmd("sweep small.yaml %s --values 1 %s --values 2", size, size), 64,
                    "swept twice");
-    expect_failure(cmd("sweep small.yaml %s --values 1 --param a,b --values '[1,2]'", size),
+    expect_failure(sr_test_cmd("sweep small.yaml %s --values 1 --param a,b --values '[1,2]'", size),
                    64, "at most 2 keys");
     expect_failure("sweep small.yaml --param programmes[0].cohort.size,"
                    "programmes[0].contract.baseline.size --values '[100,50],[200]' -o old.h5",
                    64, "not a list of 2 values");
-    expect_failure(cmd("run small.yaml %s --values 1 -o old.h5", size), 64,
+    expect_failure(sr_test_cmd("run small.yaml %s --values 1 -o old.h5", size), 64,
                    "--param is an option of sweep");
-    expect_failure(cmd("sweep small.yaml %s", size), 64, "--param programmes[0].cohort.size "
+    expect_failure(sr_test_cmd("sweep small.yaml %s", size), 64, "--param programmes[0].cohort.size "
                    "has no --values");
 }
 
