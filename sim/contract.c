@@ -118,7 +118,8 @@ static double significant(double difference, double se)
 }
 
 /* The measured amount due at the end of budget year y, and what the same clauses would
- * owe on the true result (treated - counterfactual). Fills w->measured_now (rate card). */
+ * owe on the true result (treated - counterfactual). Fills w->measured_now (rate card) or
+ * w->measured_savings (savings share). */
 static void amounts_due(sr_contract_ws *w, const sr_programme *p, const double *v,
                         const sr_contract_in *in, size_t last, double *due, double *due_true)
 {
@@ -157,8 +158,8 @@ static void amounts_due(sr_contract_ws *w, const sr_programme *p, const double *
         .control_size = c->control_size,
         .treated_size = p->size,
     };
-    double measured = sr_measured_savings(sr_baseline_value(c->baseline, &b), treated);
-    *due = sr_due_savings_share(v[c->share], measured);
+    w->measured_savings = sr_measured_savings(sr_baseline_value(c->baseline, &b), treated);
+    *due = sr_due_savings_share(v[c->share], w->measured_savings);
     *due_true = sr_due_savings_share(v[c->share], counterfactual - treated);
 }
 
@@ -171,10 +172,9 @@ static void evaluation(sr_contract_ws *w, const sr_programme *p, const double *v
     const size_t T = w->n_months;
     const double enrolled = cumulative(in->treated->enrolled, last);
     const double n_t = enrolled > 0.0 ? enrolled : 1.0;
-    double truth = 0.0, measured = 0.0;
+    double truth = 0.0, measured = 0.0, due, due_true;
+    amounts_due(w, p, v, in, last, &due, &due_true);
     if (c->type == SR_CONTRACT_RATE_CARD) {
-        double due, due_true;
-        amounts_due(w, p, v, in, last, &due, &due_true);
         for (size_t o = 0; o < c->n_outcomes; o++) {
             truth += cumulative(in->treated->achieved + o * T, last) -
                      cumulative(in->counterfactual->achieved + o * T, last);
@@ -182,11 +182,9 @@ static void evaluation(sr_contract_ws *w, const sr_programme *p, const double *v
         }
     } else {
         const size_t pay = c->payer;
-        double treated = cumulative(in->treated->expenditure + pay * T, last);
-        truth = cumulative(in->counterfactual->expenditure + pay * T, last) - treated;
-        double due, due_true;
-        amounts_due(w, p, v, in, last, &due, &due_true);
-        measured = v[c->share] > 0.0 ? due / v[c->share] : NAN;
+        truth = cumulative(in->counterfactual->expenditure + pay * T, last) -
+                cumulative(in->treated->expenditure + pay * T, last);
+        measured = w->measured_savings;
     }
     metric[SR_M_EFFECT_TRUE] = truth / n_t;
     metric[SR_M_EFFECT_MEASURED] = measured / n_t;

@@ -26,6 +26,7 @@ typedef struct {
     double *due, *due_true;            /* [max_years] cumulative DKK due */
     double *price;                     /* [max_outcomes] DKK */
     double *measured_now;              /* [max_outcomes] persons */
+    double measured_savings;           /* DKK, the savings share's measurement */
     sr_settlement settlement, settlement_true;
     double *paid, *received;  /* [n_flow] one programme's investor flows, DKK nominal */
     sr_finance_ws *finance;

@@ -140,6 +140,9 @@ Test(contract, savings_share_pays_share_of_cumulative_savings_when_they_only_gro
             grows = grows && cumulative >= previous && cumulative >= 0.0;
             previous = cumulative;
         }
+        /* Against the counterfactual the measurement is perfect. */
+        cr_assert_float_eq(col(rs, SR_M_EFFECT_MEASURED)[i], col(rs, SR_M_EFFECT_TRUE)[i],
+                           1e-9 * fmax(1.0, fabs(col(rs, SR_M_EFFECT_TRUE)[i])), "trial %zu", i);
         if (!grows)
             continue;
         checked++;
