@@ -39,8 +39,7 @@ int sr_sl_states(sr_sload *L, int root)
     for (size_t i = 0; i < n; i++) {
         int e = sr_ydoc_item(L->d, sn, i), v;
         const char *name;
-        if (sr_sl_map(L, e, keys) != 0 || (v = sr_sl_req(L, e, "name")) < 0
-            || sr_sl_name(L, v, &name) != 0)
+        if (sr_sl_named_item(L, e, keys, &name, &v) != 0)
             goto out;
         name_nodes[i] = v;
         sr_state *s = &m->states[i];
@@ -438,8 +437,7 @@ int sr_sl_strata(sr_sload *L, int root, int **stratum_nodes)
         int e = sr_ydoc_item(L->d, sl, i), v;
         (*stratum_nodes)[i] = e;
         const char *name;
-        if (sr_sl_map(L, e, keys) != 0 || (v = sr_sl_req(L, e, "name")) < 0
-            || sr_sl_name(L, v, &name) != 0)
+        if (sr_sl_named_item(L, e, keys, &name, &v) != 0)
             goto out;
         name_nodes[i] = v;
         if (!(st->name = strdup(name))) {

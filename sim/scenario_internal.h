@@ -90,6 +90,10 @@ int sr_sl_bool(sr_sload *L, int node, bool *out);
 int sr_sl_str(sr_sload *L, int node, const char **out);
 /* A name: [A-Za-z_][A-Za-z0-9_]*, at most 64 characters. */
 int sr_sl_name(sr_sload *L, int node, const char **out);
+/* A list item that is a mapping of keys[] with a required `name` (sr_sl_name): *name is
+ * its text, *name_node its node. */
+int sr_sl_named_item(sr_sload *L, int node, const char *const *keys, const char **name,
+                     int *name_node);
 /* One of choices[] (NULL-terminated); *out is its position. */
 int sr_sl_enum(sr_sload *L, int node, const char *const *choices, int *out);
 /* A calendar month YYYY-MM: *month_index from simulation.start (may be negative). */

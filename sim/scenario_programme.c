@@ -334,8 +334,7 @@ static int load_outcomes(sr_sload *L, int node, sr_contract *c, sr_names *names)
         int e = sr_ydoc_item(L->d, node, i), v;
         sr_outcome *o = &c->outcomes[i];
         const char *name;
-        if (sr_sl_map(L, e, keys) != 0 || (v = sr_sl_req(L, e, "name")) < 0
-            || sr_sl_name(L, v, &name) != 0)
+        if (sr_sl_named_item(L, e, keys, &name, &v) != 0)
             goto out;
         name_nodes[i] = v;
         if (!(o->name = strdup(name))) {
@@ -606,8 +605,7 @@ static int load_programme(sr_sload *L, int node, sr_programme *p)
     intake_plan plan = {0};
     int v, rc = -1;
     const char *name;
-    if (sr_sl_map(L, node, keys) != 0 || (v = sr_sl_req(L, node, "name")) < 0
-        || sr_sl_name(L, v, &name) != 0)
+    if (sr_sl_named_item(L, node, keys, &name, &v) != 0)
         goto out;
     p->name = strdup(name);
     p->effect_on = calloc(m->n_transitions ? m->n_transitions : 1, sizeof *p->effect_on);

@@ -189,6 +189,14 @@ int sr_sl_str(sr_sload *L, int node, const char **out)
     return 0;
 }
 
+int sr_sl_named_item(sr_sload *L, int node, const char *const *keys, const char **name,
+                     int *name_node)
+{
+    if (sr_sl_map(L, node, keys) != 0 || (*name_node = sr_sl_req(L, node, "name")) < 0)
+        return -1;
+    return sr_sl_name(L, *name_node, name);
+}
+
 int sr_sl_name(sr_sload *L, int node, const char **out)
 {
     const char *s = sr_ydoc_is_scalar(L->d, node) ? sr_ydoc_text(L->d, node) : "";
