@@ -6,32 +6,42 @@
 
 #include "scenario.h"
 
+/* The next name of a comma-separated list at *p: its start and length; advances *p.
+ * Returns false at the end of the list. */
+static bool next_name(const char **p, const char **name, size_t *len)
+{
+    if (**p == '\0')
+        return false;
+    *name = *p;
+    *len = strcspn(*p, ",");
+    *p += *len + ((*p)[*len] == ',');
+    return true;
+}
+
 /* Whether `name` is one of the comma-separated names in list. */
 static bool listed(const char *list, const char *name)
 {
-    size_t n = strlen(name);
-    for (const char *p = list; *p != '\0';) {
-        size_t len = strcspn(p, ",");
-        if (len == n && strncmp(p, name, n) == 0)
+    const char *item;
+    size_t len;
+    while (next_name(&list, &item, &len))
+        if (len == strlen(name) && strncmp(item, name, len) == 0)
             return true;
-        p += len + (p[len] == ',');
-    }
     return false;
 }
 
 /* Every name in `only` names a stress of m; fills err otherwise. */
 static int check_only(const sr_model *m, const char *only, sr_error *err)
 {
-    for (const char *p = only; *p != '\0';) {
-        size_t len = strcspn(p, ",");
+    const char *item;
+    size_t len;
+    while (next_name(&only, &item, &len)) {
         bool found = false;
         for (size_t s = 0; s < m->n_stresses && !found; s++)
             found = strlen(m->stresses[s].name) == len &&
-                    strncmp(m->stresses[s].name, p, len) == 0;
+                    strncmp(m->stresses[s].name, item, len) == 0;
         if (!found)
             return sr_error_set(err, SR_EXIT_USAGE, "--only: no stress named '%.*s' in the "
-                                "scenario", (int)len, p);
-        p += len + (p[len] == ',');
+                                "scenario", (int)len, item);
     }
     return 0;
 }
@@ -81,8 +91,8 @@ int sr_stress_run(const char *path, const sr_override *overrides, size_t n_overr
         const sr_stress *st = &base->stresses[s];
         if (only != NULL && !listed(only, st->name))
             continue;
-        /* The command line's overrides, the stress's, and no stresses: the others need
-         * not be valid on top of this one. */
+        /* The command line's overrides, the stress's, and no stresses: the base load has
+         * checked them all, and the run of a stress is the scenario as stressed. */
         size_t n_all = n_overrides + st->n_overrides + 1;
         all = calloc(n_all, sizeof *all);
         if (all == NULL) {
