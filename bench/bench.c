@@ -251,7 +251,7 @@ int main(int argc, char **argv)
 #define ALL_NO_CONTRACTS NO_CONTRACTS(0), NO_CONTRACTS(1), NO_CONTRACTS(2), NO_CONTRACTS(3), \
                          NO_CONTRACTS(4), NO_CONTRACTS(5)
     static const char *const national_plain[] = {
-        "parameters.effect=1.35", "parameters.job_finding=0.008", "macro.model=none", "stresses=~",
+        "parameters.effect=1.35", "parameters.job_finding=0.008", "macro.model=none",
         ALL_NO_CONTRACTS, NULL};
     static const char *const national_risk[] = {ALL_NO_CONTRACTS, NULL};
     rc |= bench_case("cohort 1,000", "bench/cohort.yaml", size_1k, trials, threads);
