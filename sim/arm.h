@@ -5,9 +5,10 @@
  * intervention window and fade are over, so each intake month keeps a block of cells of its
  * own during that window (`window` = effect months + fade months) and then merges into the
  * pool, where all intake months' persons with identical futures are counted together. The
- * counterfactual arm mirrors the treated arm's blocks, and both draw cell (month, block,
- * cell) from the same keyed stream: common random numbers, coupled as far as binomial
- * inversion allows. Arms without an intervention window enrol straight into the pool. */
+ * counterfactual arm mirrors the treated arm's blocks and is stepped with it: both draw
+ * cell (month, block, cell) as one pair from the same keyed stream, common random numbers
+ * per person (sample.h). Arms without an intervention window enrol straight into the
+ * pool. */
 #ifndef SR_ARM_H
 #define SR_ARM_H
 
@@ -49,6 +50,18 @@ void sr_arm_flows_free(sr_arm_flows *f);   /* NULL is fine */
 void sr_arm_flows_copy(sr_arm_flows *dst, const sr_arm_flows *src, size_t n_months,
                        size_t n_outcomes);
 
+/* The counts of one arm, and its flows. */
+typedef struct {
+    double *pool;             /* [max_len] persons */
+    double *blocks;           /* [n_months * max_len]: the block of intake month e */
+    double *next;             /* [max_len] next month's counts, scratch */
+    double *moved;            /* [max_out + 1] one cell's moves: by transition, then stayers */
+    sr_arm_flows *flows;      /* the last run's */
+} sr_arm_counts;
+
+/* Arms stepped together: an arm and its counterfactual. */
+#define SR_ARMS_IN_STEP 2
+
 /* Per-thread workspace for simulating arms of any programme of one model. */
 typedef struct {
     const sr_layout *layout;
@@ -56,12 +69,11 @@ typedef struct {
     size_t max_len;           /* the largest block: SR_PROGRESS_MAX-bounded progress of any
                                * programme * n_strata * n_cells */
     size_t block_len;         /* this run's: n_progress * n_strata * n_cells */
-    double *pool;             /* [max_len] persons */
-    double *blocks;           /* [n_months * max_len]: the block of intake month e */
-    double *next;             /* [max_len] next month's counts, scratch */
     double *cash;             /* [n_strata * n_cells * SR_PAYERS] DKK per person-month */
-    double *moved, *share;    /* [max_out + 1] one cell's moves, and one progress group's */
-    sr_arm_flows *flows;      /* the last run's */
+    double *share;            /* [max_out + 1] one progress group's share of a cell's moves */
+    sr_arm_counts arm[SR_ARMS_IN_STEP];
+    sr_arm_flows *flows;          /* the last run's arm: arm[0].flows */
+    sr_arm_flows *counterfactual; /* the last pair's counterfactual: arm[1].flows */
 } sr_arm_ws;
 
 /* max_progress: the most progress combinations of any programme to be run; max_outcomes
@@ -76,5 +88,13 @@ void sr_arm_ws_free(sr_arm_ws *w);    /* NULL is fine */
 void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
                 const sr_programme *p, const double *v, const sr_rates *rates,
                 const unsigned char *cond_of_month, gsl_rng *r);
+
+/* The same for the arm of spec and, in lockstep, its counterfactual (the same persons
+ * without the effect or its costs), into w->flows and w->counterfactual. The two draw
+ * each cell as a pair (sr_binomial_pair): person by person common random numbers, so that
+ * their difference, the savings, carries only the noise of the persons the effect moves. */
+void sr_arm_run_pair(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
+                     const sr_programme *p, const double *v, const sr_rates *rates,
+                     const unsigned char *cond_of_month, gsl_rng *r);
 
 #endif

@@ -99,9 +99,15 @@ sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
     thread_ws *ws = calloc((size_t)threads, sizeof *ws);
     if (layout == NULL || rs == NULL || ws == NULL)
         goto nomem;
+    /* Each thread allocates its own workspace (a static schedule of chunk 1 gives thread t
+     * iteration t), from its own arena: no two threads' scratch arrays share a cache line. */
+    int failed = 0;
+#pragma omp parallel for num_threads(threads) schedule(static, 1) \
+    reduction(| : failed) reduction(max : too_many)
     for (int t = 0; t < threads; t++)
-        if (thread_ws_init(&ws[t], m, layout, n_years, &too_many) != 0)
-            goto nomem;
+        failed |= thread_ws_init(&ws[t], m, layout, n_years, &too_many) != 0;
+    if (failed)
+        goto nomem;
     rs->seed = m->seed;
     rs->rng_name = "xoshiro256** keyed by SplitMix64 (seed, trial, programme, arm, purpose)";
     rs->scenario_text = copy_string(m->source_text);

@@ -40,7 +40,10 @@ double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double l
     if (n * q < SR_INVERSION_MEAN_MAX) {
         double u = sr_rng_uniform(r);
         /* With the flip, 1-u keeps the draw increasing in p; log(1-q) = log(p). */
-        k = binomial_inversion(flip ? 1.0 - u : u, n, q, flip ? log_p : log_1mp);
+        if (flip)
+            u = 1.0 - u;
+        /* P(0) = (1-q)^n >= 1 - nq (Bernoulli's inequality): below that, no walk. */
+        k = u < 1.0 - n * q ? 0.0 : binomial_inversion(u, n, q, flip ? log_p : log_1mp);
     } else {
         k = (double)gsl_ran_binomial(r, q, (unsigned int)n);
     }
@@ -52,6 +55,15 @@ double sr_binomial(gsl_rng *r, double n, double p)
     if (n <= 0.0 || p <= 0.0 || p >= 1.0)
         return sr_binomial_logs(r, n, p, 0.0, 0.0);
     return sr_binomial_logs(r, n, p, log1p(-p), log(p));
+}
+
+/* The category of uniform u under cumulative probabilities cum[0..k-1]. */
+static inline size_t category(const double *cum, size_t k, double u)
+{
+    size_t j = 0;
+    while (j + 1 < k && u >= cum[j])
+        j++;
+    return j;
 }
 
 void sr_multinomial(gsl_rng *r, double n, const sr_split *split, double *out)
@@ -66,13 +78,8 @@ void sr_multinomial(gsl_rng *r, double n, const sr_split *split, double *out)
         return;
     }
     if (n <= SR_CATEGORICAL_MAX) {
-        for (unsigned i = 0; i < (unsigned)n; i++) {
-            double u = sr_rng_uniform(r);
-            size_t j = 0;
-            while (j + 1 < k && u >= split->cum[j])
-                j++;
-            out[j] += 1.0;
-        }
+        for (unsigned i = 0; i < (unsigned)n; i++)
+            out[category(split->cum, k, sr_rng_uniform(r))] += 1.0;
         return;
     }
     double left = n;
@@ -103,4 +110,59 @@ void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double tak
         remaining[c] -= x;
         take -= x;
     }
+}
+
+void sr_binomial_pair(gsl_rng *r, const double n[2], const sr_prob p[2], double x[2])
+{
+    const double common = fmin(n[0], n[1]);
+    const size_t hi = p[1].p > p[0].p, lo = 1 - hi;   /* the arms by their probability */
+    const size_t more = n[1] > n[0];                  /* the arm with more persons */
+    const double both = sr_binomial_logs(r, common, p[lo].p, p[lo].log_1mp, p[lo].log_p);
+    x[0] = x[1] = both;
+    /* Of the common persons who did not move in both, the arm with the larger probability
+     * moves each further with (p_hi - p_lo) / (1 - p_lo): p_hi in all. */
+    if (p[hi].p > p[lo].p && common > both)
+        x[hi] += sr_binomial(r, common - both, (p[hi].p - p[lo].p) / (1.0 - p[lo].p));
+    if (n[more] > common)
+        x[more] += sr_binomial_logs(r, n[more] - common, p[more].p, p[more].log_1mp,
+                                    p[more].log_p);
+}
+
+void sr_multinomial_pair(gsl_rng *r, const double n[2], const sr_split split[2],
+                         double *out[2])
+{
+    const size_t k = split[0].k;
+    for (size_t a = 0; a < 2; a++)
+        for (size_t j = 0; j < k; j++)
+            out[a][j] = 0.0;
+    if (fmax(n[0], n[1]) <= SR_CATEGORICAL_MAX) {
+        /* One uniform per person: the common persons' in both arms, then the extra ones'. */
+        const unsigned common = (unsigned)fmin(n[0], n[1]);
+        const size_t more = n[1] > n[0];
+        for (unsigned i = 0; i < common; i++) {
+            const double u = sr_rng_uniform(r);
+            out[0][category(split[0].cum, k, u)] += 1.0;
+            out[1][category(split[1].cum, k, u)] += 1.0;
+        }
+        for (unsigned i = common; i < (unsigned)n[more]; i++)
+            out[more][category(split[more].cum, k, sr_rng_uniform(r))] += 1.0;
+        return;
+    }
+    double left[2] = {n[0], n[1]};
+    for (size_t j = 0; j + 1 < k; j++) {
+        double x[2];
+        sr_binomial_pair(r, left,
+                         (const sr_prob[2]){
+                             {split[0].cond[j], split[0].cond_log_stay[j],
+                              split[0].cond_log_leave[j]},
+                             {split[1].cond[j], split[1].cond_log_stay[j],
+                              split[1].cond_log_leave[j]}},
+                         x);
+        for (size_t a = 0; a < 2; a++) {
+            out[a][j] = x[a];
+            left[a] -= x[a];
+        }
+    }
+    for (size_t a = 0; a < 2; a++)
+        out[a][k - 1] = left[a];
 }

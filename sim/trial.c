@@ -87,13 +87,14 @@ sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_m
     w->arm = sr_arm_ws_alloc(l, m, max_progress, max_outcomes);
     w->treated = sr_arm_flows_alloc(T, max_outcomes);
     w->control = sr_arm_flows_alloc(T, max_outcomes);
+    w->counterfactual = sr_arm_flows_alloc(T, max_outcomes);
     if (w->contract != NULL) {
         w->portfolio_paid = calloc(w->contract->n_flow, sizeof *w->portfolio_paid);
         w->portfolio_received = calloc(w->contract->n_flow, sizeof *w->portfolio_received);
     }
     w->rng = sr_rng_alloc();
     if (!w->values || !w->discount || !w->termination || !w->contract || !w->treated ||
-        !w->control || !w->portfolio_paid || !w->portfolio_received || !w->rates ||
+        !w->control || !w->counterfactual || !w->portfolio_paid || !w->portfolio_received || !w->rates ||
         !w->progress || !w->conds ||
         !w->cond_of_month || !w->latent || !w->arm || !w->rng ||
         (m->n_correlations > 0 && m->n_parameters > 0 && !w->copula))
@@ -129,6 +130,7 @@ void sr_trial_ws_free(sr_trial_ws *w)
     sr_contract_ws_free(w->contract);
     sr_arm_flows_free(w->treated);
     sr_arm_flows_free(w->control);
+    sr_arm_flows_free(w->counterfactual);
     free(w->portfolio_paid);
     free(w->portfolio_received);
     free(w->conds);
@@ -319,8 +321,9 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             .progress = w->progress[pi],
             .stream = sr_stream_key(seed, trial, pi, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS),
         };
-        sr_arm_run(w->arm, &spec, m, p, w->values, rates, cond, r);
+        sr_arm_run_pair(w->arm, &spec, m, p, w->values, rates, cond, r);
         sr_arm_flows_copy(w->treated, w->arm->flows, T, n_outcomes);
+        sr_arm_flows_copy(w->counterfactual, w->arm->counterfactual, T, n_outcomes);
         const bool control = p->has_contract && p->contract.baseline == SR_BASELINE_CONTROL;
         if (control) {
             sr_arm_spec control_spec = spec;
@@ -332,9 +335,7 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             sr_arm_run(w->arm, &control_spec, m, p, w->values, rates, cond, r);
             sr_arm_flows_copy(w->control, w->arm->flows, T, n_outcomes);
         }
-        spec.treated = false;
-        sr_arm_run(w->arm, &spec, m, p, w->values, rates, cond, r);
-        const sr_arm_flows *counterfactual = w->arm->flows;
+        const sr_arm_flows *counterfactual = w->counterfactual;
 
         double *metric = rows[1 + pi].metric, *annual = rows[1 + pi].annual;
         static const sr_metric treated_metric[SR_PAYERS] = {

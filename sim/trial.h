@@ -31,6 +31,7 @@ typedef struct {
     sr_arm_ws *arm;
     sr_arm_flows *treated;    /* the treated arm's flows, kept while the others run */
     sr_arm_flows *control;    /* the control group's */
+    sr_arm_flows *counterfactual; /* the counterfactual arm's */
     size_t *termination;      /* [n_programmes]: month of cancellation, or SIZE_MAX */
     sr_contract_ws *contract;
     double *portfolio_paid, *portfolio_received; /* [contract->n_flow] investor flows */
