@@ -1,6 +1,7 @@
 #include "arm.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,28 +60,30 @@ sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_pro
     sr_arm_ws *w = calloc(1, sizeof *w);
     if (w == NULL)
         return NULL;
-    const size_t T = m->n_months;
+    const size_t T = m->n_months, K = l->max_out + 1;
     w->layout = l;
     w->n_months = T;
     w->max_len = (max_progress > 0 ? max_progress : 1) * l->n_strata * l->n_cells;
     w->cash = calloc(l->n_strata * l->n_cells * SR_PAYERS, sizeof *w->cash);
-    w->share = calloc(l->max_out + 1, sizeof *w->share);
-    bool ok = w->cash && w->share;
-    for (size_t a = 0; a < SR_ARMS_IN_STEP; a++) {
-        sr_arm_counts *c = &w->arm[a];
-        c->pool = calloc(w->max_len, sizeof *c->pool);
-        c->blocks = calloc(T * w->max_len, sizeof *c->blocks);
-        c->next = calloc(w->max_len, sizeof *c->next);
-        c->moved = calloc(l->max_out + 1, sizeof *c->moved);
-        c->flows = sr_arm_flows_alloc(T, max_outcomes);
-        ok = ok && c->pool && c->blocks && c->next && c->moved && c->flows;
+    w->moved = calloc(3 * K + 1, sizeof *w->moved);
+    w->share = calloc(3 * K + 1, sizeof *w->share);
+    w->joint = calloc(6 * K + 2, sizeof *w->joint);
+    bool ok = w->cash && w->moved && w->share && w->joint;
+    for (size_t c = 0; c < SR_COUNT_SETS; c++) {
+        sr_arm_counts *set = &w->set[c];
+        set->pool = calloc(w->max_len, sizeof *set->pool);
+        set->blocks = calloc(T * w->max_len, sizeof *set->blocks);
+        set->next = calloc(w->max_len, sizeof *set->next);
+        ok = ok && set->pool && set->blocks && set->next;
     }
+    for (size_t a = 0; a < 2; a++)
+        ok = ok && (w->arm_flows[a] = sr_arm_flows_alloc(T, max_outcomes)) != NULL;
     if (!ok) {
         sr_arm_ws_free(w);
         return NULL;
     }
-    w->flows = w->arm[0].flows;
-    w->counterfactual = w->arm[1].flows;
+    w->flows = w->arm_flows[0];
+    w->counterfactual = w->arm_flows[1];
     return w;
 }
 
@@ -88,43 +91,52 @@ void sr_arm_ws_free(sr_arm_ws *w)
 {
     if (w == NULL)
         return;
-    for (size_t a = 0; a < SR_ARMS_IN_STEP; a++) {
-        sr_arm_counts *c = &w->arm[a];
-        free(c->pool);
-        free(c->blocks);
-        free(c->next);
-        free(c->moved);
-        sr_arm_flows_free(c->flows);
+    for (size_t c = 0; c < SR_COUNT_SETS; c++) {
+        free(w->set[c].pool);
+        free(w->set[c].blocks);
+        free(w->set[c].next);
     }
+    for (size_t a = 0; a < 2; a++)
+        sr_arm_flows_free(w->arm_flows[a]);
     free(w->cash);
+    free(w->moved);
     free(w->share);
+    free(w->joint);
     free(w);
 }
 
-/* What one block of one arm contributes in one month, before indexation. */
+/* What one month contributes to one arm's flows, before indexation. */
 typedef struct {
     double expenditure[SR_PAYERS];    /* DKK */
     double active;                    /* persons active in the intervention */
     double employed;                  /* persons in `employed` */
 } month_tally;
 
-/* One block in one month, for each arm stepped together. */
+/* The count sets of a pair run: persons on the same path in both arms, and the two
+ * versions of persons whose paths have parted. A single arm uses TOGETHER alone. */
+enum { TOGETHER = 0, APART_TREATED = 1, APART_COUNTERFACTUAL = 2 };
+static const bool in_both[2] = {true, true}, in_first[2] = {true, false},
+                  in_second[2] = {false, true};
+
+/* One block of one count set in one month. */
 typedef struct {
-    size_t n_arms;                    /* 1, or 2: an arm and its counterfactual */
-    double *counts[SR_ARMS_IN_STEP];  /* the block's cells in each arm */
-    size_t phase[SR_ARMS_IN_STEP];    /* each arm's effect phase */
-    bool counts_active[SR_ARMS_IN_STEP]; /* whether its persons are in intervention months */
+    size_t set;                       /* TOGETHER, APART_TREATED or APART_COUNTERFACTUAL */
+    const bool *in_arm;               /* [2]: whose flows its persons count in */
+    size_t phase[2];                  /* each arm's effect phase */
+    bool counts_active;               /* its persons are in arm 0's intervention months */
+    double *counts;                   /* the block's cells in the set */
     uint64_t stream;                  /* key of (month, block); cells are sub-streams */
 } block_step;
 
-/* Moves n persons of progress pi into cell c (within stratum s's cells) of arm a's next
- * counts, with the progress they reach there; achievements are tallied for month t + 1,
- * the month in which the arrival holds the cell (none past the horizon). */
-static inline void arrive(sr_arm_ws *w, size_t a, const sr_progress *g, size_t pi, size_t s,
-                          size_t c, double n, size_t t)
+/* Moves n persons of progress pi into cell c (within stratum s's cells) of set `set`'s
+ * next counts, with the progress they reach there; achievements are tallied for month
+ * t + 1, the month in which the arrival holds the cell (none past the horizon), in the
+ * flows of the arms the set counts in. */
+static inline void arrive(sr_arm_ws *w, size_t set, const bool *in_arm, const sr_progress *g,
+                          size_t pi, size_t s, size_t c, double n, size_t t)
 {
     const sr_layout *l = w->layout;
-    double *next = w->arm[a].next;
+    double *next = w->set[set].next;
     if (g->n_outcomes == 0) {          /* no rate card: one progress group, nothing to count */
         next[s * l->n_cells + c] += n;
         return;
@@ -132,91 +144,184 @@ static inline void arrive(sr_arm_ws *w, size_t a, const sr_progress *g, size_t p
     const size_t x = pi * g->n_cells + c, to = g->arrive[x];
     next[(to * l->n_strata + s) * l->n_cells + c] += n;
     if (t + 1 < w->n_months)
-        for (size_t k = g->gain_first[x]; k < g->gain_first[x + 1]; k++)
-            w->arm[a].flows->achieved[g->gain[k] * w->n_months + t + 1] += n;
+        for (size_t a = 0; a < 2; a++)
+            if (in_arm[a])
+                for (size_t k = g->gain_first[x]; k < g->gain_first[x + 1]; k++)
+                    w->arm_flows[a]->achieved[g->gain[k] * w->n_months + t + 1] += n;
 }
 
-/* The split of the movers of rate index idx over a state's n_out transitions. */
-static sr_split split_at(const sr_rates *rates, size_t idx, size_t n_out)
-{
-    const size_t at = idx * rates->max_out;
-    return (sr_split){n_out, rates->cum + at, rates->cond + at, rates->cond_log_stay + at,
-                      rates->cond_log_leave + at};
-}
-
-/* Draws the month-end moves of one cell holding n[a] persons in each arm a, at rate index
- * idx[a]: arm a's moved[o] persons leave along transition o, moved[n_out] stay. r == NULL
- * gives the expected moves. Two arms draw as a pair (common random numbers per person). */
-static void draw_moves(sr_arm_ws *w, const sr_rates *rates, size_t n_arms, const size_t *idx,
-                       const double *n, size_t n_out, gsl_rng *r)
-{
-    double *moved[SR_ARMS_IN_STEP] = {w->arm[0].moved, w->arm[1].moved};
-    sr_split split[SR_ARMS_IN_STEP];
-    double left[SR_ARMS_IN_STEP];
-    for (size_t a = 0; a < n_arms; a++)
-        split[a] = split_at(rates, idx[a], n_out);
-    if (r == NULL) {
-        for (size_t a = 0; a < n_arms; a++) {
-            left[a] = n[a] * rates->q[idx[a]];
-            moved[a][n_out] = n[a] - left[a];
-            for (size_t o = 0; o < n_out; o++) {
-                moved[a][o] = o + 1 == n_out ? left[a] : left[a] * split[a].cond[o];
-                left[a] -= moved[a][o];
-            }
-        }
-        return;
-    }
-    if (n_arms == 1) {
-        left[0] = sr_binomial_logs(r, n[0], rates->q[idx[0]], rates->log_stay[idx[0]],
-                                   rates->log_leave[idx[0]]);
-        moved[0][n_out] = n[0] - left[0];
-        sr_multinomial(r, left[0], &split[0], moved[0]);
-        return;
-    }
-    sr_prob leave[SR_ARMS_IN_STEP];
-    for (size_t a = 0; a < n_arms; a++)
-        leave[a] = (sr_prob){rates->q[idx[a]], rates->log_stay[idx[a]], rates->log_leave[idx[a]]};
-    sr_binomial_pair(r, n, leave, left);
-    for (size_t a = 0; a < n_arms; a++)
-        moved[a][n_out] = n[a] - left[a];
-    sr_multinomial_pair(r, left, split, moved);
-}
-
-/* Shares a cell's moves in arm a out over the progress groups of its persons (count[pi *
- * group_stride], n in all), the last group taking the rest, and moves them into next. */
-static void share_out(sr_arm_ws *w, size_t a, const sr_model *m, const sr_progress *g,
-                      const double *count, size_t group_stride, double n, size_t groups,
-                      size_t s, size_t i, size_t stay_cell, size_t t, gsl_rng *r)
+/* Where the movers of one cell of state i go: moves[o] along transition o, moves[n_out]
+ * stay (into stay_cell); persons of progress pi, into set `set`. */
+static void arrive_all(sr_arm_ws *w, size_t set, const bool *in_arm, const sr_model *m,
+                       const sr_progress *g, size_t pi, size_t s, size_t i, size_t stay_cell,
+                       const double *moves, size_t t)
 {
     const sr_layout *l = w->layout;
     const size_t n_out = l->n_out[i];
     const size_t *out = l->out + i * l->max_out;
-    double *moved = w->arm[a].moved, *share = w->share;
+    const size_t gone = g->leave[pi * l->n_states + i];
+    for (size_t o = 0; o < n_out; o++)
+        if (moves[o] > 0.0)
+            arrive(w, set, in_arm, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o],
+                   t);
+    if (moves[n_out] > 0.0)
+        arrive(w, set, in_arm, g, pi, s, stay_cell, moves[n_out], t);
+}
+
+/* Takes a progress group's share (n_pi of the n persons left; the last group takes all)
+ * of k categories of moves out of `moved` into `share`: multivariate hypergeometric draws,
+ * or proportional shares for the expectation (r == NULL). */
+static void take_share(gsl_rng *r, size_t k, double *moved, double n_pi, double n, bool last,
+                       double *share)
+{
+    if (last) {
+        memcpy(share, moved, k * sizeof *share);
+        return;
+    }
+    if (r != NULL) {
+        sr_hypergeometric_share(r, k, moved, n_pi, share);
+        return;
+    }
+    for (size_t c = 0; c < k; c++) {
+        share[c] = n > 0.0 ? moved[c] * n_pi / n : 0.0;
+        moved[c] -= share[c];
+    }
+}
+
+/* The probability of each outcome of state i at rate index idx: prob[o] for transition o,
+ * prob[n_out] for staying. */
+static void outcome_probabilities(const sr_rates *rates, size_t idx, size_t n_out,
+                                  double *prob)
+{
+    const double q = rates->q[idx], *cum = rates->cum + idx * rates->max_out;
+    for (size_t o = 0; o < n_out; o++)
+        prob[o] = q * (cum[o] - (o > 0 ? cum[o - 1] : 0.0));
+    prob[n_out] = 1.0 - q;
+}
+
+/* Multinomial(n; prob[0..k-1]), prob summing to 1, into out by sequential binomials; the
+ * means for r == NULL. */
+static void multinomial_of(gsl_rng *r, double n, const double *prob, size_t k, double *out)
+{
+    double rest = 1.0;
+    for (size_t j = 0; j < k; j++) {
+        if (j + 1 == k) {
+            out[j] = n;
+            break;
+        }
+        const double c = rest > prob[j] ? prob[j] / rest : 1.0;
+        out[j] = r != NULL ? sr_binomial(r, n, c) : n * c;
+        n -= out[j];
+        rest -= prob[j];
+    }
+}
+
+/* The moves of the n persons of a TOGETHER cell when the arms' outcome probabilities p0,
+ * p1 differ (the intervention at work), by a maximal coupling of each person's two
+ * versions: with probability min(p0[o], p1[o]) both make move o and stay together
+ * (moved[o], o < K = n_out + 1); otherwise they part (moved[K] persons), the treated
+ * version moving by the excess (p0 - min) / (1 - sum min) (moved[K + 1 + o]) and the
+ * counterfactual one by (p1 - min) / (1 - sum min) (moved[2K + 1 + o]), independently.
+ * Each arm's moves are exactly multinomial with its own probabilities. */
+static void draw_parting(sr_arm_ws *w, const sr_rates *rates, const size_t idx[2], size_t n_out,
+                         double n, gsl_rng *r)
+{
+    const size_t K = n_out + 1;
+    double *p0 = w->joint, *p1 = p0 + K, *category = p1 + K, *excess0 = category + K + 1;
+    double *excess1 = excess0 + K;
+    outcome_probabilities(rates, idx[0], n_out, p0);
+    outcome_probabilities(rates, idx[1], n_out, p1);
+    double together = 0.0;
+    for (size_t o = 0; o < K; o++) {
+        category[o + 1] = fmin(p0[o], p1[o]);
+        together += category[o + 1];
+    }
+    const double apart = fmax(0.0, 1.0 - together);
+    for (size_t o = 0; o < K; o++) {
+        excess0[o] = apart > 0.0 ? (p0[o] - category[o + 1]) / apart : 0.0;
+        excess1[o] = apart > 0.0 ? (p1[o] - category[o + 1]) / apart : 0.0;
+    }
+    /* parting first (the rarest), then the moves together, staying (the commonest) last */
+    category[0] = apart;
+    double *counts = w->share;    /* scratch until the share-out */
+    multinomial_of(r, n, category, K + 1, counts);
+    memcpy(w->moved, counts + 1, K * sizeof *w->moved);
+    w->moved[K] = counts[0];
+    multinomial_of(r, counts[0], excess0, K, w->moved + K + 1);
+    multinomial_of(r, counts[0], excess1, K, w->moved + 2 * K + 1);
+}
+
+/* Draws the month-end moves of the n persons of one cell at rate index idx into
+ * moved[0..n_out] (moved[n_out]: stayers); r == NULL gives the expected moves. */
+static void draw_moves(const sr_rates *rates, size_t idx, size_t n_out, double n, gsl_rng *r,
+                       double *moved)
+{
+    const size_t at = idx * rates->max_out;
+    const sr_split split = {n_out, rates->cum + at, rates->cond + at, rates->cond_log_stay + at,
+                            rates->cond_log_leave + at};
+    const double left = r != NULL ? sr_binomial_logs(r, n, rates->q[idx], rates->log_stay[idx],
+                                                     rates->log_leave[idx])
+                                   : n * rates->q[idx];
+    moved[n_out] = n - left;
+    if (r != NULL) {
+        sr_multinomial(r, left, &split, moved);
+        return;
+    }
+    double rest = left;
+    for (size_t o = 0; o < n_out; o++) {
+        moved[o] = o + 1 == n_out ? rest : rest * split.cond[o];
+        rest -= moved[o];
+    }
+}
+
+/* Whether two rate indices give every outcome the same probability. */
+static bool same_rates(const sr_rates *rates, size_t a, size_t b, size_t n_out)
+{
+    if (a == b)
+        return true;
+    if (rates->q[a] != rates->q[b])
+        return false;
+    for (size_t o = 0; o < n_out; o++)
+        if (rates->cum[a * rates->max_out + o] != rates->cum[b * rates->max_out + o])
+            return false;
+    return true;
+}
+
+/* Shares the moves of one cell (n persons of `groups` progress groups, count[pi *
+ * group_stride] of group pi) out over its progress groups, the last taking the rest, and
+ * moves them on. With parting, the parted persons are one category more of the share, and
+ * their versions' moves are then shared over the group's parted persons. */
+static void share_out(sr_arm_ws *w, const block_step *b, const sr_model *m,
+                      const sr_progress *g, const double *count, size_t group_stride, double n,
+                      size_t groups, bool parting, size_t s, size_t i, size_t stay_cell,
+                      size_t t, gsl_rng *r)
+{
+    const size_t K = w->layout->n_out[i] + 1;
+    double *moved = w->moved, *share = w->share;
     for (size_t pi = 0; pi < g->n_progress && groups > 0; pi++) {
-        double n_pi = count[pi * group_stride];
+        const double n_pi = count[pi * group_stride];
         if (n_pi == 0.0)
             continue;
-        if (--groups == 0)
-            share = moved;
-        else if (r != NULL)
-            sr_hypergeometric_share(r, n_out + 1, moved, n_pi, share);
-        else
-            for (size_t c = 0; c <= n_out; c++) {
-                share[c] = moved[c] * n_pi / n;
-                moved[c] -= share[c];
-            }
-        const size_t gone = g->leave[pi * l->n_states + i];
-        for (size_t o = 0; o < n_out; o++)
-            if (share[o] > 0.0)
-                arrive(w, a, g, gone, s, l->offset[m->transitions[out[o]].to], share[o], t);
-        if (share[n_out] > 0.0)
-            arrive(w, a, g, pi, s, stay_cell, share[n_out], t);
+        const bool last = --groups == 0;
+        const double parted_left = parting ? moved[K] : 0.0;
+        take_share(r, parting ? K + 1 : K, moved, n_pi, n, last, share);
+        arrive_all(w, b->set, b->in_arm, m, g, pi, s, i, stay_cell, share, t);
+        const double parted = parting ? share[K] : 0.0;
+        if (parted > 0.0) {
+            double *version = share + K + 1;
+            take_share(r, K, moved + K + 1, parted, parted_left, last, version);
+            arrive_all(w, APART_TREATED, in_first, m, g, pi, s, i, stay_cell, version, t);
+            take_share(r, K, moved + 2 * K + 1, parted, parted_left, last, version);
+            arrive_all(w, APART_COUNTERFACTUAL, in_second, m, g, pi, s, i, stay_cell, version,
+                       t);
+        }
         n -= n_pi;
     }
 }
 
-/* One month t of one block in each arm: tallies its cash flows (state held during the
- * month), then moves its persons by the month-end transitions.
+/* One month t of one block of one count set: tallies its cash flows (state held during
+ * the month) into the arms it counts in, then moves its persons by the month-end
+ * transitions into the sets' next counts.
  *
  * A cell's transitions are drawn for all its persons together, whatever their rate-card
  * progress, from a stream keyed by the cell alone: a contract's outcomes, which only split
@@ -227,71 +332,81 @@ static void share_out(sr_arm_ws *w, size_t a, const sr_model *m, const sr_progre
 static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                        const sr_programme *p, const double *v, const sr_rates *rates,
                        const sr_progress *g, size_t t, size_t cond, gsl_rng *r,
-                       month_tally *tally)
+                       month_tally tally[2])
 {
     const sr_layout *l = w->layout;
-    const size_t C = l->n_cells, S = l->n_strata, P = g->n_progress, A = b->n_arms;
+    const size_t C = l->n_cells, S = l->n_strata, P = g->n_progress;
     const size_t group_stride = S * C;   /* from one progress group's cell to the next */
-    for (size_t a = 0; a < A; a++)
-        memset(w->arm[a].next, 0, w->block_len * sizeof *w->arm[a].next);
+    const bool pair = b->in_arm[0] && b->in_arm[1];
     for (size_t s = 0; s < S; s++)
         for (size_t i = 0; i < l->n_states; i++) {
             const size_t first = l->offset[i], top = l->n_levels[i] - 1;
-            const size_t n_out = l->n_out[i];
+            const size_t n_out = l->n_out[i], K = n_out + 1;
             const size_t *out = l->out + i * l->max_out;
-            const bool intervened = !l->absorbing[i] && p->while_in[i];
+            const bool active_here = b->counts_active && !l->absorbing[i] && p->while_in[i];
             const bool employed = (long)i == l->employed;
             for (size_t k = 0; k <= top; k++) {
                 const size_t cell = first + k;
-                double n[SR_ARMS_IN_STEP] = {0.0, 0.0};
-                size_t groups[SR_ARMS_IN_STEP] = {0, 0};
-                for (size_t a = 0; a < A; a++)
-                    for (size_t pi = 0; pi < P; pi++) {
-                        const double x = b->counts[a][s * C + cell + pi * group_stride];
-                        if (x > 0.0) {
-                            n[a] += x;
-                            groups[a]++;
-                        }
+                const double *count = b->counts + s * C + cell;   /* progress group 0's */
+                double n = 0.0;
+                size_t groups = 0;
+                for (size_t pi = 0; pi < P; pi++)
+                    if (count[pi * group_stride] > 0.0) {
+                        n += count[pi * group_stride];
+                        groups++;
                     }
-                if (n[0] == 0.0 && n[1] == 0.0)
+                if (n == 0.0)
                     continue;
                 const double *cf = w->cash + (s * C + cell) * SR_PAYERS;
-                for (size_t a = 0; a < A; a++) {
+                for (size_t a = 0; a < 2; a++) {
+                    if (!b->in_arm[a])
+                        continue;
                     for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                        tally[a].expenditure[pay] += n[a] * cf[pay];
-                    if (intervened && b->counts_active[a])
-                        tally[a].active += n[a];
+                        tally[a].expenditure[pay] += n * cf[pay];
                     if (employed)
-                        tally[a].employed += n[a];
-                    w->arm[a].moved[n_out] = n[a];
+                        tally[a].employed += n;
                 }
+                if (active_here)
+                    tally[0].active += n;
+
+                /* moved[o]: persons leaving along transition o; moved[n_out]: stayers (with
+                 * parting: together, and the parted ones' versions; see draw_parting) */
+                double *moved = w->moved;
+                bool parting = false;
+                moved[n_out] = n;
                 if (n_out > 0) {
-                    size_t idx[SR_ARMS_IN_STEP];
-                    for (size_t a = 0; a < A; a++)
-                        idx[a] = sr_rates_index(rates, cond, b->phase[a], s,
-                                                l->band_of_cell[cell]);
+                    const size_t band = l->band_of_cell[cell];
+                    size_t idx[2];
+                    for (size_t a = 0; a < 2; a++)
+                        idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
                     if (r != NULL)
                         sr_rng_seek(r, sr_stream_sub(b->stream, s * C + cell));
-                    draw_moves(w, rates, A, idx, n, n_out, r);
+                    parting = pair && !same_rates(rates, idx[0], idx[1], n_out);
+                    if (parting)
+                        draw_parting(w, rates, idx, n_out, n, r);
+                    else
+                        draw_moves(rates, b->in_arm[0] ? idx[0] : idx[1], n_out, n, r, moved);
                     for (size_t o = 0; o < n_out; o++) {
                         const sr_transition *tr = &m->transitions[out[o]];
-                        if (tr->has_cash)
-                            for (size_t a = 0; a < A; a++)
-                                for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                                    tally[a].expenditure[pay] +=
-                                        w->arm[a].moved[o] * v[tr->cash.amount[pay]];
+                        if (!tr->has_cash)
+                            continue;
+                        for (size_t a = 0; a < 2; a++) {
+                            if (!b->in_arm[a])
+                                continue;
+                            double x = moved[o] + (parting ? moved[(1 + a) * K + 1 + o] : 0.0);
+                            for (size_t pay = 0; pay < SR_PAYERS; pay++)
+                                tally[a].expenditure[pay] += x * v[tr->cash.amount[pay]];
+                        }
                     }
                 }
                 const size_t stay_cell = first + (k < top ? k + 1 : top);
-                for (size_t a = 0; a < A; a++)
-                    share_out(w, a, m, g, b->counts[a] + s * C + cell, group_stride, n[a],
-                              groups[a], s, i, stay_cell, t, r);
+                share_out(w, b, m, g, count, group_stride, n, groups, parting, s, i, stay_cell,
+                          t, r);
             }
         }
-    for (size_t a = 0; a < A; a++)
-        memcpy(b->counts[a], w->arm[a].next, w->block_len * sizeof *w->arm[a].next);
 }
 
+/* Moves `from` into `into` (len cells) and clears it. */
 static void add_block(double *into, double *from, size_t len)
 {
     for (size_t c = 0; c < len; c++) {
@@ -313,27 +428,70 @@ static double employed_in(const sr_layout *l, size_t n_progress, const double *b
     return sum;
 }
 
-/* Runs the arm of spec (arm 0) and, with n_arms == 2, its counterfactual (arm 1: the same
+/* Whether a block holds nobody. */
+static bool empty_block(const double *block, size_t len)
+{
+    for (size_t c = 0; c < len; c++)
+        if (block[c] != 0.0)
+            return false;
+    return true;
+}
+
+/* Steps one block of every set of the run through month t (the block of intake month
+ * block_key - 1, or the pool: block_key 0), each set into its next counts, which then
+ * replace the block's. month_streams[c]: set c's stream key for month t. */
+static void step_sets(sr_arm_ws *w, size_t n_sets, size_t block_key, size_t phase0,
+                      bool counts_active, const uint64_t *month_streams, const sr_model *m,
+                      const sr_programme *p, const double *v, const sr_rates *rates,
+                      const sr_progress *g, size_t t, size_t cond, gsl_rng *r,
+                      month_tally tally[2])
+{
+    const size_t len = w->block_len;
+    static const bool *const whose[SR_COUNT_SETS] = {in_both, in_first, in_second};
+    double *counts[SR_COUNT_SETS];
+    /* The parted arrive in the APART sets' next counts while TOGETHER steps. */
+    for (size_t c = 0; c < n_sets; c++) {
+        counts[c] = block_key == 0 ? w->set[c].pool : w->set[c].blocks + (block_key - 1) * len;
+        memset(w->set[c].next, 0, len * sizeof *w->set[c].next);
+    }
+    for (size_t c = 0; c < n_sets; c++) {
+        if (c > 0 && empty_block(counts[c], len))
+            continue;   /* nobody has parted (yet) */
+        block_step b = {.set = c,
+                        .in_arm = n_sets == 1 ? in_first : whose[c],
+                        .phase = {phase0, 0},
+                        .counts_active = counts_active && c != APART_COUNTERFACTUAL,
+                        .counts = counts[c],
+                        .stream = sr_stream_sub(month_streams[c], block_key)};
+        step_block(w, &b, m, p, v, rates, g, t, cond, r, tally);
+    }
+    for (size_t c = 0; c < n_sets; c++)
+        memcpy(counts[c], w->set[c].next, len * sizeof *counts[c]);
+}
+
+/* Runs the arm of spec and, with n_sets == SR_COUNT_SETS, its counterfactual (the same
  * intake, blocks and streams, without the effect or its costs) in lockstep. */
-static void run_arms(sr_arm_ws *w, size_t n_arms, const sr_arm_spec *spec, const sr_model *m,
+static void run_arms(sr_arm_ws *w, size_t n_sets, const sr_arm_spec *spec, const sr_model *m,
                      const sr_programme *p, const double *v, const sr_rates *rates,
                      const unsigned char *cond_of_month, gsl_rng *r)
 {
     const sr_layout *l = w->layout;
     const sr_progress *g = spec->progress;
-    const size_t T = w->n_months, C = l->n_cells;
+    const size_t T = w->n_months, C = l->n_cells, n_arms = n_sets > 1 ? 2 : 1;
     const size_t len = w->block_len = g->n_progress * l->n_strata * C;
     const size_t start_cell = sr_layout_cell(l, p->initial_state, p->initial_tenure);
     const bool with_effect = spec->treated && p->has_intervention;   /* arm 0 only */
     const double fixed_month = with_effect ? v[p->cost_fixed_per_year] / 12.0 : 0.0;
     const double per_participant = with_effect ? v[p->cost_per_participant] : 0.0;
     const double per_month = with_effect ? v[p->cost_per_participant_month] : 0.0;
+    const uint64_t set_streams[SR_COUNT_SETS] = {spec->stream, spec->apart_streams[0],
+                                                 spec->apart_streams[1]};
 
-    for (size_t a = 0; a < n_arms; a++) {
-        memset(w->arm[a].pool, 0, len * sizeof *w->arm[a].pool);
-        memset(w->arm[a].flows->achieved, 0,
-               g->n_outcomes * T * sizeof *w->arm[a].flows->achieved);
-    }
+    for (size_t c = 0; c < n_sets; c++)
+        memset(w->set[c].pool, 0, len * sizeof *w->set[c].pool);
+    for (size_t a = 0; a < n_arms; a++)
+        memset(w->arm_flows[a]->achieved, 0,
+               g->n_outcomes * T * sizeof *w->arm_flows[a]->achieved);
 
     int cash_valid_until = -1;
     for (size_t t = 0; t < T; t++) {
@@ -342,33 +500,32 @@ static void run_arms(sr_arm_ws *w, size_t n_arms, const sr_arm_spec *spec, const
             sr_cash_table(w->cash, l, m, v, (int)t);
             cash_valid_until = sr_cash_next_change(m, (int)t);
         }
-        /* Enrolment at the start of month t, in the initial state and progress. */
+        /* Enrolment at the start of month t, in the initial state and progress: together
+         * in both arms. A block whose window ended merges into the pool. */
         double enrolled = 0.0;
-        for (size_t a = 0; a < n_arms; a++) {
-            double *entry = w->arm[a].pool;
+        for (size_t c = 0; c < n_sets; c++) {
+            double *entry = w->set[c].pool;
             if (spec->window > 0) {
-                entry = w->arm[a].blocks + t * len;   /* first used now: cleared of the last run */
+                entry = w->set[c].blocks + t * len;  /* first used now: cleared of the last run */
                 memset(entry, 0, len * sizeof *entry);
             }
-            enrolled = 0.0;
-            for (size_t s = 0; s < l->n_strata && !stopped; s++) {
-                unsigned n = spec->intake[s * T + t];
-                entry[(g->initial * l->n_strata + s) * C + start_cell] += n;
-                enrolled += n;
+            if (c == TOGETHER) {
+                for (size_t s = 0; s < l->n_strata && !stopped; s++) {
+                    unsigned n = spec->intake[s * T + t];
+                    entry[(g->initial * l->n_strata + s) * C + start_cell] += n;
+                    enrolled += n;
+                }
             }
-            w->arm[a].flows->enrolled[t] = enrolled;
-            /* A block whose window ended merges into the pool. */
             if (spec->window > 0 && t >= spec->window)
-                add_block(w->arm[a].pool, w->arm[a].blocks + (t - spec->window) * len, len);
+                add_block(w->set[c].pool, w->set[c].blocks + (t - spec->window) * len, len);
         }
 
         const size_t cond = cond_of_month != NULL ? cond_of_month[t] : t;
-        const uint64_t month_stream = sr_stream_sub(spec->stream, t);
-        month_tally tally[SR_ARMS_IN_STEP] = {{{0.0, 0.0}, 0.0, 0.0}, {{0.0, 0.0}, 0.0, 0.0}};
-        block_step pool = {.n_arms = n_arms, .stream = sr_stream_sub(month_stream, 0)};
-        for (size_t a = 0; a < n_arms; a++)
-            pool.counts[a] = w->arm[a].pool;
-        step_block(w, &pool, m, p, v, rates, g, t, cond, r, tally);
+        uint64_t month_streams[SR_COUNT_SETS];
+        for (size_t c = 0; c < n_sets; c++)
+            month_streams[c] = sr_stream_sub(set_streams[c], t);
+        month_tally tally[2] = {{{0.0, 0.0}, 0.0, 0.0}, {{0.0, 0.0}, 0.0, 0.0}};
+        step_sets(w, n_sets, 0, 0, false, month_streams, m, p, v, rates, g, t, cond, r, tally);
         if (spec->window > 0) {
             size_t first = t + 1 > spec->window ? t + 1 - spec->window : 0;
             for (size_t e = first; e <= t; e++) {
@@ -379,39 +536,40 @@ static void run_arms(sr_arm_ws *w, size_t n_arms, const sr_arm_spec *spec, const
                     continue;
                 const size_t age = t - e; /* months since enrolment */
                 const bool effective = with_effect && !stopped;
-                block_step block = {.n_arms = n_arms,
-                                    .stream = sr_stream_sub(month_stream, e + 1)};
-                for (size_t a = 0; a < n_arms; a++)
-                    block.counts[a] = w->arm[a].blocks + e * len;
+                size_t phase = 0;
                 if (effective)
-                    block.phase[0] =
-                        age < p->effect_months ? 1 : 2 + (age - p->effect_months);
-                block.counts_active[0] = effective && age < p->effect_months;
-                step_block(w, &block, m, p, v, rates, g, t, cond, r, tally);
+                    phase = age < p->effect_months ? 1 : 2 + (age - p->effect_months);
+                step_sets(w, n_sets, e + 1, phase, effective && age < p->effect_months,
+                          month_streams, m, p, v, rates, g, t, cond, r, tally);
             }
         }
 
         const double index = sr_indexation_factor(m->indexation, (int)t);
         for (size_t a = 0; a < n_arms; a++) {
-            sr_arm_flows *f = w->arm[a].flows;
+            sr_arm_flows *f = w->arm_flows[a];
             for (size_t pay = 0; pay < SR_PAYERS; pay++)
                 f->expenditure[pay * T + t] = tally[a].expenditure[pay] * index;
             f->active[t] = tally[a].active;
             f->employed[t] = tally[a].employed;
-            f->cost[t] = 0.0;
+            f->enrolled[t] = enrolled;
+            f->cost[t] = a > 0 ? 0.0
+                               : index * (per_participant * enrolled + per_month * tally[0].active +
+                                          (tally[0].active > 0.0 ? fixed_month : 0.0));
         }
-        w->arm[0].flows->cost[t] =
-            index * (per_participant * enrolled + per_month * tally[0].active +
-                     (tally[0].active > 0.0 ? fixed_month : 0.0));
     }
 
     /* The pool, and the blocks still apart at the horizon (all cleared this run). */
-    for (size_t a = 0; a < n_arms; a++) {
-        double employed = employed_in(l, g->n_progress, w->arm[a].pool);
+    for (size_t a = 0; a < n_arms; a++)
+        w->arm_flows[a]->employed_end = 0.0;
+    static const bool *const whose[SR_COUNT_SETS] = {in_both, in_first, in_second};
+    for (size_t c = 0; c < n_sets; c++) {
+        double employed = employed_in(l, g->n_progress, w->set[c].pool);
         if (spec->window > 0)
             for (size_t e = T > spec->window ? T - spec->window : 0; e < T; e++)
-                employed += employed_in(l, g->n_progress, w->arm[a].blocks + e * len);
-        w->arm[a].flows->employed_end = employed;
+                employed += employed_in(l, g->n_progress, w->set[c].blocks + e * len);
+        for (size_t a = 0; a < n_arms; a++)
+            if (n_sets == 1 || whose[c][a])
+                w->arm_flows[a]->employed_end += employed;
     }
 }
 
@@ -426,5 +584,5 @@ void sr_arm_run_pair(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
                      const sr_programme *p, const double *v, const sr_rates *rates,
                      const unsigned char *cond_of_month, gsl_rng *r)
 {
-    run_arms(w, 2, spec, m, p, v, rates, cond_of_month, r);
+    run_arms(w, SR_COUNT_SETS, spec, m, p, v, rates, cond_of_month, r);
 }

@@ -5,10 +5,8 @@
  * intervention window and fade are over, so each intake month keeps a block of cells of its
  * own during that window (`window` = effect months + fade months) and then merges into the
  * pool, where all intake months' persons with identical futures are counted together. The
- * counterfactual arm mirrors the treated arm's blocks and is stepped with it: both draw
- * cell (month, block, cell) as one pair from the same keyed stream, common random numbers
- * per person (sample.h). Arms without an intervention window enrol straight into the
- * pool. */
+ * counterfactual arm mirrors the treated arm's blocks and is stepped with it
+ * (sr_arm_run_pair). Arms without an intervention window enrol straight into the pool. */
 #ifndef SR_ARM_H
 #define SR_ARM_H
 
@@ -29,6 +27,8 @@ typedef struct {
                                * (a terminated contract); n_months or more: never */
     const sr_progress *progress; /* the programme's rate-card progress tables */
     uint64_t stream;          /* stream key of (seed, trial, programme, arm, transitions) */
+    uint64_t apart_streams[2]; /* pair runs: the keys of the parted treated and
+                               * counterfactual versions' transitions */
 } sr_arm_spec;
 
 /* An arm's monthly flows in one trial. Owned by the workspace. */
@@ -50,17 +50,16 @@ void sr_arm_flows_free(sr_arm_flows *f);   /* NULL is fine */
 void sr_arm_flows_copy(sr_arm_flows *dst, const sr_arm_flows *src, size_t n_months,
                        size_t n_outcomes);
 
-/* The counts of one arm, and its flows. */
+/* Counts of persons: the pool and each intake month's block, and next month's scratch. */
 typedef struct {
     double *pool;             /* [max_len] persons */
     double *blocks;           /* [n_months * max_len]: the block of intake month e */
     double *next;             /* [max_len] next month's counts, scratch */
-    double *moved;            /* [max_out + 1] one cell's moves: by transition, then stayers */
-    sr_arm_flows *flows;      /* the last run's */
 } sr_arm_counts;
 
-/* Arms stepped together: an arm and its counterfactual. */
-#define SR_ARMS_IN_STEP 2
+/* A pair run keeps three sets of counts: persons on the same path in both arms, and the
+ * treated and counterfactual versions of persons whose paths have parted. */
+#define SR_COUNT_SETS 3
 
 /* Per-thread workspace for simulating arms of any programme of one model. */
 typedef struct {
@@ -70,10 +69,13 @@ typedef struct {
                                * programme * n_strata * n_cells */
     size_t block_len;         /* this run's: n_progress * n_strata * n_cells */
     double *cash;             /* [n_strata * n_cells * SR_PAYERS] DKK per person-month */
-    double *share;            /* [max_out + 1] one progress group's share of a cell's moves */
-    sr_arm_counts arm[SR_ARMS_IN_STEP];
-    sr_arm_flows *flows;          /* the last run's arm: arm[0].flows */
-    sr_arm_flows *counterfactual; /* the last pair's counterfactual: arm[1].flows */
+    double *moved, *share;    /* [3 (max_out + 1) + 1] one cell's moves, and one progress
+                               * group's share of them */
+    double *joint;            /* [6 (max_out + 1) + 2] outcome probabilities when parting */
+    sr_arm_counts set[SR_COUNT_SETS];
+    sr_arm_flows *arm_flows[2];   /* the arm's, and in a pair its counterfactual's */
+    sr_arm_flows *flows;          /* the last run's arm: arm_flows[0] */
+    sr_arm_flows *counterfactual; /* the last pair's counterfactual: arm_flows[1] */
 } sr_arm_ws;
 
 /* max_progress: the most progress combinations of any programme to be run; max_outcomes
@@ -90,9 +92,12 @@ void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
                 const unsigned char *cond_of_month, gsl_rng *r);
 
 /* The same for the arm of spec and, in lockstep, its counterfactual (the same persons
- * without the effect or its costs), into w->flows and w->counterfactual. The two draw
- * each cell as a pair (sr_binomial_pair): person by person common random numbers, so that
- * their difference, the savings, carries only the noise of the persons the effect moves. */
+ * without the effect or its costs), into w->flows and w->counterfactual. Each person has a
+ * version in each arm; the two stay together, making the same moves from the same draws,
+ * until the arms' probabilities differ (the effect) and a maximal coupling parts them;
+ * parted versions move on independently, each in its arm (spec->apart_streams). So the
+ * savings (the arms' difference) are a sum of independent persons' differences: their
+ * variance is linear in the cohort's size. */
 void sr_arm_run_pair(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
                      const sr_programme *p, const double *v, const sr_rates *rates,
                      const unsigned char *cond_of_month, gsl_rng *r);

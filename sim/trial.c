@@ -320,6 +320,10 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             .stop = w->termination[pi],
             .progress = w->progress[pi],
             .stream = sr_stream_key(seed, trial, pi, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS),
+            .apart_streams = {
+                sr_stream_key(seed, trial, pi, SR_ARM_TREATED_APART, SR_PURPOSE_TRANSITIONS),
+                sr_stream_key(seed, trial, pi, SR_ARM_COUNTERFACTUAL_APART,
+                              SR_PURPOSE_TRANSITIONS)},
         };
         sr_arm_run_pair(w->arm, &spec, m, p, w->values, rates, cond, r);
         sr_arm_flows_copy(w->treated, w->arm->flows, T, n_outcomes);

@@ -172,8 +172,11 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
     for (int treated = 0; treated <= 1; treated++) {
         sr_exact_arm ex = sr_exact_run(m, 0, v, treated);
         double *sum = calloc(2 * T, sizeof *sum), *sum2 = calloc(2 * T, sizeof *sum2);
-        sr_arm_spec spec = {p->intake, p->effect_months + p->fade_months, treated, SIZE_MAX,
-                            progress, 0};
+        sr_arm_spec spec = {.intake = p->intake,
+                            .window = p->effect_months + p->fade_months,
+                            .treated = treated,
+                            .stop = SIZE_MAX,
+                            .progress = progress};
         for (size_t i = 0; i < N; i++) {
             spec.stream = sr_stream_key(11, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
             sr_arm_run(w, &spec, m, p, v, rates, normal_months, r);

@@ -195,8 +195,11 @@ static void engine_free(engine *e)
 
 static sr_arm_spec spec_for(const sr_programme *p, const engine *e, bool treated)
 {
-    return (sr_arm_spec){p->intake, p->has_intervention ? p->effect_months + p->fade_months : 0,
-                         treated, SIZE_MAX, e->progress, 0};
+    return (sr_arm_spec){.intake = p->intake,
+                         .window = p->has_intervention ? p->effect_months + p->fade_months : 0,
+                         .treated = treated,
+                         .stop = SIZE_MAX,
+                         .progress = e->progress};
 }
 
 /* The engine counts achievements in the month they happen over the whole horizon; the
