@@ -128,15 +128,14 @@ typedef struct {
     uint64_t stream;                  /* key of (month, block); cells are sub-streams */
 } block_step;
 
-/* Moves n persons of progress pi into cell c (within stratum s's cells) of set `set`'s
- * next counts, with the progress they reach there; achievements are tallied for month
+/* Moves n persons of progress pi into cell c (within stratum s's cells) of the counts
+ * `next`, with the progress they reach there; achievements are tallied for month
  * t + 1, the month in which the arrival holds the cell (none past the horizon), in the
  * flows of the arms the set counts in. */
-static inline void arrive(sr_arm_ws *w, size_t set, const bool *in_arm, const sr_progress *g,
+static inline void arrive(sr_arm_ws *w, double *next, const bool *in_arm, const sr_progress *g,
                           size_t pi, size_t s, size_t c, double n, size_t t)
 {
     const sr_layout *l = w->layout;
-    double *next = w->set[set].next;
     if (g->n_outcomes == 0) {          /* no rate card: one progress group, nothing to count */
         next[s * l->n_cells + c] += n;
         return;
@@ -151,8 +150,8 @@ static inline void arrive(sr_arm_ws *w, size_t set, const bool *in_arm, const sr
 }
 
 /* Where the movers of one cell of state i go: moves[o] along transition o, moves[n_out]
- * stay (into stay_cell); persons of progress pi, into set `set`. */
-static void arrive_all(sr_arm_ws *w, size_t set, const bool *in_arm, const sr_model *m,
+ * stay (into stay_cell); persons of progress pi, into the counts `next`. */
+static inline void arrive_all(sr_arm_ws *w, double *next, const bool *in_arm, const sr_model *m,
                        const sr_progress *g, size_t pi, size_t s, size_t i, size_t stay_cell,
                        const double *moves, size_t t)
 {
@@ -162,30 +161,30 @@ static void arrive_all(sr_arm_ws *w, size_t set, const bool *in_arm, const sr_mo
     const size_t gone = g->leave[pi * l->n_states + i];
     for (size_t o = 0; o < n_out; o++)
         if (moves[o] > 0.0)
-            arrive(w, set, in_arm, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o],
+            arrive(w, next, in_arm, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o],
                    t);
     if (moves[n_out] > 0.0)
-        arrive(w, set, in_arm, g, pi, s, stay_cell, moves[n_out], t);
+        arrive(w, next, in_arm, g, pi, s, stay_cell, moves[n_out], t);
 }
 
 /* Takes a progress group's share (n_pi of the n persons left; the last group takes all)
  * of k categories of moves out of `moved` into `share`: multivariate hypergeometric draws,
- * or proportional shares for the expectation (r == NULL). */
-static void take_share(gsl_rng *r, size_t k, double *moved, double n_pi, double n, bool last,
-                       double *share)
+ * or proportional shares for the expectation (r == NULL). Returns the share: `moved`
+ * itself for the last group. */
+static const double *take_share(gsl_rng *r, size_t k, double *moved, double n_pi, double n,
+                                bool last, double *share)
 {
-    if (last) {
-        memcpy(share, moved, k * sizeof *share);
-        return;
-    }
+    if (last)
+        return moved;
     if (r != NULL) {
         sr_hypergeometric_share(r, k, moved, n_pi, share);
-        return;
+        return share;
     }
     for (size_t c = 0; c < k; c++) {
         share[c] = n > 0.0 ? moved[c] * n_pi / n : 0.0;
         moved[c] -= share[c];
     }
+    return share;
 }
 
 /* The probability of each outcome of state i at rate index idx: prob[o] for transition o,
@@ -304,16 +303,19 @@ static void share_out(sr_arm_ws *w, const block_step *b, const sr_model *m,
             continue;
         const bool last = --groups == 0;
         const double parted_left = parting ? moved[K] : 0.0;
-        take_share(r, parting ? K + 1 : K, moved, n_pi, n, last, share);
-        arrive_all(w, b->set, b->in_arm, m, g, pi, s, i, stay_cell, share, t);
-        const double parted = parting ? share[K] : 0.0;
+        const double *mine = take_share(r, parting ? K + 1 : K, moved, n_pi, n, last, share);
+        arrive_all(w, w->set[b->set].next, b->in_arm, m, g, pi, s, i, stay_cell, mine, t);
+        const double parted = parting ? mine[K] : 0.0;
         if (parted > 0.0) {
             double *version = share + K + 1;
-            take_share(r, K, moved + K + 1, parted, parted_left, last, version);
-            arrive_all(w, APART_TREATED, in_first, m, g, pi, s, i, stay_cell, version, t);
-            take_share(r, K, moved + 2 * K + 1, parted, parted_left, last, version);
-            arrive_all(w, APART_COUNTERFACTUAL, in_second, m, g, pi, s, i, stay_cell, version,
+            mine = take_share(r, K, moved + K + 1, parted, parted_left, last, version);
+            arrive_all(w, w->set[APART_TREATED].next, in_first, m, g, pi, s, i, stay_cell, mine,
                        t);
+            /* Parted counterfactual versions have no effect phase left: they join that
+             * set's pool, which has already moved on to month t + 1 (pool first). */
+            mine = take_share(r, K, moved + 2 * K + 1, parted, parted_left, last, version);
+            arrive_all(w, w->set[APART_COUNTERFACTUAL].pool, in_second, m, g, pi, s, i,
+                       stay_cell, mine, t);
         }
         n -= n_pi;
     }
@@ -338,72 +340,67 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
     const size_t C = l->n_cells, S = l->n_strata, P = g->n_progress;
     const size_t group_stride = S * C;   /* from one progress group's cell to the next */
     const bool pair = b->in_arm[0] && b->in_arm[1];
-    for (size_t s = 0; s < S; s++)
-        for (size_t i = 0; i < l->n_states; i++) {
-            const size_t first = l->offset[i], top = l->n_levels[i] - 1;
-            const size_t n_out = l->n_out[i], K = n_out + 1;
-            const size_t *out = l->out + i * l->max_out;
-            const bool active_here = b->counts_active && !l->absorbing[i] && p->while_in[i];
-            const bool employed = (long)i == l->employed;
-            for (size_t k = 0; k <= top; k++) {
-                const size_t cell = first + k;
-                const double *count = b->counts + s * C + cell;   /* progress group 0's */
-                double n = 0.0;
-                size_t groups = 0;
-                for (size_t pi = 0; pi < P; pi++)
-                    if (count[pi * group_stride] > 0.0) {
-                        n += count[pi * group_stride];
-                        groups++;
-                    }
-                if (n == 0.0)
+    /* One pass over the block's cells, skipping the empty ones (most). */
+    for (size_t x = 0; x < S * C; x++) {
+        const double *count = b->counts + x;   /* progress group 0's */
+        double n = 0.0;
+        size_t groups = 0;
+        for (size_t pi = 0; pi < P; pi++)
+            if (count[pi * group_stride] > 0.0) {
+                n += count[pi * group_stride];
+                groups++;
+            }
+        if (n == 0.0)
+            continue;
+        const size_t s = x / C, cell = x % C, band = l->band_of_cell[cell];
+        const size_t i = l->band_state[band], first = l->offset[i], k = cell - first;
+        const size_t top = l->n_levels[i] - 1, n_out = l->n_out[i], K = n_out + 1;
+        const size_t *out = l->out + i * l->max_out;
+        const double *cf = w->cash + (s * C + cell) * SR_PAYERS;
+        for (size_t a = 0; a < 2; a++) {
+            if (!b->in_arm[a])
+                continue;
+            for (size_t pay = 0; pay < SR_PAYERS; pay++)
+                tally[a].expenditure[pay] += n * cf[pay];
+            if ((long)i == l->employed)
+                tally[a].employed += n;
+        }
+        if (b->counts_active && !l->absorbing[i] && p->while_in[i])
+            tally[0].active += n;
+
+        /* moved[o]: persons leaving along transition o; moved[n_out]: stayers (with
+         * parting: together, and the parted ones' versions; see draw_parting) */
+        double *moved = w->moved;
+        bool parting = false;
+        moved[n_out] = n;
+        if (n_out > 0) {
+            size_t idx[2];
+            for (size_t a = 0; a < 2; a++)
+                idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
+            if (r != NULL)
+                sr_rng_seek(r, sr_stream_sub(b->stream, s * C + cell));
+            parting = pair && !same_rates(rates, idx[0], idx[1], n_out);
+            if (parting)
+                draw_parting(w, rates, idx, n_out, n, r);
+            else
+                draw_moves(rates, b->in_arm[0] ? idx[0] : idx[1], n_out, n, r, moved);
+            for (size_t o = 0; o < n_out; o++) {
+                const sr_transition *tr = &m->transitions[out[o]];
+                if (!tr->has_cash)
                     continue;
-                const double *cf = w->cash + (s * C + cell) * SR_PAYERS;
                 for (size_t a = 0; a < 2; a++) {
                     if (!b->in_arm[a])
                         continue;
+                    double movers = moved[o] + (parting ? moved[(1 + a) * K + 1 + o] : 0.0);
                     for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                        tally[a].expenditure[pay] += n * cf[pay];
-                    if (employed)
-                        tally[a].employed += n;
+                        tally[a].expenditure[pay] += movers * v[tr->cash.amount[pay]];
                 }
-                if (active_here)
-                    tally[0].active += n;
-
-                /* moved[o]: persons leaving along transition o; moved[n_out]: stayers (with
-                 * parting: together, and the parted ones' versions; see draw_parting) */
-                double *moved = w->moved;
-                bool parting = false;
-                moved[n_out] = n;
-                if (n_out > 0) {
-                    const size_t band = l->band_of_cell[cell];
-                    size_t idx[2];
-                    for (size_t a = 0; a < 2; a++)
-                        idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
-                    if (r != NULL)
-                        sr_rng_seek(r, sr_stream_sub(b->stream, s * C + cell));
-                    parting = pair && !same_rates(rates, idx[0], idx[1], n_out);
-                    if (parting)
-                        draw_parting(w, rates, idx, n_out, n, r);
-                    else
-                        draw_moves(rates, b->in_arm[0] ? idx[0] : idx[1], n_out, n, r, moved);
-                    for (size_t o = 0; o < n_out; o++) {
-                        const sr_transition *tr = &m->transitions[out[o]];
-                        if (!tr->has_cash)
-                            continue;
-                        for (size_t a = 0; a < 2; a++) {
-                            if (!b->in_arm[a])
-                                continue;
-                            double x = moved[o] + (parting ? moved[(1 + a) * K + 1 + o] : 0.0);
-                            for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                                tally[a].expenditure[pay] += x * v[tr->cash.amount[pay]];
-                        }
-                    }
-                }
-                const size_t stay_cell = first + (k < top ? k + 1 : top);
-                share_out(w, b, m, g, count, group_stride, n, groups, parting, s, i, stay_cell,
-                          t, r);
             }
         }
+        const size_t stay_cell = first + (k < top ? k + 1 : top);
+        share_out(w, b, m, g, count, group_stride, n, groups, parting, s, i, stay_cell,
+                  t, r);
+    }
 }
 
 /* Moves `from` into `into` (len cells) and clears it. */
@@ -449,14 +446,17 @@ static void step_sets(sr_arm_ws *w, size_t n_sets, size_t block_key, size_t phas
     const size_t len = w->block_len;
     static const bool *const whose[SR_COUNT_SETS] = {in_both, in_first, in_second};
     double *counts[SR_COUNT_SETS];
-    /* The parted arrive in the APART sets' next counts while TOGETHER steps. */
+    /* The parted arrive in the APART sets' next counts while TOGETHER steps. Parted
+     * counterfactual versions go to their pool directly: that set has no blocks. */
+    if (block_key > 0 && n_sets > APART_COUNTERFACTUAL)
+        n_sets = APART_COUNTERFACTUAL;
     for (size_t c = 0; c < n_sets; c++) {
         counts[c] = block_key == 0 ? w->set[c].pool : w->set[c].blocks + (block_key - 1) * len;
         memset(w->set[c].next, 0, len * sizeof *w->set[c].next);
     }
     for (size_t c = 0; c < n_sets; c++) {
         if (c > 0 && empty_block(counts[c], len))
-            continue;   /* nobody has parted (yet) */
+            continue;   /* nobody has parted (yet), or no blocks (the counterfactual's) */
         block_step b = {.set = c,
                         .in_arm = n_sets == 1 ? in_first : whose[c],
                         .phase = {phase0, 0},
