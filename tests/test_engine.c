@@ -314,3 +314,82 @@ Test(engine, a_programme_without_contract_is_self_funded)
     sr_resultset_free(rs);
     sr_model_free(m);
 }
+
+/* One month of a cohort all outside, where the effect raises job finding: a person's two
+ * versions part with probability d = p_t(employed) - p_c(employed), the total variation
+ * between the arms' outcome probabilities (only `employed` is likelier when treated), and
+ * a parted treated version is employed while its counterfactual one is not. So the
+ * difference of the arms' employed counts in month 1 is exactly Binomial(n, d): mean n d
+ * and variance n d (1 - d), however many persons move in either arm. */
+static const char *parting =
+    "name: parting\n"
+    "simulation: {trials: 2, seed: 3, start: 2027-01, horizon_months: 3}\n"
+    "discount: {public: 0.035, investor: 0.05}\n"
+    "states:\n"
+    "  - {name: outside}\n"
+    "  - {name: employed}\n"
+    "  - {name: exited, absorbing: true}\n"
+    "transitions:\n"
+    "  - {from: outside, to: employed, hazard: 0.04}\n"
+    "  - {from: outside, to: exited, hazard: 0.03}\n"
+    "  - {from: employed, to: outside, hazard: 0.1}\n"
+    "cashflows:\n"
+    "  outside: {municipality: 1, state: 0}\n"
+    "  employed: {municipality: 0, state: 1}\n"
+    "programmes:\n"
+    "  - name: p\n"
+    "    cohort: {size: 20000, intake: {start: 2027-01, months: 1}, initial_state: outside}\n"
+    "    intervention:\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: 1.6, months: 3}\n";
+
+Test(engine, persons_part_between_the_arms_by_the_excess_of_the_effect)
+{
+    sr_model *m = sr_test_model(parting);
+    double *v = calloc(m->n_num, sizeof *v);
+    sr_model_mean_values(m, v);
+    sr_layout *l = sr_layout_alloc(m);
+    const sr_programme *p = &m->programmes[0];
+    sr_rates *rates = sr_rates_alloc(l, 1, sr_effect_phases(p));
+    sr_rates_compute(rates, l, m, p, v, &sr_macro_neutral);
+    int too_many = 0;
+    sr_progress *progress = sr_progress_alloc(l, m, p, &too_many);
+    sr_arm_ws *w = sr_arm_ws_alloc(l, m, 1, 1);
+    gsl_rng *r = sr_rng_alloc();
+    unsigned char *normal_months = calloc(m->n_months, 1);
+
+    /* competing hazards: p(employed) = (1 - exp(-H)) h_e / H, H = h_e + h_x */
+    const double h_x = 0.03, h_t = 0.04 * 1.6, h_c = 0.04, n = 20000.0;
+    const double d = -expm1(-(h_t + h_x)) * h_t / (h_t + h_x) - -expm1(-(h_c + h_x)) * h_c / (h_c + h_x);
+    const size_t N = 4000;
+    double sum = 0.0, sum2 = 0.0;
+    sr_arm_spec spec = {.intake = p->intake, .window = p->effect_months, .treated = true,
+                        .stop = SIZE_MAX, .progress = progress};
+    for (size_t i = 0; i < N; i++) {
+        spec.stream = sr_stream_key(5, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
+        spec.apart_streams[0] = sr_stream_key(5, i, 0, SR_ARM_TREATED_APART, 1);
+        spec.apart_streams[1] = sr_stream_key(5, i, 0, SR_ARM_COUNTERFACTUAL_APART, 1);
+        sr_arm_run_pair(w, &spec, m, p, v, rates, normal_months, r);
+        /* persons in employed during month 1: the state cash flow counts them */
+        double parted = w->flows->expenditure[SR_STATE * m->n_months + 1] -
+                        w->counterfactual->expenditure[SR_STATE * m->n_months + 1];
+        cr_assert_geq(parted, 0.0, "trial %zu: no parted person is employed only when untreated", i);
+        sum += parted;
+        sum2 += parted * parted;
+    }
+    const double mean = sum / N, var = (sum2 - N * mean * mean) / (N - 1);
+    const double exact_mean = n * d, exact_var = n * d * (1.0 - d);
+    cr_expect(fabs(mean - exact_mean) <= Z_TOL * sqrt(exact_var / N),
+              "parted: mean %.3f, exact %.3f", mean, exact_mean);
+    /* the sample variance of a binomial with a large mean: se = var sqrt(2 / (N - 1)) */
+    cr_expect(fabs(var - exact_var) <= Z_TOL * exact_var * sqrt(2.0 / (N - 1)),
+              "parted: variance %.3f, exact %.3f", var, exact_var);
+
+    free(normal_months);
+    gsl_rng_free(r);
+    sr_arm_ws_free(w);
+    sr_progress_free(progress);
+    sr_rates_free(rates);
+    sr_layout_free(l);
+    free(v);
+    sr_model_free(m);
+}
