@@ -64,6 +64,7 @@ sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_pro
     w->layout = l;
     w->n_months = T;
     w->max_len = (max_progress > 0 ? max_progress : 1) * l->n_strata * l->n_cells;
+    w->words = (l->n_strata * l->n_cells + 63) / 64;
     w->cash = calloc(l->n_strata * l->n_cells * SR_PAYERS, sizeof *w->cash);
     w->moved = calloc(3 * K + 1, sizeof *w->moved);
     w->share = calloc(3 * K + 1, sizeof *w->share);
@@ -74,7 +75,11 @@ sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_pro
         set->pool = calloc(w->max_len, sizeof *set->pool);
         set->blocks = calloc(T * w->max_len, sizeof *set->blocks);
         set->next = calloc(w->max_len, sizeof *set->next);
-        ok = ok && set->pool && set->blocks && set->next;
+        set->pool_bits = calloc(w->words, sizeof *set->pool_bits);
+        set->block_bits = calloc(T * w->words, sizeof *set->block_bits);
+        set->next_bits = calloc(w->words, sizeof *set->next_bits);
+        ok = ok && set->pool && set->blocks && set->next && set->pool_bits && set->block_bits &&
+             set->next_bits;
     }
     for (size_t a = 0; a < 2; a++)
         ok = ok && (w->arm_flows[a] = sr_arm_flows_alloc(T, max_outcomes)) != NULL;
@@ -95,6 +100,9 @@ void sr_arm_ws_free(sr_arm_ws *w)
         free(w->set[c].pool);
         free(w->set[c].blocks);
         free(w->set[c].next);
+        free(w->set[c].pool_bits);
+        free(w->set[c].block_bits);
+        free(w->set[c].next_bits);
     }
     for (size_t a = 0; a < 2; a++)
         sr_arm_flows_free(w->arm_flows[a]);
@@ -118,13 +126,40 @@ enum { TOGETHER = 0, APART_TREATED = 1, APART_COUNTERFACTUAL = 2 };
 static const bool in_both[2] = {true, true}, in_first[2] = {true, false},
                   in_second[2] = {false, true};
 
+/* A block's counts and the bitmap of its occupied cells (bit s * n_cells + cell: someone
+ * of any progress there). Every count > 0 has its bit set. */
+typedef struct {
+    double *n;
+    uint64_t *bits;
+} cells;
+
+static inline void mark(uint64_t *bits, size_t x)
+{
+    bits[x / 64] |= UINT64_C(1) << (x % 64);
+}
+
+/* Set c's block (block_key e + 1: intake month e's; 0: the pool). */
+static cells cells_of(sr_arm_ws *w, size_t c, size_t block_key)
+{
+    sr_arm_counts *set = &w->set[c];
+    if (block_key == 0)
+        return (cells){set->pool, set->pool_bits};
+    return (cells){set->blocks + (block_key - 1) * w->block_len,
+                   set->block_bits + (block_key - 1) * w->words};
+}
+
+static cells next_of(sr_arm_ws *w, size_t c)
+{
+    return (cells){w->set[c].next, w->set[c].next_bits};
+}
+
 /* One block of one count set in one month. */
 typedef struct {
     size_t set;                       /* TOGETHER, APART_TREATED or APART_COUNTERFACTUAL */
     const bool *in_arm;               /* [2]: whose flows its persons count in */
     size_t phase[2];                  /* each arm's effect phase */
     bool counts_active;               /* its persons are in arm 0's intervention months */
-    double *counts;                   /* the block's cells in the set */
+    cells counts;                     /* the block's cells in the set */
     uint64_t stream;                  /* key of (month, block); cells are sub-streams */
 } block_step;
 
@@ -132,16 +167,17 @@ typedef struct {
  * `next`, with the progress they reach there; achievements are tallied for month
  * t + 1, the month in which the arrival holds the cell (none past the horizon), in the
  * flows of the arms the set counts in. */
-static inline void arrive(sr_arm_ws *w, double *next, const bool *in_arm, const sr_progress *g,
+static inline void arrive(sr_arm_ws *w, cells next, const bool *in_arm, const sr_progress *g,
                           size_t pi, size_t s, size_t c, double n, size_t t)
 {
     const sr_layout *l = w->layout;
+    mark(next.bits, s * l->n_cells + c);
     if (g->n_outcomes == 0) {          /* no rate card: one progress group, nothing to count */
-        next[s * l->n_cells + c] += n;
+        next.n[s * l->n_cells + c] += n;
         return;
     }
     const size_t x = pi * g->n_cells + c, to = g->arrive[x];
-    next[(to * l->n_strata + s) * l->n_cells + c] += n;
+    next.n[(to * l->n_strata + s) * l->n_cells + c] += n;
     if (t + 1 < w->n_months)
         for (size_t a = 0; a < 2; a++)
             if (in_arm[a])
@@ -151,7 +187,7 @@ static inline void arrive(sr_arm_ws *w, double *next, const bool *in_arm, const 
 
 /* Where the movers of one cell of state i go: moves[o] along transition o, moves[n_out]
  * stay (into stay_cell); persons of progress pi, into the counts `next`. */
-static inline void arrive_all(sr_arm_ws *w, double *next, const bool *in_arm, const sr_model *m,
+static inline void arrive_all(sr_arm_ws *w, cells next, const bool *in_arm, const sr_model *m,
                        const sr_progress *g, size_t pi, size_t s, size_t i, size_t stay_cell,
                        const double *moves, size_t t)
 {
@@ -304,17 +340,17 @@ static void share_out(sr_arm_ws *w, const block_step *b, const sr_model *m,
         const bool last = --groups == 0;
         const double parted_left = parting ? moved[K] : 0.0;
         const double *mine = take_share(r, parting ? K + 1 : K, moved, n_pi, n, last, share);
-        arrive_all(w, w->set[b->set].next, b->in_arm, m, g, pi, s, i, stay_cell, mine, t);
+        arrive_all(w, next_of(w, b->set), b->in_arm, m, g, pi, s, i, stay_cell, mine, t);
         const double parted = parting ? mine[K] : 0.0;
         if (parted > 0.0) {
             double *version = share + K + 1;
             mine = take_share(r, K, moved + K + 1, parted, parted_left, last, version);
-            arrive_all(w, w->set[APART_TREATED].next, in_first, m, g, pi, s, i, stay_cell, mine,
+            arrive_all(w, next_of(w, APART_TREATED), in_first, m, g, pi, s, i, stay_cell, mine,
                        t);
             /* Parted counterfactual versions have no effect phase left: they join that
              * set's pool, which has already moved on to month t + 1 (pool first). */
             mine = take_share(r, K, moved + 2 * K + 1, parted, parted_left, last, version);
-            arrive_all(w, w->set[APART_COUNTERFACTUAL].pool, in_second, m, g, pi, s, i,
+            arrive_all(w, cells_of(w, APART_COUNTERFACTUAL, 0), in_second, m, g, pi, s, i,
                        stay_cell, mine, t);
         }
         n -= n_pi;
@@ -340,76 +376,90 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
     const size_t C = l->n_cells, S = l->n_strata, P = g->n_progress;
     const size_t group_stride = S * C;   /* from one progress group's cell to the next */
     const bool pair = b->in_arm[0] && b->in_arm[1];
-    /* One pass over the block's cells, skipping the empty ones (most). */
-    for (size_t x = 0; x < S * C; x++) {
-        const double *count = b->counts + x;   /* progress group 0's */
-        double n = 0.0;
-        size_t groups = 0;
-        for (size_t pi = 0; pi < P; pi++)
-            if (count[pi * group_stride] > 0.0) {
-                n += count[pi * group_stride];
-                groups++;
-            }
-        if (n == 0.0)
-            continue;
-        const size_t s = x / C, cell = x % C, band = l->band_of_cell[cell];
-        const size_t i = l->band_state[band], first = l->offset[i], k = cell - first;
-        const size_t top = l->n_levels[i] - 1, n_out = l->n_out[i], K = n_out + 1;
-        const size_t *out = l->out + i * l->max_out;
-        const double *cf = w->cash + (s * C + cell) * SR_PAYERS;
-        for (size_t a = 0; a < 2; a++) {
-            if (!b->in_arm[a])
+    /* The occupied cells only, in order. */
+    for (size_t word = 0; word < w->words; word++) {
+        for (uint64_t bits = b->counts.bits[word]; bits != 0; bits &= bits - 1) {
+            const size_t x = word * 64 + (size_t)__builtin_ctzll(bits);
+            const double *count = b->counts.n + x;   /* progress group 0's */
+            double n = 0.0;
+            size_t groups = 0;
+            for (size_t pi = 0; pi < P; pi++)
+                if (count[pi * group_stride] > 0.0) {
+                    n += count[pi * group_stride];
+                    groups++;
+                }
+            if (n == 0.0)
                 continue;
-            for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                tally[a].expenditure[pay] += n * cf[pay];
-            if ((long)i == l->employed)
-                tally[a].employed += n;
-        }
-        if (b->counts_active && !l->absorbing[i] && p->while_in[i])
-            tally[0].active += n;
-
-        /* moved[o]: persons leaving along transition o; moved[n_out]: stayers (with
-         * parting: together, and the parted ones' versions; see draw_parting) */
-        double *moved = w->moved;
-        bool parting = false;
-        moved[n_out] = n;
-        if (n_out > 0) {
-            size_t idx[2];
-            for (size_t a = 0; a < 2; a++)
-                idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
-            if (r != NULL)
-                sr_rng_seek(r, sr_stream_sub(b->stream, s * C + cell));
-            parting = pair && !same_rates(rates, idx[0], idx[1], n_out);
-            if (parting)
-                draw_parting(w, rates, idx, n_out, n, r);
-            else
-                draw_moves(rates, b->in_arm[0] ? idx[0] : idx[1], n_out, n, r, moved);
-            for (size_t o = 0; o < n_out; o++) {
-                const sr_transition *tr = &m->transitions[out[o]];
-                if (!tr->has_cash)
+            const size_t s = x / C, cell = x % C, band = l->band_of_cell[cell];
+            const size_t i = l->band_state[band], first = l->offset[i], k = cell - first;
+            const size_t top = l->n_levels[i] - 1, n_out = l->n_out[i], K = n_out + 1;
+            const size_t *out = l->out + i * l->max_out;
+            const double *cf = w->cash + (s * C + cell) * SR_PAYERS;
+            for (size_t a = 0; a < 2; a++) {
+                if (!b->in_arm[a])
                     continue;
-                for (size_t a = 0; a < 2; a++) {
-                    if (!b->in_arm[a])
+                for (size_t pay = 0; pay < SR_PAYERS; pay++)
+                    tally[a].expenditure[pay] += n * cf[pay];
+                if ((long)i == l->employed)
+                    tally[a].employed += n;
+            }
+            if (b->counts_active && !l->absorbing[i] && p->while_in[i])
+                tally[0].active += n;
+
+            /* moved[o]: persons leaving along transition o; moved[n_out]: stayers (with
+             * parting: together, and the parted ones' versions; see draw_parting) */
+            double *moved = w->moved;
+            bool parting = false;
+            moved[n_out] = n;
+            if (n_out > 0) {
+                size_t idx[2];
+                for (size_t a = 0; a < 2; a++)
+                    idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
+                if (r != NULL)
+                    sr_rng_seek(r, sr_stream_sub(b->stream, s * C + cell));
+                parting = pair && !same_rates(rates, idx[0], idx[1], n_out);
+                if (parting)
+                    draw_parting(w, rates, idx, n_out, n, r);
+                else
+                    draw_moves(rates, b->in_arm[0] ? idx[0] : idx[1], n_out, n, r, moved);
+                for (size_t o = 0; o < n_out; o++) {
+                    const sr_transition *tr = &m->transitions[out[o]];
+                    if (!tr->has_cash)
                         continue;
-                    double movers = moved[o] + (parting ? moved[(1 + a) * K + 1 + o] : 0.0);
-                    for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                        tally[a].expenditure[pay] += movers * v[tr->cash.amount[pay]];
+                    for (size_t a = 0; a < 2; a++) {
+                        if (!b->in_arm[a])
+                            continue;
+                        double movers = moved[o] + (parting ? moved[(1 + a) * K + 1 + o] : 0.0);
+                        for (size_t pay = 0; pay < SR_PAYERS; pay++)
+                            tally[a].expenditure[pay] += movers * v[tr->cash.amount[pay]];
+                    }
                 }
             }
+            const size_t stay_cell = first + (k < top ? k + 1 : top);
+            share_out(w, b, m, g, count, group_stride, n, groups, parting, s, i, stay_cell,
+                      t, r);
         }
-        const size_t stay_cell = first + (k < top ? k + 1 : top);
-        share_out(w, b, m, g, count, group_stride, n, groups, parting, s, i, stay_cell,
-                  t, r);
     }
 }
 
-/* Moves `from` into `into` (len cells) and clears it. */
-static void add_block(double *into, double *from, size_t len)
+/* Moves `from` into `into` (len counts, `words` bitmap words) and clears it. */
+static void add_block(cells into, cells from, size_t len, size_t words)
 {
     for (size_t c = 0; c < len; c++) {
-        into[c] += from[c];
-        from[c] = 0.0;
+        into.n[c] += from.n[c];
+        from.n[c] = 0.0;
     }
+    for (size_t k = 0; k < words; k++) {
+        into.bits[k] |= from.bits[k];
+        from.bits[k] = 0;
+    }
+}
+
+/* Clears a block. */
+static void clear_block(cells b, size_t len, size_t words)
+{
+    memset(b.n, 0, len * sizeof *b.n);
+    memset(b.bits, 0, words * sizeof *b.bits);
 }
 
 /* Persons in `employed` in a block. */
@@ -426,10 +476,10 @@ static double employed_in(const sr_layout *l, size_t n_progress, const double *b
 }
 
 /* Whether a block holds nobody. */
-static bool empty_block(const double *block, size_t len)
+static bool empty_block(cells b, size_t words)
 {
-    for (size_t c = 0; c < len; c++)
-        if (block[c] != 0.0)
+    for (size_t k = 0; k < words; k++)
+        if (b.bits[k] != 0)
             return false;
     return true;
 }
@@ -445,17 +495,17 @@ static void step_sets(sr_arm_ws *w, size_t n_sets, size_t block_key, size_t phas
 {
     const size_t len = w->block_len;
     static const bool *const whose[SR_COUNT_SETS] = {in_both, in_first, in_second};
-    double *counts[SR_COUNT_SETS];
+    cells counts[SR_COUNT_SETS];
     /* The parted arrive in the APART sets' next counts while TOGETHER steps. Parted
      * counterfactual versions go to their pool directly: that set has no blocks. */
     if (block_key > 0 && n_sets > APART_COUNTERFACTUAL)
         n_sets = APART_COUNTERFACTUAL;
     for (size_t c = 0; c < n_sets; c++) {
-        counts[c] = block_key == 0 ? w->set[c].pool : w->set[c].blocks + (block_key - 1) * len;
-        memset(w->set[c].next, 0, len * sizeof *w->set[c].next);
+        counts[c] = cells_of(w, c, block_key);
+        clear_block(next_of(w, c), len, w->words);
     }
     for (size_t c = 0; c < n_sets; c++) {
-        if (c > 0 && empty_block(counts[c], len))
+        if (c > 0 && empty_block(counts[c], w->words))
             continue;   /* nobody has parted (yet), or no blocks (the counterfactual's) */
         block_step b = {.set = c,
                         .in_arm = n_sets == 1 ? in_first : whose[c],
@@ -465,8 +515,10 @@ static void step_sets(sr_arm_ws *w, size_t n_sets, size_t block_key, size_t phas
                         .stream = sr_stream_sub(month_streams[c], block_key)};
         step_block(w, &b, m, p, v, rates, g, t, cond, r, tally);
     }
-    for (size_t c = 0; c < n_sets; c++)
-        memcpy(counts[c], w->set[c].next, len * sizeof *counts[c]);
+    for (size_t c = 0; c < n_sets; c++) {
+        memcpy(counts[c].n, w->set[c].next, len * sizeof *counts[c].n);
+        memcpy(counts[c].bits, w->set[c].next_bits, w->words * sizeof *counts[c].bits);
+    }
 }
 
 /* Runs the arm of spec and, with n_sets == SR_COUNT_SETS, its counterfactual (the same
@@ -488,7 +540,7 @@ static void run_arms(sr_arm_ws *w, size_t n_sets, const sr_arm_spec *spec, const
                                                  spec->apart_streams[1]};
 
     for (size_t c = 0; c < n_sets; c++)
-        memset(w->set[c].pool, 0, len * sizeof *w->set[c].pool);
+        clear_block(cells_of(w, c, 0), len, w->words);
     for (size_t a = 0; a < n_arms; a++)
         memset(w->arm_flows[a]->achieved, 0,
                g->n_outcomes * T * sizeof *w->arm_flows[a]->achieved);
@@ -504,20 +556,21 @@ static void run_arms(sr_arm_ws *w, size_t n_sets, const sr_arm_spec *spec, const
          * in both arms. A block whose window ended merges into the pool. */
         double enrolled = 0.0;
         for (size_t c = 0; c < n_sets; c++) {
-            double *entry = w->set[c].pool;
+            cells entry = cells_of(w, c, 0);
             if (spec->window > 0) {
-                entry = w->set[c].blocks + t * len;  /* first used now: cleared of the last run */
-                memset(entry, 0, len * sizeof *entry);
+                entry = cells_of(w, c, t + 1);  /* first used now: cleared of the last run */
+                clear_block(entry, len, w->words);
             }
-            if (c == TOGETHER) {
-                for (size_t s = 0; s < l->n_strata && !stopped; s++) {
-                    unsigned n = spec->intake[s * T + t];
-                    entry[(g->initial * l->n_strata + s) * C + start_cell] += n;
-                    enrolled += n;
-                }
+            for (size_t s = 0; s < l->n_strata && !stopped && c == TOGETHER; s++) {
+                unsigned n = spec->intake[s * T + t];
+                if (n == 0)
+                    continue;
+                entry.n[(g->initial * l->n_strata + s) * C + start_cell] += n;
+                mark(entry.bits, s * C + start_cell);
+                enrolled += n;
             }
             if (spec->window > 0 && t >= spec->window)
-                add_block(w->set[c].pool, w->set[c].blocks + (t - spec->window) * len, len);
+                add_block(cells_of(w, c, 0), cells_of(w, c, t + 1 - spec->window), len, w->words);
         }
 
         const size_t cond = cond_of_month != NULL ? cond_of_month[t] : t;

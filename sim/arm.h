@@ -55,6 +55,10 @@ typedef struct {
     double *pool;             /* [max_len] persons */
     double *blocks;           /* [n_months * max_len]: the block of intake month e */
     double *next;             /* [max_len] next month's counts, scratch */
+    uint64_t *pool_bits;      /* [words]: occupied (stratum, cell)s of the pool, bit
+                               * s * n_cells + cell; every count > 0 has its bit set */
+    uint64_t *block_bits;     /* [n_months * words]: the same for each block */
+    uint64_t *next_bits;      /* [words]: the same for next */
 } sr_arm_counts;
 
 /* A pair run keeps three sets of counts: persons on the same path in both arms, and the
@@ -68,6 +72,7 @@ typedef struct {
     size_t max_len;           /* the largest block: SR_PROGRESS_MAX-bounded progress of any
                                * programme * n_strata * n_cells */
     size_t block_len;         /* this run's: n_progress * n_strata * n_cells */
+    size_t words;             /* 64-bit words of an occupancy bitmap: n_strata * n_cells bits */
     double *cash;             /* [n_strata * n_cells * SR_PAYERS] DKK per person-month */
     double *moved, *share;    /* [3 (max_out + 1) + 1] one cell's moves, and one progress
                                * group's share of them */

@@ -3,6 +3,7 @@
 #include "rng.h"
 
 #include <float.h>
+#include <stdbool.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
@@ -28,7 +29,9 @@ static double binomial_inversion(double u, double n, double p, double log_1mp)
     return k;
 }
 
-double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double log_p)
+/* A Binomial(n, p) draw; log(1 - p) and log(p) are given (logs == true) or computed
+ * only when the inversion walk needs them. */
+static double binomial(gsl_rng *r, double n, double p, bool logs, double log_1mp, double log_p)
 {
     if (!(n > 0.0 && p > 0.0))      /* also a NaN, which must never reach GSL's sampler */
         return 0.0;
@@ -43,18 +46,26 @@ double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double l
         if (flip)
             u = 1.0 - u;
         /* P(0) = (1-q)^n >= 1 - nq (Bernoulli's inequality): below that, no walk. */
-        k = u < 1.0 - n * q ? 0.0 : binomial_inversion(u, n, q, flip ? log_p : log_1mp);
+        if (u < 1.0 - n * q)
+            k = 0.0;
+        else if (logs)
+            k = binomial_inversion(u, n, q, flip ? log_p : log_1mp);
+        else
+            k = binomial_inversion(u, n, q, flip ? log(p) : log1p(-p));
     } else {
         k = (double)gsl_ran_binomial(r, q, (unsigned int)n);
     }
     return flip ? n - k : k;
 }
 
+double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double log_p)
+{
+    return binomial(r, n, p, true, log_1mp, log_p);
+}
+
 double sr_binomial(gsl_rng *r, double n, double p)
 {
-    if (n <= 0.0 || p <= 0.0 || p >= 1.0)
-        return sr_binomial_logs(r, n, p, 0.0, 0.0);
-    return sr_binomial_logs(r, n, p, log1p(-p), log(p));
+    return binomial(r, n, p, false, 0.0, 0.0);
 }
 
 /* The category of uniform u under cumulative probabilities cum[0..k-1]. */
