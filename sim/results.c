@@ -137,10 +137,18 @@ static void level_free(sr_level *l)
     free(l->annual);
 }
 
+size_t sr_annual_row(sr_metric m)
+{
+    size_t row = 0;
+    for (size_t k = 0; k < (size_t)m; k++)
+        row += sr_metric_table[k].annual;
+    return row;
+}
+
 /* Allocates one level's arrays; returns 0 or -1, leaving l's pointers NULL or owned. */
 static int level_alloc(sr_level *l, size_t n_trials, size_t n_years)
 {
-    size_t n_annual = (size_t)SR_N_METRICS * n_trials * n_years;
+    size_t n_annual = sr_annual_row(SR_N_METRICS) * n_trials * n_years;
     l->trial = calloc((size_t)SR_N_METRICS * n_trials, sizeof *l->trial);
     /* calloc(0) may return NULL; ask for one element so NULL always means failure */
     l->annual = calloc(n_annual > 0 ? n_annual : 1, sizeof *l->annual);

@@ -54,10 +54,10 @@ extern const sr_metric_info sr_metric_table[SR_N_METRICS];
 typedef struct {
     double *trial;            /* [SR_N_METRICS * n_trials]: metric m of trial i at
                                * trial[m * n_trials + i] */
-    double *annual;           /* [SR_N_METRICS * n_trials * n_years]: the nominal flow of
-                               * metric m in calendar year y of trial i at
-                               * annual[(m * n_trials + i) * n_years + y]; only rows of
-                               * metrics with .annual are meaningful */
+    double *annual;           /* [n_annual * n_trials * n_years]: the nominal flow of
+                               * annual metric m (one with .annual) in calendar year y of
+                               * trial i at annual[(sr_annual_row(m) * n_trials + i) *
+                               * n_years + y]; n_annual = sr_annual_row(SR_N_METRICS) */
     double deterministic[SR_N_METRICS];
 } sr_level;
 
@@ -98,10 +98,15 @@ static inline double *sr_level_trials(const sr_level *l, size_t n_trials, sr_met
     return l->trial + (size_t)m * n_trials;
 }
 
+/* The row of metric m among the metrics with annual flows: how many of the metrics
+ * before m have them (so sr_annual_row(SR_N_METRICS) is their number). */
+size_t sr_annual_row(sr_metric m);
+
+/* Trial `trial`'s annual flows of metric m, which must have .annual. */
 static inline double *sr_level_annual(const sr_level *l, size_t n_trials, size_t n_years,
                                       sr_metric m, size_t trial)
 {
-    return l->annual + ((size_t)m * n_trials + trial) * n_years;
+    return l->annual + (sr_annual_row(m) * n_trials + trial) * n_years;
 }
 
 #endif

@@ -218,7 +218,7 @@ Test(engine, results_do_not_depend_on_thread_count)
     m->trials = 301;
     sr_resultset *one = sr_test_run_model(m, 1), *two = sr_test_run_model(m, 2);
     size_t n = SR_N_METRICS * m->trials;
-    size_t na = n * one->n_years;
+    size_t na = sr_annual_row(SR_N_METRICS) * m->trials * one->n_years;
     cr_assert_eq(memcmp(one->portfolio.trial, two->portfolio.trial, n * sizeof(double)), 0);
     cr_assert_eq(memcmp(one->portfolio.annual, two->portfolio.annual, na * sizeof(double)), 0);
     cr_assert_eq(memcmp(one->programme[0].trial, two->programme[0].trial, n * sizeof(double)), 0);

@@ -54,6 +54,8 @@ static void fill_level(sr_level *lv, size_t level)
         double *t = sr_level_trials(lv, N_TRIALS, (sr_metric)m);
         for (size_t i = 0; i < N_TRIALS; i++) {
             t[i] = trial_value(m, i, level);
+            if (!sr_metric_table[m].annual)
+                continue;
             double *a = sr_level_annual(lv, N_TRIALS, N_YEARS, (sr_metric)m, i);
             for (size_t y = 0; y < N_YEARS; y++)
                 a[y] = annual_value(m, i, y, level);
