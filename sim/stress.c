@@ -112,6 +112,8 @@ int sr_stress_run(const char *path, const sr_override *overrides, size_t n_overr
         }
         rs = sr_run(m, o, err);
         sr_model_free(m);
+        if (rs == NULL)
+            sr_error_prefix(err, "stress %s", st->name);
         if (rs == NULL || (rc = add_result(out, st->name, rs, err)) != 0) {
             rc = rs == NULL ? err->code : rc;
             sr_resultset_free(rs);

@@ -34,7 +34,7 @@ const sr_sweep_column_info sr_sweep_columns[SR_SWEEP_N_COLUMNS] = {
         "Coefficient of variation of savings_total over trials: sd / mean (NaN for a zero "
         "mean). Savings sum independent persons' differences between their treated and "
         "counterfactual versions, so without systematic risk it falls like "
-        "1/sqrt(participants); parameter and macro risk leave a floor."},
+        "1/sqrt(participants); parameter, macro and termination risk leave a floor."},
     [SR_SWEEP_COST_PP] = {
         "cost_per_participant", "cost/p", SR_UNITS_PP,
         "Mean over trials of programme_cost (portfolio) divided by the participants: fixed "
@@ -492,6 +492,7 @@ int sr_sweep_run(const char *path, const sr_override *overrides, size_t n_overri
         }
         sr_resultset *rs = sr_run(models[i], o, err);
         if (rs == NULL) {
+            sr_error_prefix(err, "sweep point %zu of %zu", i + 1, k);
             rc = err->code;
             goto done;
         }
