@@ -333,7 +333,8 @@ static void print_header(const char *path, hid_t root, FILE *out)
     H5Eclear2(H5E_DEFAULT);
 }
 
-/* The per-programme tables, in the order written. */
+/* The per-programme tables, in the order written; a single programme's is the
+ * portfolio's, so it is named, not repeated. */
 static void print_programmes(hid_t root, FILE *out)
 {
     if (H5Lexists(root, "programmes", H5P_DEFAULT) <= 0)
@@ -352,7 +353,10 @@ static void print_programmes(hid_t root, FILE *out)
             continue;
         char title[NAME_MAX_BYTES + 16];
         snprintf(title, sizeof title, "programme %s", name);
-        print_level(g, title, out);
+        if (info.nlinks == 1)
+            fprintf(out, "\n%s: the portfolio's only programme (the table above)\n", title);
+        else
+            print_level(g, title, out);
         H5Gclose(g);
     }
 done:
