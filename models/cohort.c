@@ -148,8 +148,11 @@ sr_rates *sr_rates_alloc(const sr_layout *l, size_t n_conds, size_t n_phases)
     r->cond = calloc(n * l->max_out, sizeof *r->cond);
     r->cond_log_stay = calloc(n * l->max_out, sizeof *r->cond_log_stay);
     r->cond_log_leave = calloc(n * l->max_out, sizeof *r->cond_log_leave);
+    const size_t per_cond = n_phases * l->n_strata * l->n_bands * l->max_out;
+    r->hazard = calloc(per_cond, sizeof *r->hazard);
+    r->probit = calloc(per_cond, sizeof *r->probit);
     if (!r->q || !r->log_stay || !r->log_leave || !r->cum || !r->cond || !r->cond_log_stay ||
-        !r->cond_log_leave) {
+        !r->cond_log_leave || !r->hazard || !r->probit) {
         sr_rates_free(r);
         return NULL;
     }
@@ -167,6 +170,8 @@ void sr_rates_free(sr_rates *r)
     free(r->cond);
     free(r->cond_log_stay);
     free(r->cond_log_leave);
+    free(r->hazard);
+    free(r->probit);
     free(r);
 }
 
@@ -227,17 +232,17 @@ double sr_transition_hazard(const sr_model *m, const double *v, size_t j, size_t
     return h;
 }
 
-/* The macro condition's action on one hazard (SPEC 2.5). */
-static double macro_hazard(double h, sr_macro_sense sense, const sr_macro_cond *c)
+/* The macro condition's action on one hazard h (SPEC 2.5); z = Phi^-1(1 - exp(-h)), the
+ * probit of its monthly probability (NaN where that is 0), used by the factor model. */
+static double macro_hazard(double h, double z, sr_macro_sense sense, const sr_macro_cond *c)
 {
     if (sense == SR_MACRO_NONE)
         return h;
     if (c->factor) {
-        double p = -expm1(-h);
-        if (p <= 0.0)
+        if (isnan(z))
             return 0.0;
         double s = sense == SR_MACRO_PRO ? 1.0 : -1.0;
-        double pz = gsl_cdf_ugaussian_P((gsl_cdf_ugaussian_Pinv(p) + s * c->shift) * c->inv_sd);
+        double pz = gsl_cdf_ugaussian_P((z + s * c->shift) * c->inv_sd);
         /* A factor far in the tail rounds p' to 1: keep the hazard finite (about 36.7 per
          * month, everyone leaves) so that the split over destinations stays defined. */
         return -log1p(-fmin(pz, 1.0 - DBL_EPSILON));
@@ -245,22 +250,71 @@ static double macro_hazard(double h, sr_macro_sense sense, const sr_macro_cond *
     return h * (sense == SR_MACRO_PRO ? c->pro : c->counter);
 }
 
+/* Whether any transition out of band b's state carries the programme's effect (else every
+ * phase of the band has phase 0's rates). */
+static bool band_affected(const sr_layout *l, const sr_programme *p, size_t b)
+{
+    const size_t i = l->band_state[b];
+    for (size_t o = 0; o < l->n_out[i]; o++)
+        if (p != NULL && p->has_intervention && p->effect_on[l->out[i * l->max_out + o]])
+            return true;
+    return false;
+}
+
+/* Copies the rates of index `from` to index `to`. */
+static void copy_rates(sr_rates *r, size_t to, size_t from)
+{
+    const size_t K = r->max_out;
+    r->q[to] = r->q[from];
+    r->log_stay[to] = r->log_stay[from];
+    r->log_leave[to] = r->log_leave[from];
+    memcpy(r->cum + to * K, r->cum + from * K, K * sizeof *r->cum);
+    memcpy(r->cond + to * K, r->cond + from * K, K * sizeof *r->cond);
+    memcpy(r->cond_log_stay + to * K, r->cond_log_stay + from * K, K * sizeof *r->cond);
+    memcpy(r->cond_log_leave + to * K, r->cond_log_leave + from * K, K * sizeof *r->cond);
+}
+
 void sr_rates_compute(sr_rates *r, const sr_layout *l, const sr_model *m,
                       const sr_programme *p, const double *v, const sr_macro_cond *conds)
 {
     double h[l->max_out];
+    const size_t K = r->max_out;
+    bool factor = false;
+    for (size_t c = 0; c < r->n_conds; c++)
+        factor = factor || conds[c].factor;
+    /* The hazards before macro conditions, and their probits, per (phase, stratum, band,
+     * transition): the same for every condition. */
+    for (size_t ph = 0; ph < r->n_phases; ph++)
+        for (size_t s = 0; s < r->n_strata; s++) {
+            double hr = sr_phase_hazard_ratio(m, p, v, s, ph);
+            for (size_t b = 0; b < r->n_bands; b++) {
+                size_t i = l->band_state[b];
+                double *base = r->hazard + ((ph * r->n_strata + s) * r->n_bands + b) * K;
+                double *z = r->probit + ((ph * r->n_strata + s) * r->n_bands + b) * K;
+                for (size_t o = 0; o < l->n_out[i]; o++) {
+                    base[o] = sr_transition_hazard(m, v, l->out[i * K + o], s,
+                                                   l->band_tenure[b], hr, p);
+                    double prob = -expm1(-base[o]);
+                    z[o] = factor && prob > 0.0 ? gsl_cdf_ugaussian_Pinv(prob) : NAN;
+                }
+            }
+        }
     for (size_t c = 0; c < r->n_conds; c++)
         for (size_t ph = 0; ph < r->n_phases; ph++)
             for (size_t s = 0; s < r->n_strata; s++) {
-                double hr = sr_phase_hazard_ratio(m, p, v, s, ph);
                 for (size_t b = 0; b < r->n_bands; b++) {
+                    if (ph > 0 && !band_affected(l, p, b)) {
+                        copy_rates(r, sr_rates_index(r, c, ph, s, b),
+                                   sr_rates_index(r, c, 0, s, b));
+                        continue;
+                    }
                     size_t i = l->band_state[b], n_out = l->n_out[i];
+                    const size_t at = ((ph * r->n_strata + s) * r->n_bands + b) * K;
                     double total = 0.0;
                     for (size_t o = 0; o < n_out; o++) {
-                        size_t j = l->out[i * l->max_out + o];
-                        h[o] = macro_hazard(
-                            sr_transition_hazard(m, v, j, s, l->band_tenure[b], hr, p),
-                            m->transitions[j].macro, &conds[c]);
+                        size_t j = l->out[i * K + o];
+                        h[o] = macro_hazard(r->hazard[at + o], r->probit[at + o],
+                                            m->transitions[j].macro, &conds[c]);
                         total += h[o];
                     }
                     size_t idx = sr_rates_index(r, c, ph, s, b);

@@ -66,6 +66,9 @@ typedef struct {
     double *cond;             /* the same index * max_out: sequential split probabilities */
     double *cond_log_stay;    /* the same index * max_out: log(1 - cond) */
     double *cond_log_leave;   /* the same index * max_out: log(cond) */
+    double *hazard, *probit;  /* scratch [n_phases * n_strata * n_bands * max_out]: hazards
+                               * before macro conditions, and the probits of their monthly
+                               * probabilities */
 } sr_rates;
 
 sr_rates *sr_rates_alloc(const sr_layout *l, size_t n_conds, size_t n_phases);
