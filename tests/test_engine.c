@@ -132,6 +132,50 @@ Test(engine, metric_means_match_exact_within_monte_carlo_error)
     sr_model_free(m);
 }
 
+/* The first programme's arms simulated directly: the model's mean values, its layout,
+ * rates without macro conditions, rate-card progress, a workspace and a generator, and a
+ * macro condition of 0 in every month. */
+typedef struct {
+    sr_model *m;
+    double *v;
+    sr_layout *l;
+    const sr_programme *p;
+    sr_rates *rates;
+    sr_progress *progress;
+    sr_arm_ws *w;
+    gsl_rng *r;
+    unsigned char *normal_months;
+} direct_arm;
+
+static direct_arm direct_arm_open(sr_model *m)
+{
+    direct_arm d = {.m = m, .p = &m->programmes[0]};
+    d.v = calloc(m->n_num, sizeof *d.v);
+    sr_model_mean_values(m, d.v);
+    d.l = sr_layout_alloc(m);
+    d.rates = sr_rates_alloc(d.l, 1, sr_effect_phases(d.p));
+    sr_rates_compute(d.rates, d.l, m, d.p, d.v, &sr_macro_neutral);
+    int too_many = 0;
+    d.progress = sr_progress_alloc(d.l, m, d.p, &too_many);
+    d.w = sr_arm_ws_alloc(d.l, m, 1, 1);
+    d.r = sr_rng_alloc();
+    d.normal_months = calloc(m->n_months, 1);
+    cr_assert(d.v && d.l && d.rates && d.progress && d.w && d.r && d.normal_months);
+    return d;
+}
+
+static void direct_arm_close(direct_arm *d)
+{
+    free(d->normal_months);
+    gsl_rng_free(d->r);
+    sr_arm_ws_free(d->w);
+    sr_progress_free(d->progress);
+    sr_rates_free(d->rates);
+    sr_layout_free(d->l);
+    free(d->v);
+    sr_model_free(d->m);
+}
+
 /* Expected persons per state and month: cash flows that count (municipality: employed,
  * state: outside), the arm simulated directly over many streams. */
 Test(engine, monthly_counts_match_exact_transition_matrices)
@@ -156,18 +200,11 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
         m->transitions[j].has_cash = false;
     m->indexation = 0.0;
 
-    double *v = calloc(m->n_num, sizeof *v);
-    sr_model_mean_values(m, v);
-    sr_layout *l = sr_layout_alloc(m);
-    const sr_programme *p = &m->programmes[0];
-    sr_rates *rates = sr_rates_alloc(l, 1, sr_effect_phases(p));
-    sr_rates_compute(rates, l, m, p, v, &sr_macro_neutral);
-    int too_many = 0;
-    sr_progress *progress = sr_progress_alloc(l, m, p, &too_many);
-    sr_arm_ws *w = sr_arm_ws_alloc(l, m, 1, 1);
-    gsl_rng *r = sr_rng_alloc();
+    direct_arm d = direct_arm_open(m);
+    const sr_programme *p = d.p;
+    double *v = d.v;
+    sr_arm_ws *w = d.w;
     const size_t T = m->n_months, N = 3000;
-    unsigned char *normal_months = calloc(T, 1); /* macro condition 0 in every month */
 
     for (int treated = 0; treated <= 1; treated++) {
         sr_exact_arm ex = sr_exact_run(m, 0, v, treated);
@@ -176,10 +213,10 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
                             .window = p->effect_months + p->fade_months,
                             .treated = treated,
                             .stop = SIZE_MAX,
-                            .progress = progress};
+                            .progress = d.progress};
         for (size_t i = 0; i < N; i++) {
             spec.stream = sr_stream_key(11, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
-            sr_arm_run(w, &spec, m, p, v, rates, normal_months, r);
+            sr_arm_run(w, &spec, m, p, v, d.rates, d.normal_months, d.r);
             for (size_t k = 0; k < 2 * T; k++) {
                 double x = w->flows->expenditure[k];
                 sum[k] += x;
@@ -202,14 +239,7 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
         free(sum2);
         sr_exact_arm_free(&ex);
     }
-    free(normal_months);
-    gsl_rng_free(r);
-    sr_arm_ws_free(w);
-    sr_progress_free(progress);
-    sr_rates_free(rates);
-    sr_layout_free(l);
-    free(v);
-    sr_model_free(m);
+    direct_arm_close(&d);
 }
 
 Test(engine, results_do_not_depend_on_thread_count)
@@ -345,17 +375,9 @@ static const char *parting =
 Test(engine, persons_part_between_the_arms_by_the_excess_of_the_effect)
 {
     sr_model *m = sr_test_model(parting);
-    double *v = calloc(m->n_num, sizeof *v);
-    sr_model_mean_values(m, v);
-    sr_layout *l = sr_layout_alloc(m);
-    const sr_programme *p = &m->programmes[0];
-    sr_rates *rates = sr_rates_alloc(l, 1, sr_effect_phases(p));
-    sr_rates_compute(rates, l, m, p, v, &sr_macro_neutral);
-    int too_many = 0;
-    sr_progress *progress = sr_progress_alloc(l, m, p, &too_many);
-    sr_arm_ws *w = sr_arm_ws_alloc(l, m, 1, 1);
-    gsl_rng *r = sr_rng_alloc();
-    unsigned char *normal_months = calloc(m->n_months, 1);
+    direct_arm arm = direct_arm_open(m);
+    const sr_programme *p = arm.p;
+    sr_arm_ws *w = arm.w;
 
     /* competing hazards: p(employed) = (1 - exp(-H)) h_e / H, H = h_e + h_x */
     const double h_x = 0.03, h_t = 0.04 * 1.6, h_c = 0.04, n = 20000.0;
@@ -363,12 +385,12 @@ Test(engine, persons_part_between_the_arms_by_the_excess_of_the_effect)
     const size_t N = 4000;
     double sum = 0.0, sum2 = 0.0;
     sr_arm_spec spec = {.intake = p->intake, .window = p->effect_months, .treated = true,
-                        .stop = SIZE_MAX, .progress = progress};
+                        .stop = SIZE_MAX, .progress = arm.progress};
     for (size_t i = 0; i < N; i++) {
         spec.stream = sr_stream_key(5, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
         spec.apart_streams[0] = sr_stream_key(5, i, 0, SR_ARM_TREATED_APART, 1);
         spec.apart_streams[1] = sr_stream_key(5, i, 0, SR_ARM_COUNTERFACTUAL_APART, 1);
-        sr_arm_run_pair(w, &spec, m, p, v, rates, normal_months, r);
+        sr_arm_run_pair(w, &spec, m, p, arm.v, arm.rates, arm.normal_months, arm.r);
         /* persons in employed during month 1: the state cash flow counts them */
         double parted = w->flows->expenditure[SR_STATE * m->n_months + 1] -
                         w->counterfactual->expenditure[SR_STATE * m->n_months + 1];
@@ -384,12 +406,5 @@ Test(engine, persons_part_between_the_arms_by_the_excess_of_the_effect)
     cr_expect(fabs(var - exact_var) <= Z_TOL * exact_var * sqrt(2.0 / (N - 1)),
               "parted: variance %.3f, exact %.3f", var, exact_var);
 
-    free(normal_months);
-    gsl_rng_free(r);
-    sr_arm_ws_free(w);
-    sr_progress_free(progress);
-    sr_rates_free(rates);
-    sr_layout_free(l);
-    free(v);
-    sr_model_free(m);
+    direct_arm_close(&arm);
 }
