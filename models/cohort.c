@@ -282,6 +282,9 @@ void sr_rates_compute(sr_rates *r, const sr_layout *l, const sr_model *m,
     bool factor = false;
     for (size_t c = 0; c < r->n_conds; c++)
         factor = factor || conds[c].factor;
+    /* With a condition per month (the factor model) most entries serve a few draws: their
+     * logarithms are left to the draws that need them (NaN here). */
+    const bool logs = !factor;
     /* The hazards before macro conditions, and their probits, per (phase, stratum, band,
      * transition): the same for every condition. */
     for (size_t ph = 0; ph < r->n_phases; ph++)
@@ -320,7 +323,7 @@ void sr_rates_compute(sr_rates *r, const sr_layout *l, const sr_model *m,
                     size_t idx = sr_rates_index(r, c, ph, s, b);
                     r->q[idx] = total > 0.0 ? -expm1(-total) : 0.0;
                     r->log_stay[idx] = -total;
-                    r->log_leave[idx] = total > 0.0 ? log(r->q[idx]) : -INFINITY;
+                    r->log_leave[idx] = !logs ? NAN : total > 0.0 ? log(r->q[idx]) : -INFINITY;
                     double *cond = r->cond + idx * r->max_out;
                     double *cum = r->cum + idx * r->max_out;
                     double left = total, so_far = 0.0;
@@ -331,8 +334,8 @@ void sr_rates_compute(sr_rates *r, const sr_layout *l, const sr_model *m,
                         left -= h[o];
                         so_far += h[o];
                         cum[o] = o + 1 == n_out ? 1.0 : total > 0.0 ? so_far / total : 0.0;
-                        r->cond_log_stay[idx * r->max_out + o] = log1p(-cond[o]);
-                        r->cond_log_leave[idx * r->max_out + o] = log(cond[o]);
+                        r->cond_log_stay[idx * r->max_out + o] = logs ? log1p(-cond[o]) : NAN;
+                        r->cond_log_leave[idx * r->max_out + o] = logs ? log(cond[o]) : NAN;
                     }
                 }
             }

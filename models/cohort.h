@@ -61,7 +61,8 @@ typedef struct {
     size_t n_conds, n_phases, n_strata, n_bands, max_out;
     double *q;                /* [n_conds * n_phases * n_strata * n_bands]: exit probability */
     double *log_stay;         /* the same index: log(1 - q) */
-    double *log_leave;        /* the same index: log(q) */
+    double *log_leave;        /* the same index: log(q); this and the split's logarithms
+                               * are NaN (computed where needed) under the factor model */
     double *cum;              /* the same index * max_out: cumulative split probabilities */
     double *cond;             /* the same index * max_out: sequential split probabilities */
     double *cond_log_stay;    /* the same index * max_out: log(1 - cond) */

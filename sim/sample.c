@@ -29,8 +29,8 @@ static double binomial_inversion(double u, double n, double p, double log_1mp)
     return k;
 }
 
-/* A Binomial(n, p) draw; log(1 - p) and log(p) are given (logs == true) or computed
- * only when the inversion walk needs them. */
+/* A Binomial(n, p) draw; log(1 - p) and log(p) are given (logs == true; a NaN one is
+ * not known) or computed only when the inversion walk needs them. */
 static double binomial(gsl_rng *r, double n, double p, bool logs, double log_1mp, double log_p)
 {
     if (!(n > 0.0 && p > 0.0))      /* also a NaN, which must never reach GSL's sampler */
@@ -46,12 +46,12 @@ static double binomial(gsl_rng *r, double n, double p, bool logs, double log_1mp
         if (flip)
             u = 1.0 - u;
         /* P(0) = (1-q)^n >= 1 - nq (Bernoulli's inequality): below that, no walk. */
+        double log_1mq = logs ? (flip ? log_p : log_1mp) : NAN;
         if (u < 1.0 - n * q)
             k = 0.0;
-        else if (logs)
-            k = binomial_inversion(u, n, q, flip ? log_p : log_1mp);
         else
-            k = binomial_inversion(u, n, q, flip ? log(p) : log1p(-p));
+            k = binomial_inversion(u, n, q,
+                                   isnan(log_1mq) ? (flip ? log(p) : log1p(-p)) : log_1mq);
     } else {
         k = (double)gsl_ran_binomial(r, q, (unsigned int)n);
     }

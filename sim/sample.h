@@ -17,7 +17,8 @@
 /* A Binomial(n, p) draw; p in [0, 1]; n a whole number. */
 double sr_binomial(gsl_rng *r, double n, double p);
 
-/* The same, given log(1 - p) and log(p) (precomputed by the caller). */
+/* The same, given log(1 - p) and log(p) (precomputed by the caller; NaN: computed here
+ * if needed). */
 double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double log_p);
 
 /* How a multinomial's probabilities p_1..p_k are given: cumulative (cum[k-1] = 1), and as
