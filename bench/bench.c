@@ -259,6 +259,10 @@ int main(int argc, char **argv)
     rc |= bench_case("cohort 1,000,000", "bench/cohort.yaml", size_1m, trials, threads);
     rc |= bench_case("default (1,000, 24-mo intake)", "scenarios/default.yaml", NULL, trials,
                      threads);
+    static const char *const factor_macro[] = {
+        "macro={model: gaussian_factor, rho: 0.05, persistence: 0.9}", NULL};
+    rc |= bench_case("default, gaussian factor macro", "scenarios/default.yaml", factor_macro,
+                     trials, threads);
     rc |= bench_case("national, no risk layers", "scenarios/national.yaml", national_plain,
                      trials / 4 > 0 ? trials / 4 : 1, threads);
     rc |= bench_case("national + uncertainty, macro", "scenarios/national.yaml", national_risk,
