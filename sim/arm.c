@@ -54,6 +54,10 @@ void sr_arm_flows_copy(sr_arm_flows *dst, const sr_arm_flows *src, size_t n_mont
     dst->employed_end = src->employed_end;
 }
 
+/* The count sets of a pair run: persons on the same path in both arms, and the two
+ * versions of persons whose paths have parted. A single arm uses TOGETHER alone. */
+enum { TOGETHER = 0, APART_TREATED = 1, APART_COUNTERFACTUAL = 2 };
+
 sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_progress,
                            size_t max_outcomes)
 {
@@ -73,10 +77,12 @@ sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_pro
     for (size_t c = 0; c < SR_COUNT_SETS; c++) {
         sr_arm_counts *set = &w->set[c];
         set->pool = calloc(w->max_len, sizeof *set->pool);
-        set->blocks = calloc(T * w->max_len, sizeof *set->blocks);
+        /* the parted counterfactual versions have no effect phases: a pool only */
+        const size_t n_blocks = c == APART_COUNTERFACTUAL ? 0 : T;
+        set->blocks = calloc(n_blocks * w->max_len + 1, sizeof *set->blocks);
         set->next = calloc(w->max_len, sizeof *set->next);
         set->pool_bits = calloc(w->words, sizeof *set->pool_bits);
-        set->block_bits = calloc(T * w->words, sizeof *set->block_bits);
+        set->block_bits = calloc(n_blocks * w->words + 1, sizeof *set->block_bits);
         set->next_bits = calloc(w->words, sizeof *set->next_bits);
         ok = ok && set->pool && set->blocks && set->next && set->pool_bits && set->block_bits &&
              set->next_bits;
@@ -120,9 +126,6 @@ typedef struct {
     double employed;                  /* persons in `employed` */
 } month_tally;
 
-/* The count sets of a pair run: persons on the same path in both arms, and the two
- * versions of persons whose paths have parted. A single arm uses TOGETHER alone. */
-enum { TOGETHER = 0, APART_TREATED = 1, APART_COUNTERFACTUAL = 2 };
 static const bool in_both[2] = {true, true}, in_first[2] = {true, false},
                   in_second[2] = {false, true};
 
@@ -159,6 +162,8 @@ typedef struct {
     const bool *in_arm;               /* [2]: whose flows its persons count in */
     size_t phase[2];                  /* each arm's effect phase */
     bool counts_active;               /* its persons are in arm 0's intervention months */
+    bool may_part;                    /* a block, not the pool: parted counterfactual
+                                       * versions go to that set's pool, which has stepped */
     cells counts;                     /* the block's cells in the set */
     uint64_t stream;                  /* key of (month, block); cells are sub-streams */
 } block_step;
@@ -417,7 +422,7 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                     idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
                 if (r != NULL)
                     sr_rng_seek(r, sr_stream_sub(b->stream, s * C + cell));
-                parting = pair && !same_rates(rates, idx[0], idx[1], n_out);
+                parting = pair && b->may_part && !same_rates(rates, idx[0], idx[1], n_out);
                 if (parting)
                     draw_parting(w, rates, idx, n_out, n, r);
                 else
@@ -511,6 +516,7 @@ static void step_sets(sr_arm_ws *w, size_t n_sets, size_t block_key, size_t phas
                         .in_arm = n_sets == 1 ? in_first : whose[c],
                         .phase = {phase0, 0},
                         .counts_active = counts_active && c != APART_COUNTERFACTUAL,
+                        .may_part = block_key > 0,
                         .counts = counts[c],
                         .stream = sr_stream_sub(month_streams[c], block_key)};
         step_block(w, &b, m, p, v, rates, g, t, cond, r, tally);
@@ -557,7 +563,8 @@ static void run_arms(sr_arm_ws *w, size_t n_sets, const sr_arm_spec *spec, const
         double enrolled = 0.0;
         for (size_t c = 0; c < n_sets; c++) {
             cells entry = cells_of(w, c, 0);
-            if (spec->window > 0) {
+            const bool blocks = spec->window > 0 && c != APART_COUNTERFACTUAL;
+            if (blocks) {
                 entry = cells_of(w, c, t + 1);  /* first used now: cleared of the last run */
                 clear_block(entry, len, w->words);
             }
@@ -569,7 +576,7 @@ static void run_arms(sr_arm_ws *w, size_t n_sets, const sr_arm_spec *spec, const
                 mark(entry.bits, s * C + start_cell);
                 enrolled += n;
             }
-            if (spec->window > 0 && t >= spec->window)
+            if (blocks && t >= spec->window)
                 add_block(cells_of(w, c, 0), cells_of(w, c, t + 1 - spec->window), len, w->words);
         }
 
@@ -617,7 +624,7 @@ static void run_arms(sr_arm_ws *w, size_t n_sets, const sr_arm_spec *spec, const
     static const bool *const whose[SR_COUNT_SETS] = {in_both, in_first, in_second};
     for (size_t c = 0; c < n_sets; c++) {
         double employed = employed_in(l, g->n_progress, w->set[c].pool);
-        if (spec->window > 0)
+        if (spec->window > 0 && c != APART_COUNTERFACTUAL)
             for (size_t e = T > spec->window ? T - spec->window : 0; e < T; e++)
                 employed += employed_in(l, g->n_progress, w->set[c].blocks + e * len);
         for (size_t a = 0; a < n_arms; a++)

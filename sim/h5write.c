@@ -356,9 +356,11 @@ static int write_annual(hid_t loc, const sr_resultset *rs, const sr_level *lv,
         const sr_metric_info *mi = &sr_metric_table[m];
         if (!mi->annual)
             continue;
+        /* trial i's years follow trial i - 1's */
+        const double *flows = sr_level_annual(lv, rs->n_trials, rs->n_years, m, 0);
         for (size_t y = 0; y < rs->n_years; y++) {
             for (size_t i = 0; i < rs->n_trials; i++)
-                w->column[i] = sr_level_annual(lv, rs->n_trials, rs->n_years, m, i)[y];
+                w->column[i] = flows[i * rs->n_years + y];
             sr_quantiles(w->column, rs->n_trials, w->scratch,
                          w->quantiles + y * SR_N_QUANTILES);
         }

@@ -157,7 +157,8 @@ static direct_arm direct_arm_open(sr_model *m)
     sr_rates_compute(d.rates, d.l, m, d.p, d.v, &sr_macro_neutral);
     int too_many = 0;
     d.progress = sr_progress_alloc(d.l, m, d.p, &too_many);
-    d.w = sr_arm_ws_alloc(d.l, m, 1, 1);
+    cr_assert(d.progress != NULL);
+    d.w = sr_arm_ws_alloc(d.l, m, d.progress->n_progress, d.progress->n_outcomes);
     d.r = sr_rng_alloc();
     d.normal_months = calloc(m->n_months, 1);
     cr_assert(d.v && d.l && d.rates && d.progress && d.w && d.r && d.normal_months);
