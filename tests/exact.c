@@ -186,3 +186,98 @@ void sr_exact_arm_free(sr_exact_arm *a)
     free(a->active);
     free(a->count);
 }
+
+/* The person's two versions as one chain: TOGETHER in cell c (index c), or apart with the
+ * treated version in cell a and the counterfactual one in cell b (index n + a n + b). */
+#define APART(n, a, b) ((n) + (a) * (n) + (b))
+
+void sr_exact_person_savings(const sr_model *m, size_t pi, const double *v, size_t s,
+                             size_t pay, double *mean, double *var)
+{
+    const sr_programme *p = &m->programmes[pi];
+    const size_t T = m->n_months;
+    full_cells c = cells_of(m);
+    const size_t n = c.n, J = n + n * n;
+    size_t *state = calloc(n, sizeof *state);
+    unsigned *tenure = calloc(n, sizeof *tenure);
+    for (size_t i = 0; i < m->n_states; i++)
+        for (unsigned k = 0; k <= m->states[i].tenure_max; k++) {
+            state[c.first[i] + k] = i;
+            tenure[c.first[i] + k] = k;
+        }
+    gsl_matrix *Pt = gsl_matrix_alloc(n, n), *Pc = gsl_matrix_alloc(n, n);
+    double *v1 = calloc(J, sizeof *v1), *v2 = calloc(J, sizeof *v2);
+    double *w1 = calloc(J, sizeof *w1), *w2 = calloc(J, sizeof *w2);
+    double *same = calloc(n, sizeof *same), *cash_at = calloc(n, sizeof *cash_at);
+
+    /* Backward: v1[x], v2[x] = E[D_t..], E[(D_t..)^2] from month t in state x, where
+     * D_t.. sums the months t .. T-1 of (counterfactual - treated) cash flows. */
+    for (size_t t = T; t-- > 0;) {
+        transition_matrix(Pt, m, p, v, &c, s, hazard_ratio(m, p, v, s, t, true));
+        transition_matrix(Pc, m, p, v, &c, s, hazard_ratio(m, p, v, s, t, false));
+        for (size_t x = 0; x < n; x++)
+            cash_at[x] = cash(m, v, s, state[x], tenure[x], (int)t, pay);
+        for (size_t x = 0; x < n; x++) {
+            /* together: the same move with min(Pt, Pc), else part by the excesses */
+            double together = 0.0, e1 = 0.0, e2 = 0.0;
+            for (size_t d = 0; d < n; d++) {
+                same[d] = fmin(gsl_matrix_get(Pt, x, d), gsl_matrix_get(Pc, x, d));
+                together += same[d];
+                e1 += same[d] * v1[d];
+                e2 += same[d] * v2[d];
+            }
+            const double apart = 1.0 - together;
+            if (apart > 1e-15)
+                for (size_t a = 0; a < n; a++) {
+                    double xa = gsl_matrix_get(Pt, x, a) - same[a];
+                    if (xa <= 0.0)
+                        continue;
+                    for (size_t b = 0; b < n; b++) {
+                        double xb = gsl_matrix_get(Pc, x, b) - same[b];
+                        if (xb <= 0.0)
+                            continue;
+                        e1 += xa * xb / apart * v1[APART(n, a, b)];
+                        e2 += xa * xb / apart * v2[APART(n, a, b)];
+                    }
+                }
+            w1[x] = e1;   /* the same cell: no difference this month */
+            w2[x] = e2;
+            /* apart: independent moves */
+            for (size_t y = 0; y < n; y++) {
+                const double r = cash_at[y] - cash_at[x];   /* treated x, counterfactual y */
+                double f1 = 0.0, f2 = 0.0;
+                for (size_t a = 0; a < n; a++) {
+                    double pa = gsl_matrix_get(Pt, x, a);
+                    if (pa == 0.0)
+                        continue;
+                    for (size_t b = 0; b < n; b++) {
+                        double q = pa * gsl_matrix_get(Pc, y, b);
+                        f1 += q * v1[APART(n, a, b)];
+                        f2 += q * v2[APART(n, a, b)];
+                    }
+                }
+                w1[APART(n, x, y)] = r + f1;
+                w2[APART(n, x, y)] = r * r + 2.0 * r * f1 + f2;
+            }
+        }
+        memcpy(v1, w1, J * sizeof *v1);
+        memcpy(v2, w2, J * sizeof *v2);
+    }
+    const size_t i0 = p->initial_state;
+    const unsigned k0 = p->initial_tenure < m->states[i0].tenure_max ? p->initial_tenure
+                                                                    : m->states[i0].tenure_max;
+    const size_t start = c.first[i0] + k0;
+    *mean = v1[start];
+    *var = v2[start] - v1[start] * v1[start];
+    free(same);
+    free(cash_at);
+    free(v1);
+    free(v2);
+    free(w1);
+    free(w2);
+    gsl_matrix_free(Pt);
+    gsl_matrix_free(Pc);
+    free(state);
+    free(tenure);
+    free(c.first);
+}

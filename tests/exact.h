@@ -22,4 +22,14 @@ typedef struct {
 sr_exact_arm sr_exact_run(const sr_model *m, size_t p, const double *v, bool treated);
 void sr_exact_arm_free(sr_exact_arm *a);
 
+/* The exact mean and variance of one person's savings D: the sum over the horizon's months
+ * of the counterfactual minus the treated version's cash flow of payer `pay` (nominal,
+ * without indexation or one-off flows), for a person of programme p's stratum s enrolled
+ * in the first month. The person's two versions make the same moves while their monthly
+ * move probabilities allow (with probability sum_d min(Pt, Pc) they move together to d),
+ * else part by the excesses and move on independently (README: how the engine samples);
+ * computed by backward recursion of E[D] and E[D^2] over that joint chain. */
+void sr_exact_person_savings(const sr_model *m, size_t p, const double *v, size_t s,
+                             size_t pay, double *mean, double *var);
+
 #endif

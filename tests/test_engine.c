@@ -409,3 +409,70 @@ Test(engine, persons_part_between_the_arms_by_the_excess_of_the_effect)
 
     direct_arm_close(&arm);
 }
+
+/* The variance of the savings against the exact chain of a person's two versions
+ * (tests/exact.c): together while their move probabilities allow, parted by the excesses
+ * of the effect, then independent. Persons are independent, so the savings of n persons
+ * have mean n E[D] and variance n Var(D) exactly. Tenure bands and a fade make the
+ * versions part in different cells and months. */
+static const char *savings_variance =
+    "name: savings variance\n"
+    "simulation: {trials: 2, seed: 3, start: 2027-01, horizon_months: 30}\n"
+    "discount: {public: 0.035, investor: 0.05}\n"
+    "states:\n"
+    "  - {name: outside, tenure_max: 4}\n"
+    "  - {name: employed, tenure_max: 3}\n"
+    "  - {name: exited, absorbing: true}\n"
+    "transitions:\n"
+    "  - {from: outside, to: employed, hazard: 0.05, by_tenure: [[0, 1.0], [3, 0.6]]}\n"
+    "  - {from: outside, to: exited, hazard: 0.01}\n"
+    "  - {from: employed, to: outside, hazard: 0.08, by_tenure: [[0, 1.5], [2, 1.0]]}\n"
+    "  - {from: employed, to: exited, hazard: 0.005}\n"
+    "cashflows:\n"
+    "  outside: {municipality: 1000, state: 0}\n"
+    "  employed: {municipality: -500, state: 0}\n"
+    "programmes:\n"
+    "  - name: p\n"
+    "    cohort: {size: 3000, intake: {start: 2027-01, months: 1}, initial_state: outside,\n"
+    "             initial_tenure: 4}\n"
+    "    intervention:\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: 1.8, months: 6,\n"
+    "               fade_months: 4}\n";
+
+Test(engine, savings_variance_is_that_of_independent_persons_coupled_in_two_versions)
+{
+    sr_model *m = sr_test_model(savings_variance);
+    direct_arm arm = direct_arm_open(m);
+    const size_t T = m->n_months, N = 4000;
+    const double n = 3000.0;
+    double d_mean, d_var;
+    sr_exact_person_savings(m, 0, arm.v, 0, SR_MUNICIPALITY, &d_mean, &d_var);
+    cr_assert(d_var > 0.0);
+
+    sr_arm_spec spec = {.intake = arm.p->intake,
+                        .window = arm.p->effect_months + arm.p->fade_months,
+                        .treated = true,
+                        .stop = SIZE_MAX,
+                        .progress = arm.progress};
+    double sum = 0.0, sum2 = 0.0;
+    for (size_t i = 0; i < N; i++) {
+        spec.stream = sr_stream_key(9, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
+        spec.apart_streams[0] = sr_stream_key(9, i, 0, SR_ARM_TREATED_APART, 1);
+        spec.apart_streams[1] = sr_stream_key(9, i, 0, SR_ARM_COUNTERFACTUAL_APART, 1);
+        sr_arm_run_pair(arm.w, &spec, m, arm.p, arm.v, arm.rates, arm.normal_months, arm.r);
+        double savings = 0.0;
+        for (size_t t = 0; t < T; t++)
+            savings += arm.w->counterfactual->expenditure[SR_MUNICIPALITY * T + t] -
+                       arm.w->flows->expenditure[SR_MUNICIPALITY * T + t];
+        sum += savings;
+        sum2 += savings * savings;
+    }
+    const double mean = sum / N, var = (sum2 - N * mean * mean) / (N - 1);
+    cr_expect(fabs(mean - n * d_mean) <= Z_TOL * sqrt(n * d_var / N),
+              "savings: mean %.1f, exact %.1f", mean, n * d_mean);
+    /* the sample variance of a near-normal sum: se = var sqrt(2 / (N - 1)) */
+    cr_expect(fabs(var - n * d_var) <= Z_TOL * n * d_var * sqrt(2.0 / (N - 1)),
+              "savings: variance %.4g, exact %.4g (se %.2g)", var, n * d_var,
+              n * d_var * sqrt(2.0 / (N - 1)));
+    direct_arm_close(&arm);
+}
