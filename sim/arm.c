@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/cashflow.h"
+#include "moves.h"
 #include "rng.h"
 #include "sample.h"
 
@@ -126,6 +127,8 @@ typedef struct {
     double employed;                  /* persons in `employed` */
 } month_tally;
 
+/* Whose flows a set's persons count in: both arms' (TOGETHER), arm 0's (the treated arm,
+ * or a single arm), arm 1's (the counterfactual). */
 static const bool in_both[2] = {true, true}, in_first[2] = {true, false},
                   in_second[2] = {false, true};
 
@@ -136,6 +139,7 @@ typedef struct {
     uint64_t *bits;
 } cells;
 
+/* Marks bit x (stratum * n_cells + cell) occupied. */
 static inline void mark(uint64_t *bits, size_t x)
 {
     bits[x / 64] |= UINT64_C(1) << (x % 64);
@@ -151,6 +155,7 @@ static cells cells_of(sr_arm_ws *w, size_t c, size_t block_key)
                    set->block_bits + (block_key - 1) * w->words};
 }
 
+/* Set c's next month's counts (scratch of the block being stepped). */
 static cells next_of(sr_arm_ws *w, size_t c)
 {
     return (cells){w->set[c].next, w->set[c].next_bits};
@@ -226,105 +231,6 @@ static const double *take_share(gsl_rng *r, size_t k, double *moved, double n_pi
         moved[c] -= share[c];
     }
     return share;
-}
-
-/* The probability of each outcome of state i at rate index idx: prob[o] for transition o,
- * prob[n_out] for staying. */
-static void outcome_probabilities(const sr_rates *rates, size_t idx, size_t n_out,
-                                  double *prob)
-{
-    const double q = rates->q[idx], *cum = rates->cum + idx * rates->max_out;
-    for (size_t o = 0; o < n_out; o++)
-        prob[o] = q * (cum[o] - (o > 0 ? cum[o - 1] : 0.0));
-    prob[n_out] = 1.0 - q;
-}
-
-/* Multinomial(n; prob[0..k-1]), prob summing to 1, into out by sequential binomials; the
- * means for r == NULL. */
-static void multinomial_of(gsl_rng *r, double n, const double *prob, size_t k, double *out)
-{
-    double rest = 1.0;
-    for (size_t j = 0; j < k; j++) {
-        if (j + 1 == k) {
-            out[j] = n;
-            break;
-        }
-        const double c = rest > prob[j] ? prob[j] / rest : 1.0;
-        out[j] = r != NULL ? sr_binomial(r, n, c) : n * c;
-        n -= out[j];
-        rest -= prob[j];
-    }
-}
-
-/* The moves of the n persons of a TOGETHER cell when the arms' outcome probabilities p0,
- * p1 differ (the intervention at work), by a maximal coupling of each person's two
- * versions: with probability min(p0[o], p1[o]) both make move o and stay together
- * (moved[o], o < K = n_out + 1); otherwise they part (moved[K] persons), the treated
- * version moving by the excess (p0 - min) / (1 - sum min) (moved[K + 1 + o]) and the
- * counterfactual one by (p1 - min) / (1 - sum min) (moved[2K + 1 + o]), independently.
- * Each arm's moves are exactly multinomial with its own probabilities. */
-static void draw_parting(sr_arm_ws *w, const sr_rates *rates, const size_t idx[2], size_t n_out,
-                         double n, gsl_rng *r)
-{
-    const size_t K = n_out + 1;
-    double *p0 = w->joint, *p1 = p0 + K, *category = p1 + K, *excess0 = category + K + 1;
-    double *excess1 = excess0 + K;
-    outcome_probabilities(rates, idx[0], n_out, p0);
-    outcome_probabilities(rates, idx[1], n_out, p1);
-    double together = 0.0;
-    for (size_t o = 0; o < K; o++) {
-        category[o + 1] = fmin(p0[o], p1[o]);
-        together += category[o + 1];
-    }
-    const double apart = fmax(0.0, 1.0 - together);
-    for (size_t o = 0; o < K; o++) {
-        excess0[o] = apart > 0.0 ? (p0[o] - category[o + 1]) / apart : 0.0;
-        excess1[o] = apart > 0.0 ? (p1[o] - category[o + 1]) / apart : 0.0;
-    }
-    /* parting first (the rarest), then the moves together, staying (the commonest) last */
-    category[0] = apart;
-    double *counts = w->share;    /* scratch until the share-out */
-    multinomial_of(r, n, category, K + 1, counts);
-    memcpy(w->moved, counts + 1, K * sizeof *w->moved);
-    w->moved[K] = counts[0];
-    multinomial_of(r, counts[0], excess0, K, w->moved + K + 1);
-    multinomial_of(r, counts[0], excess1, K, w->moved + 2 * K + 1);
-}
-
-/* Draws the month-end moves of the n persons of one cell at rate index idx into
- * moved[0..n_out] (moved[n_out]: stayers); r == NULL gives the expected moves. */
-static void draw_moves(const sr_rates *rates, size_t idx, size_t n_out, double n, gsl_rng *r,
-                       double *moved)
-{
-    const size_t at = idx * rates->max_out;
-    const sr_split split = {n_out, rates->cum + at, rates->cond + at, rates->cond_log_stay + at,
-                            rates->cond_log_leave + at};
-    const double left = r != NULL ? sr_binomial_logs(r, n, rates->q[idx], rates->log_stay[idx],
-                                                     rates->log_leave[idx])
-                                   : n * rates->q[idx];
-    moved[n_out] = n - left;
-    if (r != NULL) {
-        sr_multinomial(r, left, &split, moved);
-        return;
-    }
-    double rest = left;
-    for (size_t o = 0; o < n_out; o++) {
-        moved[o] = o + 1 == n_out ? rest : rest * split.cond[o];
-        rest -= moved[o];
-    }
-}
-
-/* Whether two rate indices give every outcome the same probability. */
-static bool same_rates(const sr_rates *rates, size_t a, size_t b, size_t n_out)
-{
-    if (a == b)
-        return true;
-    if (rates->q[a] != rates->q[b])
-        return false;
-    for (size_t o = 0; o < n_out; o++)
-        if (rates->cum[a * rates->max_out + o] != rates->cum[b * rates->max_out + o])
-            return false;
-    return true;
 }
 
 /* Shares the moves of one cell (n persons of `groups` progress groups, count[pi *
@@ -412,7 +318,7 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                 tally[0].active += n;
 
             /* moved[o]: persons leaving along transition o; moved[n_out]: stayers (with
-             * parting: together, and the parted ones' versions; see draw_parting) */
+             * parting: together, and the parted ones' versions; see sr_draw_parting) */
             double *moved = w->moved;
             bool parting = false;
             moved[n_out] = n;
@@ -422,11 +328,11 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                     idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
                 if (r != NULL)
                     sr_rng_seek(r, sr_stream_sub(b->stream, s * C + cell));
-                parting = pair && b->may_part && !same_rates(rates, idx[0], idx[1], n_out);
+                parting = pair && b->may_part && !sr_same_rates(rates, idx[0], idx[1], n_out);
                 if (parting)
-                    draw_parting(w, rates, idx, n_out, n, r);
+                    sr_draw_parting(rates, idx, n_out, n, r, w->joint, moved);
                 else
-                    draw_moves(rates, b->in_arm[0] ? idx[0] : idx[1], n_out, n, r, moved);
+                    sr_draw_moves(rates, b->in_arm[0] ? idx[0] : idx[1], n_out, n, r, moved);
                 for (size_t o = 0; o < n_out; o++) {
                     const sr_transition *tr = &m->transitions[out[o]];
                     if (!tr->has_cash)
