@@ -165,6 +165,17 @@ static direct_arm direct_arm_open(sr_model *m)
     return d;
 }
 
+/* Runs the arm of spec and its counterfactual as a pair, on trial `trial`'s streams. */
+static void run_pair(direct_arm *d, sr_arm_spec *spec, uint64_t seed, size_t trial)
+{
+    spec->stream = sr_stream_key(seed, trial, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
+    spec->apart_streams[0] =
+        sr_stream_key(seed, trial, 0, SR_ARM_TREATED_APART, SR_PURPOSE_TRANSITIONS);
+    spec->apart_streams[1] =
+        sr_stream_key(seed, trial, 0, SR_ARM_COUNTERFACTUAL_APART, SR_PURPOSE_TRANSITIONS);
+    sr_arm_run_pair(d->w, spec, d->m, d->p, d->v, d->rates, d->normal_months, d->r);
+}
+
 static void direct_arm_close(direct_arm *d)
 {
     free(d->normal_months);
@@ -388,10 +399,7 @@ Test(engine, persons_part_between_the_arms_by_the_excess_of_the_effect)
     sr_arm_spec spec = {.intake = p->intake, .window = p->effect_months, .treated = true,
                         .stop = SIZE_MAX, .progress = arm.progress};
     for (size_t i = 0; i < N; i++) {
-        spec.stream = sr_stream_key(5, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
-        spec.apart_streams[0] = sr_stream_key(5, i, 0, SR_ARM_TREATED_APART, 1);
-        spec.apart_streams[1] = sr_stream_key(5, i, 0, SR_ARM_COUNTERFACTUAL_APART, 1);
-        sr_arm_run_pair(w, &spec, m, p, arm.v, arm.rates, arm.normal_months, arm.r);
+        run_pair(&arm, &spec, 5, i);
         /* persons in employed during month 1: the state cash flow counts them */
         double parted = w->flows->expenditure[SR_STATE * m->n_months + 1] -
                         w->counterfactual->expenditure[SR_STATE * m->n_months + 1];
@@ -456,10 +464,7 @@ Test(engine, savings_variance_is_that_of_independent_persons_coupled_in_two_vers
                         .progress = arm.progress};
     double sum = 0.0, sum2 = 0.0;
     for (size_t i = 0; i < N; i++) {
-        spec.stream = sr_stream_key(9, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
-        spec.apart_streams[0] = sr_stream_key(9, i, 0, SR_ARM_TREATED_APART, 1);
-        spec.apart_streams[1] = sr_stream_key(9, i, 0, SR_ARM_COUNTERFACTUAL_APART, 1);
-        sr_arm_run_pair(arm.w, &spec, m, arm.p, arm.v, arm.rates, arm.normal_months, arm.r);
+        run_pair(&arm, &spec, 9, i);
         double savings = 0.0;
         for (size_t t = 0; t < T; t++)
             savings += arm.w->counterfactual->expenditure[SR_MUNICIPALITY * T + t] -
