@@ -126,3 +126,31 @@ sr_resultset *sr_test_run_model(const sr_model *m, int threads)
     cr_assert_not_null(rs, "run failed: %s", err.msg);
     return rs;
 }
+
+void sr_test_expect_failure(const char *scenario, bool results_dir, const char *args_in,
+                            int code, const char *fragment)
+{
+    char *args = strdup(args_in);   /* args_in may be sr_test_cmd()'s buffer, reused below */
+    char *dir = sr_test_tmpdir();
+    sr_test_write_file(dir, "small.yaml", scenario);
+    sr_test_write_file(dir, "old.h5", "an earlier result\n");
+    char *err = NULL;
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s%s %s", dir, results_dir ? "mkdir results && " : "",
+                                     SIRISK_BINARY, args),
+                         NULL, &err);
+    cr_expect_eq(rc, code, "sirisk %s: exit %d, expected %d: %s", args, rc, code, err);
+    cr_expect(err != NULL && strstr(err, fragment) != NULL, "sirisk %s: message lacks '%s':\n%s",
+              args, fragment, err);
+    /* nothing but the two files (and results/, empty, if it was made) */
+    const char *listing = results_dir ? "ls -A . results | grep -v -x -e small.yaml -e old.h5 "
+                                        "-e results -e '' -e '.:' -e 'results:'"
+                                      : "ls -A | grep -v -x -e small.yaml -e old.h5";
+    int others = sr_test_run(sr_test_cmd("cd %s && %s", dir, listing), NULL, NULL);
+    cr_expect_neq(others, 0, "sirisk %s left a file in %s", args, dir);
+    int same = sr_test_run(sr_test_cmd("cd %s && grep -q 'an earlier result' old.h5", dir), NULL,
+                           NULL);
+    cr_expect_eq(same, 0, "sirisk %s changed old.h5", args);
+    free(err);
+    free(args);
+    sr_test_remove_dir(dir);
+}

@@ -3,6 +3,7 @@
 #ifndef SR_TEST_SUPPORT_H
 #define SR_TEST_SUPPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "models/model.h"
@@ -34,6 +35,13 @@ void sr_test_remove_dir(char *dir);
 
 /* Runs m with the given threads (0: all); fails the test with the driver's message. */
 sr_resultset *sr_test_run_model(const sr_model *m, int threads);
+
+/* Runs `sirisk ARGS` in a fresh directory holding `scenario` as small.yaml, an earlier
+ * result old.h5 and, with results_dir, an empty results/; expects exit `code`, `fragment`
+ * in the message, no other file left (and no results/ made without results_dir), and
+ * old.h5 unchanged. args may be sr_test_cmd()'s buffer. */
+void sr_test_expect_failure(const char *scenario, bool results_dir, const char *args,
+                            int code, const char *fragment);
 
 /* Whether a file exists. */
 int sr_test_exists(const char *path);

@@ -91,26 +91,10 @@ Test(cli, one_and_two_threads_write_the_same_file)
     sr_test_remove_dir(dir);
 }
 
-/* Runs `sirisk ARGS` in a directory holding small.yaml and an earlier result old.h5, and
- * checks the exit code, a fragment of the message, and that no result file appeared and
- * old.h5 is unchanged. */
+/* sr_test_expect_failure with this file's small scenario. */
 static void expect_failure(const char *args, int code, const char *fragment)
 {
-    char *dir = sr_test_tmpdir();
-    sr_test_write_file(dir, "small.yaml", small);
-    sr_test_write_file(dir, "old.h5", "an earlier result\n");
-    char *err = NULL;
-    int rc = sr_test_run(sr_test_cmd("cd %s && %s %s", dir, BIN, args), NULL, &err);
-    cr_expect_eq(rc, code, "sirisk %s: exit %d, expected %d: %s", args, rc, code, err);
-    cr_expect(strstr(err, fragment) != NULL, "sirisk %s: message lacks '%s':\n%s", args,
-              fragment, err);
-    int others = sr_test_run(sr_test_cmd("cd %s && ls -A | grep -v -x -e small.yaml -e old.h5 -e bad.yaml", dir),
-                             NULL, NULL);
-    cr_expect_neq(others, 0, "sirisk %s left a file in %s", args, dir);
-    int same = sr_test_run(sr_test_cmd("cd %s && grep -q 'an earlier result' old.h5", dir), NULL, NULL);
-    cr_expect_eq(same, 0, "sirisk %s changed old.h5", args);
-    free(err);
-    sr_test_remove_dir(dir);
+    sr_test_expect_failure(small, false, args, code, fragment);
 }
 
 Test(cli, usage_errors_exit_64)

@@ -634,29 +634,10 @@ Test(sweep, a_point_is_the_plain_run_at_its_values_bit_for_bit, .timeout = 120)
     sr_test_remove_dir(dir);
 }
 
-/* Runs `sirisk ARGS` beside small.yaml and an earlier result old.h5: the exit code, a
- * fragment of the message, no new file, old.h5 unchanged. */
-static void expect_failure(const char *args_in, int code, const char *fragment)
+/* sr_test_expect_failure with this file's small scenario. */
+static void expect_failure(const char *args, int code, const char *fragment)
 {
-    char *args = strdup(args_in);   /* args_in may be sr_test_cmd()'s buffer, which sr_test_cmd() reuses */
-    char *dir = sr_test_tmpdir();
-    sr_test_write_file(dir, "small.yaml", small);
-    sr_test_write_file(dir, "old.h5", "an earlier result\n");
-    char *err = NULL;
-    int rc = sr_test_run(sr_test_cmd("cd %s && mkdir results && %s %s", dir, BIN, args), NULL, &err);
-    cr_expect_eq(rc, code, "sirisk %s: exit %d, expected %d: %s", args, rc, code, err);
-    cr_expect(strstr(err, fragment) != NULL, "sirisk %s: message lacks '%s':\n%s", args,
-              fragment, err);
-    int others = sr_test_run(sr_test_cmd("cd %s && ls -A . results | grep -v -x -e small.yaml -e old.h5 "
-                                 "-e results -e '' -e '.:' -e 'results:'",
-                                 dir),
-                             NULL, NULL);
-    cr_expect_neq(others, 0, "sirisk %s left a file in %s", args, dir);
-    int same = sr_test_run(sr_test_cmd("cd %s && grep -q 'an earlier result' old.h5", dir), NULL, NULL);
-    cr_expect_eq(same, 0, "sirisk %s changed old.h5", args);
-    free(err);
-    free(args);
-    sr_test_remove_dir(dir);
+    sr_test_expect_failure(small, true, args, code, fragment);
 }
 
 Test(sweep, bad_param_and_values_exit_64_with_no_file)
