@@ -278,6 +278,9 @@ void sr_rates_compute(sr_rates *r, const sr_layout *l, const sr_model *m,
                       const sr_programme *p, const double *v, const sr_macro_cond *conds)
 {
     double h[l->max_out];
+    bool affected[r->n_bands];
+    for (size_t b = 0; b < r->n_bands; b++)
+        affected[b] = band_affected(l, p, b);
     const size_t K = r->max_out;
     bool factor = false;
     for (size_t c = 0; c < r->n_conds; c++)
@@ -306,7 +309,7 @@ void sr_rates_compute(sr_rates *r, const sr_layout *l, const sr_model *m,
         for (size_t ph = 0; ph < r->n_phases; ph++)
             for (size_t s = 0; s < r->n_strata; s++) {
                 for (size_t b = 0; b < r->n_bands; b++) {
-                    if (ph > 0 && !band_affected(l, p, b)) {
+                    if (ph > 0 && !affected[b]) {
                         copy_rates(r, sr_rates_index(r, c, ph, s, b),
                                    sr_rates_index(r, c, 0, s, b));
                         continue;

@@ -132,6 +132,13 @@ typedef struct {
 static const bool in_both[2] = {true, true}, in_first[2] = {true, false},
                   in_second[2] = {false, true};
 
+/* Whose flows set c's persons count in, in a run of n_sets sets. */
+static const bool *set_arms(size_t n_sets, size_t c)
+{
+    static const bool *const of_pair[SR_COUNT_SETS] = {in_both, in_first, in_second};
+    return n_sets == 1 ? in_first : of_pair[c];
+}
+
 /* A block's counts and the bitmap of its occupied cells (bit s * n_cells + cell: someone
  * of any progress there). Every count > 0 has its bit set. */
 typedef struct {
@@ -167,8 +174,9 @@ typedef struct {
     const bool *in_arm;               /* [2]: whose flows its persons count in */
     size_t phase[2];                  /* each arm's effect phase */
     bool counts_active;               /* its persons are in arm 0's intervention months */
-    bool may_part;                    /* a block, not the pool: parted counterfactual
-                                       * versions go to that set's pool, which has stepped */
+    bool may_part;                    /* TOGETHER of a pair, in a block (not the pool: the
+                                       * parted counterfactual versions go to that set's
+                                       * pool, which has stepped) */
     cells counts;                     /* the block's cells in the set */
     uint64_t stream;                  /* key of (month, block); cells are sub-streams */
 } block_step;
@@ -286,7 +294,6 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
     const sr_layout *l = w->layout;
     const size_t C = l->n_cells, S = l->n_strata, P = g->n_progress;
     const size_t group_stride = S * C;   /* from one progress group's cell to the next */
-    const bool pair = b->in_arm[0] && b->in_arm[1];
     /* The occupied cells only, in order. */
     for (size_t word = 0; word < w->words; word++) {
         for (uint64_t bits = b->counts.bits[word]; bits != 0; bits &= bits - 1) {
@@ -328,7 +335,7 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                     idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
                 if (r != NULL)
                     sr_rng_seek(r, sr_stream_sub(b->stream, s * C + cell));
-                parting = pair && b->may_part && !sr_same_rates(rates, idx[0], idx[1], n_out);
+                parting = b->may_part && !sr_same_rates(rates, idx[0], idx[1], n_out);
                 if (parting)
                     sr_draw_parting(rates, idx, n_out, n, r, w->joint, moved);
                 else
@@ -405,7 +412,6 @@ static void step_sets(sr_arm_ws *w, size_t n_sets, size_t block_key, size_t phas
                       month_tally tally[2])
 {
     const size_t len = w->block_len;
-    static const bool *const whose[SR_COUNT_SETS] = {in_both, in_first, in_second};
     cells counts[SR_COUNT_SETS];
     /* The parted arrive in the APART sets' next counts while TOGETHER steps. Parted
      * counterfactual versions go to their pool directly: that set has no blocks. */
@@ -419,10 +425,10 @@ static void step_sets(sr_arm_ws *w, size_t n_sets, size_t block_key, size_t phas
         if (c > 0 && empty_block(counts[c], w->words))
             continue;   /* nobody has parted (yet), or no blocks (the counterfactual's) */
         block_step b = {.set = c,
-                        .in_arm = n_sets == 1 ? in_first : whose[c],
+                        .in_arm = set_arms(n_sets, c),
                         .phase = {phase0, 0},
                         .counts_active = counts_active && c != APART_COUNTERFACTUAL,
-                        .may_part = block_key > 0,
+                        .may_part = c == TOGETHER && n_sets > 1 && block_key > 0,
                         .counts = counts[c],
                         .stream = sr_stream_sub(month_streams[c], block_key)};
         step_block(w, &b, m, p, v, rates, g, t, cond, r, tally);
@@ -527,14 +533,13 @@ static void run_arms(sr_arm_ws *w, size_t n_sets, const sr_arm_spec *spec, const
     /* The pool, and the blocks still apart at the horizon (all cleared this run). */
     for (size_t a = 0; a < n_arms; a++)
         w->arm_flows[a]->employed_end = 0.0;
-    static const bool *const whose[SR_COUNT_SETS] = {in_both, in_first, in_second};
     for (size_t c = 0; c < n_sets; c++) {
         double employed = employed_in(l, g->n_progress, w->set[c].pool);
         if (spec->window > 0 && c != APART_COUNTERFACTUAL)
             for (size_t e = T > spec->window ? T - spec->window : 0; e < T; e++)
                 employed += employed_in(l, g->n_progress, w->set[c].blocks + e * len);
         for (size_t a = 0; a < n_arms; a++)
-            if (n_sets == 1 || whose[c][a])
+            if (set_arms(n_sets, c)[a])
                 w->arm_flows[a]->employed_end += employed;
     }
 }

@@ -53,7 +53,8 @@ void sr_arm_flows_copy(sr_arm_flows *dst, const sr_arm_flows *src, size_t n_mont
 /* Counts of persons: the pool and each intake month's block, and next month's scratch. */
 typedef struct {
     double *pool;             /* [max_len] persons */
-    double *blocks;           /* [n_months * max_len]: the block of intake month e */
+    double *blocks;           /* [n_months * max_len]: the block of intake month e (none
+                               * in the parted counterfactual versions' set) */
     double *next;             /* [max_len] next month's counts, scratch */
     uint64_t *pool_bits;      /* [words]: occupied (stratum, cell)s of the pool, bit
                                * s * n_cells + cell; every count > 0 has its bit set */

@@ -3,7 +3,6 @@
 #include "rng.h"
 
 #include <float.h>
-#include <stdbool.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
@@ -29,9 +28,9 @@ static double binomial_inversion(double u, double n, double p, double log_1mp)
     return k;
 }
 
-/* A Binomial(n, p) draw; log(1 - p) and log(p) are given (logs == true; a NaN one is
- * not known) or computed only when the inversion walk needs them. */
-static double binomial(gsl_rng *r, double n, double p, bool logs, double log_1mp, double log_p)
+/* A Binomial(n, p) draw, given log(1 - p) and log(p); a NaN one is computed only if the
+ * inversion walk needs it. */
+static double binomial(gsl_rng *r, double n, double p, double log_1mp, double log_p)
 {
     if (!(n > 0.0 && p > 0.0))      /* also a NaN, which must never reach GSL's sampler */
         return 0.0;
@@ -46,7 +45,7 @@ static double binomial(gsl_rng *r, double n, double p, bool logs, double log_1mp
         if (flip)
             u = 1.0 - u;
         /* P(0) = (1-q)^n >= 1 - nq (Bernoulli's inequality): below that, no walk. */
-        double log_1mq = logs ? (flip ? log_p : log_1mp) : NAN;
+        const double log_1mq = flip ? log_p : log_1mp;
         if (u < 1.0 - n * q)
             k = 0.0;
         else
@@ -60,12 +59,12 @@ static double binomial(gsl_rng *r, double n, double p, bool logs, double log_1mp
 
 double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double log_p)
 {
-    return binomial(r, n, p, true, log_1mp, log_p);
+    return binomial(r, n, p, log_1mp, log_p);
 }
 
 double sr_binomial(gsl_rng *r, double n, double p)
 {
-    return binomial(r, n, p, false, 0.0, 0.0);
+    return binomial(r, n, p, NAN, NAN);
 }
 
 /* The category of uniform u under cumulative probabilities cum[0..k-1]. */
