@@ -85,16 +85,14 @@ sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_m
             max_outcomes = w->progress[p]->n_outcomes;
     }
     w->arm = sr_arm_ws_alloc(l, m, max_progress, max_outcomes);
-    w->treated = sr_arm_flows_alloc(T, max_outcomes);
     w->control = sr_arm_flows_alloc(T, max_outcomes);
-    w->counterfactual = sr_arm_flows_alloc(T, max_outcomes);
     if (w->contract != NULL) {
         w->portfolio_paid = calloc(w->contract->n_flow, sizeof *w->portfolio_paid);
         w->portfolio_received = calloc(w->contract->n_flow, sizeof *w->portfolio_received);
     }
     w->rng = sr_rng_alloc();
-    if (!w->values || !w->discount || !w->termination || !w->contract || !w->treated ||
-        !w->control || !w->counterfactual || !w->portfolio_paid || !w->portfolio_received || !w->rates ||
+    if (!w->values || !w->discount || !w->termination || !w->contract ||
+        !w->control || !w->portfolio_paid || !w->portfolio_received || !w->rates ||
         !w->progress || !w->conds ||
         !w->cond_of_month || !w->latent || !w->arm || !w->rng ||
         (m->n_correlations > 0 && m->n_parameters > 0 && !w->copula))
@@ -128,9 +126,7 @@ void sr_trial_ws_free(sr_trial_ws *w)
     free(w->discount);
     free(w->termination);
     sr_contract_ws_free(w->contract);
-    sr_arm_flows_free(w->treated);
     sr_arm_flows_free(w->control);
-    sr_arm_flows_free(w->counterfactual);
     free(w->portfolio_paid);
     free(w->portfolio_received);
     free(w->conds);
@@ -325,9 +321,8 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
                 sr_stream_key(seed, trial, pi, SR_ARM_COUNTERFACTUAL_APART,
                               SR_PURPOSE_TRANSITIONS)},
         };
-        sr_arm_run_pair(w->arm, &spec, m, p, w->values, rates, cond, r);
-        sr_arm_flows_copy(w->treated, w->arm->flows, T, n_outcomes);
-        sr_arm_flows_copy(w->counterfactual, w->arm->counterfactual, T, n_outcomes);
+        /* The control group first (its flows copied out), then the cohort's pair, whose
+         * flows stay in the workspace. */
         const bool control = p->has_contract && p->contract.baseline == SR_BASELINE_CONTROL;
         if (control) {
             sr_arm_spec control_spec = spec;
@@ -339,7 +334,8 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             sr_arm_run(w->arm, &control_spec, m, p, w->values, rates, cond, r);
             sr_arm_flows_copy(w->control, w->arm->flows, T, n_outcomes);
         }
-        const sr_arm_flows *counterfactual = w->counterfactual;
+        sr_arm_run_pair(w->arm, &spec, m, p, w->values, rates, cond, r);
+        const sr_arm_flows *treated = w->arm->flows, *counterfactual = w->arm->counterfactual;
 
         double *metric = rows[1 + pi].metric, *annual = rows[1 + pi].annual;
         static const sr_metric treated_metric[SR_PAYERS] = {
@@ -349,7 +345,7 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
         static const sr_metric savings_metric[SR_PAYERS] = {
             SR_M_SAVINGS_MUNICIPALITY, SR_M_SAVINGS_STATE};
         for (size_t pay = 0; pay < SR_PAYERS; pay++) {
-            const double *te = w->treated->expenditure + pay * T;
+            const double *te = treated->expenditure + pay * T;
             const double *ce = counterfactual->expenditure + pay * T;
             metric[treated_metric[pay]] = present_value(w, te);
             metric[counterfactual_metric[pay]] = present_value(w, ce);
@@ -364,13 +360,13 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
         }
         metric[SR_M_SAVINGS_TOTAL] =
             metric[SR_M_SAVINGS_MUNICIPALITY] + metric[SR_M_SAVINGS_STATE];
-        metric[SR_M_PROGRAMME_COST] = present_value(w, w->treated->cost);
-        annual_sums(w, w->treated->cost, 1.0, annual + SR_M_PROGRAMME_COST * Y);
-        metric[SR_M_EMPLOYED_END_TREATED] = w->treated->employed_end;
+        metric[SR_M_PROGRAMME_COST] = present_value(w, treated->cost);
+        annual_sums(w, treated->cost, 1.0, annual + SR_M_PROGRAMME_COST * Y);
+        metric[SR_M_EMPLOYED_END_TREATED] = treated->employed_end;
         metric[SR_M_EMPLOYED_END_COUNTERFACTUAL] = counterfactual->employed_end;
 
         sr_contract_in in = {
-            .treated = w->treated,
+            .treated = treated,
             .counterfactual = counterfactual,
             .control = control ? w->control : NULL,
             .savings = {metric[SR_M_SAVINGS_MUNICIPALITY], metric[SR_M_SAVINGS_STATE]},
@@ -383,7 +379,7 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
 
         double enrolled = 0.0;
         for (size_t t = 0; t < T; t++)
-            enrolled += w->treated->enrolled[t];
+            enrolled += treated->enrolled[t];
         enrolled_total += enrolled;
         effect_true += metric[SR_M_EFFECT_TRUE] * enrolled;
         effect_measured += metric[SR_M_EFFECT_MEASURED] * enrolled;

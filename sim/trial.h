@@ -29,9 +29,8 @@ typedef struct {
     double *values;           /* [n_num]: this trial's numbers */
     double *discount;         /* [n_months]: present value factors at the public rate */
     sr_arm_ws *arm;
-    sr_arm_flows *treated;    /* the treated arm's flows, kept while the others run */
-    sr_arm_flows *control;    /* the control group's */
-    sr_arm_flows *counterfactual; /* the counterfactual arm's */
+    sr_arm_flows *control;    /* the control group's, copied out before the cohort's pair
+                               * runs (whose flows stay in arm) */
     size_t *termination;      /* [n_programmes]: month of cancellation, or SIZE_MAX */
     sr_contract_ws *contract;
     double *portfolio_paid, *portfolio_received; /* [contract->n_flow] investor flows */
