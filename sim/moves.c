@@ -26,7 +26,8 @@ static void multinomial_of(gsl_rng *r, double n, const double *prob, size_t k, d
             out[j] = n;
             break;
         }
-        const double c = rest > prob[j] ? prob[j] / rest : 1.0;
+        /* a category of probability 0 takes nobody, even when rounding has used up `rest` */
+        const double c = prob[j] <= 0.0 ? 0.0 : rest > prob[j] ? prob[j] / rest : 1.0;
         out[j] = r != NULL ? sr_binomial(r, n, c) : n * c;
         n -= out[j];
         rest -= prob[j];
