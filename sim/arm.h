@@ -5,8 +5,9 @@
  * intervention window and fade are over, so each intake month keeps a block of cells of its
  * own during that window (`window` = effect months + fade months) and then merges into the
  * pool, where all intake months' persons with identical futures are counted together. The
- * counterfactual arm mirrors the treated arm's blocks and is stepped with it
- * (sr_arm_run_pair). Arms without an intervention window enrol straight into the pool. */
+ * counterfactual arm keeps the same blocks and is stepped with the treated arm, cell by
+ * cell (sr_arm_run_pair). Arms without an intervention window enrol straight into the
+ * pool. */
 #ifndef SR_ARM_H
 #define SR_ARM_H
 
@@ -27,8 +28,6 @@ typedef struct {
                                * (a terminated contract); n_months or more: never */
     const sr_progress *progress; /* the programme's rate-card progress tables */
     uint64_t stream;          /* stream key of (seed, trial, programme, arm, transitions) */
-    uint64_t apart_streams[2]; /* pair runs: the keys of the parted treated and
-                               * counterfactual versions' transitions */
 } sr_arm_spec;
 
 /* An arm's monthly flows in one trial. Owned by the workspace. */
@@ -50,11 +49,11 @@ void sr_arm_flows_free(sr_arm_flows *f);   /* NULL is fine */
 void sr_arm_flows_copy(sr_arm_flows *dst, const sr_arm_flows *src, size_t n_months,
                        size_t n_outcomes);
 
-/* Counts of persons: the pool and each intake month's block, and next month's scratch. */
+/* One arm's counts of persons: the pool and each intake month's block, and next month's
+ * scratch. */
 typedef struct {
     double *pool;             /* [max_len] persons */
-    double *blocks;           /* [n_months * max_len]: the block of intake month e (none
-                               * in the parted counterfactual versions' set) */
+    double *blocks;           /* [n_months * max_len]: the block of intake month e */
     double *next;             /* [max_len] next month's counts, scratch */
     uint64_t *pool_bits;      /* [words]: occupied (stratum, cell)s of the pool, bit
                                * s * n_cells + cell; every count > 0 has its bit set */
@@ -62,9 +61,8 @@ typedef struct {
     uint64_t *next_bits;      /* [words]: the same for next */
 } sr_arm_counts;
 
-/* A pair run keeps three sets of counts: persons on the same path in both arms, and the
- * treated and counterfactual versions of persons whose paths have parted. */
-#define SR_COUNT_SETS 3
+/* Arms a run keeps counts for: a pair's treated and counterfactual arm. */
+#define SR_PAIR 2
 
 /* Per-thread workspace for simulating arms of any programme of one model. */
 typedef struct {
@@ -75,11 +73,11 @@ typedef struct {
     size_t block_len;         /* this run's: n_progress * n_strata * n_cells */
     size_t words;             /* 64-bit words of an occupancy bitmap: n_strata * n_cells bits */
     double *cash;             /* [n_strata * n_cells * SR_PAYERS] DKK per person-month */
-    double *moved, *share;    /* [3 (max_out + 1) + 1] one cell's moves, and one progress
-                               * group's share of them */
-    double *joint;            /* [6 (max_out + 1) + 2] outcome probabilities when parting */
-    sr_arm_counts set[SR_COUNT_SETS];
-    sr_arm_flows *arm_flows[2];   /* the arm's, and in a pair its counterfactual's */
+    double *moves[SR_PAIR];   /* [max_out + 1] one cell's moves in each arm */
+    double *share;            /* [max_out + 1] one progress group's share of them */
+    double *scratch;          /* [SR_PAIR_SCRATCH(max_out)] for sr_draw_pair */
+    sr_arm_counts counts[SR_PAIR];
+    sr_arm_flows *arm_flows[SR_PAIR]; /* the arm's, and in a pair its counterfactual's */
     sr_arm_flows *flows;          /* the last run's arm: arm_flows[0] */
     sr_arm_flows *counterfactual; /* the last pair's counterfactual: arm_flows[1] */
 } sr_arm_ws;
@@ -98,12 +96,13 @@ void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
                 const unsigned char *cond_of_month, gsl_rng *r);
 
 /* The same for the arm of spec and, in lockstep, its counterfactual (the same persons
- * without the effect or its costs), into w->flows and w->counterfactual. Each person has a
- * version in each arm; the two stay together, making the same moves from the same draws,
- * until the arms' probabilities differ (the effect) and a maximal coupling parts them;
- * parted versions move on independently, each in its arm (spec->apart_streams). So the
- * savings (the arms' difference) are a sum of independent persons' differences: their
- * variance is linear in the cohort's size. */
+ * without the effect or its costs), into w->flows and w->counterfactual. Each arm keeps
+ * its own counts; a cell's moves in the two arms are drawn together, from one stream, by
+ * a maximal coupling of the cell's two populations (sr_draw_pair): as many persons as
+ * both arms hold there make the same moves while the arms' probabilities agree, and part
+ * where the effect makes them differ; only the arms' excess persons move independently.
+ * Each arm alone is exactly the scenario's Markov cohort, and the savings (the arms'
+ * difference) vary only through the persons in which the arms differ. */
 void sr_arm_run_pair(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
                      const sr_programme *p, const double *v, const sr_rates *rates,
                      const unsigned char *cond_of_month, gsl_rng *r);

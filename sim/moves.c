@@ -34,8 +34,13 @@ static void multinomial_of(gsl_rng *r, double n, const double *prob, size_t k, d
     }
 }
 
-void sr_draw_parting(const sr_rates *rates, const size_t idx[2], size_t n_out, double n,
-                     gsl_rng *r, double *scratch, double *moved)
+/* The moves of n pairs whose arms' probabilities differ, by a maximal coupling of each
+ * pair: with probability min(p0[o], p1[o]) both make move o (moved[o], o < K = n_out + 1);
+ * otherwise they part (moved[K] pairs), arm 0's person moving by the excess
+ * (p0 - min) / (1 - sum min) (moved[K + 1 + o]) and arm 1's by (p1 - min) / (1 - sum min)
+ * (moved[2K + 1 + o]), independently. scratch: [6K + 2]; moved: [3K + 1]. */
+static void draw_parting(const sr_rates *rates, const size_t idx[2], size_t n_out, double n,
+                         gsl_rng *r, double *scratch, double *moved)
 {
     const size_t K = n_out + 1;
     double *p0 = scratch, *p1 = p0 + K, *category = p1 + K, *excess0 = category + K + 1;
@@ -79,6 +84,38 @@ void sr_draw_moves(const sr_rates *rates, size_t idx, size_t n_out, double n, gs
     for (size_t o = 0; o < n_out; o++) {
         moved[o] = o + 1 == n_out ? rest : rest * split.cond[o];
         rest -= moved[o];
+    }
+}
+
+void sr_draw_pair(const sr_rates *rates, const size_t idx[2], size_t n_out, const double n[2],
+                  gsl_rng *r, double *scratch, double *const moves[2])
+{
+    const size_t K = n_out + 1;
+    if (r == NULL) {
+        for (size_t a = 0; a < 2; a++)
+            sr_draw_moves(rates, idx[a], n_out, n[a], NULL, moves[a]);
+        return;
+    }
+    const size_t big = n[1] > n[0];
+    const double paired = n[1 - big], excess = n[big] - paired;
+    if (paired == 0.0) {
+        for (size_t o = 0; o < K; o++)
+            moves[0][o] = moves[1][o] = 0.0;
+    } else if (sr_same_rates(rates, idx[0], idx[1], n_out)) {
+        sr_draw_moves(rates, idx[0], n_out, paired, r, moves[0]);
+        memcpy(moves[1], moves[0], K * sizeof *moves[1]);
+    } else {
+        double *parted = scratch + 6 * K + 2;
+        draw_parting(rates, idx, n_out, paired, r, scratch, parted);
+        for (size_t a = 0; a < 2; a++)
+            for (size_t o = 0; o < K; o++)
+                moves[a][o] = parted[o] + parted[(1 + a) * K + 1 + o];
+    }
+    if (excess > 0.0) {
+        double *alone = scratch + 9 * K + 3;
+        sr_draw_moves(rates, idx[big], n_out, excess, r, alone);
+        for (size_t o = 0; o < K; o++)
+            moves[big][o] += alone[o];
     }
 }
 

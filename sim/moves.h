@@ -18,15 +18,20 @@ void sr_draw_moves(const sr_rates *rates, size_t idx, size_t n_out, double n, gs
 /* Whether two rate indices give every outcome the same probability. */
 bool sr_same_rates(const sr_rates *rates, size_t a, size_t b, size_t n_out);
 
-/* The moves of the n persons of a cell whose two versions are together (sim/arm.h) when the arms' outcome probabilities p0,
- * p1 differ (the intervention at work), by a maximal coupling of each person's two
- * versions: with probability min(p0[o], p1[o]) both make move o and stay together
- * (moved[o], o < K = n_out + 1); otherwise they part (moved[K] persons), the treated
- * version moving by the excess (p0 - min) / (1 - sum min) (moved[K + 1 + o]) and the
- * counterfactual one by (p1 - min) / (1 - sum min) (moved[2K + 1 + o]), independently.
- * Each arm's moves are exactly multinomial with its own probabilities.
- * scratch: [6 (n_out + 1) + 2]; moved: [3 (n_out + 1) + 1]. */
-void sr_draw_parting(const sr_rates *rates, const size_t idx[2], size_t n_out, double n,
-                     gsl_rng *r, double *scratch, double *moved);
+/* Scratch doubles sr_draw_pair needs for states of up to max_out transitions. */
+#define SR_PAIR_SCRATCH(max_out) (10 * ((max_out) + 1) + 3)
+
+/* The moves of one cell in both arms of a pair (sim/arm.h): n[a] persons of arm a at rate
+ * index idx[a], into moves[a][0..n_out]. Each arm's moves are exactly multinomial with its
+ * own probabilities; the arms are coupled as closely as that allows (a maximal coupling of
+ * the cell's two populations). min(n) persons of each arm are paired with one of the
+ * other: with equal probabilities a pair makes the same move; where the probabilities
+ * differ (the intervention at work) a pair makes move o together with probability
+ * min(p0[o], p1[o]) and otherwise parts, each moving by the excess of its own arm's
+ * probabilities over the common part. The excess persons of the larger arm move by its
+ * probabilities; with equal probabilities they are a uniformly random subset of that
+ * arm's movers. r == NULL gives each arm's expected moves. */
+void sr_draw_pair(const sr_rates *rates, const size_t idx[2], size_t n_out, const double n[2],
+                  gsl_rng *r, double *scratch, double *const moves[2]);
 
 #endif

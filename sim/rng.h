@@ -9,18 +9,10 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
-/* Arms as they key streams. The treated and counterfactual arms share SR_ARM_COHORT for
- * the transitions of persons whose versions in the two arms are on the same path (common
- * random numbers); the versions of persons whose paths have parted draw from
- * SR_ARM_TREATED_APART and SR_ARM_COUNTERFACTUAL_APART; a control group draws
- * independently. Never renumber. */
-enum {
-    SR_ARM_COHORT = 0,
-    SR_ARM_CONTROL = 1,
-    SR_ARM_NONE = 2,
-    SR_ARM_TREATED_APART = 3,
-    SR_ARM_COUNTERFACTUAL_APART = 4
-};
+/* Arms as they key streams. The treated and counterfactual arms share SR_ARM_COHORT: a
+ * cell's moves in both are drawn together from one stream (common random numbers); a
+ * control group draws independently. Never renumber. */
+enum { SR_ARM_COHORT = 0, SR_ARM_CONTROL = 1, SR_ARM_NONE = 2 };
 
 /* Purposes. Never renumber: a purpose's number is part of every result's identity. */
 enum {

@@ -316,10 +316,6 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             .stop = w->termination[pi],
             .progress = w->progress[pi],
             .stream = sr_stream_key(seed, trial, pi, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS),
-            .apart_streams = {
-                sr_stream_key(seed, trial, pi, SR_ARM_TREATED_APART, SR_PURPOSE_TRANSITIONS),
-                sr_stream_key(seed, trial, pi, SR_ARM_COUNTERFACTUAL_APART,
-                              SR_PURPOSE_TRANSITIONS)},
         };
         /* The control group first (its flows copied out), then the cohort's pair, whose
          * flows stay in the workspace. */

@@ -191,6 +191,28 @@ void sr_exact_arm_free(sr_exact_arm *a)
  * treated version in cell a and the counterfactual one in cell b (index n + a n + b). */
 #define APART(n, a, b) ((n) + (a) * (n) + (b))
 
+/* The tenure from which state i's cells have the same future: every hazard out of i and
+ * every cash flow of i (each month, payer) are the same at all tenures from there to
+ * tenure_max. Two versions in cells of i at or beyond it are in one cell of the engine. */
+static unsigned settled_tenure(const sr_model *m, const sr_programme *p, const double *v,
+                               size_t s, size_t i)
+{
+    const unsigned max = m->states[i].tenure_max;
+    unsigned k = max;
+    for (; k > 0; k--) {
+        bool same = true;
+        for (size_t j = 0; j < m->n_transitions && same; j++)
+            if (m->transitions[j].from == i)
+                same = hazard(m, p, v, j, s, k - 1, 1.0) == hazard(m, p, v, j, s, max, 1.0);
+        for (size_t t = 0; t < m->n_months && same; t++)
+            for (size_t pay = 0; pay < SR_PAYERS && same; pay++)
+                same = cash(m, v, s, i, k - 1, (int)t, pay) == cash(m, v, s, i, max, (int)t, pay);
+        if (!same)
+            break;
+    }
+    return k;
+}
+
 void sr_exact_person_savings(const sr_model *m, size_t pi, const double *v, size_t s,
                              size_t pay, double *mean, double *var)
 {
@@ -209,6 +231,13 @@ void sr_exact_person_savings(const sr_model *m, size_t pi, const double *v, size
     double *v1 = calloc(J, sizeof *v1), *v2 = calloc(J, sizeof *v2);
     double *w1 = calloc(J, sizeof *w1), *w2 = calloc(J, sizeof *w2);
     double *same = calloc(n, sizeof *same), *cash_at = calloc(n, sizeof *cash_at);
+    /* rejoin[x]: the cell whose future x shares (itself, or its state's settled cell) */
+    size_t *rejoin = calloc(n, sizeof *rejoin);
+    for (size_t i = 0; i < m->n_states; i++) {
+        const unsigned settled = settled_tenure(m, p, v, s, i);
+        for (unsigned k = 0; k <= m->states[i].tenure_max; k++)
+            rejoin[c.first[i] + k] = c.first[i] + (k < settled ? k : settled);
+    }
 
     /* Backward: v1[x], v2[x] = E[D_t..], E[(D_t..)^2] from month t in state x, where
      * D_t.. sums the months t .. T-1 of (counterfactual - treated) cash flows. */
@@ -260,6 +289,13 @@ void sr_exact_person_savings(const sr_model *m, size_t pi, const double *v, size
                 w2[APART(n, x, y)] = r * r + 2.0 * r * f1 + f2;
             }
         }
+        /* versions that meet in one cell (of the engine) are together again */
+        for (size_t a = 0; a < n; a++)
+            for (size_t b = 0; b < n; b++)
+                if (rejoin[a] == rejoin[b]) {
+                    w1[APART(n, a, b)] = w1[a];
+                    w2[APART(n, a, b)] = w2[a];
+                }
         memcpy(v1, w1, J * sizeof *v1);
         memcpy(v2, w2, J * sizeof *v2);
     }
@@ -271,6 +307,7 @@ void sr_exact_person_savings(const sr_model *m, size_t pi, const double *v, size
     *var = v2[start] - v1[start] * v1[start];
     free(same);
     free(cash_at);
+    free(rejoin);
     free(v1);
     free(v2);
     free(w1);

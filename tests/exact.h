@@ -27,8 +27,11 @@ void sr_exact_arm_free(sr_exact_arm *a);
  * without indexation or one-off flows), for a person of programme p's stratum s enrolled
  * in the first month. The person's two versions make the same moves while their monthly
  * move probabilities allow (with probability sum_d min(Pt, Pc) they move together to d),
- * else part by the excesses and move on independently (README: how the engine samples);
- * computed by backward recursion of E[D] and E[D^2] over that joint chain. */
+ * else part by the excesses and move on independently until they meet in one cell again
+ * (a cell of the engine: the same state, and tenures that make no difference from there
+ * on), where they are together again (README: how the engine samples); computed by
+ * backward recursion of E[D] and E[D^2] over that joint chain. For a cohort of one person
+ * this is the engine's coupling exactly. */
 void sr_exact_person_savings(const sr_model *m, size_t p, const double *v, size_t s,
                              size_t pay, double *mean, double *var);
 
