@@ -32,9 +32,10 @@ const sr_sweep_column_info sr_sweep_columns[SR_SWEEP_N_COLUMNS] = {
     [SR_SWEEP_SAVINGS_CV] = {
         "savings_cv", "CV", "1 (sd / mean)",
         "Coefficient of variation of savings_total over trials: sd / mean (NaN for a zero "
-        "mean). Savings sum independent persons' differences between their treated and "
-        "counterfactual versions, so without systematic risk it falls like "
-        "1/sqrt(participants); parameter, macro and termination risk leave a floor."},
+        "mean). Savings vary through the persons in which the treated and counterfactual "
+        "arms differ, a number that grows with the cohort, so without systematic risk it "
+        "falls like 1/sqrt(participants); parameter, macro and termination risk leave a "
+        "floor."},
     [SR_SWEEP_COST_PP] = {
         "cost_per_participant", "cost/p", SR_UNITS_PP,
         "Mean over trials of programme_cost (portfolio) divided by the participants: fixed "

@@ -240,11 +240,11 @@ static char *job_finding_text(const char *size, const char *hazard_ratio)
     return text;
 }
 
-/* Both arms random: a person's versions in the two arms stay together until the effect
- * parts them, and parted versions move on independently, so the savings are still a sum
- * of n independent persons' differences and Var(savings) = n v. The cells hold from a few
- * persons to tens of thousands over this sweep, so any coupling of the arms by cell
- * counts rather than by persons would show here. */
+/* Both arms random: the arms' persons in a cell are paired and move together until the
+ * effect parts them; only the persons in which the arms differ vary the savings, and their
+ * number grows in proportion to n, so Var(savings) grows like n. The cells hold from a few
+ * persons to tens of thousands over this sweep, so a coupling whose quality depended on
+ * the cells' sizes (such as one uniform per cell for both arms' binomials) would show. */
 Test(sweep, cv_of_savings_falls_like_one_over_root_n_when_both_arms_are_random, .timeout = 120)
 {
     expect_cv_falls_like_one_over_root_n(job_finding_text("1000", "1.35"));
