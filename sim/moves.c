@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "rng.h"
 #include "sample.h"
 
 /* The probability of each outcome of state i at rate index idx: prob[o] for transition o,
@@ -16,22 +17,34 @@ static void outcome_probabilities(const sr_rates *rates, size_t idx, size_t n_ou
     prob[n_out] = 1.0 - q;
 }
 
-/* Multinomial(n; prob[0..k-1]), prob summing to 1, into out by sequential binomials; the
- * means for r == NULL. */
+/* Multinomial(n; prob[0..k-1]), prob summing to 1, into out: sequential binomials while
+ * many persons are left, then the few left (SR_CATEGORICAL_MAX or fewer) one by one. A
+ * category of probability 0 takes nobody, even when rounding has used up the rest. */
 static void multinomial_of(gsl_rng *r, double n, const double *prob, size_t k, double *out)
 {
+    size_t last = k - 1;   /* the last category that can take anyone */
+    while (last > 0 && prob[last] <= 0.0)
+        last--;
     double rest = 1.0;
-    for (size_t j = 0; j < k; j++) {
-        if (j + 1 == k) {
-            out[j] = n;
-            break;
+    for (size_t j = 0; j < k; j++)
+        out[j] = 0.0;
+    for (size_t j = 0; j < last && n > 0.0; j++) {
+        if (n <= SR_CATEGORICAL_MAX) {
+            for (; n > 0.0; n -= 1.0) {
+                double u = sr_rng_uniform(r) * rest;
+                size_t c = j;
+                while (c < last && (prob[c] <= 0.0 || (u -= prob[c]) >= 0.0))
+                    c++;
+                out[c] += 1.0;
+            }
+            return;
         }
-        /* a category of probability 0 takes nobody, even when rounding has used up `rest` */
         const double c = prob[j] <= 0.0 ? 0.0 : rest > prob[j] ? prob[j] / rest : 1.0;
-        out[j] = r != NULL ? sr_binomial(r, n, c) : n * c;
+        out[j] = sr_binomial(r, n, c);
         n -= out[j];
         rest -= prob[j];
     }
+    out[last] += n;
 }
 
 /* The moves of n pairs whose arms' probabilities differ, by a maximal coupling of each
@@ -47,23 +60,27 @@ static void draw_parting(const sr_rates *rates, const size_t idx[2], size_t n_ou
     double *excess1 = excess0 + K, *counts = excess1 + K;
     outcome_probabilities(rates, idx[0], n_out, p0);
     outcome_probabilities(rates, idx[1], n_out, p1);
+    /* category 0: staying together (the commonest, first: few are left for the others);
+     * 1 + o: transition o together; K: parting */
     double together = 0.0;
     for (size_t o = 0; o < K; o++) {
-        category[o + 1] = fmin(p0[o], p1[o]);
-        together += category[o + 1];
+        const double both = fmin(p0[o], p1[o]);
+        category[o < n_out ? 1 + o : 0] = both;
+        together += both;
     }
     const double apart = fmax(0.0, 1.0 - together);
     for (size_t o = 0; o < K; o++) {
-        excess0[o] = apart > 0.0 ? (p0[o] - category[o + 1]) / apart : 0.0;
-        excess1[o] = apart > 0.0 ? (p1[o] - category[o + 1]) / apart : 0.0;
+        const double both = o < n_out ? category[1 + o] : category[0];
+        excess0[o] = apart > 0.0 ? (p0[o] - both) / apart : 0.0;
+        excess1[o] = apart > 0.0 ? (p1[o] - both) / apart : 0.0;
     }
-    /* parting first (the rarest), then the moves together, staying (the commonest) last */
-    category[0] = apart;
+    category[K] = apart;
     multinomial_of(r, n, category, K + 1, counts);
-    memcpy(moved, counts + 1, K * sizeof *moved);
-    moved[K] = counts[0];
-    multinomial_of(r, counts[0], excess0, K, moved + K + 1);
-    multinomial_of(r, counts[0], excess1, K, moved + 2 * K + 1);
+    memcpy(moved, counts + 1, n_out * sizeof *moved);
+    moved[n_out] = counts[0];
+    moved[K] = counts[K];
+    multinomial_of(r, moved[K], excess0, K, moved + K + 1);
+    multinomial_of(r, moved[K], excess1, K, moved + 2 * K + 1);
 }
 
 void sr_draw_moves(const sr_rates *rates, size_t idx, size_t n_out, double n, gsl_rng *r,
