@@ -71,7 +71,7 @@ typedef struct {
     char **programme_names;   /* [n_programmes] */
     sr_level portfolio;
     sr_level *programme;      /* [n_programmes] */
-    const char *rng_name;     /* the generator behind the random streams, e.g. "xoshiro256**";
+    const char *rng_name;     /* the generator behind the random streams, e.g. "SplitMix64 ...";
                                * set by the driver, not owned (static storage); written as
                                * the root attribute `rng` */
     size_t n_parameters;

@@ -1,8 +1,10 @@
 /* Random streams keyed by what they are for (SPEC 2.12): a stream is a pure function of
  * (seed, trial, programme, arm, purpose, and a purpose-specific index such as the month
- * and cell), never of the thread that draws it. The generator is xoshiro256** exposed as
- * a gsl_rng_type, so GSL's distributions draw from it; reseeding to a key costs a few
- * nanoseconds and allocates nothing, so the engine may key a stream per cell and month. */
+ * and cell), never of the thread that draws it. The generator is SplitMix64 (Steele, Lea
+ * and Flood 2014: a 64-bit counter stepped by the golden gamma, each step's output
+ * scrambled by a bijective finaliser) exposed as a gsl_rng_type, so GSL's distributions
+ * draw from it. A stream's state is its key: seeking costs nothing and allocates nothing,
+ * so the engine keys a stream per cell and month, most of which draw a few numbers. */
 #ifndef SR_RNG_H
 #define SR_RNG_H
 
@@ -22,34 +24,14 @@ enum {
     SR_PURPOSE_TERMINATION = 4    /* index: 0 */
 };
 
-extern const gsl_rng_type *sr_rng_xoshiro256ss;
+extern const gsl_rng_type *sr_rng_splitmix64;
 
 /* Mixes the key into a 64-bit stream identifier. */
 uint64_t sr_stream_key(uint64_t seed, uint64_t trial, uint64_t programme, uint64_t arm,
                        uint64_t purpose);
 
-/* Allocates a generator of type sr_rng_xoshiro256ss; NULL on failure. */
+/* Allocates a generator of type sr_rng_splitmix64; NULL on failure. */
 gsl_rng *sr_rng_alloc(void);
-
-/* The generator's state, exposed so that the engine's own uniforms are inlined. */
-typedef struct {
-    uint64_t s[4];
-} sr_xoshiro_state;
-
-static inline uint64_t sr_xoshiro_next(sr_xoshiro_state *st)
-{
-    uint64_t *s = st->s;
-    const uint64_t x = s[1] * 5;
-    const uint64_t result = ((x << 7) | (x >> 57)) * 9;
-    const uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = (s[3] << 45) | (s[3] >> 19);
-    return result;
-}
 
 /* SplitMix64's finaliser: a bijection of 64-bit words with full avalanche. */
 static inline uint64_t sr_mix64(uint64_t z)
@@ -61,34 +43,35 @@ static inline uint64_t sr_mix64(uint64_t z)
 
 #define SR_GOLDEN 0x9e3779b97f4a7c15ULL
 
-/* Derives a sub-stream identifier from a stream identifier and an index. */
+/* Derives a sub-stream identifier from a stream identifier (itself mixed) and an index:
+ * distinct indices give distinct, unrelated identifiers. */
 static inline uint64_t sr_stream_sub(uint64_t key, uint64_t index)
 {
-    return sr_mix64(key ^ sr_mix64(index + SR_GOLDEN * 6));
+    return sr_mix64(key ^ (index * SR_GOLDEN));
 }
 
-/* The state at the start of the stream `key`: SplitMix64's sequence from the key, as
- * xoshiro's authors recommend (never all zero). */
-static inline void sr_xoshiro_seed(sr_xoshiro_state *st, uint64_t key)
+/* The generator's state: the counter. */
+typedef struct {
+    uint64_t counter;
+} sr_splitmix_state;
+
+/* The stream's next 64 bits. */
+static inline uint64_t sr_splitmix_next(sr_splitmix_state *st)
 {
-    uint64_t x = key;
-    for (int i = 0; i < 4; i++) {
-        x += SR_GOLDEN;
-        st->s[i] = sr_mix64(x);
-    }
+    return sr_mix64(st->counter += SR_GOLDEN);
 }
 
-/* Positions r (of type sr_rng_xoshiro256ss) at the start of the stream `key`. */
+/* Positions r (of type sr_rng_splitmix64) at the start of the stream `key`. */
 static inline void sr_rng_seek(gsl_rng *r, uint64_t key)
 {
-    sr_xoshiro_seed(r->state, key);
+    ((sr_splitmix_state *)r->state)->counter = key;
 }
 
 /* Uniform on [0, 1) with 53 random bits: the same number gsl_rng_uniform(r) returns for
- * r of type sr_rng_xoshiro256ss, without the indirect call. */
+ * r of type sr_rng_splitmix64, without the indirect call. */
 static inline double sr_rng_uniform(gsl_rng *r)
 {
-    return (double)(sr_xoshiro_next(r->state) >> 11) * 0x1.0p-53;
+    return (double)(sr_splitmix_next(r->state) >> 11) * 0x1.0p-53;
 }
 
 #endif

@@ -109,7 +109,7 @@ sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
     if (failed)
         goto nomem;
     rs->seed = m->seed;
-    rs->rng_name = "xoshiro256** keyed by SplitMix64 (seed, trial, programme, arm, purpose)";
+    rs->rng_name = "SplitMix64, a stream per (seed, trial, programme, arm, purpose) and sub-key";
     rs->scenario_text = copy_string(m->source_text);
     for (size_t p = 0; p < P; p++)
         if ((rs->programme_names[p] = copy_string(m->programmes[p].name)) == NULL)
