@@ -157,31 +157,39 @@ typedef struct {
     uint64_t stream;                  /* key of (month, block); cells are sub-streams */
 } block_step;
 
-/* Moves n persons of arm a of progress pi into cell c (within stratum s's cells) of the
- * arm's next counts, with the progress they reach there; achievements are tallied for
- * month t + 1, the month in which the arrival holds the cell (none past the horizon). */
-static inline void arrive(sr_arm_ws *w, size_t a, const sr_progress *g, size_t pi, size_t s,
-                          size_t c, double n, size_t t)
+/* Arms as a set: bit a for arm a. */
+#define ARM(a) (1u << (a))
+
+/* Moves n persons of progress pi of each arm in `arms` into cell c (within stratum s's
+ * cells) of the arm's next counts, with the progress they reach there; achievements are
+ * tallied for month t + 1, the month in which the arrival holds the cell (none past the
+ * horizon). */
+static inline void arrive(sr_arm_ws *w, unsigned arms, const sr_progress *g, size_t pi,
+                          size_t s, size_t c, double n, size_t t)
 {
     const sr_layout *l = w->layout;
-    const cells next = next_of(w, a);
-    mark(next.bits, s * l->n_cells + c);
-    if (g->n_outcomes == 0) {          /* no rate card: one progress group, nothing to count */
-        next.n[s * l->n_cells + c] += n;
-        return;
+    for (size_t a = 0; a < SR_PAIR; a++) {
+        if (!(arms & ARM(a)))
+            continue;
+        const cells next = next_of(w, a);
+        mark(next.bits, s * l->n_cells + c);
+        if (g->n_outcomes == 0) {      /* no rate card: one progress group, nothing to count */
+            next.n[s * l->n_cells + c] += n;
+            continue;
+        }
+        const size_t x = pi * g->n_cells + c, to = g->arrive[x];
+        next.n[(to * l->n_strata + s) * l->n_cells + c] += n;
+        if (t + 1 < w->n_months)
+            for (size_t k = g->gain_first[x]; k < g->gain_first[x + 1]; k++)
+                w->arm_flows[a]->achieved[g->gain[k] * w->n_months + t + 1] += n;
     }
-    const size_t x = pi * g->n_cells + c, to = g->arrive[x];
-    next.n[(to * l->n_strata + s) * l->n_cells + c] += n;
-    if (t + 1 < w->n_months)
-        for (size_t k = g->gain_first[x]; k < g->gain_first[x + 1]; k++)
-            w->arm_flows[a]->achieved[g->gain[k] * w->n_months + t + 1] += n;
 }
 
-/* Where arm a's movers of one cell of state i go: moves[o] along transition o,
- * moves[n_out] stay (into stay_cell); persons of progress pi. */
-static inline void arrive_all(sr_arm_ws *w, size_t a, const sr_model *m, const sr_progress *g,
-                              size_t pi, size_t s, size_t i, size_t stay_cell,
-                              const double *moves, size_t t)
+/* Where the movers of one cell of state i go, in each arm of `arms`: moves[o] along
+ * transition o, moves[n_out] stay (into stay_cell); persons of progress pi. */
+static inline void arrive_all(sr_arm_ws *w, unsigned arms, const sr_model *m,
+                              const sr_progress *g, size_t pi, size_t s, size_t i,
+                              size_t stay_cell, const double *moves, size_t t)
 {
     const sr_layout *l = w->layout;
     const size_t n_out = l->n_out[i];
@@ -189,9 +197,9 @@ static inline void arrive_all(sr_arm_ws *w, size_t a, const sr_model *m, const s
     const size_t gone = g->leave[pi * l->n_states + i];
     for (size_t o = 0; o < n_out; o++)
         if (moves[o] > 0.0)
-            arrive(w, a, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o], t);
+            arrive(w, arms, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o], t);
     if (moves[n_out] > 0.0)
-        arrive(w, a, g, pi, s, stay_cell, moves[n_out], t);
+        arrive(w, arms, g, pi, s, stay_cell, moves[n_out], t);
 }
 
 /* Takes a progress group's share (n_pi of the n persons left; the last group takes all)
@@ -216,10 +224,10 @@ static const double *take_share(gsl_rng *r, size_t k, double *moved, double n_pi
 
 /* Shares arm a's moves of one cell (n persons of `groups` progress groups, count[pi *
  * group_stride] of group pi) out over its progress groups, the last taking the rest, and
- * moves them on. */
-static void share_out(sr_arm_ws *w, size_t a, const sr_model *m, const sr_progress *g,
-                      const double *count, size_t group_stride, double n, size_t groups,
-                      size_t s, size_t i, size_t stay_cell, size_t t, gsl_rng *r)
+ * moves them on in each arm of `arms` (a's, or both where the cell is the same in both). */
+static void share_out(sr_arm_ws *w, size_t a, unsigned arms, const sr_model *m,
+                      const sr_progress *g, const double *count, size_t group_stride, double n,
+                      size_t groups, size_t s, size_t i, size_t stay_cell, size_t t, gsl_rng *r)
 {
     const size_t K = w->layout->n_out[i] + 1;
     for (size_t pi = 0; pi < g->n_progress && groups > 0; pi++) {
@@ -228,9 +236,23 @@ static void share_out(sr_arm_ws *w, size_t a, const sr_model *m, const sr_progre
             continue;
         const bool last = --groups == 0;
         const double *mine = take_share(r, K, w->moves[a], n_pi, n, last, w->share);
-        arrive_all(w, a, m, g, pi, s, i, stay_cell, mine, t);
+        arrive_all(w, arms, m, g, pi, s, i, stay_cell, mine, t);
         n -= n_pi;
     }
+}
+
+/* Whether cell x holds the same persons of each progress group in both arms of b, and
+ * they make the same k moves: then one share-out serves both. */
+static bool same_in_both(const sr_arm_ws *w, const block_step *b, size_t x, size_t P,
+                         size_t group_stride, size_t k)
+{
+    for (size_t o = 0; o < k; o++)
+        if (w->moves[0][o] != w->moves[1][o])
+            return false;
+    for (size_t pi = 0; pi < P; pi++)
+        if (b->counts[0].n[pi * group_stride + x] != b->counts[1].n[pi * group_stride + x])
+            return false;
+    return true;
 }
 
 /* One month t of one block of the run's arms: tallies each arm's cash flows (state held
@@ -309,10 +331,15 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                 }
             }
             const size_t stay_cell = first + (k < top ? k + 1 : top);
+            if (A == SR_PAIR && same_in_both(w, b, x, P, group_stride, n_out + 1)) {
+                share_out(w, 0, ARM(0) | ARM(1), m, g, b->counts[0].n + x, group_stride, n[0],
+                          groups[0], s, i, stay_cell, t, r);
+                continue;
+            }
             for (size_t a = 0; a < A; a++)
                 if (n[a] > 0.0)
-                    share_out(w, a, m, g, b->counts[a].n + x, group_stride, n[a], groups[a], s,
-                              i, stay_cell, t, r);
+                    share_out(w, a, ARM(a), m, g, b->counts[a].n + x, group_stride, n[a],
+                              groups[a], s, i, stay_cell, t, r);
         }
     }
 }

@@ -1,6 +1,7 @@
 /* The binomial sampler against the exact binomial distribution (chi-square goodness of
  * fit, fixed streams), on both of its paths (inversion, GSL's BTPE) and the flip p > 1/2;
- * and the monotone coupling that common random numbers rely on. */
+ * the monotone coupling that common random numbers rely on; and the hypergeometric share
+ * of a cell's moves against the exact hypergeometric distribution. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -79,6 +80,47 @@ Test(sample, same_stream_draws_are_monotone_in_the_probability)
         cr_assert_leq(low, high, "stream %llu", (unsigned long long)key);
     }
     gsl_rng_free(r);
+}
+
+/* Chi-square p-value of `draws` shares of `take` out of {tagged, total - tagged} (the
+ * tagged category's count) against the hypergeometric pmf, cells below 5 pooled. */
+static double share_goodness_of_fit(unsigned tagged, unsigned total, unsigned take,
+                                    size_t draws, uint64_t key)
+{
+    gsl_rng *r = sr_rng_alloc();
+    sr_rng_seek(r, key);
+    double *observed = calloc(tagged + 1, sizeof *observed);
+    for (size_t i = 0; i < draws; i++) {
+        double remaining[2] = {tagged, total - tagged}, out[2];
+        sr_hypergeometric_share(r, 2, remaining, take, out);
+        cr_assert(out[0] + out[1] == take && out[0] <= tagged && out[1] <= total - tagged,
+                  "share %g + %g of %u", out[0], out[1], take);
+        cr_assert(remaining[0] == tagged - out[0] && remaining[1] == total - tagged - out[1]);
+        observed[(size_t)out[0]] += 1.0;
+    }
+    double chi2 = 0.0, obs_pool = 0.0, exp_pool = 0.0;
+    int df = -1;
+    for (unsigned k = 0; k <= tagged; k++) {
+        obs_pool += observed[k];
+        exp_pool += draws * gsl_ran_hypergeometric_pdf(k, tagged, total - tagged, take);
+        if (exp_pool >= 5.0 || k == tagged) {
+            chi2 += (obs_pool - exp_pool) * (obs_pool - exp_pool) / fmax(exp_pool, 1e-300);
+            df++;
+            obs_pool = exp_pool = 0.0;
+        }
+    }
+    free(observed);
+    gsl_rng_free(r);
+    return df > 0 ? gsl_cdf_chisq_Q(chi2, df) : 1.0;
+}
+
+/* Both forms of the draw: few movers taken by a large group (drawn as the movers' count
+ * in the group), and a small group out of many movers. */
+Test(sample, shares_follow_the_hypergeometric_distribution)
+{
+    cr_expect_gt(share_goodness_of_fit(30, 1000, 600, 200000, 11), 1e-5);
+    cr_expect_gt(share_goodness_of_fit(400, 1000, 50, 200000, 12), 1e-5);
+    cr_expect_gt(share_goodness_of_fit(900, 1000, 700, 200000, 13), 1e-5);
 }
 
 Test(sample, streams_are_keyed_not_sequential)
