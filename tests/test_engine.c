@@ -499,7 +499,7 @@ Test(engine, savings_of_one_person_match_the_exact_chain_of_its_two_versions)
 /* With many persons the arms pair persons of one cell whoever they are, so the savings vary
  * no more than those of as many independent persons (n Var(D)), with the same mean. (An
  * engine that never paired parted versions again measured 1.658e11 here, against 1.343e11
- * for independent persons; this one 1.237e11.) */
+ * for independent persons; this one 1.185e11.) */
 Test(engine, savings_of_a_cohort_vary_less_than_those_of_independent_persons)
 {
     sr_model *m = sr_test_model(savings_variance);

@@ -11,32 +11,44 @@
 #include "sim/rng.h"
 #include "sim/sample.h"
 
-/* Chi-square statistic of `draws` draws of Binomial(n, p) against the pmf, cells with an
- * expected count below 5 pooled into the neighbouring tails; returns the p-value. */
-static double goodness_of_fit(unsigned n, double p, size_t draws, uint64_t key)
+/* Chi-square p-value of the counts observed[0..max_k] of `draws` draws against the
+ * probabilities prob[0..max_k], cells with an expected count below 5 pooled into the
+ * neighbouring tails. */
+static double chi_square_p(const double *observed, const double *prob, unsigned max_k,
+                           size_t draws)
 {
-    gsl_rng *r = sr_rng_alloc();
-    sr_rng_seek(r, key);
-    double *observed = calloc(n + 1, sizeof *observed);
-    for (size_t i = 0; i < draws; i++) {
-        double k = sr_binomial(r, n, p);
-        cr_assert(k >= 0 && k <= n && k == floor(k), "draw %g out of range", k);
-        observed[(size_t)k] += 1.0;
-    }
     double chi2 = 0.0, obs_pool = 0.0, exp_pool = 0.0;
     int df = -1;
-    for (unsigned k = 0; k <= n; k++) {
+    for (unsigned k = 0; k <= max_k; k++) {
         obs_pool += observed[k];
-        exp_pool += draws * gsl_ran_binomial_pdf(k, p, n);
-        if (exp_pool >= 5.0 || k == n) {
+        exp_pool += draws * prob[k];
+        if (exp_pool >= 5.0 || k == max_k) {
             chi2 += (obs_pool - exp_pool) * (obs_pool - exp_pool) / fmax(exp_pool, 1e-300);
             df++;
             obs_pool = exp_pool = 0.0;
         }
     }
-    free(observed);
-    gsl_rng_free(r);
     return df > 0 ? gsl_cdf_chisq_Q(chi2, df) : 1.0;
+}
+
+/* Chi-square p-value of `draws` draws of Binomial(n, p) against the pmf. */
+static double goodness_of_fit(unsigned n, double p, size_t draws, uint64_t key)
+{
+    gsl_rng *r = sr_rng_alloc();
+    sr_rng_seek(r, key);
+    double *observed = calloc(n + 1, sizeof *observed), *prob = calloc(n + 1, sizeof *prob);
+    for (size_t i = 0; i < draws; i++) {
+        double k = sr_binomial(r, n, p);
+        cr_assert(k >= 0 && k <= n && k == floor(k), "draw %g out of range", k);
+        observed[(size_t)k] += 1.0;
+    }
+    for (unsigned k = 0; k <= n; k++)
+        prob[k] = gsl_ran_binomial_pdf(k, p, n);
+    const double p_value = chi_square_p(observed, prob, n, draws);
+    free(observed);
+    free(prob);
+    gsl_rng_free(r);
+    return p_value;
 }
 
 Test(sample, inversion_draws_follow_the_binomial_distribution)
@@ -83,13 +95,14 @@ Test(sample, same_stream_draws_are_monotone_in_the_probability)
 }
 
 /* Chi-square p-value of `draws` shares of `take` out of {tagged, total - tagged} (the
- * tagged category's count) against the hypergeometric pmf, cells below 5 pooled. */
+ * tagged category's count) against the hypergeometric pmf. */
 static double share_goodness_of_fit(unsigned tagged, unsigned total, unsigned take,
                                     size_t draws, uint64_t key)
 {
     gsl_rng *r = sr_rng_alloc();
     sr_rng_seek(r, key);
     double *observed = calloc(tagged + 1, sizeof *observed);
+    double *prob = calloc(tagged + 1, sizeof *prob);
     for (size_t i = 0; i < draws; i++) {
         double remaining[2] = {tagged, total - tagged}, out[2];
         sr_hypergeometric_share(r, 2, remaining, take, out);
@@ -98,20 +111,13 @@ static double share_goodness_of_fit(unsigned tagged, unsigned total, unsigned ta
         cr_assert(remaining[0] == tagged - out[0] && remaining[1] == total - tagged - out[1]);
         observed[(size_t)out[0]] += 1.0;
     }
-    double chi2 = 0.0, obs_pool = 0.0, exp_pool = 0.0;
-    int df = -1;
-    for (unsigned k = 0; k <= tagged; k++) {
-        obs_pool += observed[k];
-        exp_pool += draws * gsl_ran_hypergeometric_pdf(k, tagged, total - tagged, take);
-        if (exp_pool >= 5.0 || k == tagged) {
-            chi2 += (obs_pool - exp_pool) * (obs_pool - exp_pool) / fmax(exp_pool, 1e-300);
-            df++;
-            obs_pool = exp_pool = 0.0;
-        }
-    }
+    for (unsigned k = 0; k <= tagged; k++)
+        prob[k] = gsl_ran_hypergeometric_pdf(k, tagged, total - tagged, take);
+    const double p_value = chi_square_p(observed, prob, tagged, draws);
     free(observed);
+    free(prob);
     gsl_rng_free(r);
-    return df > 0 ? gsl_cdf_chisq_Q(chi2, df) : 1.0;
+    return p_value;
 }
 
 /* Both forms of the draw: few movers taken by a large group (drawn as the movers' count
