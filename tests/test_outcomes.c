@@ -204,72 +204,115 @@ static sr_arm_spec spec_for(const sr_programme *p, const engine *e, bool treated
 
 /* The engine counts achievements in the month they happen over the whole horizon; the
  * reference stops at the contract's term: compare within the term. */
+/* Achievements of outcome o in the term, from an arm's flows. */
+static double achieved_in_term(const sr_model *m, const sr_programme *p,
+                               const sr_arm_flows *f, size_t o)
+{
+    double k = 0.0;
+    for (size_t t = 0; t < p->contract.term_months; t++)
+        k += f->achieved[o * m->n_months + t];
+    return k;
+}
+
+/* Each arm's expected achievements, month by month, against the exact chain. */
+static void expect_exact_achievements(const sr_model *m, const sr_programme *p,
+                                      const sr_arm_flows *f, const double *exact,
+                                      const char *arm)
+{
+    double total = 0.0;
+    for (size_t o = 0; o < p->contract.n_outcomes; o++)
+        for (size_t t = 0; t < p->contract.term_months; t++) {
+            double got = f->achieved[o * m->n_months + t];
+            double want = exact[o * m->n_months + t];
+            total += want;
+            cr_expect(fabs(got - want) <= 1e-9 * fmax(1.0, want),
+                      "%s, %s, outcome %s, month %zu: engine %.10g, exact %.10g", p->name, arm,
+                      p->contract.outcomes[o].name, t, got, want);
+        }
+    cr_expect_gt(total, 10.0, "the scenario achieves outcomes");
+}
+
+/* The engine counts achievements in the month they happen over the whole horizon; the
+ * reference stops at the contract's term: compare within the term. Each arm alone, and
+ * both as a pair. */
 Test(outcomes, expectation_equals_the_exact_chain_with_achieved_flags)
 {
     sr_model *m = sr_test_model(scenario);
     for (size_t pi = 0; pi < m->n_programmes; pi++) {
         const sr_programme *p = &m->programmes[pi];
         engine e = engine_for(m, pi);
+        double *exact[2];
         for (int treated = 0; treated <= 1; treated++) {
-            double *exact = exact_achievements(m, pi, e.v, treated);
+            exact[treated] = exact_achievements(m, pi, e.v, treated);
             sr_arm_spec spec = spec_for(p, &e, treated);
             sr_arm_run(e.ws, &spec, m, p, e.v, e.rates, e.normal_months, NULL);
-            double total = 0.0;
-            for (size_t o = 0; o < p->contract.n_outcomes; o++)
-                for (size_t t = 0; t < p->contract.term_months; t++) {
-                    double got = e.ws->flows->achieved[o * m->n_months + t];
-                    double want = exact[o * m->n_months + t];
-                    total += want;
-                    cr_expect(fabs(got - want) <= 1e-9 * fmax(1.0, want),
-                              "%s, %s, outcome %s, month %zu: engine %.10g, exact %.10g",
-                              p->name, treated ? "treated" : "counterfactual",
-                              p->contract.outcomes[o].name, t, got, want);
-                }
-            cr_expect_gt(total, 10.0, "the scenario achieves outcomes");
-            free(exact);
+            expect_exact_achievements(m, p, e.ws->flows, exact[treated],
+                                      treated ? "treated" : "counterfactual");
         }
+        sr_arm_spec spec = spec_for(p, &e, true);
+        sr_arm_run_pair(e.ws, &spec, m, p, e.v, e.rates, e.normal_months, NULL);
+        expect_exact_achievements(m, p, e.ws->flows, exact[1], "pair, treated");
+        expect_exact_achievements(m, p, e.ws->counterfactual, exact[0], "pair, counterfactual");
+        free(exact[0]);
+        free(exact[1]);
         engine_free(&e);
     }
     sr_model_free(m);
 }
 
+/* Monte Carlo achievements in the term: the treated arm alone, and both arms of a pair
+ * (drawn together, cell by cell), against the exact chain. */
 Test(outcomes, monte_carlo_achievements_match_the_exact_chain)
 {
     sr_model *m = sr_test_model(scenario);
-    const size_t T = m->n_months, N = 2000;
+    const size_t N = 2000;
     for (size_t pi = 0; pi < m->n_programmes; pi++) {
         const sr_programme *p = &m->programmes[pi];
         const size_t O = p->contract.n_outcomes;
         engine e = engine_for(m, pi);
         gsl_rng *r = sr_rng_alloc();
-        double *exact = exact_achievements(m, pi, e.v, true);
-        double *sum = calloc(O, sizeof *sum), *sum2 = calloc(O, sizeof *sum2);
+        double *exact[2] = {exact_achievements(m, pi, e.v, false),
+                            exact_achievements(m, pi, e.v, true)};
+        /* runs: 0 the treated arm alone; 1 a pair's treated arm, 2 its counterfactual */
+        double *sum = calloc(3 * O, sizeof *sum), *sum2 = calloc(3 * O, sizeof *sum2);
         sr_arm_spec spec = spec_for(p, &e, true);
         for (size_t i = 0; i < N; i++) {
             spec.stream = sr_stream_key(17, i, pi, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
-            sr_arm_run(e.ws, &spec, m, p, e.v, e.rates, e.normal_months, r);
-            for (size_t o = 0; o < O; o++) {
-                double k = 0.0;
-                for (size_t t = 0; t < p->contract.term_months; t++)
-                    k += e.ws->flows->achieved[o * T + t];
-                /* Nobody twice: achievements of one outcome never exceed the cohort. */
-                cr_assert_leq(k, p->size, "outcome %zu achieved %g times by %u persons", o, k,
-                              p->size);
-                sum[o] += k;
-                sum2[o] += k * k;
+            for (int pair = 0; pair <= 1; pair++) {
+                if (pair)
+                    sr_arm_run_pair(e.ws, &spec, m, p, e.v, e.rates, e.normal_months, r);
+                else
+                    sr_arm_run(e.ws, &spec, m, p, e.v, e.rates, e.normal_months, r);
+                for (int a = 0; a <= pair; a++)
+                    for (size_t o = 0; o < O; o++) {
+                        const sr_arm_flows *f = a == 0 ? e.ws->flows : e.ws->counterfactual;
+                        double k = achieved_in_term(m, p, f, o);
+                        /* Nobody twice: achievements of one outcome never exceed the cohort. */
+                        cr_assert_leq(k, p->size, "outcome %zu achieved %g times by %u persons",
+                                      o, k, p->size);
+                        sum[(pair + a) * O + o] += k;
+                        sum2[(pair + a) * O + o] += k * k;
+                    }
             }
         }
-        for (size_t o = 0; o < O; o++) {
-            double want = 0.0;
-            for (size_t t = 0; t < p->contract.term_months; t++)
-                want += exact[o * T + t];
-            double mean = sum[o] / N, se = sqrt((sum2[o] / N - mean * mean) / (N - 1));
-            cr_expect(fabs(mean - want) <= Z_TOL * se, "%s, outcome %s: mean %.3f exact %.3f se %.3f",
-                      p->name, p->contract.outcomes[o].name, mean, want, se);
-        }
+        static const char *const runs[3] = {"treated alone", "pair, treated",
+                                            "pair, counterfactual"};
+        for (size_t run = 0; run < 3; run++)
+            for (size_t o = 0; o < O; o++) {
+                const double *x = exact[run == 2 ? 0 : 1];
+                double want = 0.0;
+                for (size_t t = 0; t < p->contract.term_months; t++)
+                    want += x[o * m->n_months + t];
+                double mean = sum[run * O + o] / N;
+                double se = sqrt((sum2[run * O + o] / N - mean * mean) / (N - 1));
+                cr_expect(fabs(mean - want) <= Z_TOL * se,
+                          "%s, %s, outcome %s: mean %.3f exact %.3f se %.3f", p->name, runs[run],
+                          p->contract.outcomes[o].name, mean, want, se);
+            }
         free(sum);
         free(sum2);
-        free(exact);
+        free(exact[0]);
+        free(exact[1]);
         gsl_rng_free(r);
         engine_free(&e);
     }
