@@ -136,6 +136,9 @@ static H5_index_t link_order(hid_t g)
 
 typedef enum { UNIT_DKK, UNIT_PERSONS, UNIT_OTHER } unit_kind;
 
+/* The width of the tables' units column. */
+#define UNITS_WIDTH 12
+
 /* Classifies a units attribute and gives its short form for the table. */
 static unit_kind unit_of(const char *units, char *short_form, size_t size)
 {
@@ -147,9 +150,17 @@ static unit_kind unit_of(const char *units, char *short_form, size_t size)
         snprintf(short_form, size, "persons");
         return UNIT_PERSONS;
     }
-    /* the first word of anything else ("1", "share", "per year (annual rate)") */
-    size_t n = units != NULL ? strcspn(units, " (") : 0;
-    snprintf(short_form, size, "%.*s", (int)n, units != NULL ? units : "");
+    /* anything else up to its explanation in brackets ("1", "achievements", "per year
+     * (annual effective rate)"), "per enrolled person" shortened, at most UNITS_WIDTH */
+    if (units != NULL && strncmp(units, "per enrolled person", 19) == 0) {
+        snprintf(short_form, size, "per person");
+        return UNIT_OTHER;
+    }
+    size_t n = units != NULL ? strcspn(units, "(") : 0;
+    while (n > 0 && units[n - 1] == ' ')
+        n--;
+    snprintf(short_form, size, "%.*s", (int)(n < UNITS_WIDTH ? n : UNITS_WIDTH),
+             units != NULL ? units : "");
     return UNIT_OTHER;
 }
 
@@ -182,7 +193,7 @@ static void format_value(char *buf, size_t size, double v, unit_kind kind)
 
 static void print_rule(FILE *out)
 {
-    fprintf(out, "  %-40s %-8s", "metric", "units");
+    fprintf(out, "  %-40s %-*s", "metric", UNITS_WIDTH, "units");
     static const char *const heads[N_COLUMNS] = {"mean", "sd",  "mcse",         "q05",
                                                  "q50",  "q95", "deterministic"};
     for (size_t c = 0; c < N_COLUMNS; c++)
@@ -216,14 +227,14 @@ static void print_level(hid_t level, const char *title, FILE *out)
         if (ds < 0)
             continue;   /* a group or something newer: not a metric row */
         char *units = attr_string(ds, "units");
-        char short_units[16];
+        char short_units[UNITS_WIDTH + 1];
         unit_kind kind = unit_of(units, short_units, sizeof short_units);
         const double v[N_COLUMNS] = {
             attr_f64(ds, "mean"), attr_f64(ds, "sd"),  attr_f64(ds, "mcse"),
             attr_f64(ds, "q05"),  attr_f64(ds, "q50"), attr_f64(ds, "q95"),
             dg >= 0 ? dataset_scalar(dg, name) : NAN,
         };
-        fprintf(out, "  %-40s %-8s", name, short_units);
+        fprintf(out, "  %-40s %-*s", name, UNITS_WIDTH, short_units);
         for (size_t c = 0; c < N_COLUMNS; c++) {
             char cell[64];
             format_value(cell, sizeof cell, v[c], kind);
@@ -513,8 +524,8 @@ static void print_stresses(hid_t root, FILE *out)
         goto done;
     fprintf(out, "\nstresses (portfolio; change against base on the same random numbers; "
                  "q05: 5%% quantile)\n");
-    fprintf(out, "  %-24s %-24s %-8s %11s %11s %11s %11s\n", "stress", "metric", "units",
-            "mean", "change", "q05", "change");
+    fprintf(out, "  %-24s %-24s %-*s %11s %11s %11s %11s\n", "stress", "metric", UNITS_WIDTH,
+            "units", "mean", "change", "q05", "change");
     H5_index_t order = link_order(sg);
     for (hsize_t i = 0; i < info.nlinks; i++) {
         char name[NAME_MAX_BYTES];
@@ -528,7 +539,7 @@ static void print_stresses(hid_t root, FILE *out)
             double mean = summary_stat(g, metric, "mean"), q05 = summary_stat(g, metric, "q05");
             if (isnan(mean))
                 continue;
-            char units_path[NAME_MAX_BYTES + 16], short_units[16];
+            char units_path[NAME_MAX_BYTES + 16], short_units[UNITS_WIDTH + 1];
             snprintf(units_path, sizeof units_path, "summary/%s", metric);
             hid_t ds = H5Dopen2(g, units_path, H5P_DEFAULT);
             char *units = ds >= 0 ? attr_string(ds, "units") : NULL;
@@ -538,7 +549,7 @@ static void print_stresses(hid_t root, FILE *out)
                 H5Dclose(ds);
             double v[4] = {mean, mean - summary_stat(base, metric, "mean"), q05,
                            q05 - summary_stat(base, metric, "q05")};
-            fprintf(out, "  %-24s %-24s %-8s", name, metric, short_units);
+            fprintf(out, "  %-24s %-24s %-*s", name, metric, UNITS_WIDTH, short_units);
             for (size_t c = 0; c < 4; c++) {
                 char cell[64];
                 format_value(cell, sizeof cell, v[c], kind);

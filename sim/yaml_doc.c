@@ -169,7 +169,12 @@ static void fail_from_parser(sr_yread_fail *f, const yaml_parser_t *p, const uns
     const char *hint = line_indented_with_tab(s, len, f->line)
                            ? "; tabs are not allowed for indentation, use spaces"
                            : "";
-    if (p->context)
+    /* where what was being parsed began, on an earlier line: often where the mistake is */
+    if (p->context && p->context_mark.line != p->problem_mark.line)
+        snprintf(f->why, sizeof f->why, "invalid YAML: %s (%s that starts at %zu:%zu)%s",
+                 problem, p->context, (size_t)p->context_mark.line + 1,
+                 (size_t)p->context_mark.column + 1, hint);
+    else if (p->context)
         snprintf(f->why, sizeof f->why, "invalid YAML: %s (%s)%s", problem, p->context, hint);
     else
         snprintf(f->why, sizeof f->why, "invalid YAML: %s%s", problem, hint);

@@ -770,7 +770,10 @@ Test(hostile, tab_indentation)
 
 Test(hostile, syntax_errors_with_their_position)
 {
-    expect_fail("name: t\nsimulation: {trials: 1\n", "x.yaml:3:1: invalid YAML: did not find expected ',' or '}'");
+    /* the problem is found on line 3; the mapping it is in began on line 2 */
+    expect_fail("name: t\nsimulation: {trials: 1\n",
+                "x.yaml:3:1: invalid YAML: did not find expected ',' or '}' (while parsing a "
+                "flow mapping that starts at 2:13)");
     expect_fail("a: b\n  c: d\n", "x.yaml:2:4: invalid YAML: mapping values are not allowed in this context");
 }
 
@@ -1454,7 +1457,7 @@ Test(overrides, reject_values_that_are_not_yaml)
 {
     expect_set_fail(spec_example, "macro.switch={to_recession: 0.02",
                     "--set macro.switch={to_recession: 0.02: cannot read the value: invalid YAML: did not "
-                    "find expected ',' or '}' (while parsing a flow mapping) (at character 20)");
+                    "find expected ',' or '}' (while parsing a flow mapping that starts at 1:1) (at character 20)");
     expect_set_fail(spec_example, "macro.switch=&a {x: *a}",
                     "--set macro.switch=&a {x: *a}: cannot read the value: anchors (&a) are not supported");
     expect_set_fail(spec_example, "name=a\n---\nb",
