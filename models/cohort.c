@@ -9,8 +9,8 @@
 const sr_macro_cond sr_macro_neutral = {1.0, 1.0, false, 0.0, 1.0};
 
 /* Highest tenure at which anything about state i changes: a hazard multiplier of an
- * outgoing transition, a cash flow of any stratum, or a contract outcome. */
-static unsigned last_breakpoint(const sr_model *m, size_t i)
+ * outgoing transition, a cash flow of any stratum, or (with_outcomes) a contract outcome. */
+static unsigned last_breakpoint(const sr_model *m, size_t i, bool with_outcomes)
 {
     unsigned top = 0;
     for (size_t j = 0; j < m->n_transitions; j++) {
@@ -23,7 +23,7 @@ static unsigned last_breakpoint(const sr_model *m, size_t i)
         if (c->n_by_tenure > 0 && c->tenure_from[c->n_by_tenure - 1] > top)
             top = c->tenure_from[c->n_by_tenure - 1];
     }
-    for (size_t p = 0; p < m->n_programmes; p++) {
+    for (size_t p = 0; p < m->n_programmes && with_outcomes; p++) {
         const sr_programme *pr = &m->programmes[p];
         if (!pr->has_contract)
             continue;
@@ -60,13 +60,15 @@ sr_layout *sr_layout_alloc(const sr_model *m)
     l->n_levels = calloc(m->n_states, sizeof *l->n_levels);
     l->n_out = calloc(m->n_states, sizeof *l->n_out);
     l->absorbing = calloc(m->n_states, sizeof *l->absorbing);
-    if (!l->offset || !l->n_levels || !l->n_out || !l->absorbing)
+    l->settled = calloc(m->n_states, sizeof *l->settled);
+    if (!l->offset || !l->n_levels || !l->n_out || !l->absorbing || !l->settled)
         goto fail;
 
     for (size_t i = 0; i < m->n_states; i++) {
-        unsigned top = last_breakpoint(m, i);
+        unsigned top = last_breakpoint(m, i, true), dynamic = last_breakpoint(m, i, false);
         unsigned max = m->states[i].tenure_max;
         l->n_levels[i] = (top < max ? top : max) + 1;
+        l->settled[i] = dynamic < max ? dynamic : max;
         l->offset[i] = l->n_cells;
         l->n_cells += l->n_levels[i];
         l->absorbing[i] = m->states[i].absorbing;
@@ -115,6 +117,7 @@ void sr_layout_free(sr_layout *l)
         return;
     free(l->offset);
     free(l->n_levels);
+    free(l->settled);
     free(l->band_of_cell);
     free(l->band_state);
     free(l->band_tenure);

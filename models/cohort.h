@@ -30,6 +30,10 @@ typedef struct {
     size_t n_cells;           /* cells per stratum */
     size_t *offset;           /* [n_states]: first cell of each state */
     unsigned *n_levels;       /* [n_states] */
+    unsigned *settled;        /* [n_states]: the level from which the state's cells have the
+                               * same hazards and cash flows, so the same future but for
+                               * contract outcomes (<= n_levels - 1; levels above it exist
+                               * only for outcome tenures) */
     size_t *band_of_cell;     /* [n_cells]: band index (over all states) of each cell */
     size_t n_bands;           /* bands per stratum */
     size_t *band_state;       /* [n_bands]: the state of each band */

@@ -222,36 +222,69 @@ static const double *take_share(gsl_rng *r, size_t k, double *moved, double n_pi
     return share;
 }
 
-/* Shares arm a's moves of one cell (n persons of `groups` progress groups, count[pi *
- * group_stride] of group pi) out over its progress groups, the last taking the rest, and
- * moves them on in each arm of `arms` (a's, or both where the cell is the same in both). */
-static void share_out(sr_arm_ws *w, size_t a, unsigned arms, const sr_model *m,
-                      const sr_progress *g, const double *count, size_t group_stride, double n,
-                      size_t groups, size_t s, size_t i, size_t stay_cell, size_t t, gsl_rng *r)
+/* What one draw covers: cells c0 .. c1 (within stratum s's cells) of state i, whose first
+ * cell is `first` and last `top` levels on. Usually one cell; a state's settled cells
+ * (those above its settled level exist only for contract outcome tenures: the same
+ * hazards, cash flows and so future) are drawn as one, so that a contract's outcomes
+ * change neither the paths nor how the arms are paired (SPEC 2.12). */
+typedef struct {
+    size_t s, i, first, top, c0, c1;
+} draw_unit;
+
+/* The persons of arm a in the unit's cells, and in how many (cell, progress group)s. */
+static double unit_count(const block_step *b, size_t a, const draw_unit *u, size_t P,
+                         size_t group_stride, size_t C, size_t *groups)
 {
-    const size_t K = w->layout->n_out[i] + 1;
-    for (size_t pi = 0; pi < g->n_progress && groups > 0; pi++) {
-        const double n_pi = count[pi * group_stride];
-        if (n_pi == 0.0)
-            continue;
-        const bool last = --groups == 0;
-        const double *mine = take_share(r, K, w->moves[a], n_pi, n, last, w->share);
-        arrive_all(w, arms, m, g, pi, s, i, stay_cell, mine, t);
-        n -= n_pi;
+    double n = 0.0;
+    *groups = 0;
+    for (size_t c = u->c0; c <= u->c1; c++)
+        for (size_t pi = 0; pi < P; pi++) {
+            const double n_pi = b->counts[a].n[pi * group_stride + u->s * C + c];
+            if (n_pi > 0.0) {
+                n += n_pi;
+                ++*groups;
+            }
+        }
+    return n;
+}
+
+/* Shares arm a's moves of one unit (n persons in `groups` (cell, progress group)s of
+ * counts) out over them, the last taking the rest, and moves them on in each arm of
+ * `arms` (a's, or both where the unit is the same in both). */
+static void share_out(sr_arm_ws *w, size_t a, unsigned arms, const sr_model *m,
+                      const sr_progress *g, const double *counts, const draw_unit *u,
+                      size_t group_stride, double n, size_t groups, size_t t, gsl_rng *r)
+{
+    const size_t K = w->layout->n_out[u->i] + 1, C = w->layout->n_cells;
+    for (size_t c = u->c0; c <= u->c1 && groups > 0; c++) {
+        const size_t stay_cell = c < u->first + u->top ? c + 1 : c;
+        for (size_t pi = 0; pi < g->n_progress && groups > 0; pi++) {
+            const double n_pi = counts[pi * group_stride + u->s * C + c];
+            if (n_pi == 0.0)
+                continue;
+            const bool last = --groups == 0;
+            const double *mine = take_share(r, K, w->moves[a], n_pi, n, last, w->share);
+            arrive_all(w, arms, m, g, pi, u->s, u->i, stay_cell, mine, t);
+            n -= n_pi;
+        }
     }
 }
 
-/* Whether cell x holds the same persons of each progress group in both arms of b, and
+/* Whether the unit holds the same persons of each progress group in both arms of b, and
  * they make the same k moves: then one share-out serves both. */
-static bool same_in_both(const sr_arm_ws *w, const block_step *b, size_t x, size_t P,
-                         size_t group_stride, size_t k)
+static bool same_in_both(const sr_arm_ws *w, const block_step *b, const draw_unit *u,
+                         size_t P, size_t group_stride, size_t k)
 {
+    const size_t C = w->layout->n_cells;
     for (size_t o = 0; o < k; o++)
         if (w->moves[0][o] != w->moves[1][o])
             return false;
-    for (size_t pi = 0; pi < P; pi++)
-        if (b->counts[0].n[pi * group_stride + x] != b->counts[1].n[pi * group_stride + x])
-            return false;
+    for (size_t c = u->c0; c <= u->c1; c++)
+        for (size_t pi = 0; pi < P; pi++) {
+            const size_t x = pi * group_stride + u->s * C + c;
+            if (b->counts[0].n[x] != b->counts[1].n[x])
+                return false;
+        }
     return true;
 }
 
@@ -259,13 +292,13 @@ static bool same_in_both(const sr_arm_ws *w, const block_step *b, size_t x, size
  * during the month), then moves its persons by the month-end transitions into the arms'
  * next counts.
  *
- * A cell's transitions are drawn for all its persons together, whatever their rate-card
- * progress, from a stream keyed by the cell alone, and for both arms of a pair at once
- * (sr_draw_pair): a contract's outcomes, which only split the persons by what they have
- * achieved, leave the paths of the cohort unchanged (SPEC 2.12). Who of the cell moves
- * where is then shared out over each arm's progress groups by multivariate hypergeometric
- * draws (every assignment of the movers to persons being equally likely), after the
- * transitions, from the same stream. */
+ * A unit's transitions (a cell, or a state's settled cells) are drawn for all its persons
+ * together, whatever their rate-card progress, from a stream keyed by the unit alone, and
+ * for both arms of a pair at once (sr_draw_pair): a contract's outcomes, which only split
+ * the persons by what they have achieved, leave the paths of the cohort unchanged (SPEC
+ * 2.12). Who of the unit moves where is then shared out over each arm's cells and progress
+ * groups by multivariate hypergeometric draws (every assignment of the movers to persons
+ * being equally likely), after the transitions, from the same stream. */
 static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                        const sr_programme *p, const double *v, const sr_rates *rates,
                        const sr_progress *g, size_t t, size_t cond, gsl_rng *r,
@@ -274,6 +307,7 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
     const sr_layout *l = w->layout;
     const size_t C = l->n_cells, S = l->n_strata, P = g->n_progress, A = b->n_arms;
     const size_t group_stride = S * C;   /* from one progress group's cell to the next */
+    size_t drawn_below = 0;              /* bits below it belong to units already drawn */
     /* The cells occupied in any arm, in order. */
     for (size_t word = 0; word < w->words; word++) {
         uint64_t occupied = b->counts[0].bits[word];
@@ -281,23 +315,25 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
             occupied |= b->counts[1].bits[word];
         for (uint64_t bits = occupied; bits != 0; bits &= bits - 1) {
             const size_t x = word * 64 + (size_t)__builtin_ctzll(bits);
+            if (x < drawn_below)
+                continue;
+            const size_t s = x / C, cell = x % C, band = l->band_of_cell[cell];
+            const size_t i = l->band_state[band], first = l->offset[i];
+            draw_unit u = {s, i, first, l->n_levels[i] - 1, cell, cell};
+            if (cell - first >= l->settled[i] && u.top > l->settled[i]) {
+                u.c0 = first + l->settled[i];
+                u.c1 = first + u.top;
+                drawn_below = s * C + u.c1 + 1;
+            }
             double n[SR_PAIR] = {0.0, 0.0};
             size_t groups[SR_PAIR] = {0, 0};
             for (size_t a = 0; a < A; a++)
-                for (size_t pi = 0; pi < P; pi++) {
-                    const double n_pi = b->counts[a].n[pi * group_stride + x];
-                    if (n_pi > 0.0) {
-                        n[a] += n_pi;
-                        groups[a]++;
-                    }
-                }
+                n[a] = unit_count(b, a, &u, P, group_stride, C, &groups[a]);
             if (n[0] + n[1] == 0.0)
                 continue;
-            const size_t s = x / C, cell = x % C, band = l->band_of_cell[cell];
-            const size_t i = l->band_state[band], first = l->offset[i], k = cell - first;
-            const size_t top = l->n_levels[i] - 1, n_out = l->n_out[i];
+            const size_t n_out = l->n_out[i];
             const size_t *out = l->out + i * l->max_out;
-            const double *cf = w->cash + (s * C + cell) * SR_PAYERS;
+            const double *cf = w->cash + (s * C + u.c0) * SR_PAYERS;   /* same in all */
             for (size_t a = 0; a < A; a++) {
                 for (size_t pay = 0; pay < SR_PAYERS; pay++)
                     tally[a].expenditure[pay] += n[a] * cf[pay];
@@ -316,7 +352,7 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                 for (size_t a = 0; a < SR_PAIR; a++)
                     idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
                 if (r != NULL)
-                    sr_rng_seek(r, sr_stream_sub(b->stream, s * C + cell));
+                    sr_rng_seek(r, sr_stream_sub(b->stream, s * C + u.c0));
                 if (A == 1)
                     sr_draw_moves(rates, idx[0], n_out, n[0], r, w->moves[0]);
                 else
@@ -330,16 +366,15 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                             tally[a].expenditure[pay] += w->moves[a][o] * v[tr->cash.amount[pay]];
                 }
             }
-            const size_t stay_cell = first + (k < top ? k + 1 : top);
-            if (A == SR_PAIR && same_in_both(w, b, x, P, group_stride, n_out + 1)) {
-                share_out(w, 0, ARM(0) | ARM(1), m, g, b->counts[0].n + x, group_stride, n[0],
-                          groups[0], s, i, stay_cell, t, r);
+            if (A == SR_PAIR && same_in_both(w, b, &u, P, group_stride, n_out + 1)) {
+                share_out(w, 0, ARM(0) | ARM(1), m, g, b->counts[0].n, &u, group_stride, n[0],
+                          groups[0], t, r);
                 continue;
             }
             for (size_t a = 0; a < A; a++)
                 if (n[a] > 0.0)
-                    share_out(w, a, ARM(a), m, g, b->counts[a].n + x, group_stride, n[a],
-                              groups[a], s, i, stay_cell, t, r);
+                    share_out(w, a, ARM(a), m, g, b->counts[a].n, &u, group_stride, n[a],
+                              groups[a], t, r);
         }
     }
 }
