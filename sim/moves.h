@@ -23,14 +23,13 @@ bool sr_same_rates(const sr_rates *rates, size_t a, size_t b, size_t n_out);
 
 /* The moves of one cell in both arms of a pair (sim/arm.h): n[a] persons of arm a at rate
  * index idx[a], into moves[a][0..n_out]. Each arm's moves are exactly multinomial with its
- * own probabilities; the arms are coupled as closely as that allows (a maximal coupling of
- * the cell's two populations). min(n) persons of each arm are paired with one of the
- * other: with equal probabilities a pair makes the same move; where the probabilities
- * differ (the intervention at work) a pair makes move o together with probability
- * min(p0[o], p1[o]) and otherwise parts, each moving by the excess of its own arm's
- * probabilities over the common part. The excess persons of the larger arm move by its
- * probabilities; with equal probabilities they are a uniformly random subset of that
- * arm's movers. r == NULL gives each arm's expected moves. */
+ * own probabilities, and the arms are coupled as closely as that allows: min(n) persons
+ * of each arm are paired with one of the other, whoever they are. With equal
+ * probabilities a pair makes the same move; where they differ (the intervention at work)
+ * a pair makes move o together with probability min(p0[o], p1[o]) and otherwise parts,
+ * each moving by the excess of its own arm's probabilities over the common part (a
+ * maximal coupling of the pair). The larger arm's excess persons move independently, by
+ * its probabilities. r == NULL gives each arm's expected moves. scratch: SR_PAIR_SCRATCH. */
 void sr_draw_pair(const sr_rates *rates, const size_t idx[2], size_t n_out, const double n[2],
                   gsl_rng *r, double *scratch, double *const moves[2]);
 
