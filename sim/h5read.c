@@ -151,11 +151,7 @@ static unit_kind unit_of(const char *units, char *short_form, size_t size)
         return UNIT_PERSONS;
     }
     /* anything else up to its explanation in brackets ("1", "achievements", "per year
-     * (annual effective rate)"), "per enrolled person" shortened, at most UNITS_WIDTH */
-    if (units != NULL && strncmp(units, "per enrolled person", 19) == 0) {
-        snprintf(short_form, size, "per person");
-        return UNIT_OTHER;
-    }
+     * (annual effective rate)"), at most UNITS_WIDTH */
     size_t n = units != NULL ? strcspn(units, "(") : 0;
     while (n > 0 && units[n - 1] == ' ')
         n--;

@@ -115,12 +115,12 @@ const sr_metric_info sr_metric_table[SR_N_METRICS] = {
         "outcomes by their share of the largest settled amount due, over each price.",
         false},
     [SR_M_EFFECT_TRUE] = {
-        "effect_true", "per enrolled person (achievements, or DKK for a savings share)",
+        "effect_true", "per person (enrolled; achievements, or DKK for a savings share)",
         "True effect per enrolled person over the term: attributable achievements (rate "
         "card) or the payer's savings in DKK (savings share).",
         false},
     [SR_M_EFFECT_MEASURED] = {
-        "effect_measured", "per enrolled person (achievements, or DKK for a savings share)",
+        "effect_measured", "per person (enrolled; achievements, or DKK for a savings share)",
         "The effect per enrolled person as the contract's baseline measures it, not floored.",
         false},
     [SR_M_EVALUATION_SIGNIFICANT] = {

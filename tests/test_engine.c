@@ -447,16 +447,14 @@ static const char *savings_variance =
 static double pair_savings(direct_arm *arm, double n, size_t i)
 {
     const size_t T = arm->m->n_months;
-    unsigned intake = (unsigned)n;
-    sr_arm_spec spec = {.intake = &intake,
+    /* one stratum, all enrolled in the first month: the intake table's first entry */
+    unsigned *table = calloc(T, sizeof *table);
+    table[0] = (unsigned)n;
+    sr_arm_spec spec = {.intake = table,
                         .window = arm->p->effect_months + arm->p->fade_months,
                         .treated = true,
                         .stop = SIZE_MAX,
                         .progress = arm->progress};
-    /* one stratum, enrolled in the first month: the intake table's first entry */
-    unsigned *table = calloc(T, sizeof *table);
-    table[0] = intake;
-    spec.intake = table;
     run_pair(arm, &spec, 9, i);
     free(table);
     double savings = 0.0;
