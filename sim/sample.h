@@ -12,7 +12,7 @@
 /* Below this expected count (n * min(p, 1-p)) inversion is used. */
 #define SR_INVERSION_MEAN_MAX 40.0
 /* Up to this many trials a multinomial is drawn one trial at a time. */
-#define SR_CATEGORICAL_MAX 5.0
+#define SR_CATEGORICAL_MAX 12.0
 
 /* A Binomial(n, p) draw; p in [0, 1]; n a whole number. */
 double sr_binomial(gsl_rng *r, double n, double p);
