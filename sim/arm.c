@@ -195,9 +195,11 @@ static inline void arrive_all(sr_arm_ws *w, unsigned arms, const sr_model *m,
     const size_t n_out = l->n_out[i];
     const size_t *out = l->out + i * l->max_out;
     const size_t gone = g->leave[pi * l->n_states + i];
+    /* Leavers arrive even when none left by a transition: whether any did is random, and
+     * a branch on it costs more than adding 0 (a destination's first cell is marked
+     * occupied; an empty one costs a look next month). */
     for (size_t o = 0; o < n_out; o++)
-        if (moves[o] > 0.0)
-            arrive(w, arms, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o], t);
+        arrive(w, arms, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o], t);
     if (moves[n_out] > 0.0)
         arrive(w, arms, g, pi, s, stay_cell, moves[n_out], t);
 }
