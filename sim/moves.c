@@ -30,11 +30,17 @@ static void multinomial_of(gsl_rng *r, double n, const double *prob, size_t k, d
         out[j] = 0.0;
     for (size_t j = 0; j < last && n > 0.0; j++) {
         if (n <= SR_CATEGORICAL_MAX) {
+            /* category j + the number of bounds prob[j] + .. + prob[i] (i < last) at or
+             * below u, counted without a branch; an empty category's bound equals the one
+             * before it, so it is passed over */
             for (; n > 0.0; n -= 1.0) {
-                double u = sr_rng_uniform(r) * rest;
+                const double u = sr_rng_uniform(r) * rest;
+                double bound = 0.0;
                 size_t c = j;
-                while (c < last && (prob[c] <= 0.0 || (u -= prob[c]) >= 0.0))
-                    c++;
+                for (size_t i = j; i < last; i++) {
+                    bound += prob[i];
+                    c += u >= bound;
+                }
                 out[c] += 1.0;
             }
             return;
