@@ -69,10 +69,14 @@ sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_pro
     w->cash = calloc(l->n_strata * l->n_cells * SR_PAYERS, sizeof *w->cash);
     w->share = calloc(K, sizeof *w->share);
     w->scratch = calloc(SR_PAIR_SCRATCH(l->max_out), sizeof *w->scratch);
-    bool ok = w->cash && w->share && w->scratch;
+    w->destinations = calloc((2 + SR_PAIR) * l->max_out, sizeof *w->destinations);
+    bool ok = w->cash && w->share && w->scratch && w->destinations;
     for (size_t a = 0; a < SR_PAIR; a++) {
         sr_arm_counts *c = &w->counts[a];
         w->moves[a] = calloc(K, sizeof *w->moves[a]);
+        w->band_leavers[a] = calloc(max_progress > 0 ? max_progress : 1,
+                                    sizeof *w->band_leavers[a]);
+        ok = ok && w->band_leavers[a];
         c->pool = calloc(w->max_len, sizeof *c->pool);
         c->blocks = calloc(T * w->max_len, sizeof *c->blocks);
         c->next = calloc(w->max_len, sizeof *c->next);
@@ -104,11 +108,13 @@ void sr_arm_ws_free(sr_arm_ws *w)
         free(w->counts[a].block_bits);
         free(w->counts[a].next_bits);
         free(w->moves[a]);
+        free(w->band_leavers[a]);
         sr_arm_flows_free(w->arm_flows[a]);
     }
     free(w->cash);
     free(w->share);
     free(w->scratch);
+    free(w->destinations);
     free(w);
 }
 
@@ -186,20 +192,28 @@ static inline void arrive(sr_arm_ws *w, unsigned arms, const sr_progress *g, siz
 }
 
 /* Where the movers of one cell of state i go, in each arm of `arms`: moves[o] along
- * transition o, moves[n_out] stay (into stay_cell); persons of progress pi. */
+ * transition o, moves[n_out] stay (into stay_cell); persons of progress pi. Pooled (the
+ * band's destinations are drawn together, pool_leavers): moves[0] leave, moves[1] stay,
+ * and the leavers are counted for the band by the progress they leave with. */
 static inline void arrive_all(sr_arm_ws *w, unsigned arms, const sr_model *m,
                               const sr_progress *g, size_t pi, size_t s, size_t i,
-                              size_t stay_cell, const double *moves, size_t t)
+                              size_t stay_cell, const double *moves, bool pooled, size_t t)
 {
     const sr_layout *l = w->layout;
-    const size_t n_out = l->n_out[i];
+    const size_t n_out = pooled ? 1 : l->n_out[i];
     const size_t *out = l->out + i * l->max_out;
     const size_t gone = g->leave[pi * l->n_states + i];
-    /* Leavers arrive even when none left by a transition: whether any did is random, and
-     * a branch on it costs more than adding 0 (a destination's first cell is marked
-     * occupied; an empty one costs a look next month). */
-    for (size_t o = 0; o < n_out; o++)
-        arrive(w, arms, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o], t);
+    if (pooled) {
+        for (size_t a = 0; a < SR_PAIR; a++)
+            if (arms & ARM(a))
+                w->band_leavers[a][gone] += moves[0];
+    } else {
+        /* Leavers arrive even when none left by a transition: whether any did is random,
+         * and a branch on it costs more than adding 0 (a destination's first cell is
+         * marked occupied; an empty one costs a look next month). */
+        for (size_t o = 0; o < n_out; o++)
+            arrive(w, arms, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o], t);
+    }
     if (moves[n_out] > 0.0)
         arrive(w, arms, g, pi, s, stay_cell, moves[n_out], t);
 }
@@ -252,12 +266,13 @@ static double unit_count(const block_step *b, size_t a, const draw_unit *u, size
 
 /* Shares arm a's moves of one unit (n persons in `groups` (cell, progress group)s of
  * counts) out over them, the last taking the rest, and moves them on in each arm of
- * `arms` (a's, or both where the unit is the same in both). */
+ * `arms` (a's, or both where the unit is the same in both); pooled: see arrive_all. */
 static void share_out(sr_arm_ws *w, size_t a, unsigned arms, const sr_model *m,
                       const sr_progress *g, const double *counts, const draw_unit *u,
-                      size_t group_stride, double n, size_t groups, size_t t, gsl_rng *r)
+                      size_t group_stride, double n, size_t groups, bool pooled, size_t t,
+                      gsl_rng *r)
 {
-    const size_t K = w->layout->n_out[u->i] + 1, C = w->layout->n_cells;
+    const size_t K = pooled ? 2 : w->layout->n_out[u->i] + 1, C = w->layout->n_cells;
     for (size_t c = u->c0; c <= u->c1 && groups > 0; c++) {
         const size_t stay_cell = c < u->first + u->top ? c + 1 : c;
         for (size_t pi = 0; pi < g->n_progress && groups > 0; pi++) {
@@ -266,7 +281,7 @@ static void share_out(sr_arm_ws *w, size_t a, unsigned arms, const sr_model *m,
                 continue;
             const bool last = --groups == 0;
             const double *mine = take_share(r, K, w->moves[a], n_pi, n, last, w->share);
-            arrive_all(w, arms, m, g, pi, u->s, u->i, stay_cell, mine, t);
+            arrive_all(w, arms, m, g, pi, u->s, u->i, stay_cell, mine, pooled, t);
             n -= n_pi;
         }
     }
@@ -290,17 +305,114 @@ static bool same_in_both(const sr_arm_ws *w, const block_step *b, const draw_uni
     return true;
 }
 
+/* The first cell (within a stratum's) of band `band`. */
+static size_t band_first_cell(const sr_layout *l, size_t band)
+{
+    return l->offset[l->band_state[band]] + l->band_tenure[band];
+}
+
+/* The leavers of the band being stepped, when its rates are the same in every arm: drawn
+ * unit by unit, their destinations drawn once for the band. A leaver's destination does
+ * not depend on its tenure within the band, and a destination is entered at tenure 0
+ * from any of them, so this is the same distribution at a cost that does not grow with
+ * the band's units. */
+typedef struct {
+    bool open;                        /* leavers are being pooled */
+    size_t s, band, idx;              /* the band's stratum, band and rate index */
+    double leavers[1 + SR_PAIR];      /* pairs' leavers (the same in both arms), then each
+                                       * arm's unpaired persons' */
+} band_pool;
+
+/* Draws the destinations of the pool's leavers (pairs' together for both arms, from the
+ * band's stream) and moves them on in each arm: shared out over the progress groups they
+ * left with (w->band_leavers) by multivariate hypergeometric draws after all the
+ * destinations are drawn, so a contract's outcomes change no path. Tallies transition
+ * cash flows and empties the pool. */
+static void flush_band(sr_arm_ws *w, band_pool *pool, const block_step *b, const sr_model *m,
+                       const double *v, const sr_rates *rates, const sr_progress *g, size_t t,
+                       gsl_rng *r, month_tally tally[SR_PAIR])
+{
+    if (!pool->open)
+        return;
+    pool->open = false;
+    const sr_layout *l = w->layout;
+    const size_t i = l->band_state[pool->band], n_out = l->n_out[i];
+    const size_t *out = l->out + i * l->max_out;
+    double *to = w->destinations;     /* [1 + SR_PAIR][n_out], then one arm's [n_out] */
+    if (r != NULL)
+        sr_rng_seek(r, sr_stream_sub(b->stream, (l->n_strata + pool->s) * l->n_cells +
+                                                    band_first_cell(l, pool->band)));
+    for (size_t k = 0; k < 1 + SR_PAIR; k++)
+        sr_draw_destinations(rates, pool->idx, n_out, pool->leavers[k], r, to + k * n_out);
+    for (size_t a = 0; a < b->n_arms; a++) {
+        double *arm_to = to + (1 + SR_PAIR) * n_out;   /* this arm's: pairs' and its own */
+        double left = 0.0;
+        size_t groups = 0;
+        for (size_t o = 0; o < n_out; o++)
+            arm_to[o] = to[o] + to[(1 + a) * n_out + o];
+        for (size_t pi = 0; pi < g->n_progress; pi++)
+            if (w->band_leavers[a][pi] > 0.0) {
+                left += w->band_leavers[a][pi];
+                groups++;
+            }
+        for (size_t o = 0; o < n_out; o++) {
+            const sr_transition *tr = &m->transitions[out[o]];
+            if (tr->has_cash)
+                for (size_t pay = 0; pay < SR_PAYERS; pay++)
+                    tally[a].expenditure[pay] += arm_to[o] * v[tr->cash.amount[pay]];
+        }
+        for (size_t pi = 0; pi < g->n_progress && groups > 0; pi++) {
+            const double n_pi = w->band_leavers[a][pi];
+            if (n_pi == 0.0)
+                continue;
+            w->band_leavers[a][pi] = 0.0;
+            const double *mine = take_share(r, n_out, arm_to, n_pi, left, --groups == 0,
+                                            w->share);
+            for (size_t o = 0; o < n_out; o++)
+                arrive(w, ARM(a), g, pi, pool->s, l->offset[m->transitions[out[o]].to], mine[o],
+                       t);
+            left -= n_pi;
+        }
+    }
+}
+
+/* The leavers of one unit of a pooled band (n[a] persons of arm a, A arms, rate index
+ * idx): into w->moves[a] = {leave, stay}, and added to the pool's leavers[]: as many
+ * persons as both arms hold are paired and leave together (leavers[0]); the larger arm's
+ * others leave independently (leavers[1 + arm]). */
+static void draw_leavers(sr_arm_ws *w, const sr_rates *rates, size_t idx, const double *n,
+                         size_t A, gsl_rng *r, double leavers[1 + SR_PAIR])
+{
+    const size_t big = A == SR_PAIR && n[1] > n[0];
+    const double paired = A == SR_PAIR ? n[1 - big] : 0.0, unpaired = n[big] - paired;
+    const double both = paired > 0.0 ? sr_draw_leavers(rates, idx, paired, r) : 0.0;
+    const double alone = unpaired > 0.0 ? sr_draw_leavers(rates, idx, unpaired, r) : 0.0;
+    for (size_t a = 0; a < A; a++) {
+        w->moves[a][0] = both;
+        w->moves[a][1] = paired - both;
+    }
+    w->moves[big][0] += alone;
+    w->moves[big][1] += unpaired - alone;
+    leavers[0] += both;
+    leavers[1 + big] += alone;
+}
+
 /* One month t of one block of the run's arms: tallies each arm's cash flows (state held
  * during the month), then moves its persons by the month-end transitions into the arms'
  * next counts.
  *
  * A unit's transitions (a cell, or a state's settled cells) are drawn for all its persons
  * together, whatever their rate-card progress, from a stream keyed by the unit alone, and
- * for both arms of a pair at once (sr_draw_pair): a contract's outcomes, which only split
- * the persons by what they have achieved, leave the paths of the cohort unchanged (SPEC
- * 2.12). Who of the unit moves where is then shared out over each arm's cells and progress
- * groups by multivariate hypergeometric draws (every assignment of the movers to persons
- * being equally likely), after the transitions, from the same stream. */
+ * for both arms of a pair at once: as many persons as both arms hold in the unit are
+ * paired, one of each arm, and the larger arm's others move independently. Where the arms'
+ * rates are equal (no intervention, or past its window) a unit's leavers are drawn there
+ * (a pair's together) and their destinations for the whole band (flush_band); where they
+ * differ, a pair's moves are drawn by their maximal coupling (sr_draw_pair). A contract's
+ * outcomes, which only split the persons by what they have achieved, leave the paths of
+ * the cohort and the pairing unchanged (SPEC 2.12). Who of the unit moves where is then
+ * shared out over each arm's cells and progress groups by multivariate hypergeometric
+ * draws (every assignment of the movers to persons being equally likely), after the
+ * transitions, from the same stream. */
 static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                        const sr_programme *p, const double *v, const sr_rates *rates,
                        const sr_progress *g, size_t t, size_t cond, gsl_rng *r,
@@ -310,6 +422,7 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
     const size_t C = l->n_cells, S = l->n_strata, P = g->n_progress, A = b->n_arms;
     const size_t group_stride = S * C;   /* from one progress group's cell to the next */
     size_t drawn_below = 0;              /* bits below it belong to units already drawn */
+    band_pool pool = {.open = false};
     /* The cells occupied in any arm, in order. */
     for (size_t word = 0; word < w->words; word++) {
         uint64_t occupied = b->counts[0].bits[word];
@@ -345,40 +458,51 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
             if (b->counts_active && !l->absorbing[i] && p->while_in[i])
                 tally[0].active += n[0];
 
-            /* w->moves[a][o]: arm a's persons leaving along transition o; [n_out]: stayers */
+            /* w->moves[a][o]: arm a's persons leaving along transition o; [n_out]: stayers
+             * (pooled: [0] leave, [1] stay) */
+            size_t idx[SR_PAIR];
+            for (size_t a = 0; a < SR_PAIR; a++)
+                idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
+            const bool pooled =
+                n_out > 0 && (A == 1 || sr_same_rates(rates, idx[0], idx[1], n_out));
+            if (pool.open && (!pooled || pool.s != s || pool.band != band))
+                flush_band(w, &pool, b, m, v, rates, g, t, r, tally);
             if (n_out == 0) {
                 for (size_t a = 0; a < A; a++)
                     w->moves[a][0] = n[a];
             } else {
-                size_t idx[SR_PAIR];
-                for (size_t a = 0; a < SR_PAIR; a++)
-                    idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
                 if (r != NULL)
                     sr_rng_seek(r, sr_stream_sub(b->stream, s * C + u.c0));
-                if (A == 1)
-                    sr_draw_moves(rates, idx[0], n_out, n[0], r, w->moves[0]);
-                else
+                if (pooled) {
+                    if (!pool.open)
+                        pool = (band_pool){true, s, band, idx[0], {0.0, 0.0, 0.0}};
+                    draw_leavers(w, rates, idx[0], n, A, r, pool.leavers);
+                } else {
                     sr_draw_pair(rates, idx, n_out, n, r, w->scratch, w->moves);
-                for (size_t o = 0; o < n_out; o++) {
-                    const sr_transition *tr = &m->transitions[out[o]];
-                    if (!tr->has_cash)
-                        continue;
-                    for (size_t a = 0; a < A; a++)
-                        for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                            tally[a].expenditure[pay] += w->moves[a][o] * v[tr->cash.amount[pay]];
+                    for (size_t o = 0; o < n_out; o++) {
+                        const sr_transition *tr = &m->transitions[out[o]];
+                        if (!tr->has_cash)
+                            continue;
+                        for (size_t a = 0; a < A; a++)
+                            for (size_t pay = 0; pay < SR_PAYERS; pay++)
+                                tally[a].expenditure[pay] +=
+                                    w->moves[a][o] * v[tr->cash.amount[pay]];
+                    }
                 }
             }
-            if (A == SR_PAIR && same_in_both(w, b, &u, P, group_stride, n_out + 1)) {
+            const size_t K = pooled ? 2 : n_out + 1;
+            if (A == SR_PAIR && same_in_both(w, b, &u, P, group_stride, K)) {
                 share_out(w, 0, ARM(0) | ARM(1), m, g, b->counts[0].n, &u, group_stride, n[0],
-                          groups[0], t, r);
+                          groups[0], pooled, t, r);
                 continue;
             }
             for (size_t a = 0; a < A; a++)
                 if (n[a] > 0.0)
                     share_out(w, a, ARM(a), m, g, b->counts[a].n, &u, group_stride, n[a],
-                              groups[a], t, r);
+                              groups[a], pooled, t, r);
         }
     }
+    flush_band(w, &pool, b, m, v, rates, g, t, r, tally);
 }
 
 /* Moves `from` into `into` (len counts, `words` bitmap words) and clears it. */

@@ -76,6 +76,9 @@ typedef struct {
     double *moves[SR_PAIR];   /* [max_out + 1] one cell's moves in each arm */
     double *share;            /* [max_out + 1] one progress group's share of them */
     double *scratch;          /* [SR_PAIR_SCRATCH(max_out)] for sr_draw_pair */
+    double *band_leavers[SR_PAIR]; /* [max_progress] a pooled band's leavers of each arm by
+                               * the progress they leave with */
+    double *destinations;     /* [(2 + SR_PAIR) * max_out] their destinations */
     sr_arm_counts counts[SR_PAIR];
     sr_arm_flows *arm_flows[SR_PAIR]; /* the arm's, and in a pair its counterfactual's */
     sr_arm_flows *flows;          /* the last run's arm: arm_flows[0] */

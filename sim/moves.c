@@ -89,25 +89,36 @@ static void draw_parting(const sr_rates *rates, const size_t idx[2], size_t n_ou
     multinomial_of(r, moved[K], excess1, K, moved + 2 * K + 1);
 }
 
-void sr_draw_moves(const sr_rates *rates, size_t idx, size_t n_out, double n, gsl_rng *r,
-                   double *moved)
+double sr_draw_leavers(const sr_rates *rates, size_t idx, double n, gsl_rng *r)
+{
+    if (r == NULL)
+        return n * rates->q[idx];
+    return sr_binomial_logs(r, n, rates->q[idx], rates->log_stay[idx], rates->log_leave[idx]);
+}
+
+void sr_draw_destinations(const sr_rates *rates, size_t idx, size_t n_out, double leavers,
+                          gsl_rng *r, double *to)
 {
     const size_t at = idx * rates->max_out;
     const sr_split split = {n_out, rates->cum + at, rates->cond + at, rates->cond_log_stay + at,
                             rates->cond_log_leave + at};
-    const double left = r != NULL ? sr_binomial_logs(r, n, rates->q[idx], rates->log_stay[idx],
-                                                     rates->log_leave[idx])
-                                   : n * rates->q[idx];
-    moved[n_out] = n - left;
     if (r != NULL) {
-        sr_multinomial(r, left, &split, moved);
+        sr_multinomial(r, leavers, &split, to);
         return;
     }
-    double rest = left;
+    double rest = leavers;
     for (size_t o = 0; o < n_out; o++) {
-        moved[o] = o + 1 == n_out ? rest : rest * split.cond[o];
-        rest -= moved[o];
+        to[o] = o + 1 == n_out ? rest : rest * split.cond[o];
+        rest -= to[o];
     }
+}
+
+void sr_draw_moves(const sr_rates *rates, size_t idx, size_t n_out, double n, gsl_rng *r,
+                   double *moved)
+{
+    const double left = sr_draw_leavers(rates, idx, n, r);
+    moved[n_out] = n - left;
+    sr_draw_destinations(rates, idx, n_out, left, r, moved);
 }
 
 void sr_draw_pair(const sr_rates *rates, const size_t idx[2], size_t n_out, const double n[2],

@@ -10,6 +10,15 @@
 
 #include "models/cohort.h"
 
+/* How many of n persons of one cell leave at month end (rate index idx); r == NULL gives
+ * the expected number. */
+double sr_draw_leavers(const sr_rates *rates, size_t idx, double n, gsl_rng *r);
+
+/* Where `leavers` persons who leave a cell of rate index idx go: to[o] along the state's
+ * transition o (o < n_out), multinomial; r == NULL gives the expected numbers. */
+void sr_draw_destinations(const sr_rates *rates, size_t idx, size_t n_out, double leavers,
+                          gsl_rng *r, double *to);
+
 /* Draws the month-end moves of the n persons of one cell at rate index idx into
  * moved[0..n_out] (moved[n_out]: stayers); r == NULL gives the expected moves. */
 void sr_draw_moves(const sr_rates *rates, size_t idx, size_t n_out, double n, gsl_rng *r,
