@@ -76,7 +76,8 @@ sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_pro
         w->moves[a] = calloc(K, sizeof *w->moves[a]);
         w->band_leavers[a] = calloc(max_progress > 0 ? max_progress : 1,
                                     sizeof *w->band_leavers[a]);
-        ok = ok && w->band_leavers[a];
+        w->leaving[a] = calloc(max_progress > 0 ? max_progress : 1, sizeof *w->leaving[a]);
+        ok = ok && w->band_leavers[a] && w->leaving[a];
         c->pool = calloc(w->max_len, sizeof *c->pool);
         c->blocks = calloc(T * w->max_len, sizeof *c->blocks);
         c->next = calloc(w->max_len, sizeof *c->next);
@@ -109,6 +110,7 @@ void sr_arm_ws_free(sr_arm_ws *w)
         free(w->counts[a].next_bits);
         free(w->moves[a]);
         free(w->band_leavers[a]);
+        free(w->leaving[a]);
         sr_arm_flows_free(w->arm_flows[a]);
     }
     free(w->cash);
@@ -205,14 +207,15 @@ static inline void arrive_all(sr_arm_ws *w, unsigned arms, const sr_model *m,
     const size_t gone = g->leave[pi * l->n_states + i];
     if (pooled) {
         for (size_t a = 0; a < SR_PAIR; a++)
-            if (arms & ARM(a))
+            if ((arms & ARM(a)) && moves[0] > 0.0) {
+                if (w->band_leavers[a][gone] == 0.0)
+                    w->leaving[a][w->n_leaving[a]++] = gone;
                 w->band_leavers[a][gone] += moves[0];
+            }
     } else {
-        /* Leavers arrive even when none left by a transition: whether any did is random,
-         * and a branch on it costs more than adding 0 (a destination's first cell is
-         * marked occupied; an empty one costs a look next month). */
         for (size_t o = 0; o < n_out; o++)
-            arrive(w, arms, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o], t);
+            if (moves[o] > 0.0)
+                arrive(w, arms, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o], t);
     }
     if (moves[n_out] > 0.0)
         arrive(w, arms, g, pi, s, stay_cell, moves[n_out], t);
@@ -335,6 +338,8 @@ static void flush_band(sr_arm_ws *w, band_pool *pool, const block_step *b, const
     if (!pool->open)
         return;
     pool->open = false;
+    if (pool->leavers[0] + pool->leavers[1] + pool->leavers[2] == 0.0)
+        return;
     const sr_layout *l = w->layout;
     const size_t i = l->band_state[pool->band], n_out = l->n_out[i];
     const size_t *out = l->out + i * l->max_out;
@@ -343,36 +348,38 @@ static void flush_band(sr_arm_ws *w, band_pool *pool, const block_step *b, const
         sr_rng_seek(r, sr_stream_sub(b->stream, (l->n_strata + pool->s) * l->n_cells +
                                                     band_first_cell(l, pool->band)));
     for (size_t k = 0; k < 1 + SR_PAIR; k++)
-        sr_draw_destinations(rates, pool->idx, n_out, pool->leavers[k], r, to + k * n_out);
+        if (pool->leavers[k] > 0.0)
+            sr_draw_destinations(rates, pool->idx, n_out, pool->leavers[k], r, to + k * n_out);
+        else
+            memset(to + k * n_out, 0, n_out * sizeof *to);
     for (size_t a = 0; a < b->n_arms; a++) {
+        if (w->n_leaving[a] == 0)
+            continue;
         double *arm_to = to + (1 + SR_PAIR) * n_out;   /* this arm's: pairs' and its own */
         double left = 0.0;
-        size_t groups = 0;
-        for (size_t o = 0; o < n_out; o++)
+        for (size_t o = 0; o < n_out; o++) {
             arm_to[o] = to[o] + to[(1 + a) * n_out + o];
-        for (size_t pi = 0; pi < g->n_progress; pi++)
-            if (w->band_leavers[a][pi] > 0.0) {
-                left += w->band_leavers[a][pi];
-                groups++;
-            }
+            left += arm_to[o];
+        }
         for (size_t o = 0; o < n_out; o++) {
             const sr_transition *tr = &m->transitions[out[o]];
             if (tr->has_cash)
                 for (size_t pay = 0; pay < SR_PAYERS; pay++)
                     tally[a].expenditure[pay] += arm_to[o] * v[tr->cash.amount[pay]];
         }
-        for (size_t pi = 0; pi < g->n_progress && groups > 0; pi++) {
+        for (size_t k = 0; k < w->n_leaving[a]; k++) {
+            const size_t pi = w->leaving[a][k];
             const double n_pi = w->band_leavers[a][pi];
-            if (n_pi == 0.0)
-                continue;
             w->band_leavers[a][pi] = 0.0;
-            const double *mine = take_share(r, n_out, arm_to, n_pi, left, --groups == 0,
-                                            w->share);
+            const double *mine = take_share(r, n_out, arm_to, n_pi, left,
+                                            k + 1 == w->n_leaving[a], w->share);
             for (size_t o = 0; o < n_out; o++)
-                arrive(w, ARM(a), g, pi, pool->s, l->offset[m->transitions[out[o]].to], mine[o],
-                       t);
+                if (mine[o] > 0.0)
+                    arrive(w, ARM(a), g, pi, pool->s, l->offset[m->transitions[out[o]].to],
+                           mine[o], t);
             left -= n_pi;
         }
+        w->n_leaving[a] = 0;
     }
 }
 

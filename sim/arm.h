@@ -78,6 +78,8 @@ typedef struct {
     double *scratch;          /* [SR_PAIR_SCRATCH(max_out)] for sr_draw_pair */
     double *band_leavers[SR_PAIR]; /* [max_progress] a pooled band's leavers of each arm by
                                * the progress they leave with */
+    size_t *leaving[SR_PAIR]; /* [max_progress] those progress groups, in order of arrival */
+    size_t n_leaving[SR_PAIR];
     double *destinations;     /* [(2 + SR_PAIR) * max_out] their destinations */
     sr_arm_counts counts[SR_PAIR];
     sr_arm_flows *arm_flows[SR_PAIR]; /* the arm's, and in a pair its counterfactual's */
