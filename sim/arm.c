@@ -498,7 +498,7 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                 }
             }
             const size_t K = pooled ? 2 : n_out + 1;
-            if (A == SR_PAIR && same_in_both(w, b, &u, P, group_stride, K)) {
+            if (A == SR_PAIR && n[0] == n[1] && same_in_both(w, b, &u, P, group_stride, K)) {
                 share_out(w, 0, ARM(0) | ARM(1), m, g, b->counts[0].n, &u, group_stride, n[0],
                           groups[0], pooled, t, r);
                 continue;
