@@ -14,27 +14,41 @@
 #define INV64(i) INV16(i), INV16((i) + 16), INV16((i) + 32), INV16((i) + 48)
 static const double reciprocal[RECIPROCALS] = {INV64(1), INV64(65)};
 
+/* P(k+1) / P(k) of Binomial(n, p), odds = p / (1 - p). */
+static inline double pmf_ratio(double n, double odds, size_t k)
+{
+    return odds * (n - (double)k) * (k < RECIPROCALS ? reciprocal[k] : 1.0 / (double)(k + 1));
+}
+
 /* Inversion for p <= 1/2, given log(1 - p): walks the probability mass function from k = 0
  * until the cumulative mass exceeds u. P(0) = (1-p)^n, P(k+1) = P(k) (n-k) p / ((k+1)(1-p)).
- * Past the mean, once the remaining terms are below rounding, the walk stops: u can only
- * get there through rounding of the cumulative sum (probability about 1e-16). */
+ * Two terms a step: P(k+2) comes from P(k) and u is reduced by both terms at once, so each
+ * step waits for one multiplication and one subtraction, not two of each. Past the mean,
+ * once the remaining terms are below rounding, the walk stops: u can only get there
+ * through rounding of the cumulative sum (probability about 1e-16). */
 static double binomial_inversion(double u, double n, double p, double log_1mp)
 {
-    double f = exp(n * log_1mp);
+    double f = exp(n * log_1mp);   /* P(k) */
     const double odds = p / (1.0 - p);
     const double mean = n * p;
     size_t k = 0;
-    while (u >= f) {
-        u -= f;
+    for (;;) {
+        if (u < f)
+            return (double)k;
         if ((double)k >= n)
             return n;
-        const double next = (double)(k + 1);
-        f *= odds * (n - (double)k) * (k < RECIPROCALS ? reciprocal[k] : 1.0 / next);
-        k++;
-        if (f < DBL_EPSILON * 1e-3 && next > mean)
-            return next;
+        const double up = pmf_ratio(n, odds, k);
+        const double both = f + f * up;   /* P(k) + P(k+1) */
+        if (u < both)
+            return (double)(k + 1);
+        if ((double)(k + 1) >= n)
+            return n;
+        u -= both;
+        f *= up * pmf_ratio(n, odds, k + 1);
+        k += 2;
+        if (f < DBL_EPSILON * 1e-3 && (double)k > mean)
+            return (double)k;
     }
-    return (double)k;
 }
 
 /* A Binomial(n, p) draw, given log(1 - p) and log(p); a NaN one is computed only if the

@@ -55,7 +55,8 @@ Test(sample, inversion_draws_follow_the_binomial_distribution)
 {
     cr_expect_gt(goodness_of_fit(20, 0.1, 200000, 1), 1e-5);
     cr_expect_gt(goodness_of_fit(1000, 0.004, 200000, 2), 1e-5);
-    cr_expect_gt(goodness_of_fit(3, 0.5, 200000, 3), 1e-5);
+    cr_expect_gt(goodness_of_fit(3, 0.5, 200000, 3), 1e-5);   /* walks to n, odd and even */
+    cr_expect_gt(goodness_of_fit(4, 0.45, 200000, 8), 1e-5);
     cr_expect_gt(goodness_of_fit(100, 0.38, 200000, 7), 1e-5); /* mean 38: a long walk */
 }
 
