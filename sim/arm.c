@@ -195,8 +195,8 @@ static inline void arrive(sr_arm_ws *w, unsigned arms, const sr_progress *g, siz
 
 /* Where the movers of one cell of state i go, in each arm of `arms`: moves[o] along
  * transition o, moves[n_out] stay (into stay_cell); persons of progress pi. Pooled (the
- * band's destinations are drawn together, pool_leavers): moves[0] leave, moves[1] stay,
- * and the leavers are counted for the band by the progress they leave with. */
+ * band's destinations are drawn together, band_pool): moves[0] leave, moves[1] stay, and
+ * the leavers are counted for the band by the progress they leave with. */
 static inline void arrive_all(sr_arm_ws *w, unsigned arms, const sr_model *m,
                               const sr_progress *g, size_t pi, size_t s, size_t i,
                               size_t stay_cell, const double *moves, bool pooled, size_t t)
@@ -308,6 +308,18 @@ static bool same_in_both(const sr_arm_ws *w, const block_step *b, const draw_uni
     return true;
 }
 
+/* Tallies the one-off cash flows of moves[o] persons leaving along transition out[o]. */
+static void tally_transitions(const sr_model *m, const double *v, const size_t *out,
+                              size_t n_out, const double *moves, month_tally *tally)
+{
+    for (size_t o = 0; o < n_out; o++) {
+        const sr_transition *tr = &m->transitions[out[o]];
+        if (tr->has_cash)
+            for (size_t pay = 0; pay < SR_PAYERS; pay++)
+                tally->expenditure[pay] += moves[o] * v[tr->cash.amount[pay]];
+    }
+}
+
 /* The first cell (within a stratum's) of band `band`. */
 static size_t band_first_cell(const sr_layout *l, size_t band)
 {
@@ -361,12 +373,7 @@ static void flush_band(sr_arm_ws *w, band_pool *pool, const block_step *b, const
             arm_to[o] = to[o] + to[(1 + a) * n_out + o];
             left += arm_to[o];
         }
-        for (size_t o = 0; o < n_out; o++) {
-            const sr_transition *tr = &m->transitions[out[o]];
-            if (tr->has_cash)
-                for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                    tally[a].expenditure[pay] += arm_to[o] * v[tr->cash.amount[pay]];
-        }
+        tally_transitions(m, v, out, n_out, arm_to, &tally[a]);
         for (size_t k = 0; k < w->n_leaving[a]; k++) {
             const size_t pi = w->leaving[a][k];
             const double n_pi = w->band_leavers[a][pi];
@@ -486,15 +493,8 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                     draw_leavers(w, rates, idx[0], n, A, r, pool.leavers);
                 } else {
                     sr_draw_pair(rates, idx, n_out, n, r, w->scratch, w->moves);
-                    for (size_t o = 0; o < n_out; o++) {
-                        const sr_transition *tr = &m->transitions[out[o]];
-                        if (!tr->has_cash)
-                            continue;
-                        for (size_t a = 0; a < A; a++)
-                            for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                                tally[a].expenditure[pay] +=
-                                    w->moves[a][o] * v[tr->cash.amount[pay]];
-                    }
+                    for (size_t a = 0; a < A; a++)
+                        tally_transitions(m, v, out, n_out, w->moves[a], &tally[a]);
                 }
             }
             const size_t K = pooled ? 2 : n_out + 1;
