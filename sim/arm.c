@@ -291,7 +291,8 @@ static void share_out(sr_arm_ws *w, size_t a, unsigned arms, const sr_model *m,
 }
 
 /* Whether the unit holds the same persons of each progress group in both arms of b, and
- * they make the same k moves: then one share-out serves both. */
+ * they make the same k moves: then one share-out serves both (in a pooled band, of who
+ * leaves and who stays; flush_band does the same for the leavers' destinations). */
 static bool same_in_both(const sr_arm_ws *w, const block_step *b, const draw_unit *u,
                          size_t P, size_t group_stride, size_t k)
 {
@@ -320,17 +321,40 @@ static void tally_transitions(const sr_model *m, const double *v, const size_t *
     }
 }
 
-/* The first cell (within a stratum's) of band `band`. */
-static size_t band_first_cell(const sr_layout *l, size_t band)
+/* Sub-keys of a block's month stream (SR_PURPOSE_TRANSITIONS). A unit's is its stratum,
+ * state and first tenure level; a band's its stratum and band (bands start at hazard
+ * breakpoints), marked by the top bit. Neither depends on the tenure levels that a
+ * contract's outcomes add to the layout, which is shared by every programme of the
+ * scenario, so contract terms change no programme's draws (SPEC 2.12). */
+static uint64_t unit_key(const sr_layout *l, const draw_unit *u)
 {
-    return l->offset[l->band_state[band]] + l->band_tenure[band];
+    return (uint64_t)(u->s * l->n_states + u->i) << 32 | (uint64_t)(u->c0 - u->first);
+}
+
+static uint64_t band_key(const sr_layout *l, size_t s, size_t band)
+{
+    return UINT64_C(1) << 63 | (uint64_t)(s * l->n_bands + band);
+}
+
+/* Whether both arms' pooled leavers left with the same progress, as many of each. */
+static bool same_leaving(const sr_arm_ws *w)
+{
+    if (w->n_leaving[0] != w->n_leaving[1])
+        return false;
+    for (size_t k = 0; k < w->n_leaving[0]; k++) {
+        const size_t pi = w->leaving[0][k];
+        if (w->leaving[1][k] != pi || w->band_leavers[0][pi] != w->band_leavers[1][pi])
+            return false;
+    }
+    return true;
 }
 
 /* The leavers of the band being stepped, when its rates are the same in every arm: drawn
- * unit by unit, their destinations drawn once for the band. A leaver's destination does
- * not depend on its tenure within the band, and a destination is entered at tenure 0
- * from any of them, so this is the same distribution at a cost that does not grow with
- * the band's units. */
+ * unit by unit, their destinations for the whole band, in up to three multinomial draws
+ * (the pairs' leavers, for both arms at once, and each arm's unpaired persons' leavers).
+ * A leaver's destination does not depend on its tenure within the band, and a
+ * destination is entered at tenure 0 from any of them, so this is the same distribution
+ * at a cost that does not grow with the band's units. */
 typedef struct {
     bool open;                        /* leavers are being pooled */
     size_t s, band, idx;              /* the band's stratum, band and rate index */
@@ -357,14 +381,16 @@ static void flush_band(sr_arm_ws *w, band_pool *pool, const block_step *b, const
     const size_t *out = l->out + i * l->max_out;
     double *to = w->destinations;     /* [1 + SR_PAIR][n_out], then one arm's [n_out] */
     if (r != NULL)
-        sr_rng_seek(r, sr_stream_sub(b->stream, (l->n_strata + pool->s) * l->n_cells +
-                                                    band_first_cell(l, pool->band)));
+        sr_rng_seek(r, sr_stream_sub(b->stream, band_key(l, pool->s, pool->band)));
     for (size_t k = 0; k < 1 + SR_PAIR; k++)
         if (pool->leavers[k] > 0.0)
             sr_draw_destinations(rates, pool->idx, n_out, pool->leavers[k], r, to + k * n_out);
         else
             memset(to + k * n_out, 0, n_out * sizeof *to);
-    for (size_t a = 0; a < b->n_arms; a++) {
+    const bool same = b->n_arms == SR_PAIR && pool->leavers[1] == 0.0 &&
+                      pool->leavers[2] == 0.0 && same_leaving(w);
+    for (size_t a = 0; a < (same ? 1 : b->n_arms); a++) {
+        const unsigned arms = same ? ARM(0) | ARM(1) : ARM(a);
         if (w->n_leaving[a] == 0)
             continue;
         double *arm_to = to + (1 + SR_PAIR) * n_out;   /* this arm's: pairs' and its own */
@@ -373,19 +399,24 @@ static void flush_band(sr_arm_ws *w, band_pool *pool, const block_step *b, const
             arm_to[o] = to[o] + to[(1 + a) * n_out + o];
             left += arm_to[o];
         }
-        tally_transitions(m, v, out, n_out, arm_to, &tally[a]);
+        for (size_t x = 0; x < SR_PAIR; x++)
+            if (arms & ARM(x))
+                tally_transitions(m, v, out, n_out, arm_to, &tally[x]);
         for (size_t k = 0; k < w->n_leaving[a]; k++) {
             const size_t pi = w->leaving[a][k];
             const double n_pi = w->band_leavers[a][pi];
-            w->band_leavers[a][pi] = 0.0;
             const double *mine = take_share(r, n_out, arm_to, n_pi, left,
                                             k + 1 == w->n_leaving[a], w->share);
             for (size_t o = 0; o < n_out; o++)
                 if (mine[o] > 0.0)
-                    arrive(w, ARM(a), g, pi, pool->s, l->offset[m->transitions[out[o]].to],
+                    arrive(w, arms, g, pi, pool->s, l->offset[m->transitions[out[o]].to],
                            mine[o], t);
             left -= n_pi;
         }
+    }
+    for (size_t a = 0; a < b->n_arms; a++) {
+        for (size_t k = 0; k < w->n_leaving[a]; k++)
+            w->band_leavers[a][w->leaving[a][k]] = 0.0;
         w->n_leaving[a] = 0;
     }
 }
@@ -416,17 +447,18 @@ static void draw_leavers(sr_arm_ws *w, const sr_rates *rates, size_t idx, const 
  * next counts.
  *
  * A unit's transitions (a cell, or a state's settled cells) are drawn for all its persons
- * together, whatever their rate-card progress, from a stream keyed by the unit alone, and
- * for both arms of a pair at once: as many persons as both arms hold in the unit are
- * paired, one of each arm, and the larger arm's others move independently. Where the arms'
- * rates are equal (no intervention, or past its window) a unit's leavers are drawn there
- * (a pair's together) and their destinations for the whole band (flush_band); where they
- * differ, a pair's moves are drawn by their maximal coupling (sr_draw_pair). A contract's
- * outcomes, which only split the persons by what they have achieved, leave the paths of
- * the cohort and the pairing unchanged (SPEC 2.12). Who of the unit moves where is then
- * shared out over each arm's cells and progress groups by multivariate hypergeometric
- * draws (every assignment of the movers to persons being equally likely), after the
- * transitions, from the same stream. */
+ * together, whatever their rate-card progress, and for both arms of a pair at once: as
+ * many persons as both arms hold in the unit are paired, one of each arm, and the larger
+ * arm's others move independently. Where the arms' rates for the band agree (a single
+ * arm, a band the effect does not touch, every band past the effect's window) a unit's
+ * leavers are drawn from the unit's stream (a pair's together) and their destinations
+ * from the band's (flush_band); where they differ, a pair's moves are drawn from the
+ * unit's stream by their maximal coupling (sr_draw_pair). Who of the unit moves where is
+ * then shared out over each arm's cells and progress groups by multivariate
+ * hypergeometric draws (every assignment of the movers to persons being equally likely),
+ * after the moves, from the same stream. So a contract's outcomes, which only split the
+ * persons by what they have achieved, leave the paths of the cohort and the pairing
+ * unchanged (SPEC 2.12). */
 static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                        const sr_programme *p, const double *v, const sr_rates *rates,
                        const sr_progress *g, size_t t, size_t cond, gsl_rng *r,
@@ -486,7 +518,7 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                     w->moves[a][0] = n[a];
             } else {
                 if (r != NULL)
-                    sr_rng_seek(r, sr_stream_sub(b->stream, s * C + u.c0));
+                    sr_rng_seek(r, sr_stream_sub(b->stream, unit_key(l, &u)));
                 if (pooled) {
                     if (!pool.open)
                         pool = (band_pool){true, s, band, idx[0], {0.0, 0.0, 0.0}};

@@ -102,12 +102,13 @@ void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
 
 /* The same for the arm of spec and, in lockstep, its counterfactual (the same persons
  * without the effect or its costs), into w->flows and w->counterfactual. Each arm keeps
- * its own counts; a cell's moves in the two arms are drawn together, from one stream, by
- * a maximal coupling of the cell's two populations (sr_draw_pair): as many persons as
- * both arms hold there make the same moves while the arms' probabilities agree, and part
- * where the effect makes them differ; only the arms' excess persons move independently.
- * Each arm alone is exactly the scenario's Markov cohort, and the savings (the arms'
- * difference) vary only through the persons in which the arms differ. */
+ * its own counts; a cell's moves in the two arms are drawn together: as many persons as
+ * both arms hold there are paired and make the same moves while the arms' probabilities
+ * agree (they leave together, and a tenure band's leaving pairs share their
+ * destinations), and part by a maximal coupling where the effect makes them differ
+ * (sr_draw_pair); only the arms' excess persons move independently. Each arm alone is
+ * exactly the scenario's Markov cohort, and the savings (the arms' difference) vary only
+ * through the persons in which the arms differ. */
 void sr_arm_run_pair(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
                      const sr_programme *p, const double *v, const sr_rates *rates,
                      const unsigned char *cond_of_month, gsl_rng *r);

@@ -135,9 +135,6 @@ void sr_draw_pair(const sr_rates *rates, const size_t idx[2], size_t n_out, cons
     if (paired == 0.0) {
         for (size_t o = 0; o < K; o++)
             moves[0][o] = moves[1][o] = 0.0;
-    } else if (sr_same_rates(rates, idx[0], idx[1], n_out)) {
-        sr_draw_moves(rates, idx[0], n_out, paired, r, moves[0]);
-        memcpy(moves[1], moves[0], K * sizeof *moves[1]);
     } else {
         double *parted = scratch + 6 * K + 2;
         draw_parting(rates, idx, n_out, paired, r, scratch, parted);

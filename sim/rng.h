@@ -16,13 +16,14 @@
 #include <stdint.h>
 
 /* Arms as they key streams. The treated and counterfactual arms share SR_ARM_COHORT: a
- * cell's moves in both are drawn together from one stream (common random numbers); a
- * control group draws independently. Never renumber. */
+ * cell's moves in both are drawn together from the cell's stream, and a tenure band's
+ * leavers' destinations from the band's (common random numbers); a control group draws
+ * independently. Never renumber. */
 enum { SR_ARM_COHORT = 0, SR_ARM_CONTROL = 1, SR_ARM_NONE = 2 };
 
 /* Purposes. Never renumber: a purpose's number is part of every result's identity. */
 enum {
-    SR_PURPOSE_TRANSITIONS = 1,   /* index: (month, block, cell) */
+    SR_PURPOSE_TRANSITIONS = 1,   /* index: (month, block, unit or band) */
     SR_PURPOSE_PARAMETERS = 2,    /* index: 0 */
     SR_PURPOSE_MACRO = 3,         /* index: 0 */
     SR_PURPOSE_TERMINATION = 4    /* index: 0 */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/cohort.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
 #include "support.h"
@@ -291,6 +292,99 @@ Test(contract, shared_termination_cancels_programmes_together)
         sr_resultset_free(rs);
         sr_model_free(m);
     }
+}
+
+/* Without an effect the arms are the same persons: they achieve the same outcomes, so none
+ * is attributable to the programme, in every trial (both arms share every draw, also where
+ * the destinations of a tenure band's leavers are drawn for the band). */
+Test(contract, without_an_effect_no_outcome_is_attributable)
+{
+    sr_model *m = model_with("      payer: municipality\n      type: rate_card\n"
+                             "      outcomes: [{name: job, state: employed, tenure: 0, price: 1000},\n"
+                             "                 {name: job9, state: employed, tenure: 9, price: 3000}]\n"
+                             "      baseline: {method: none}\n      term_years: 4\n",
+                             "");
+    m->num[m->programmes[0].hazard_ratio] = (sr_numdef){SR_DIST_FIXED, {1.0}, -1, 0};
+    sr_resultset *rs = run(m);
+    const double *treated = col(rs, SR_M_OUTCOMES_TREATED);
+    const double *attributable = col(rs, SR_M_OUTCOMES_ATTRIBUTABLE);
+    for (size_t i = 0; i < rs->n_trials; i++) {
+        cr_assert_gt(treated[i], 0.0, "trial %zu: outcomes are achieved", i);
+        cr_assert_eq(attributable[i], 0.0, "trial %zu: %g attributable", i, attributable[i]);
+        cr_assert_eq(col(rs, SR_M_EFFECT_TRUE)[i], 0.0, "trial %zu", i);
+    }
+    sr_resultset_free(rs);
+    sr_model_free(m);
+}
+
+/* Two programmes in two strata share one layout of cells. Outcome tenures above every
+ * breakpoint (on the first state, and above the last one of `employed`) add tenure levels
+ * to it, which must move no programme's draws: every programme's paths are those of the
+ * same scenario with savings shares (SPEC 2.12). */
+Test(contract, outcome_tenures_that_add_tenure_levels_leave_every_path_unchanged)
+{
+    static const char *two =
+        "name: levels\n"
+        "simulation: {trials: 200, seed: 5, start: 2027-01, horizon_years: 4}\n"
+        "discount: {public: 0, investor: 0}\n"
+        "states:\n"
+        "  - {name: outside, tenure_max: 24}\n"
+        "  - {name: employed, tenure_max: 24}\n"
+        "  - {name: exited, absorbing: true}\n"
+        "transitions:\n"
+        "  - {from: outside, to: employed, hazard: 0.05}\n"
+        "  - {from: employed, to: outside, hazard: 0.08, by_tenure: [[0, 1], [6, 0.5]]}\n"
+        "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
+        "strata:\n"
+        "  - {name: a, share: 0.4}\n"
+        "  - {name: b, share: 0.6, multiply: {outside->employed: 0.7}}\n"
+        "cashflows:\n"
+        "  outside: {municipality: 9000, state: 2500}\n"
+        "  employed: {municipality: -4000, state: -2000}\n"
+        "programmes:\n"
+        "  - name: first\n"
+        "    cohort: {size: 500, intake: {start: 2027-01, months: 6}, initial_state: outside}\n"
+        "    intervention:\n"
+        "      effect: {transitions: [outside->employed], hazard_ratio: 1.5, months: 6}\n"
+        "      costs: {per_participant: 1000}\n"
+        "    contract:\n%s"
+        "  - name: second\n"
+        "    cohort: {size: 300, intake: {start: 2027-03, months: 3}, initial_state: outside}\n"
+        "    intervention:\n"
+        "      effect: {transitions: [outside->employed], hazard_ratio: 1.3, months: 9}\n"
+        "      costs: {per_participant: 1000}\n"
+        "    contract:\n%s";
+    static const char *share = "      payer: state\n      type: savings_share\n      share: 0.3\n"
+                               "      baseline: {method: none}\n      term_years: 2\n";
+    static const char *card =
+        "      payer: municipality\n      type: rate_card\n"
+        "      outcomes: [{name: long_out, state: outside, tenure: 5, price: 1},\n"
+        "                 {name: held, state: employed, tenure: 10, price: 1000}]\n"
+        "      baseline: {method: none}\n      term_years: 3\n";
+    char with_card[4096], without[4096];
+    snprintf(with_card, sizeof with_card, two, card, share);
+    snprintf(without, sizeof without, two, share, share);
+    sr_model *a = sr_test_model(with_card), *b = sr_test_model(without);
+    sr_layout *la = sr_layout_alloc(a), *lb = sr_layout_alloc(b);
+    cr_assert_gt(la->n_levels[0], lb->n_levels[0], "outside gains levels");
+    cr_assert_gt(la->n_levels[1], lb->n_levels[1], "employed gains levels");
+    sr_layout_free(la);
+    sr_layout_free(lb);
+    sr_resultset *ra = run(a), *rb = run(b);
+    const sr_metric same[] = {SR_M_EMPLOYED_END_TREATED, SR_M_EMPLOYED_END_COUNTERFACTUAL,
+                              SR_M_SAVINGS_TOTAL, SR_M_PROGRAMME_COST};
+    for (size_t p = 0; p < 2; p++)
+        for (size_t k = 0; k < sizeof same / sizeof *same; k++) {
+            const double *x = sr_level_trials(&ra->programme[p], ra->n_trials, same[k]);
+            const double *y = sr_level_trials(&rb->programme[p], rb->n_trials, same[k]);
+            for (size_t i = 0; i < ra->n_trials; i++)
+                cr_assert_eq(x[i], y[i], "programme %zu, %s, trial %zu", p,
+                             sr_metric_table[same[k]].name, i);
+        }
+    sr_resultset_free(ra);
+    sr_resultset_free(rb);
+    sr_model_free(a);
+    sr_model_free(b);
 }
 
 /* Contract terms do not change the dynamics, so they leave the simulated paths unchanged
