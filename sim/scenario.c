@@ -52,12 +52,13 @@
  *   rate_card needs at least one outcome; with baseline historical it needs a rate (an
  *   achievement share in [0, 1]) for every outcome, savings_share needs
  *   expenditure_per_person_month. baseline defaults to method none.
- * - Stresses are checked when the scenario is loaded: each is applied to the file as
- *   written (not on top of the command line's overrides, which may change what a stress
- *   addresses, e.g. a distribution made a fixed number) and the result validated, so a
- *   broken stress is found by `validate`, not halfway through `stress`; `sirisk stress`
- *   then loads each stress after the overrides and says which one fails. When the stresses times the file's
- *   size exceed a work budget, they are only checked for syntax, and a note says so.
+ * - Stresses are checked when the scenario is loaded: each is applied on top of the
+ *   command line's overrides and the result validated, so a broken stress is found by
+ *   `validate`, not halfway through `stress`. A stress that fails there but fits the file
+ *   as written passes (the overrides changed what it addresses, e.g. made a distribution
+ *   a fixed number); `sirisk stress` then says which one fails. When the stresses times
+ *   the file's size exceed a work budget, they are only checked for syntax, and a note
+ *   says so.
  * - Sizes are bounded so that memory is: strata x states <= 2^20 cash cells,
  *   strata x transitions <= 2^22 multipliers, programmes x strata x months <= 2^24 intake
  *   cells, programmes x (states + transitions) <= 2^24, correlated parameters <= 1000.
@@ -454,8 +455,31 @@ typedef struct {
 static sr_model *load(const char *name, const char *text, size_t len, const sr_override *ov,
                       size_t n_ov, load_opts opts, sr_error *err);
 
-/* Applies each stress to the file as written and validates the result. */
-static int check_stresses(sr_sload *L, const char *name, const char *text, size_t len)
+/* Loads the file with the overrides ov[0..n_ov) and then stress s's; returns whether it
+ * is valid, and if not the error in e. */
+static bool stress_loads(const char *name, const char *text, size_t len, const sr_override *ov,
+                         size_t n_ov, const sr_stress *s, sr_error *e)
+{
+    sr_override *all = calloc(n_ov + s->n_overrides + 1, sizeof *all);
+    if (all == NULL) {
+        sr_error_set(e, SR_EXIT_SOFTWARE, "out of memory");
+        return false;
+    }
+    memcpy(all, ov, n_ov * sizeof *all);
+    memcpy(all + n_ov, s->overrides, s->n_overrides * sizeof *all);
+    load_opts nested = {false, false};
+    sr_model *sm = load(name, text, len, all, n_ov + s->n_overrides, nested, e);
+    free(all);
+    sr_model_free(sm);
+    return sm != NULL;
+}
+
+/* Applies each stress on top of the command line's overrides ov[0..n_ov) and validates
+ * the result; a stress that fails there but fits the file as written passes (the
+ * overrides changed what it addresses, e.g. made a distribution a fixed number; `sirisk
+ * stress` then says which stress fails). */
+static int check_stresses(sr_sload *L, const char *name, const char *text, size_t len,
+                          const sr_override *ov, size_t n_ov)
 {
     sr_model *m = L->m;
     if (m->n_stresses == 0)
@@ -464,22 +488,19 @@ static int check_stresses(sr_sload *L, const char *name, const char *text, size_
         return sr_sl_note(L, "the %zu stresses were checked for syntax only (the file is too "
                              "large to load once per stress); `sirisk stress` checks each",
                           m->n_stresses);
-    int rc = 0;
-    for (size_t i = 0; i < m->n_stresses && rc == 0; i++) {
+    for (size_t i = 0; i < m->n_stresses; i++) {
         const sr_stress *s = &m->stresses[i];
-        sr_error e = {0};
-        load_opts nested = {false, false};
-        sr_model *sm = load(name, text, len, s->overrides, s->n_overrides, nested, &e);
-        if (!sm) {
-            char where[1024], path[512];
-            sr_ydoc_where(L->d, L->stress_nodes[i], where, sizeof where);
-            sr_ydoc_path(L->d, L->stress_nodes[i], path, sizeof path);
-            sr_error_set(L->err, SR_EXIT_DATAERR, "%s: %s: %s", where, path, e.msg);
-            rc = -1;
-        }
-        sr_model_free(sm);
+        sr_error e = {0}, as_written = {0};
+        if (stress_loads(name, text, len, ov, n_ov, s, &e) ||
+            (n_ov > 0 && stress_loads(name, text, len, NULL, 0, s, &as_written)))
+            continue;
+        char where[1024], path[512];
+        sr_ydoc_where(L->d, L->stress_nodes[i], where, sizeof where);
+        sr_ydoc_path(L->d, L->stress_nodes[i], path, sizeof path);
+        return sr_error_set(L->err, e.code == SR_EXIT_SOFTWARE ? e.code : SR_EXIT_DATAERR,
+                            "%s: %s: %s", where, path, e.msg);
     }
-    return rc;
+    return 0;
 }
 
 static sr_model *load(const char *name, const char *text, size_t len, const sr_override *ov,
@@ -513,7 +534,7 @@ static sr_model *load(const char *name, const char *text, size_t len, const sr_o
     L.err = err;
     if (load_model(&L) != 0)
         goto out;
-    if (opts.check_stresses && check_stresses(&L, name, text, len) != 0)
+    if (opts.check_stresses && check_stresses(&L, name, text, len, ov, n_ov) != 0)
         goto out;
     if (opts.keep_source) {
         m->source_text = n_ov ? sr_ydoc_emit(&d) : strndup(text, len);

@@ -1536,6 +1536,34 @@ Test(stresses, are_checked_by_applying_each)
                 "x.yaml:7:15: stresses.s: must be a mapping of override paths to values, got [1]");
 }
 
+/* Stresses are checked on top of the command line's overrides: an override that mends the
+ * file mends its stresses too, and one that changes what a stress addresses passes the
+ * check (the stress itself fails when `sirisk stress` applies it). A stress broken in
+ * both is an error. */
+Test(stresses, are_checked_on_top_of_the_overrides)
+{
+    const char *mended = "name: t\n"
+                         "simulation: {trials: many, seed: 1, start: 2027-01, horizon_years: 2}\n"
+                         "discount: {public: 0.03, investor: 0.05}\n"
+                         "states: [{name: out, tenure_max: 3}, {name: job}, {name: gone, absorbing: true}]\n"
+                         "transitions: [{from: out, to: job, hazard: 0.1}]\n"
+                         PROG "stresses: {s: {macro.model: none}}\n";
+    expect_fail(mended, "x.yaml:2:22: simulation.trials: must be a positive integer, got many");
+    sr_model *m = load_set(mended, "simulation.trials=50");
+    cr_expect_eq(m->trials, 50);
+    sr_model_free(m);
+    const char *addressed = BASE "parameters: {e: {dist: lognormal, median: 1.3, p95: 1.9}}\n"
+                            "programmes: [{name: p, cohort: {size: 10, intake: {start: 2027-01, months: 2},\n"
+                            "  initial_state: out}, intervention: {effect: {transitions: [out->job],\n"
+                            "  hazard_ratio: $e, months: 6}}}]\n"
+                            "stresses: {weak: {parameters.e.median: 1.1}}\n";
+    m = load_set(addressed, "parameters.e=1.2");
+    sr_model_free(m);
+    expect_set_fail(BASE PROG "stresses: {s: {macro.model: chaos}}\n", "simulation.seed=3",
+                    "x.yaml:7:12: stresses.s: --set macro.model=chaos: macro.model: must be none, "
+                    "regime or gaussian_factor, got chaos");
+}
+
 Test(stresses, keep_values_as_flow_text)
 {
     sr_model *m = sr_test_model(BASE PROG
