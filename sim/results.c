@@ -117,11 +117,13 @@ const sr_metric_info sr_metric_table[SR_N_METRICS] = {
     [SR_M_EFFECT_TRUE] = {
         "effect_true", "per person (enrolled; achievements, or DKK for a savings share)",
         "True effect per enrolled person over the term: attributable achievements (rate "
-        "card) or the payer's savings in DKK (savings share).",
+        "card) or the payer's savings in DKK (savings share); NaN for a portfolio whose "
+        "contracts mix the two.",
         false},
     [SR_M_EFFECT_MEASURED] = {
         "effect_measured", "per person (enrolled; achievements, or DKK for a savings share)",
-        "The effect per enrolled person as the contract's baseline measures it, not floored.",
+        "The effect per enrolled person as the contract's baseline measures it, not floored; "
+        "NaN for a portfolio whose contracts mix rate cards and savings shares.",
         false},
     [SR_M_EVALUATION_SIGNIFICANT] = {
         "evaluation_significant", "1 (indicator)",

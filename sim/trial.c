@@ -276,6 +276,19 @@ static bool additive(sr_metric k)
     }
 }
 
+/* Whether the programmes' contracts measure their effects in one unit: all rate cards
+ * (achievements per person) or all savings shares (DKK per person). */
+static bool effects_in_one_unit(const sr_model *m)
+{
+    bool cards = false, shares = false;
+    for (size_t p = 0; p < m->n_programmes; p++)
+        if (m->programmes[p].has_contract) {
+            cards |= m->programmes[p].contract.type == SR_CONTRACT_RATE_CARD;
+            shares |= m->programmes[p].contract.type == SR_CONTRACT_SAVINGS_SHARE;
+        }
+    return !(cards && shares);
+}
+
 void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool deterministic,
                   sr_level_row *rows)
 {
@@ -387,9 +400,12 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
     }
     double *portfolio = rows[0].metric;
     sr_contract_portfolio(w->contract, m, w->portfolio_paid, w->portfolio_received, portfolio);
-    portfolio[SR_M_EFFECT_TRUE] = enrolled_total > 0.0 ? effect_true / enrolled_total : 0.0;
+    /* An effect in achievements and one in DKK do not add up: NaN for such a portfolio. */
+    const double same_units = effects_in_one_unit(m) ? 1.0 : NAN;
+    portfolio[SR_M_EFFECT_TRUE] =
+        same_units * (enrolled_total > 0.0 ? effect_true / enrolled_total : 0.0);
     portfolio[SR_M_EFFECT_MEASURED] =
-        enrolled_total > 0.0 ? effect_measured / enrolled_total : 0.0;
+        same_units * (enrolled_total > 0.0 ? effect_measured / enrolled_total : 0.0);
     portfolio[SR_M_EVALUATION_SIGNIFICANT] =
         m->n_programmes == 1 ? rows[1].metric[SR_M_EVALUATION_SIGNIFICANT] : NAN;
 }

@@ -317,53 +317,56 @@ Test(contract, without_an_effect_no_outcome_is_attributable)
     sr_model_free(m);
 }
 
+/* Two programmes in two strata (sharing one layout of cells); each programme's contract
+ * clauses are filled in. */
+static const char *two_programmes =
+    "name: levels\n"
+    "simulation: {trials: 200, seed: 5, start: 2027-01, horizon_years: 4}\n"
+    "discount: {public: 0, investor: 0}\n"
+    "states:\n"
+    "  - {name: outside, tenure_max: 24}\n"
+    "  - {name: employed, tenure_max: 24}\n"
+    "  - {name: exited, absorbing: true}\n"
+    "transitions:\n"
+    "  - {from: outside, to: employed, hazard: 0.05}\n"
+    "  - {from: employed, to: outside, hazard: 0.08, by_tenure: [[0, 1], [6, 0.5]]}\n"
+    "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
+    "strata:\n"
+    "  - {name: a, share: 0.4}\n"
+    "  - {name: b, share: 0.6, multiply: {outside->employed: 0.7}}\n"
+    "cashflows:\n"
+    "  outside: {municipality: 9000, state: 2500}\n"
+    "  employed: {municipality: -4000, state: -2000}\n"
+    "programmes:\n"
+    "  - name: first\n"
+    "    cohort: {size: 500, intake: {start: 2027-01, months: 6}, initial_state: outside}\n"
+    "    intervention:\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: 1.5, months: 6}\n"
+    "      costs: {per_participant: 1000}\n"
+    "    contract:\n%s"
+    "  - name: second\n"
+    "    cohort: {size: 300, intake: {start: 2027-03, months: 3}, initial_state: outside}\n"
+    "    intervention:\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: 1.3, months: 9}\n"
+    "      costs: {per_participant: 1000}\n"
+    "    contract:\n%s";
+static const char *share_clause = "      payer: state\n      type: savings_share\n      share: 0.3\n"
+                           "      baseline: {method: none}\n      term_years: 2\n";
+static const char *card_clause =
+    "      payer: municipality\n      type: rate_card\n"
+    "      outcomes: [{name: long_out, state: outside, tenure: 5, price: 1},\n"
+    "                 {name: held, state: employed, tenure: 10, price: 1000}]\n"
+    "      baseline: {method: none}\n      term_years: 3\n";
+
 /* Two programmes in two strata share one layout of cells. Outcome tenures above every
  * breakpoint (on the first state, and above the last one of `employed`) add tenure levels
  * to it, which must move no programme's draws: every programme's paths are those of the
  * same scenario with savings shares (SPEC 2.12). */
 Test(contract, outcome_tenures_that_add_tenure_levels_leave_every_path_unchanged)
 {
-    static const char *two =
-        "name: levels\n"
-        "simulation: {trials: 200, seed: 5, start: 2027-01, horizon_years: 4}\n"
-        "discount: {public: 0, investor: 0}\n"
-        "states:\n"
-        "  - {name: outside, tenure_max: 24}\n"
-        "  - {name: employed, tenure_max: 24}\n"
-        "  - {name: exited, absorbing: true}\n"
-        "transitions:\n"
-        "  - {from: outside, to: employed, hazard: 0.05}\n"
-        "  - {from: employed, to: outside, hazard: 0.08, by_tenure: [[0, 1], [6, 0.5]]}\n"
-        "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
-        "strata:\n"
-        "  - {name: a, share: 0.4}\n"
-        "  - {name: b, share: 0.6, multiply: {outside->employed: 0.7}}\n"
-        "cashflows:\n"
-        "  outside: {municipality: 9000, state: 2500}\n"
-        "  employed: {municipality: -4000, state: -2000}\n"
-        "programmes:\n"
-        "  - name: first\n"
-        "    cohort: {size: 500, intake: {start: 2027-01, months: 6}, initial_state: outside}\n"
-        "    intervention:\n"
-        "      effect: {transitions: [outside->employed], hazard_ratio: 1.5, months: 6}\n"
-        "      costs: {per_participant: 1000}\n"
-        "    contract:\n%s"
-        "  - name: second\n"
-        "    cohort: {size: 300, intake: {start: 2027-03, months: 3}, initial_state: outside}\n"
-        "    intervention:\n"
-        "      effect: {transitions: [outside->employed], hazard_ratio: 1.3, months: 9}\n"
-        "      costs: {per_participant: 1000}\n"
-        "    contract:\n%s";
-    static const char *share = "      payer: state\n      type: savings_share\n      share: 0.3\n"
-                               "      baseline: {method: none}\n      term_years: 2\n";
-    static const char *card =
-        "      payer: municipality\n      type: rate_card\n"
-        "      outcomes: [{name: long_out, state: outside, tenure: 5, price: 1},\n"
-        "                 {name: held, state: employed, tenure: 10, price: 1000}]\n"
-        "      baseline: {method: none}\n      term_years: 3\n";
     char with_card[4096], without[4096];
-    snprintf(with_card, sizeof with_card, two, card, share);
-    snprintf(without, sizeof without, two, share, share);
+    snprintf(with_card, sizeof with_card, two_programmes, card_clause, share_clause);
+    snprintf(without, sizeof without, two_programmes, share_clause, share_clause);
     sr_model *a = sr_test_model(with_card), *b = sr_test_model(without);
     sr_layout *la = sr_layout_alloc(a), *lb = sr_layout_alloc(b);
     cr_assert_gt(la->n_levels[0], lb->n_levels[0], "outside gains levels");
@@ -385,6 +388,37 @@ Test(contract, outcome_tenures_that_add_tenure_levels_leave_every_path_unchanged
     sr_resultset_free(rb);
     sr_model_free(a);
     sr_model_free(b);
+}
+
+/* A portfolio's effect is the programmes' effects weighted by enrolment where they share a
+ * unit; achievements and DKK do not add up, so a portfolio mixing a rate card and a
+ * savings share has none (NaN), and so no power either. */
+Test(contract, a_portfolio_effect_needs_one_unit)
+{
+    char text[4096];
+    for (int mixed = 0; mixed <= 1; mixed++) {
+        snprintf(text, sizeof text, two_programmes, mixed ? card_clause : share_clause,
+                 share_clause);
+        sr_model *m = sr_test_model(text);
+        m->trials = 20;
+        sr_resultset *rs = run(m);
+        const double *whole = sr_level_trials(&rs->portfolio, rs->n_trials, SR_M_EFFECT_TRUE);
+        for (size_t i = 0; i < rs->n_trials; i++) {
+            double sum = 0.0, enrolled = 0.0;
+            for (size_t p = 0; p < 2; p++) {
+                const double n = m->programmes[p].size;
+                sum += n * sr_level_trials(&rs->programme[p], rs->n_trials, SR_M_EFFECT_TRUE)[i];
+                enrolled += n;
+            }
+            if (mixed)
+                cr_assert(isnan(whole[i]), "trial %zu: %g", i, whole[i]);
+            else
+                cr_assert_float_eq(whole[i], sum / enrolled, 1e-9 * fabs(sum / enrolled),
+                                   "trial %zu", i);
+        }
+        sr_resultset_free(rs);
+        sr_model_free(m);
+    }
 }
 
 /* Contract terms do not change the dynamics, so they leave the simulated paths unchanged
