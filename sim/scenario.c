@@ -465,8 +465,10 @@ static bool stress_loads(const char *name, const char *text, size_t len, const s
         sr_error_set(e, SR_EXIT_SOFTWARE, "out of memory");
         return false;
     }
-    memcpy(all, ov, n_ov * sizeof *all);
-    memcpy(all + n_ov, s->overrides, s->n_overrides * sizeof *all);
+    for (size_t k = 0; k < n_ov; k++)
+        all[k] = ov[k];
+    for (size_t k = 0; k < s->n_overrides; k++)
+        all[n_ov + k] = s->overrides[k];
     load_opts nested = {false, false};
     sr_model *sm = load(name, text, len, all, n_ov + s->n_overrides, nested, e);
     free(all);
