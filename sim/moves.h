@@ -36,8 +36,9 @@ bool sr_same_rates(const sr_rates *rates, size_t a, size_t b, size_t n_out);
  * of each arm are paired with one of the other, whoever they are. A pair makes move o
  * together with probability min(p0[o], p1[o]) and otherwise parts, each moving by the
  * excess of its own arm's probabilities over the common part (a maximal coupling of the
- * pair; with equal probabilities pairs never part, but sim/arm.c draws those more
- * cheaply, so this serves where the intervention makes the arms differ). The larger arm's excess persons move independently, by
+ * pair; with equal probabilities pairs part only by rounding, with a probability of about
+ * 1e-16, and sim/arm.c draws those more cheaply, so this serves where the intervention
+ * makes the arms differ). The larger arm's excess persons move independently, by
  * its probabilities. r == NULL gives each arm's expected moves. scratch: SR_PAIR_SCRATCH. */
 void sr_draw_pair(const sr_rates *rates, const size_t idx[2], size_t n_out, const double n[2],
                   gsl_rng *r, double *scratch, double *const moves[2]);

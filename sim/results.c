@@ -117,8 +117,8 @@ const sr_metric_info sr_metric_table[SR_N_METRICS] = {
     [SR_M_EFFECT_TRUE] = {
         "effect_true", "per person (enrolled; achievements, or DKK for a savings share)",
         "True effect per enrolled person over the term: attributable achievements (rate "
-        "card) or the payer's savings in DKK (savings share); NaN for a portfolio whose "
-        "contracts mix the two.",
+        "card) or the payer's savings in DKK (savings share); for a portfolio, its "
+        "programmes with a contract weighted by enrolment, NaN where they mix the two.",
         false},
     [SR_M_EFFECT_MEASURED] = {
         "effect_measured", "per person (enrolled; achievements, or DKK for a savings share)",

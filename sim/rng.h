@@ -4,11 +4,11 @@
  * and Flood 2014: a 64-bit counter stepped by the golden gamma, each step's output
  * scrambled by a bijective finaliser) exposed as a gsl_rng_type, so GSL's distributions
  * draw from it. A stream's state is its key: seeking costs nothing and allocates nothing,
- * so the engine keys a stream per cell and month, most of which draw a few numbers. All
- * streams run on one cycle of 2^64 from random starting points, so two of them share
- * numbers only if their keys lie within their lengths of each other: with N streams of L
- * numbers, about N^2 L / 2^64 pairs (a few hundred short overlaps among the 5e10 cell
- * streams of a 10,000-trial national run; statistically harmless). */
+ * so the engine keys a stream per unit of cells and month, most of which draw a few
+ * numbers. All streams run on one cycle of 2^64 from random starting points, so two of
+ * them share numbers only if their keys lie within their lengths of each other: with N
+ * streams of L numbers, about N^2 L / 2^64 pairs (a few hundred short overlaps among the
+ * 5e10 unit streams of a 10,000-trial national run; statistically harmless). */
 #ifndef SR_RNG_H
 #define SR_RNG_H
 

@@ -54,11 +54,11 @@
  *   expenditure_per_person_month. baseline defaults to method none.
  * - Stresses are checked when the scenario is loaded: each is applied on top of the
  *   command line's overrides and the result validated, so a broken stress is found by
- *   `validate`, not halfway through `stress`. A stress that fails there but fits the file
- *   as written passes (the overrides changed what it addresses, e.g. made a distribution
- *   a fixed number); `sirisk stress` then says which one fails. When the stresses times
- *   the file's size exceed a work budget, they are only checked for syntax, and a note
- *   says so.
+ *   `validate`, not by `stress`. With overrides, a stress that fails is a note, not an
+ *   error (the overrides may have changed what it addresses, e.g. made a distribution a
+ *   fixed number, and only `sirisk stress` uses it, which then refuses it before running
+ *   anything). When the stresses times the file's size exceed a work budget, they are
+ *   only checked for syntax, and a note says so.
  * - Sizes are bounded so that memory is: strata x states <= 2^20 cash cells,
  *   strata x transitions <= 2^22 multipliers, programmes x strata x months <= 2^24 intake
  *   cells, programmes x (states + transitions) <= 2^24, correlated parameters <= 1000.
@@ -477,9 +477,9 @@ static bool stress_loads(const char *name, const char *text, size_t len, const s
 }
 
 /* Applies each stress on top of the command line's overrides ov[0..n_ov) and validates
- * the result; a stress that fails there but fits the file as written passes (the
- * overrides changed what it addresses, e.g. made a distribution a fixed number; `sirisk
- * stress` then says which stress fails). */
+ * the result. Without overrides a stress that fails is an error; with them it is a note
+ * (the overrides may have changed what it addresses, e.g. made a distribution a fixed
+ * number, and a run does not use it; `sirisk stress` refuses it before running any). */
 static int check_stresses(sr_sload *L, const char *name, const char *text, size_t len,
                           const sr_override *ov, size_t n_ov)
 {
@@ -492,15 +492,19 @@ static int check_stresses(sr_sload *L, const char *name, const char *text, size_
                           m->n_stresses);
     for (size_t i = 0; i < m->n_stresses; i++) {
         const sr_stress *s = &m->stresses[i];
-        sr_error e = {0}, as_written = {0};
-        if (stress_loads(name, text, len, ov, n_ov, s, &e) ||
-            (n_ov > 0 && stress_loads(name, text, len, NULL, 0, s, &as_written)))
+        sr_error e = {0};
+        if (stress_loads(name, text, len, ov, n_ov, s, &e))
             continue;
+        if (e.code == SR_EXIT_SOFTWARE)
+            return sr_error_set(L->err, e.code, "%s", e.msg);
         char where[1024], path[512];
         sr_ydoc_where(L->d, L->stress_nodes[i], where, sizeof where);
         sr_ydoc_path(L->d, L->stress_nodes[i], path, sizeof path);
-        return sr_error_set(L->err, e.code == SR_EXIT_SOFTWARE ? e.code : SR_EXIT_DATAERR,
-                            "%s: %s: %s", where, path, e.msg);
+        if (n_ov == 0)
+            return sr_error_set(L->err, SR_EXIT_DATAERR, "%s: %s: %s", where, path, e.msg);
+        if (sr_sl_note(L, "%s: %s does not apply on top of the command line's overrides: %s",
+                       where, path, e.msg) != 0)
+            return -1;
     }
     return 0;
 }

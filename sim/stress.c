@@ -58,12 +58,36 @@ static int add_result(sr_stress_set *out, const char *name, sr_resultset *rs, sr
     return 0;
 }
 
+/* The scenario at path as stress st makes it: the command line's overrides, the stress's,
+ * and no stresses (the run of a stress is the scenario as stressed). NULL on error, which
+ * names the stress. */
+static sr_model *load_stressed(const char *path, const sr_override *overrides,
+                               size_t n_overrides, const sr_stress *st, sr_error *err)
+{
+    const size_t n_all = n_overrides + st->n_overrides + 1;
+    sr_override *all = calloc(n_all, sizeof *all);
+    if (all == NULL) {
+        sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        return NULL;
+    }
+    for (size_t k = 0; k < n_overrides; k++)
+        all[k] = overrides[k];
+    for (size_t k = 0; k < st->n_overrides; k++)
+        all[n_overrides + k] = st->overrides[k];
+    all[n_all - 1] = (sr_override){(char *)"stresses", (char *)"~"};
+    sr_model *m = sr_scenario_load(path, all, n_all, err);
+    free(all);
+    if (m == NULL)
+        sr_error_prefix(err, "stress %s", st->name);
+    return m;
+}
+
 int sr_stress_run(const char *path, const sr_override *overrides, size_t n_overrides,
                   const char *only, const sr_run_options *o, sr_stress_set *out,
                   sr_error *err)
 {
     memset(out, 0, sizeof *out);
-    sr_override *all = NULL;
+    sr_model **stressed = NULL;
     sr_model *base = sr_scenario_load(path, overrides, n_overrides, err);
     if (base == NULL)
         return err->code;
@@ -77,9 +101,21 @@ int sr_stress_run(const char *path, const sr_override *overrides, size_t n_overr
         goto done;
     out->names = calloc(1 + base->n_stresses, sizeof *out->names);
     out->results = calloc(1 + base->n_stresses, sizeof *out->results);
-    if (out->names == NULL || out->results == NULL) {
+    stressed = calloc(base->n_stresses, sizeof *stressed);
+    if (out->names == NULL || out->results == NULL || stressed == NULL) {
         rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
         goto done;
+    }
+    /* Every stress is loaded before anything runs, so one that does not apply on top of
+     * the command line's overrides fails at once. */
+    for (size_t s = 0; s < base->n_stresses; s++) {
+        const sr_stress *st = &base->stresses[s];
+        if (only != NULL && !listed(only, st->name))
+            continue;
+        if ((stressed[s] = load_stressed(path, overrides, n_overrides, st, err)) == NULL) {
+            rc = err->code;
+            goto done;
+        }
     }
     sr_resultset *rs = sr_run(base, o, err);
     if (rs == NULL || (rc = add_result(out, "base", rs, err)) != 0) {
@@ -88,30 +124,10 @@ int sr_stress_run(const char *path, const sr_override *overrides, size_t n_overr
         goto done;
     }
     for (size_t s = 0; s < base->n_stresses; s++) {
-        const sr_stress *st = &base->stresses[s];
-        if (only != NULL && !listed(only, st->name))
+        if (stressed[s] == NULL)
             continue;
-        /* The command line's overrides, the stress's, and no stresses: the base load has
-         * checked them all, and the run of a stress is the scenario as stressed. */
-        size_t n_all = n_overrides + st->n_overrides + 1;
-        all = calloc(n_all, sizeof *all);
-        if (all == NULL) {
-            rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-            goto done;
-        }
-        memcpy(all, overrides, n_overrides * sizeof *all);
-        memcpy(all + n_overrides, st->overrides, st->n_overrides * sizeof *all);
-        all[n_all - 1] = (sr_override){(char *)"stresses", (char *)"~"};
-        sr_model *m = sr_scenario_load(path, all, n_all, err);
-        free(all);
-        all = NULL;
-        if (m == NULL) {
-            sr_error_prefix(err, "stress %s", st->name);
-            rc = err->code;
-            goto done;
-        }
-        rs = sr_run(m, o, err);
-        sr_model_free(m);
+        const sr_stress *st = &base->stresses[s];
+        rs = sr_run(stressed[s], o, err);
         if (rs == NULL)
             sr_error_prefix(err, "stress %s", st->name);
         if (rs == NULL || (rc = add_result(out, st->name, rs, err)) != 0) {
@@ -121,6 +137,10 @@ int sr_stress_run(const char *path, const sr_override *overrides, size_t n_overr
         }
     }
 done:
+    if (stressed != NULL)
+        for (size_t s = 0; s < base->n_stresses; s++)
+            sr_model_free(stressed[s]);
+    free(stressed);
     sr_model_free(base);
     if (rc != 0)
         sr_stress_set_clear(out);

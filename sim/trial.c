@@ -386,12 +386,14 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
                           annual + SR_M_PAYMENTS * Y, Y, w->portfolio_paid,
                           w->portfolio_received);
 
-        double enrolled = 0.0;
-        for (size_t t = 0; t < T; t++)
-            enrolled += treated->enrolled[t];
-        enrolled_total += enrolled;
-        effect_true += metric[SR_M_EFFECT_TRUE] * enrolled;
-        effect_measured += metric[SR_M_EFFECT_MEASURED] * enrolled;
+        if (p->has_contract) {   /* a programme without one measures no effect */
+            double enrolled = 0.0;
+            for (size_t t = 0; t < T; t++)
+                enrolled += treated->enrolled[t];
+            enrolled_total += enrolled;
+            effect_true += metric[SR_M_EFFECT_TRUE] * enrolled;
+            effect_measured += metric[SR_M_EFFECT_MEASURED] * enrolled;
+        }
         for (size_t k = 0; k < SR_N_METRICS; k++)
             if (additive((sr_metric)k))
                 rows[0].metric[k] += metric[k];
@@ -400,7 +402,8 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
     }
     double *portfolio = rows[0].metric;
     sr_contract_portfolio(w->contract, m, w->portfolio_paid, w->portfolio_received, portfolio);
-    /* An effect in achievements and one in DKK do not add up: NaN for such a portfolio. */
+    /* The programmes with a contract, weighted by enrolment; an effect in achievements and
+     * one in DKK do not add up: NaN for such a portfolio. */
     const double same_units = effects_in_one_unit(m) ? 1.0 : NAN;
     portfolio[SR_M_EFFECT_TRUE] =
         same_units * (enrolled_total > 0.0 ? effect_true / enrolled_total : 0.0);

@@ -390,31 +390,39 @@ Test(contract, outcome_tenures_that_add_tenure_levels_leave_every_path_unchanged
     sr_model_free(b);
 }
 
-/* A portfolio's effect is the programmes' effects weighted by enrolment where they share a
- * unit; achievements and DKK do not add up, so a portfolio mixing a rate card and a
- * savings share has none (NaN), and so no power either. */
+/* A portfolio's effect is its contracted programmes' effects weighted by enrolment, where
+ * they share a unit (a programme without a contract measures none); achievements and DKK
+ * do not add up, so a portfolio mixing a rate card and a savings share has none (NaN). */
 Test(contract, a_portfolio_effect_needs_one_unit)
 {
     char text[4096];
-    for (int mixed = 0; mixed <= 1; mixed++) {
-        snprintf(text, sizeof text, two_programmes, mixed ? card_clause : share_clause,
+    enum { SHARES, MIXED, ONE_CONTRACT };
+    for (int c = SHARES; c <= ONE_CONTRACT; c++) {
+        snprintf(text, sizeof text, two_programmes, c == MIXED ? card_clause : share_clause,
                  share_clause);
         sr_model *m = sr_test_model(text);
         m->trials = 20;
+        if (c == ONE_CONTRACT)
+            m->programmes[1].has_contract = false;
         sr_resultset *rs = run(m);
-        const double *whole = sr_level_trials(&rs->portfolio, rs->n_trials, SR_M_EFFECT_TRUE);
-        for (size_t i = 0; i < rs->n_trials; i++) {
-            double sum = 0.0, enrolled = 0.0;
-            for (size_t p = 0; p < 2; p++) {
-                const double n = m->programmes[p].size;
-                sum += n * sr_level_trials(&rs->programme[p], rs->n_trials, SR_M_EFFECT_TRUE)[i];
-                enrolled += n;
+        for (sr_metric k = SR_M_EFFECT_TRUE; k <= SR_M_EFFECT_MEASURED; k++) {
+            const double *whole = sr_level_trials(&rs->portfolio, rs->n_trials, k);
+            for (size_t i = 0; i < rs->n_trials; i++) {
+                double sum = 0.0, enrolled = 0.0;
+                for (size_t p = 0; p < 2; p++)
+                    if (m->programmes[p].has_contract) {
+                        const double n = m->programmes[p].size;
+                        sum += n * sr_level_trials(&rs->programme[p], rs->n_trials, k)[i];
+                        enrolled += n;
+                    }
+                if (c == MIXED)
+                    cr_assert(isnan(whole[i]), "%s, trial %zu: %g", sr_metric_table[k].name, i,
+                              whole[i]);
+                else
+                    cr_assert(fabs(whole[i] - sum / enrolled) <= 1e-9 * fabs(sum / enrolled),
+                              "case %d, %s, trial %zu: %g, expected %g", c,
+                              sr_metric_table[k].name, i, whole[i], sum / enrolled);
             }
-            if (mixed)
-                cr_assert(isnan(whole[i]), "trial %zu: %g", i, whole[i]);
-            else
-                cr_assert_float_eq(whole[i], sum / enrolled, 1e-9 * fabs(sum / enrolled),
-                                   "trial %zu", i);
         }
         sr_resultset_free(rs);
         sr_model_free(m);
