@@ -455,22 +455,34 @@ typedef struct {
 static sr_model *load(const char *name, const char *text, size_t len, const sr_override *ov,
                       size_t n_ov, load_opts opts, sr_error *err);
 
-/* Loads the file with the overrides ov[0..n_ov) and then stress s's; returns whether it
- * is valid, and if not the error in e. */
-static bool stress_loads(const char *name, const char *text, size_t len, const sr_override *ov,
-                         size_t n_ov, const sr_stress *s, sr_error *e)
+sr_override *sr_stress_overrides(const sr_override *ov, size_t n_ov, const sr_stress *s,
+                                 size_t *n, sr_error *err)
 {
-    sr_override *all = calloc(n_ov + s->n_overrides + 1, sizeof *all);
+    *n = n_ov + s->n_overrides + 1;
+    sr_override *all = calloc(*n, sizeof *all);
     if (all == NULL) {
-        sr_error_set(e, SR_EXIT_SOFTWARE, "out of memory");
-        return false;
+        sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        return NULL;
     }
     for (size_t k = 0; k < n_ov; k++)
         all[k] = ov[k];
     for (size_t k = 0; k < s->n_overrides; k++)
         all[n_ov + k] = s->overrides[k];
+    all[*n - 1] = (sr_override){(char *)"stresses", (char *)"~"};
+    return all;
+}
+
+/* Loads the file as stress s makes it on top of the overrides ov[0..n_ov); returns whether
+ * it is valid, and if not the error in e. */
+static bool stress_loads(const char *name, const char *text, size_t len, const sr_override *ov,
+                         size_t n_ov, const sr_stress *s, sr_error *e)
+{
+    size_t n_all;
+    sr_override *all = sr_stress_overrides(ov, n_ov, s, &n_all, e);
+    if (all == NULL)
+        return false;
     load_opts nested = {false, false};
-    sr_model *sm = load(name, text, len, all, n_ov + s->n_overrides, nested, e);
+    sr_model *sm = load(name, text, len, all, n_all, nested, e);
     free(all);
     sr_model_free(sm);
     return sm != NULL;

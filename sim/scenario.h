@@ -35,6 +35,13 @@ sr_model *sr_scenario_load_text(const char *name, const char *text, size_t len,
 int sr_override_parse(const char *arg, sr_override *out, sr_error *err);
 void sr_override_clear(sr_override *o);
 
+/* The overrides that make stress s of a scenario loaded with ov[0..n_ov): those, then the
+ * stress's, then `stresses: ~` (a stressed scenario has no stresses of its own); *n gets
+ * their number. The array is the caller's to free; its strings are borrowed. NULL when
+ * out of memory (err says so). */
+sr_override *sr_stress_overrides(const sr_override *ov, size_t n_ov, const sr_stress *s,
+                                 size_t *n, sr_error *err);
+
 /* `sirisk validate`: the resolved model, readable, every number with its unit. */
 void sr_scenario_print(FILE *out, const sr_model *m);
 

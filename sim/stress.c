@@ -58,23 +58,15 @@ static int add_result(sr_stress_set *out, const char *name, sr_resultset *rs, sr
     return 0;
 }
 
-/* The scenario at path as stress st makes it: the command line's overrides, the stress's,
- * and no stresses (the run of a stress is the scenario as stressed). NULL on error, which
- * names the stress. */
+/* The scenario at path as stress st makes it on top of the command line's overrides (the
+ * run of a stress is the scenario as stressed). NULL on error, which names the stress. */
 static sr_model *load_stressed(const char *path, const sr_override *overrides,
                                size_t n_overrides, const sr_stress *st, sr_error *err)
 {
-    const size_t n_all = n_overrides + st->n_overrides + 1;
-    sr_override *all = calloc(n_all, sizeof *all);
-    if (all == NULL) {
-        sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    size_t n_all;
+    sr_override *all = sr_stress_overrides(overrides, n_overrides, st, &n_all, err);
+    if (all == NULL)
         return NULL;
-    }
-    for (size_t k = 0; k < n_overrides; k++)
-        all[k] = overrides[k];
-    for (size_t k = 0; k < st->n_overrides; k++)
-        all[n_overrides + k] = st->overrides[k];
-    all[n_all - 1] = (sr_override){(char *)"stresses", (char *)"~"};
     sr_model *m = sr_scenario_load(path, all, n_all, err);
     free(all);
     if (m == NULL)
