@@ -404,11 +404,13 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
     sr_contract_portfolio(w->contract, m, w->portfolio_paid, w->portfolio_received, portfolio);
     /* The programmes with a contract, weighted by enrolment; an effect in achievements and
      * one in DKK do not add up: NaN for such a portfolio. */
-    const double same_units = effects_in_one_unit(m) ? 1.0 : NAN;
-    portfolio[SR_M_EFFECT_TRUE] =
-        same_units * (enrolled_total > 0.0 ? effect_true / enrolled_total : 0.0);
-    portfolio[SR_M_EFFECT_MEASURED] =
-        same_units * (enrolled_total > 0.0 ? effect_measured / enrolled_total : 0.0);
+    portfolio[SR_M_EFFECT_TRUE] = portfolio[SR_M_EFFECT_MEASURED] = 0.0;
+    if (!effects_in_one_unit(m)) {
+        portfolio[SR_M_EFFECT_TRUE] = portfolio[SR_M_EFFECT_MEASURED] = NAN;
+    } else if (enrolled_total > 0.0) {
+        portfolio[SR_M_EFFECT_TRUE] = effect_true / enrolled_total;
+        portfolio[SR_M_EFFECT_MEASURED] = effect_measured / enrolled_total;
+    }
     portfolio[SR_M_EVALUATION_SIGNIFICANT] =
         m->n_programmes == 1 ? rows[1].metric[SR_M_EVALUATION_SIGNIFICANT] : NAN;
 }
