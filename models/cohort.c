@@ -217,7 +217,9 @@ static double base_hazard(const sr_model *m, const double *v, size_t j)
             total += v[m->transitions[i].rate];
     if (total <= 0.0)
         return 0.0;
-    return -log1p(-total) * v[t->rate] / total;
+    /* The loader keeps the sum's support at or below 1; exactly 1 (a beta drawn at its
+     * end) is read as the largest probability below it. */
+    return -log1p(-fmin(total, 1.0 - DBL_EPSILON)) * v[t->rate] / total;
 }
 
 double sr_transition_hazard(const sr_model *m, const double *v, size_t j, size_t stratum,

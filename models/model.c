@@ -120,6 +120,28 @@ double sr_numdef_mean(const sr_numdef *d)
     return NAN;
 }
 
+double sr_numdef_upper(const sr_numdef *d)
+{
+    const double *p = d->p;
+    switch (d->kind) {
+    case SR_DIST_FIXED:
+        return p[0];
+    case SR_DIST_BETA:
+        return 1.0;
+    case SR_DIST_GAMMA:
+    case SR_DIST_LOGNORMAL:
+        return INFINITY;
+    case SR_DIST_NORMAL:
+        return p[3];
+    case SR_DIST_UNIFORM:
+        return p[1];
+    case SR_DIST_PERT:
+    case SR_DIST_TRIANGULAR:
+        return p[2];
+    }
+    return NAN;
+}
+
 void sr_model_mean_values(const sr_model *m, double *v)
 {
     for (size_t i = 0; i < m->n_num; i++)

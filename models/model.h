@@ -251,6 +251,10 @@ void sr_model_mean_values(const sr_model *m, double *v);
 /* The mean of one number-table entry (a fixed number's value). */
 double sr_numdef_mean(const sr_numdef *d);
 
+/* The upper end of one entry's support: the largest value a trial can draw (+inf for the
+ * gamma and lognormal, 1 for the beta, a fixed number's value). */
+double sr_numdef_upper(const sr_numdef *d);
+
 /* Mean of a normal(mu, sd) truncated to [lo, hi]; lo/hi may be -inf/+inf. */
 double sr_truncated_normal_mean(double mu, double sd, double lo, double hi);
 

@@ -171,9 +171,10 @@ static int check_transition_forms(sr_sload *L, const trans_nodes *tn)
      * out of a state must leave room for staying. */
     long *first = malloc(m->n_states * sizeof *first);
     double *psum = calloc(m->n_states, sizeof *psum);
+    double *pmax = calloc(m->n_states, sizeof *pmax);
     long *last = malloc(m->n_states * sizeof *last);
     int rc = -1;
-    if (!first || !psum || !last) {
+    if (!first || !psum || !pmax || !last) {
         sr_sl_oom(L);
         goto out;
     }
@@ -193,6 +194,7 @@ static int check_transition_forms(sr_sload *L, const trans_nodes *tn)
         }
         if (t->is_probability) {
             psum[t->from] += sr_numdef_mean(&m->num[t->rate]);
+            pmax[t->from] += sr_numdef_upper(&m->num[t->rate]);
             last[t->from] = (long)j;
         }
     }
@@ -202,10 +204,24 @@ static int check_transition_forms(sr_sload *L, const trans_nodes *tn)
                          "%g (at their means), and must stay below 1", m->states[s].name, psum[s]);
             goto out;
         }
+        /* A trial draws each probability from its distribution: a drawn sum of 1 or more
+         * has no monthly hazard (nobody could stay), so the largest sum the draws can
+         * reach must not pass 1. A sum of exactly 1 can only come from one probability at
+         * the very end of its support (a beta drawn at 1), which the engine treats as
+         * 1 - DBL_EPSILON. */
+        if (last[s] >= 0 && pmax[s] > 1) {
+            sr_ydoc_fail(L->d, tn[last[s]].rate_node, "the probabilities out of state %s can "
+                         "sum to %g in a trial (the upper ends of their distributions; a beta "
+                         "reaches 1), and must stay at or below 1: bound them (uniform, pert, "
+                         "triangular or normal with max) or give hazards instead",
+                         m->states[s].name, pmax[s]);
+            goto out;
+        }
     }
     rc = 0;
 out:
     free(first);
+    free(pmax);
     free(psum);
     free(last);
     return rc;

@@ -901,6 +901,21 @@ Test(distributions, rejects_a_support_that_leaves_the_range_of_its_key)
     snprintf(y, sizeof y, "%stransitions: [{from: out, to: job, probability: {dist: uniform, min: 0, max: 1}}]\n" PROG, head);
     expect_fail(y, "x.yaml:5:49: transitions[0].probability: must be a number in [0, 1), but a uniform "
                    "distribution on [0, 1] can leave it");
+    /* Each probability fits [0, 1), but together the draws can reach a sum of 1 or more,
+     * which has no monthly hazard: two betas can sum to 2, a beta and 0.1 to 1.1. */
+    const char *head3 = "name: t\nsimulation: {trials: 10, seed: 1, start: 2027-01, horizon_years: 2}\n"
+                        "discount: {public: 0.03, investor: 0.05}\n"
+                        "states: [{name: out}, {name: job}, {name: moved}]\n";
+    snprintf(y, sizeof y, "%stransitions: [{from: out, to: job, probability: {dist: beta, mean: 0.45, sd: 0.2}},\n"
+                          "  {from: out, to: moved, probability: {dist: beta, mean: 0.45, sd: 0.2}}]\n" PROG, head3);
+    expect_fail(y, "x.yaml:6:39: transitions[1].probability: the probabilities out of state out can sum to 2 in a trial");
+    snprintf(y, sizeof y, "%stransitions: [{from: out, to: job, probability: {dist: beta, mean: 0.1, sd: 0.05}},\n"
+                          "  {from: out, to: moved, probability: 0.1}]\n" PROG, head3);
+    expect_fail(y, "x.yaml:6:39: transitions[1].probability: the probabilities out of state out can sum to 1.1 in a trial");
+    /* Bounded so that the upper ends sum to at most 1, they are accepted. */
+    snprintf(y, sizeof y, "%stransitions: [{from: out, to: job, probability: {dist: uniform, min: 0.2, max: 0.6}},\n"
+                          "  {from: out, to: moved, probability: 0.4}]\n" PROG, head3);
+    sr_model_free(sr_test_model(y));
     /* A named parameter must fit every key that uses it. */
     snprintf(y, sizeof y, "%sparameters: {e: {dist: lognormal, median: 0.5, p95: 0.9}}\n"
                           "transitions: [{from: out, to: job, probability: $e}]\n" PROG, head);
