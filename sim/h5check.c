@@ -212,9 +212,9 @@ static int open_link(hid_t loc, const char *name, hid_t *obj, sr_error *err)
     if (H5Lget_info(loc, name, &info, H5P_DEFAULT) < 0)
         return sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot read link '%s'", name);
     if (info.type != H5L_TYPE_HARD)
-        return refuse_link(loc, name, err, "a %s link, which sirisk does not follow (it "
-                           "writes hard links only)",
-                           info.type == H5L_TYPE_SOFT ? "soft" : "external");
+        return refuse_link(loc, name, err, "%s, which sirisk does not follow (it writes "
+                           "hard links only)",
+                           info.type == H5L_TYPE_SOFT ? "a soft link" : "an external link");
     *obj = H5Oopen(loc, name, H5P_DEFAULT);
     if (*obj < 0)
         return sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot open '%s'", name);
