@@ -675,7 +675,12 @@ static int open_dataset(hid_t loc, const char *name, H5T_class_t cls, const char
                                "(%s)", what);
         goto fail;
     }
-    if (H5Sget_simple_extent_type(*space) == H5S_NULL || rank > max_rank) {
+    if (H5Sget_simple_extent_type(*space) == H5S_NULL) {
+        rc = sr_h5check_refuse(*ds, NULL, err, "expected %s, found no value (an empty "
+                               "dataspace)", expected);
+        goto fail;
+    }
+    if (rank > max_rank) {
         describe_space(*space, what, sizeof what);
         rc = sr_h5check_refuse(*ds, NULL, err, "expected %s of at most %d dimensions, found %s",
                                expected, max_rank, what);

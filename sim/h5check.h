@@ -29,8 +29,9 @@
 #define SR_H5_MAX_TRIALS UINT32_MAX
 /* Bytes of a text that holds YAML (/scenario, a swept value): the scenario's own limit. */
 #define SR_H5_MAX_TEXT_BYTES ((size_t)SR_SCENARIO_MAX_BYTES)
-/* Bytes of a label (units, a version, a heading, a key path). */
-#define SR_H5_MAX_LABEL_BYTES ((size_t)64 << 10)
+/* Bytes of a label (units, a version, a heading) or of a swept key or value: at most one
+ * command-line argument (Linux's MAX_ARG_STRLEN), where keys and values come from. */
+#define SR_H5_MAX_LABEL_BYTES ((size_t)128 << 10)
 /* Bytes of a link name (a metric, a programme, a stress, a sweep column). */
 #define SR_H5_MAX_NAME_BYTES 4096
 /* Links listed in one group. */

@@ -506,7 +506,8 @@ static int print_stress_rows(hid_t g, hid_t base, const char *name, FILE *out, s
     sr_h5check_printable(shown);
     for (size_t k = 0; rc == 0 && k < sizeof stress_metrics / sizeof *stress_metrics; k++) {
         const char *metric = stress_metrics[k];
-        double mean = stat_of(g, metric, "mean", &rc, err), q05 = stat_of(g, metric, "q05", &rc, err);
+        double mean = stat_of(g, metric, "mean", &rc, err);
+        double q05 = stat_of(g, metric, "q05", &rc, err);
         if (rc != 0 || isnan(mean))
             continue;
         char short_units[UNITS_WIDTH + 1];

@@ -2,16 +2,17 @@
 
     /usr/bin/python3 hostile_h5.py DIR CASE...
 
-writes DIR/CASE.h5 for each CASE: `valid` is a small result set in sirisk's layout (a portfolio of one
-programme, 4 trials, a decision table), `valid_sweep` a sweep file of 3 points, and
-every other case one of them with one object made hostile: declared sizes the file does
-not hold, several values where the layout has one, a class or rank the layout does not
-have, a link that is not hard. Each is a few tens of kilobytes. `nonfinite` is a valid
-file of 4,000 trials with trials left out of some metrics' statistics, `escapes` one whose
-programme names hold terminal escapes. `slow` is a valid file whose 2**27 trials are all stored
-(compressed chunks, each written once), so that reading it takes a while.
+writes DIR/CASE.h5 for each CASE. `valid` is a small result set in sirisk's layout (a
+portfolio of one programme, 4 trials, a decision table), `valid_sweep` a sweep file of 3
+points, and every other case one of them with one object made hostile: declared sizes the
+file does not hold, several values where the layout has one, a class or rank the layout
+does not have, a link that is not hard. Each is a few tens of kilobytes. `nonfinite` is a
+valid file of 4,000 trials with trials left out of some metrics' statistics, `escapes` one
+whose programme names hold terminal escapes. `slow` is a valid file whose 2**27 trials are
+all stored (compressed chunks, each written once), so that reading it takes a while.
 """
 import sys
+import zlib
 
 import h5py
 import numpy as np
@@ -37,11 +38,11 @@ def set_attr(obj, name, value, dtype=None):
         obj.attrs.create(name, value, dtype=dtype)
 
 
-def level(g, trials=N, offset=0.0):
+def level(g, trials=N):
     """trials/, summary/ and deterministic/ of one level, every metric."""
     t, s, d = g.create_group("trials"), g.create_group("summary"), g.create_group("deterministic")
     for k, m in enumerate(METRICS):
-        x = np.arange(trials, dtype="f8") * 1e6 - 1e6 * k + offset
+        x = np.arange(trials, dtype="f8") * 1e6 - 1e6 * k
         ds = t.create_dataset(m, data=x)
         set_attr(ds, "units", UNITS.get(m, "DKK (present value)"), STR)
         sm = s.create_dataset(m, data=float(x.mean()))
@@ -129,7 +130,6 @@ def slow(f):
     """2**27 trials (1 GiB per metric) of 0, every chunk stored: one chunk compressed once
     and written as is, and one stored dataset that every metric links to (as a stress
     file's base links to the root's)."""
-    import zlib
     n = 1 << 27
     root(f, n)
     level(f)
@@ -153,7 +153,7 @@ def nonfinite(f):
     level(f.create_group("programmes").create_group("pilot"), 4000)
     f["summary/savings_total"].attrs["n_infinite"] = 19.0
     f["summary/investor_irr"].attrs["n_nan"] = 1120.0
-    f["summary/investor_loss"].attrs["n_infinite"] = np.uint64(1)
+    f["summary/investor_loss"].attrs["n_infinite"] = np.uint64(1)   # a count may be an integer
 
 
 def escapes(f):
@@ -185,7 +185,8 @@ CASES = {
     "nonfinite": nonfinite,
     "escapes": escapes,
     # a numeric attribute holding several elements
-    "multi_format_version": hostile(valid, lambda f: set_attr(f, "format_version", [1, 1, 1], "i4")),
+    "multi_format_version": hostile(valid, lambda f: set_attr(f, "format_version", [1, 1, 1],
+                                                              "i4")),
     "multi_trials": hostile(valid, lambda f: set_attr(f, "trials", [4, 4], "u8")),
     "multi_seed": hostile(valid, lambda f: set_attr(f, "seed", [7, 7, 7], "u8")),
     "multi_mean": hostile(valid, lambda f: set_attr(f["summary/savings_total"], "mean",
