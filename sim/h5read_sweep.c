@@ -60,10 +60,13 @@ static int check_points(hid_t sweep, hid_t values, hsize_t k, sr_error *err)
         goto done;
     }
     for (size_t i = 0; i < names.n; i++) {
+        const char *name = names.name[i];
         char *end;
         errno = 0;
-        unsigned long long p = strtoull(names.name[i], &end, 10);
-        if (errno == 0 && *end == '\0' && names.name[i][0] != '\0' && p < k)
+        unsigned long long p = strtoull(name, &end, 10);
+        /* only the names the writer gives: decimal digits, no sign, space or leading 0 */
+        bool canonical = name[0] >= '0' && name[0] <= '9' && (name[0] != '0' || name[1] == '\0');
+        if (canonical && errno == 0 && *end == '\0' && p < k)
             seen[p] = true;
     }
     for (hsize_t p = 0; rc == 0 && p < k; p++)
@@ -131,7 +134,7 @@ static int read_sweep_column(hid_t tg, const char *name, hsize_t k, sweep_column
         return rc;
     const sr_h5_shape shape = {.rank = 1, .dims = {k, 1}};
     size_t i = c->n;
-    c->value[i] = malloc((size_t)k * sizeof *c->value[i]);
+    c->value[i] = calloc((size_t)k, sizeof *c->value[i]);
     if (c->value[i] == NULL) {
         rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
         goto done;
