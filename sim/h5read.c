@@ -1,8 +1,11 @@
 /* The summary table of a result set, read from the file (never from memory), so that what
- * `sirisk run` shows is what the file holds. The reader is lenient about what it prints
- * (metrics are listed as found, absent statistics show as NaN) and strict about what it
- * opens (an HDF5 file with a format_version it knows). HDF5 runs on the calling thread. */
-#define _POSIX_C_SOURCE 200809L /* strdup */
+ * `sirisk run` shows is what the file holds. The reader is lenient about what it finds
+ * missing (metrics are listed as found, absent statistics show as NaN) and strict about
+ * what it finds: every object goes through the checks of h5check.h, so that a crafted file
+ * is refused, naming the object, before it can cost more than it stores. The table is
+ * composed in memory and written only when complete: a refused file prints nothing.
+ * HDF5 runs on the calling thread. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 
 #include "h5read.h"
 
@@ -13,124 +16,20 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "h5check.h"
 #include "h5util.h"
-#include "h5write.h"
+#include "h5read_sweep.h"
 
-#define NAME_MAX_BYTES 256   /* longest link name read; longer names are skipped */
+/* The root attribute trials: how many values every /trials dataset holds. */
+typedef struct {
+    bool known;   /* false when the file does not say */
+    uint64_t n;
+} trial_count;
 
-/* Reads a scalar string (fixed or variable length) from an attribute (is_attr) or a
- * dataset; returns it malloc'd, or NULL. */
-static char *read_string(hid_t id, bool is_attr)
-{
-    hid_t ft = is_attr ? H5Aget_type(id) : H5Dget_type(id);
-    hid_t mt = H5I_INVALID_HID;
-    char *result = NULL;
-    if (ft < 0 || H5Tget_class(ft) != H5T_STRING || (mt = H5Tcopy(ft)) < 0)
-        goto done;
-    if (H5Tis_variable_str(ft) > 0) {
-        char *s = NULL;
-        herr_t st = is_attr ? H5Aread(id, mt, &s)
-                            : H5Dread(id, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s);
-        if (st >= 0 && s != NULL)
-            result = strdup(s);
-        if (s != NULL)
-            H5free_memory(s);
-    } else {
-        size_t n = H5Tget_size(ft);
-        char *s = n > 0 ? calloc(n + 1, 1) : NULL;
-        if (s != NULL) {
-            herr_t st = is_attr ? H5Aread(id, mt, s)
-                                : H5Dread(id, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, s);
-            if (st >= 0)
-                result = s;
-            else
-                free(s);
-        }
-    }
-done:
-    if (mt >= 0)
-        H5Tclose(mt);
-    if (ft >= 0)
-        H5Tclose(ft);
-    return result;
-}
-
-/* The string attribute name of obj, malloc'd, or NULL when absent or not a string. */
-static char *attr_string(hid_t obj, const char *name)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return NULL;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    if (a < 0)
-        return NULL;
-    char *s = read_string(a, true);
-    H5Aclose(a);
-    return s;
-}
-
-/* Reads the numeric scalar attribute name of obj, converted to mem_type, into buf.
- * Returns 0, or -1 when it is absent or unreadable. */
-static int attr_number(hid_t obj, const char *name, hid_t mem_type, void *buf)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return -1;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    if (a < 0)
-        return -1;
-    herr_t st = H5Aread(a, mem_type, buf);
-    H5Aclose(a);
-    return st < 0 ? -1 : 0;
-}
-
-static double attr_f64(hid_t obj, const char *name)
-{
-    double v;
-    return attr_number(obj, name, H5T_NATIVE_DOUBLE, &v) == 0 ? v : NAN;
-}
-
-/* The float64 scalar dataset name in group g, or NaN. */
-static double dataset_scalar(hid_t g, const char *name)
-{
-    double v = NAN;
-    if (H5Lexists(g, name, H5P_DEFAULT) <= 0)
-        return NAN;
-    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
-    if (ds < 0)
-        return NAN;
-    hid_t space = H5Dget_space(ds);
-    if (space >= 0 && H5Sget_simple_extent_npoints(space) == 1 &&
-        H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v) < 0)
-        v = NAN;
-    if (space >= 0)
-        H5Sclose(space);
-    H5Dclose(ds);
-    return v;
-}
-
-/* The name of link i of group g in the order written (creation order when the group
- * tracks it, else by name), into buf. Returns 0 or -1. */
-static int link_name(hid_t g, H5_index_t order, hsize_t i, char *buf)
-{
-    ssize_t n = H5Lget_name_by_idx(g, ".", order, H5_ITER_INC, i, buf, NAME_MAX_BYTES,
-                                   H5P_DEFAULT);
-    return n > 0 && n < NAME_MAX_BYTES ? 0 : -1;
-}
-
-/* How to list g's links: in creation order if recorded, by name otherwise (files written
- * by other tools). */
-static H5_index_t link_order(hid_t g)
-{
-    unsigned flags = 0;
-    hid_t gcpl = H5Gget_create_plist(g);
-    if (gcpl >= 0) {
-        if (H5Pget_link_creation_order(gcpl, &flags) < 0)
-            flags = 0;
-        H5Pclose(gcpl);
-    }
-    return flags & H5P_CRT_ORDER_TRACKED ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
-}
+/* A trials dataset is read this many values at a time (512 KiB of float64), so that memory
+ * does not grow with the trials. */
+#define BLOCK_VALUES 65536
 
 /* ---- formatting ---------------------------------------------------------------------- */
 
@@ -183,8 +82,6 @@ static void format_value(char *buf, size_t size, double v, unit_kind kind)
         memmove(buf, buf + 1, strlen(buf));
 }
 
-/* ---- the table ----------------------------------------------------------------------- */
-
 #define N_COLUMNS 7   /* mean sd mcse q05 q50 q95 deterministic */
 
 static void print_rule(FILE *out)
@@ -197,56 +94,472 @@ static void print_rule(FILE *out)
     fputc('\n', out);
 }
 
-/* One row per dataset under level/summary, in the order written. A level without a
- * summary group prints its title and nothing else. */
-static void print_level(hid_t level, const char *title, FILE *out)
+/* ---- reading a level ----------------------------------------------------------------- */
+
+/* The units attribute of a metric's dataset, as the table shows it. */
+static int read_units(hid_t ds, char *short_form, size_t size, unit_kind *kind, sr_error *err)
 {
-    fprintf(out, "\n%s\n", title);
-    if (H5Lexists(level, "summary", H5P_DEFAULT) <= 0) {
-        fprintf(out, "  (no summary)\n");
-        return;
+    char *units;
+    int rc = sr_h5check_attr_text(ds, "units", SR_H5_MAX_LABEL_BYTES, &units, err);
+    if (rc != 0)
+        return rc;
+    *kind = unit_of(units, short_form, size);
+    sr_h5check_printable(short_form);
+    free(units);
+    return 0;
+}
+
+/* Opens level/summary/<metric>: *ds is H5I_INVALID_HID when the level has no such metric
+ * (or something that is not a dataset by its name). */
+static int open_metric(hid_t level, const char *metric, hid_t *ds, sr_error *err)
+{
+    hid_t sg;
+    *ds = H5I_INVALID_HID;
+    int rc = sr_h5check_group(level, "summary", &sg, err);
+    if (rc != 0 || sg < 0)
+        return rc;
+    rc = sr_h5check_open(sg, metric, ds, err);
+    if (rc == 0 && *ds >= 0 && H5Iget_type(*ds) != H5I_DATASET) {
+        H5Oclose(*ds);
+        *ds = H5I_INVALID_HID;
     }
-    hid_t sg = H5Gopen2(level, "summary", H5P_DEFAULT);
-    hid_t dg = H5Lexists(level, "deterministic", H5P_DEFAULT) > 0
-                   ? H5Gopen2(level, "deterministic", H5P_DEFAULT)
-                   : H5I_INVALID_HID;
-    H5G_info_t info;
-    if (sg < 0 || H5Gget_info(sg, &info) < 0)
-        goto done;
-    print_rule(out);
-    H5_index_t order = link_order(sg);
-    for (hsize_t i = 0; i < info.nlinks; i++) {
-        char name[NAME_MAX_BYTES];
-        if (link_name(sg, order, i, name) != 0)
-            continue;
-        hid_t ds = H5Dopen2(sg, name, H5P_DEFAULT);
-        if (ds < 0)
-            continue;   /* a group or something newer: not a metric row */
-        char *units = attr_string(ds, "units");
-        char short_units[UNITS_WIDTH + 1];
-        unit_kind kind = unit_of(units, short_units, sizeof short_units);
-        const double v[N_COLUMNS] = {
-            attr_f64(ds, "mean"), attr_f64(ds, "sd"),  attr_f64(ds, "mcse"),
-            attr_f64(ds, "q05"),  attr_f64(ds, "q50"), attr_f64(ds, "q95"),
-            dg >= 0 ? dataset_scalar(dg, name) : NAN,
-        };
-        fprintf(out, "  %-40s %-*s", name, UNITS_WIDTH, short_units);
+    H5Gclose(sg);
+    return rc;
+}
+
+/* A summary statistic of level/summary/<metric>, NaN when absent. Failures are sticky: once
+ * *rc is not 0, nothing is read, so that a table reads its cells in plain expressions and
+ * checks *rc once before printing. */
+static double stat_of(hid_t level, const char *metric, const char *stat, int *rc,
+                      sr_error *err)
+{
+    double v = NAN;
+    hid_t ds;
+    bool found;
+    if (*rc != 0 || (*rc = open_metric(level, metric, &ds, err)) != 0 || ds < 0)
+        return NAN;
+    *rc = sr_h5check_attr_f64(ds, stat, &v, &found, err);
+    H5Oclose(ds);
+    return v;
+}
+
+/* The units of level/summary/<metric>, as the table shows them. */
+static int metric_units(hid_t level, const char *metric, char *short_form, size_t size,
+                        unit_kind *kind, sr_error *err)
+{
+    hid_t ds;
+    int rc = open_metric(level, metric, &ds, err);
+    if (rc != 0)
+        return rc;
+    if (ds < 0) {
+        *kind = unit_of(NULL, short_form, size);
+        return 0;
+    }
+    rc = read_units(ds, short_form, size, kind, err);
+    H5Oclose(ds);
+    return rc;
+}
+
+/* Every dataset of level/trials holds one value per trial: the root attribute trials of
+ * them, stored in the file. Nothing to check against when the root does not say. */
+static int check_trials(hid_t level, const trial_count *trials, sr_error *err)
+{
+    hid_t tg;
+    if (!trials->known)
+        return 0;
+    int rc = sr_h5check_group(level, "trials", &tg, err);
+    if (rc != 0 || tg < 0)
+        return rc;
+    sr_h5_names names;
+    rc = sr_h5check_names(tg, SR_H5_MAX_LINKS, &names, err);
+    for (size_t i = 0; rc == 0 && i < names.n; i++) {
+        hid_t ds;
+        rc = sr_h5check_vector(tg, names.name[i], trials->n, "the root attribute trials", &ds,
+                               err);
+        if (rc == 0)
+            H5Oclose(ds);
+    }
+    sr_h5_names_clear(&names);
+    H5Gclose(tg);
+    return rc;
+}
+
+/* ---- the table ----------------------------------------------------------------------- */
+
+/* Trials of a metric left out of its statistics: those without a value and the infinite
+ * ones (n_nan and n_infinite; 0 where the file has no such attribute). */
+typedef struct {
+    uint64_t nan, infinite;
+} nonfinite;
+
+/* One row of a level's table: the metric name of summary group sg, with its deterministic
+ * value from dg (when dg >= 0). A link that is not a dataset is no metric (a group, or
+ * something newer) and prints nothing. */
+static int print_row(hid_t sg, hid_t dg, const char *name, const trial_count *trials,
+                     nonfinite *left_out, FILE *out, sr_error *err)
+{
+    static const char *const stats[N_COLUMNS - 1] = {"mean", "sd", "mcse", "q05", "q50", "q95"};
+    hid_t ds;
+    int rc = sr_h5check_open(sg, name, &ds, err);
+    if (rc != 0 || ds < 0)
+        return rc;
+    if (H5Iget_type(ds) != H5I_DATASET) {
+        H5Oclose(ds);
+        return 0;
+    }
+    char short_units[UNITS_WIDTH + 1];
+    unit_kind kind;
+    double v[N_COLUMNS];
+    bool found;
+    rc = read_units(ds, short_units, sizeof short_units, &kind, err);
+    for (size_t c = 0; rc == 0 && c < N_COLUMNS - 1; c++)
+        rc = sr_h5check_attr_f64(ds, stats[c], &v[c], &found, err);
+    v[N_COLUMNS - 1] = NAN;
+    if (rc == 0 && dg >= 0)
+        rc = sr_h5check_f64(dg, name, &v[N_COLUMNS - 1], &found, err);
+    const uint64_t most = trials->known ? trials->n : SR_H5_MAX_TRIALS;
+    if (rc == 0)
+        rc = sr_h5check_attr_uint(ds, "n_nan", 0, most, &left_out->nan, &found, err);
+    if (rc == 0)
+        rc = sr_h5check_attr_uint(ds, "n_infinite", 0, most, &left_out->infinite, &found, err);
+    if (rc == 0 && left_out->nan > most - left_out->infinite)
+        rc = sr_h5check_refuse(ds, NULL, err, "n_nan (%" PRIu64 ") and n_infinite (%" PRIu64
+                               ") count more than the %" PRIu64 " trials", left_out->nan,
+                               left_out->infinite, most);
+    if (rc == 0) {
+        char shown[SR_H5_MAX_NAME_BYTES + 1];
+        snprintf(shown, sizeof shown, "%s", name);
+        sr_h5check_printable(shown);
+        fprintf(out, "  %-40s %-*s", shown, UNITS_WIDTH, short_units);
         for (size_t c = 0; c < N_COLUMNS; c++) {
             char cell[64];
             format_value(cell, sizeof cell, v[c], kind);
             fprintf(out, " %*s", c + 1 < N_COLUMNS ? 11 : 14, cell);
         }
         fputc('\n', out);
-        free(units);
-        H5Dclose(ds);
     }
+    H5Oclose(ds);
+    return rc;
+}
+
+/* A count with thousands separators: 1120 gives "1,120". */
+static void format_count(uint64_t n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%" PRIu64, n);
+    size_t k = 0;
+    for (int i = 0; i < len && k + 1 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0 && k + 2 < size)
+            buf[k++] = ',';
+        buf[k++] = digits[i];
+    }
+    buf[k] = '\0';
+}
+
+/* After a level's table, a note per metric and kind of trial left out of its statistics,
+ * so that a mean over some of the trials is not read as a mean over all of them. */
+static void print_notes(const sr_h5_names *names, const nonfinite *left_out,
+                        const trial_count *trials, FILE *out)
+{
+    char of[48] = "";
+    if (trials->known) {
+        char total[32];
+        format_count(trials->n, total, sizeof total);
+        snprintf(of, sizeof of, " of %s", total);
+    }
+    for (size_t i = 0; i < names->n; i++) {
+        const uint64_t counts[2] = {left_out[i].nan, left_out[i].infinite};
+        for (size_t kind = 0; kind < 2; kind++) {
+            if (counts[kind] == 0)
+                continue;
+            char shown[SR_H5_MAX_NAME_BYTES + 1], count[32];
+            snprintf(shown, sizeof shown, "%s", names->name[i]);
+            sr_h5check_printable(shown);
+            format_count(counts[kind], count, sizeof count);
+            const bool one = counts[kind] == 1;
+            fprintf(out, "  note: %s: %s%s trial%s %s and %s left out of its statistics\n",
+                    shown, count, of, trials->known || !one ? "s" : "",
+                    kind == 0 ? (one ? "has no value (NaN)" : "have no value (NaN)")
+                              : (one ? "is infinite" : "are infinite"),
+                    one ? "is" : "are");
+        }
+    }
+}
+
+/* One row per dataset under level/summary, in the order written, then the notes on trials
+ * left out. A level without a summary group prints its title and nothing else. */
+static int print_level(hid_t level, const char *title, const trial_count *trials, FILE *out,
+                       sr_error *err)
+{
+    hid_t sg = H5I_INVALID_HID, dg = H5I_INVALID_HID;
+    sr_h5_names names = {0};
+    nonfinite *left_out = NULL;
+    fprintf(out, "\n%s\n", title);
+    int rc = sr_h5check_group(level, "summary", &sg, err);
+    if (rc != 0)
+        goto done;
+    if (sg < 0) {
+        fprintf(out, "  (no summary)\n");
+        goto done;
+    }
+    if ((rc = sr_h5check_group(level, "deterministic", &dg, err)) != 0 ||
+        (rc = check_trials(level, trials, err)) != 0 ||
+        (rc = sr_h5check_names(sg, SR_H5_MAX_LINKS, &names, err)) != 0)
+        goto done;
+    if ((left_out = calloc(names.n + 1, sizeof *left_out)) == NULL) {
+        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        goto done;
+    }
+    print_rule(out);
+    for (size_t i = 0; rc == 0 && i < names.n; i++)
+        rc = print_row(sg, dg, names.name[i], trials, &left_out[i], out, err);
+    if (rc == 0)
+        print_notes(&names, left_out, trials, out);
 done:
+    free(left_out);
+    sr_h5_names_clear(&names);
     if (dg >= 0)
         H5Gclose(dg);
     if (sg >= 0)
         H5Gclose(sg);
-    H5Eclear2(H5E_DEFAULT);
+    return rc;
 }
+
+/* The per-programme tables, in the order written; a single programme's is the
+ * portfolio's, so it is named, not repeated. */
+static int print_programmes(hid_t root, const trial_count *trials, FILE *out, sr_error *err)
+{
+    hid_t pg;
+    int rc = sr_h5check_group(root, "programmes", &pg, err);
+    if (rc != 0 || pg < 0)
+        return rc;
+    sr_h5_names names;
+    rc = sr_h5check_names(pg, SR_H5_MAX_LINKS, &names, err);
+    for (size_t i = 0; rc == 0 && i < names.n; i++) {
+        hid_t g;
+        rc = sr_h5check_open(pg, names.name[i], &g, err);
+        if (rc != 0 || g < 0)
+            break;
+        if (H5Iget_type(g) == H5I_GROUP) {
+            char title[SR_H5_MAX_NAME_BYTES + 16];
+            snprintf(title, sizeof title, "programme %s", names.name[i]);
+            sr_h5check_printable(title);
+            if (names.n == 1)
+                fprintf(out, "\n%s: the portfolio's only programme (the table above)\n", title);
+            else
+                rc = print_level(g, title, trials, out, err);
+        }
+        H5Oclose(g);
+    }
+    sr_h5_names_clear(&names);
+    H5Gclose(pg);
+    return rc;
+}
+
+/* Metrics whose lower tail is the risk that pooling programmes diversifies, and the key
+ * metrics of the stress table. */
+static const char *const tail_metrics[] = {"savings_total", "investor_npv",
+                                           "municipality_net_sib"};
+static const char *const stress_metrics[] = {"savings_total", "savings_municipality",
+                                             "programme_cost", "employed_end_treated",
+                                             "payments", "investor_npv",
+                                             "municipality_net_sib"};
+
+/* Diversification: the portfolio's expected shortfall (mean of the worst 5%) against the
+ * sum of the programmes' (what it would be if their bad trials always coincided). */
+static int print_diversification(hid_t root, FILE *out, sr_error *err)
+{
+    hid_t pg;
+    int rc = sr_h5check_group(root, "programmes", &pg, err);
+    if (rc != 0 || pg < 0)
+        return rc;
+    sr_h5_names names;
+    if ((rc = sr_h5check_names(pg, SR_H5_MAX_LINKS, &names, err)) != 0 || names.n < 2)
+        goto done;
+    fprintf(out, "\ndiversification (es95: mean of the worst 5%% of trials, mDKK)\n");
+    fprintf(out, "  %-28s %14s %22s %12s\n", "metric", "portfolio es95",
+            "sum of programmes' es95", "difference");
+    for (size_t k = 0; rc == 0 && k < sizeof tail_metrics / sizeof *tail_metrics; k++) {
+        double whole = stat_of(root, tail_metrics[k], "es95", &rc, err), parts = 0.0;
+        if (isnan(whole))
+            continue;
+        for (size_t i = 0; rc == 0 && i < names.n; i++) {
+            hid_t g;
+            if ((rc = sr_h5check_open(pg, names.name[i], &g, err)) != 0 || g < 0)
+                break;
+            parts += H5Iget_type(g) == H5I_GROUP ? stat_of(g, tail_metrics[k], "es95", &rc, err)
+                                                 : NAN;
+            H5Oclose(g);
+        }
+        fprintf(out, "  %-28s %14.2f %22.2f %12.2f\n", tail_metrics[k], whole / 1e6,
+                parts / 1e6, (whole - parts) / 1e6);
+    }
+done:
+    sr_h5_names_clear(&names);
+    H5Gclose(pg);
+    return rc;
+}
+
+/* How many trials pay while the payer's savings are <= 0: payments > 0 and
+ * municipality_net_sib + payments <= 0, read a block at a time. *have is false when the
+ * level lacks either trials dataset. */
+static int count_unfounded(hid_t level, const trial_count *trials, bool *have,
+                           uint64_t *unfounded, sr_error *err)
+{
+    hid_t tg, net = H5I_INVALID_HID, payments = H5I_INVALID_HID;
+    double *a = NULL, *b = NULL;
+    *have = false;
+    *unfounded = 0;
+    int rc = sr_h5check_group(level, "trials", &tg, err);
+    if (rc != 0 || tg < 0)
+        return rc;
+    const char *what = "the root attribute trials";
+    if ((rc = sr_h5check_vector(tg, "municipality_net_sib", trials->n, what, &net, err)) != 0 ||
+        (rc = sr_h5check_vector(tg, "payments", trials->n, what, &payments, err)) != 0 ||
+        net < 0 || payments < 0)
+        goto done;
+    a = malloc(BLOCK_VALUES * sizeof *a);
+    b = malloc(BLOCK_VALUES * sizeof *b);
+    if (a == NULL || b == NULL) {
+        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        goto done;
+    }
+    const sr_h5_shape shape = {.rank = 1, .dims = {trials->n, 1}};
+    for (uint64_t first = 0; rc == 0 && first < trials->n; first += BLOCK_VALUES) {
+        hsize_t n = trials->n - first < BLOCK_VALUES ? trials->n - first : BLOCK_VALUES;
+        if ((rc = sr_h5check_read_rows(net, &shape, first, n, a, err)) == 0 &&
+            (rc = sr_h5check_read_rows(payments, &shape, first, n, b, err)) == 0)
+            for (hsize_t i = 0; i < n; i++)
+                *unfounded += b[i] > 0.0 && a[i] + b[i] <= 0.0;
+    }
+    *have = rc == 0;
+done:
+    free(a);
+    free(b);
+    if (payments >= 0)
+        H5Oclose(payments);
+    if (net >= 0)
+        H5Oclose(net);
+    H5Gclose(tg);
+    return rc;
+}
+
+/* The decision table (SPEC 2.8-2.9): the paying municipality's net result when it funds
+ * the programme itself and when it pays by results, what the transfer of risk costs, how
+ * often it pays for savings that did not happen, and the investors' risk. */
+static int print_decision(hid_t level, const trial_count *trials, FILE *out, sr_error *err)
+{
+    int rc = 0;
+    if (!trials->known || isnan(stat_of(level, "investor_npv", "mean", &rc, err)))
+        return rc;
+    bool have;
+    uint64_t unfounded;
+    if ((rc = count_unfounded(level, trials, &have, &unfounded, err)) != 0 || !have)
+        return rc;
+    static const struct {
+        const char *label, *metric;
+    } rows[] = {{"fund it itself: savings - programme cost", "municipality_net_selffund"},
+                {"pay by results: savings - payments", "municipality_net_sib"}};
+    double net[2][3];
+    for (size_t k = 0; k < 2; k++) {
+        net[k][0] = stat_of(level, rows[k].metric, "mean", &rc, err);
+        net[k][1] = stat_of(level, rows[k].metric, "q05", &rc, err);
+        net[k][2] = stat_of(level, rows[k].metric, "es95", &rc, err);
+    }
+    const double transfer = stat_of(level, "payments", "mean", &rc, err) -
+                            stat_of(level, "programme_cost", "mean", &rc, err);
+    const double overpayment = stat_of(level, "overpayment", "mean", &rc, err);
+    const double p_loss = stat_of(level, "investor_loss", "mean", &rc, err);
+    const double irr_q50 = stat_of(level, "investor_irr", "q50", &rc, err);
+    const double irr_q05 = stat_of(level, "investor_irr", "q05", &rc, err);
+    const double npv_es95 = stat_of(level, "investor_npv", "es95", &rc, err);
+    const double npv_mean = stat_of(level, "investor_npv", "mean", &rc, err);
+    if (rc != 0)
+        return rc;
+    fprintf(out, "\ndecision (the paying budget; mDKK, present values at the public rate)\n");
+    fprintf(out, "  %-44s %11s %11s %11s\n", "net result", "mean", "q05", "es95");
+    for (size_t k = 0; k < 2; k++)
+        fprintf(out, "  %-44s %11.2f %11.2f %11.2f\n", rows[k].label, net[k][0] / 1e6,
+                net[k][1] / 1e6, net[k][2] / 1e6);
+    fprintf(out, "  %-56s %11.2f\n", "price of transferring the risk: E[payments] - E[cost]",
+            transfer / 1e6);
+    fprintf(out, "  %-56s %11.2f\n", "expected overpayment (deadweight, measurement noise)",
+            overpayment / 1e6);
+    fprintf(out, "  %-56s %11.3f\n", "P(paying while the payer's savings are <= 0)",
+            (double)unfounded / (double)trials->n);
+    fprintf(out, "investors\n");
+    fprintf(out, "  %-56s %11.3f\n", "P(loss)", p_loss);
+    fprintf(out, "  %-56s %11.4f\n", "IRR, median (per year)", irr_q50);
+    fprintf(out, "  %-56s %11.4f\n", "IRR, 5% quantile", irr_q05);
+    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, es95 (mDKK)", npv_es95 / 1e6);
+    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, mean (mDKK)", npv_mean / 1e6);
+    return 0;
+}
+
+/* One stress's rows of the stress table: per key metric it has, the mean and the 5%
+ * quantile and their change against the base. */
+static int print_stress_rows(hid_t g, hid_t base, const char *name, FILE *out, sr_error *err)
+{
+    int rc = 0;
+    char shown[SR_H5_MAX_NAME_BYTES + 1];
+    snprintf(shown, sizeof shown, "%s", name);
+    sr_h5check_printable(shown);
+    for (size_t k = 0; rc == 0 && k < sizeof stress_metrics / sizeof *stress_metrics; k++) {
+        const char *metric = stress_metrics[k];
+        double mean = stat_of(g, metric, "mean", &rc, err);
+        double q05 = stat_of(g, metric, "q05", &rc, err);
+        if (rc != 0 || isnan(mean))
+            continue;
+        char short_units[UNITS_WIDTH + 1];
+        unit_kind kind;
+        if ((rc = metric_units(g, metric, short_units, sizeof short_units, &kind, err)) != 0)
+            break;
+        double v[4] = {mean, mean - stat_of(base, metric, "mean", &rc, err), q05,
+                       q05 - stat_of(base, metric, "q05", &rc, err)};
+        fprintf(out, "  %-24s %-24s %-*s", shown, metric, UNITS_WIDTH, short_units);
+        for (size_t c = 0; c < 4; c++) {
+            char cell[64];
+            format_value(cell, sizeof cell, v[c], kind);
+            fprintf(out, " %11s", cell);
+        }
+        fputc('\n', out);
+    }
+    return rc;
+}
+
+/* The stress table: per stress and key metric, the mean and the 5% quantile, and their
+ * change against the base (all on common random numbers). */
+static int print_stresses(hid_t root, FILE *out, sr_error *err)
+{
+    hid_t sg, base = H5I_INVALID_HID;
+    sr_h5_names names = {0};
+    int rc = sr_h5check_group(root, "stress", &sg, err);
+    if (rc != 0 || sg < 0)
+        return rc;
+    if ((rc = sr_h5check_group(sg, "base", &base, err)) != 0 || base < 0 ||
+        (rc = sr_h5check_names(sg, SR_H5_MAX_LINKS, &names, err)) != 0)
+        goto done;
+    fprintf(out, "\nstresses (portfolio; change against base on the same random numbers; "
+                 "q05: 5%% quantile)\n");
+    fprintf(out, "  %-24s %-24s %-*s %11s %11s %11s %11s\n", "stress", "metric", UNITS_WIDTH,
+            "units", "mean", "change", "q05", "change");
+    for (size_t i = 0; rc == 0 && i < names.n; i++) {
+        hid_t g;
+        if ((rc = sr_h5check_open(sg, names.name[i], &g, err)) != 0 || g < 0)
+            break;
+        if (H5Iget_type(g) == H5I_GROUP)
+            rc = print_stress_rows(g, base, names.name[i], out, err);
+        H5Oclose(g);
+    }
+done:
+    sr_h5_names_clear(&names);
+    if (base >= 0)
+        H5Gclose(base);
+    H5Gclose(sg);
+    return rc;
+}
+
+/* ---- the header ------------------------------------------------------------------------ */
 
 /* The unquoted content of a YAML quoted scalar starting at v (*v is the quote) up to the
  * closing quote or the end of the line, into buf: '' in single quotes is one quote, and a
@@ -301,29 +614,36 @@ static void scenario_name(const char *text, char *buf, size_t size)
     }
 }
 
-static void print_header(const char *path, hid_t root, FILE *out)
+/* The header lines: the file, the scenario's name, trials, seed, versions. Reads the root
+ * attribute trials into *trials. */
+static int print_header(const char *path, hid_t root, trial_count *trials, FILE *out,
+                        sr_error *err)
 {
-    char name[512] = "";
-    if (H5Lexists(root, "scenario", H5P_DEFAULT) > 0) {
-        hid_t ds = H5Dopen2(root, "scenario", H5P_DEFAULT);
-        char *text = ds >= 0 ? read_string(ds, false) : NULL;
-        if (text != NULL)
-            scenario_name(text, name, sizeof name);
-        free(text);
-        if (ds >= 0)
-            H5Dclose(ds);
-    }
-    uint64_t trials = 0, seed = 0;
-    int have_trials = attr_number(root, "trials", H5T_NATIVE_UINT64, &trials) == 0;
-    int have_seed = attr_number(root, "seed", H5T_NATIVE_UINT64, &seed) == 0;
-    char *version = attr_string(root, "sirisk_version");
-    char *rng = attr_string(root, "rng");
-    char *created = attr_string(root, "created_utc");
+    char name[512] = "", *text = NULL, *version = NULL, *rng = NULL, *created = NULL;
+    uint64_t seed = 0;
+    bool have_seed = false;
+    int rc;
+    if ((rc = sr_h5check_text(root, "scenario", SR_H5_MAX_TEXT_BYTES, &text, err)) != 0 ||
+        (rc = sr_h5check_attr_uint(root, "trials", 1, SR_H5_MAX_TRIALS, &trials->n,
+                                   &trials->known, err)) != 0 ||
+        (rc = sr_h5check_attr_uint(root, "seed", 0, UINT64_MAX, &seed, &have_seed, err)) != 0 ||
+        (rc = sr_h5check_attr_text(root, "sirisk_version", SR_H5_MAX_LABEL_BYTES, &version,
+                                   err)) != 0 ||
+        (rc = sr_h5check_attr_text(root, "rng", SR_H5_MAX_LABEL_BYTES, &rng, err)) != 0 ||
+        (rc = sr_h5check_attr_text(root, "created_utc", SR_H5_MAX_LABEL_BYTES, &created,
+                                   err)) != 0)
+        goto done;
+    if (text != NULL)
+        scenario_name(text, name, sizeof name);
+    char *shown[] = {name, version, rng, created};
+    for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
+        if (shown[i] != NULL)
+            sr_h5check_printable(shown[i]);
 
     fprintf(out, "result set  %s\n", path);
     fprintf(out, "scenario    %s\n", name[0] ? name : "(unnamed)");
-    if (have_trials)
-        fprintf(out, "trials      %" PRIu64 "\n", trials);
+    if (trials->known)
+        fprintf(out, "trials      %" PRIu64 "\n", trials->n);
     if (have_seed)
         fprintf(out, "seed        %" PRIu64 "\n", seed);
     fprintf(out, "sirisk      %s", version != NULL ? version : "(unknown version)");
@@ -334,530 +654,68 @@ static void print_header(const char *path, hid_t root, FILE *out)
     fputc('\n', out);
     fprintf(out, "DKK amounts are present values at the public rate, in millions (mDKK); "
                  "q05/q50/q95 are quantiles over trials.\n");
+done:
+    free(text);
     free(version);
     free(rng);
     free(created);
-    H5Eclear2(H5E_DEFAULT);
-}
-
-/* The per-programme tables, in the order written; a single programme's is the
- * portfolio's, so it is named, not repeated. */
-static void print_programmes(hid_t root, FILE *out)
-{
-    if (H5Lexists(root, "programmes", H5P_DEFAULT) <= 0)
-        return;
-    hid_t pg = H5Gopen2(root, "programmes", H5P_DEFAULT);
-    H5G_info_t info;
-    if (pg < 0 || H5Gget_info(pg, &info) < 0)
-        goto done;
-    H5_index_t order = link_order(pg);
-    for (hsize_t i = 0; i < info.nlinks; i++) {
-        char name[NAME_MAX_BYTES];
-        if (link_name(pg, order, i, name) != 0)
-            continue;
-        hid_t g = H5Gopen2(pg, name, H5P_DEFAULT);
-        if (g < 0)
-            continue;
-        char title[NAME_MAX_BYTES + 16];
-        snprintf(title, sizeof title, "programme %s", name);
-        if (info.nlinks == 1)
-            fprintf(out, "\n%s: the portfolio's only programme (the table above)\n", title);
-        else
-            print_level(g, title, out);
-        H5Gclose(g);
-    }
-done:
-    if (pg >= 0)
-        H5Gclose(pg);
-    H5Eclear2(H5E_DEFAULT);
-}
-
-/* A summary attribute of level/summary/<metric>, or NaN when absent. */
-static double summary_stat(hid_t level, const char *metric, const char *stat)
-{
-    char path[NAME_MAX_BYTES + 16];
-    snprintf(path, sizeof path, "summary/%s", metric);
-    if (H5Lexists(level, "summary", H5P_DEFAULT) <= 0 ||
-        H5Lexists(level, path, H5P_DEFAULT) <= 0)
-        return NAN;
-    hid_t ds = H5Dopen2(level, path, H5P_DEFAULT);
-    if (ds < 0)
-        return NAN;
-    double v = attr_f64(ds, stat);
-    H5Dclose(ds);
-    return v;
-}
-
-/* Metrics whose lower tail is the risk that pooling programmes diversifies, and the key
- * metrics of the stress table. */
-static const char *const tail_metrics[] = {"savings_total", "investor_npv",
-                                           "municipality_net_sib"};
-static const char *const stress_metrics[] = {"savings_total", "savings_municipality",
-                                             "programme_cost", "employed_end_treated",
-                                             "payments", "investor_npv",
-                                             "municipality_net_sib"};
-
-/* Diversification: the portfolio's expected shortfall (mean of the worst 5%) against the
- * sum of the programmes' (what it would be if their bad trials always coincided). */
-static void print_diversification(hid_t root, FILE *out)
-{
-    if (H5Lexists(root, "programmes", H5P_DEFAULT) <= 0)
-        return;
-    hid_t pg = H5Gopen2(root, "programmes", H5P_DEFAULT);
-    H5G_info_t info;
-    if (pg < 0 || H5Gget_info(pg, &info) < 0 || info.nlinks < 2)
-        goto done;
-    fprintf(out, "\ndiversification (es95: mean of the worst 5%% of trials, mDKK)\n");
-    fprintf(out, "  %-28s %14s %22s %12s\n", "metric", "portfolio es95",
-            "sum of programmes' es95", "difference");
-    H5_index_t order = link_order(pg);
-    for (size_t k = 0; k < sizeof tail_metrics / sizeof *tail_metrics; k++) {
-        double whole = summary_stat(root, tail_metrics[k], "es95"), parts = 0.0;
-        if (isnan(whole))
-            continue;
-        for (hsize_t i = 0; i < info.nlinks; i++) {
-            char name[NAME_MAX_BYTES];
-            hid_t g = link_name(pg, order, i, name) == 0 ? H5Gopen2(pg, name, H5P_DEFAULT)
-                                                          : H5I_INVALID_HID;
-            parts += g >= 0 ? summary_stat(g, tail_metrics[k], "es95") : NAN;
-            if (g >= 0)
-                H5Gclose(g);
-        }
-        fprintf(out, "  %-28s %14.2f %22.2f %12.2f\n", tail_metrics[k], whole / 1e6,
-                parts / 1e6, (whole - parts) / 1e6);
-    }
-done:
-    if (pg >= 0)
-        H5Gclose(pg);
-    H5Eclear2(H5E_DEFAULT);
-}
-
-/* trials/<metric> of a level as n doubles (malloc'd), or NULL. */
-static double *read_trials(hid_t level, const char *metric, size_t n)
-{
-    char path[NAME_MAX_BYTES + 16];
-    snprintf(path, sizeof path, "trials/%s", metric);
-    if (H5Lexists(level, "trials", H5P_DEFAULT) <= 0 || H5Lexists(level, path, H5P_DEFAULT) <= 0)
-        return NULL;
-    hid_t ds = H5Dopen2(level, path, H5P_DEFAULT);
-    hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
-    double *x = NULL;
-    if (space >= 0 && H5Sget_simple_extent_npoints(space) == (hssize_t)n &&
-        (x = malloc(n * sizeof *x)) != NULL &&
-        H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) < 0) {
-        free(x);
-        x = NULL;
-    }
-    if (space >= 0)
-        H5Sclose(space);
-    if (ds >= 0)
-        H5Dclose(ds);
-    return x;
-}
-
-/* The decision table (SPEC 2.8-2.9): the paying municipality's net result when it funds
- * the programme itself and when it pays by results, what the transfer of risk costs, how
- * often it pays for savings that did not happen, and the investors' risk. */
-static void print_decision(hid_t level, FILE *out)
-{
-    uint64_t trials = 0;
-    if (attr_number(level, "trials", H5T_NATIVE_UINT64, &trials) != 0 || trials == 0 ||
-        isnan(summary_stat(level, "investor_npv", "mean")))
-        return;
-    const size_t n = (size_t)trials;
-    double *net = read_trials(level, "municipality_net_sib", n);
-    double *payments = read_trials(level, "payments", n);
-    if (net == NULL || payments == NULL)
-        goto done;
-    size_t unfounded = 0;
-    for (size_t i = 0; i < n; i++)
-        unfounded += payments[i] > 0.0 && net[i] + payments[i] <= 0.0;
-    fprintf(out, "\ndecision (the paying budget; mDKK, present values at the public rate)\n");
-    fprintf(out, "  %-44s %11s %11s %11s\n", "net result", "mean", "q05", "es95");
-    static const struct {
-        const char *label, *metric;
-    } rows[] = {{"fund it itself: savings - programme cost", "municipality_net_selffund"},
-                {"pay by results: savings - payments", "municipality_net_sib"}};
-    for (size_t k = 0; k < 2; k++)
-        fprintf(out, "  %-44s %11.2f %11.2f %11.2f\n", rows[k].label,
-                summary_stat(level, rows[k].metric, "mean") / 1e6,
-                summary_stat(level, rows[k].metric, "q05") / 1e6,
-                summary_stat(level, rows[k].metric, "es95") / 1e6);
-    fprintf(out, "  %-56s %11.2f\n", "price of transferring the risk: E[payments] - E[cost]",
-            (summary_stat(level, "payments", "mean") -
-             summary_stat(level, "programme_cost", "mean")) / 1e6);
-    fprintf(out, "  %-56s %11.2f\n", "expected overpayment (deadweight, measurement noise)",
-            summary_stat(level, "overpayment", "mean") / 1e6);
-    fprintf(out, "  %-56s %11.3f\n", "P(paying while the payer's savings are <= 0)",
-            (double)unfounded / (double)n);
-    fprintf(out, "investors\n");
-    fprintf(out, "  %-56s %11.3f\n", "P(loss)", summary_stat(level, "investor_loss", "mean"));
-    fprintf(out, "  %-56s %11.4f\n", "IRR, median (per year)",
-            summary_stat(level, "investor_irr", "q50"));
-    fprintf(out, "  %-56s %11.4f\n", "IRR, 5% quantile", summary_stat(level, "investor_irr", "q05"));
-    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, es95 (mDKK)",
-            summary_stat(level, "investor_npv", "es95") / 1e6);
-    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, mean (mDKK)",
-            summary_stat(level, "investor_npv", "mean") / 1e6);
-done:
-    free(net);
-    free(payments);
-    H5Eclear2(H5E_DEFAULT);
-}
-
-/* The stress table: per stress and key metric, the mean and the 5% quantile, and their
- * change against the base (all on common random numbers). */
-static void print_stresses(hid_t root, FILE *out)
-{
-    if (H5Lexists(root, "stress", H5P_DEFAULT) <= 0)
-        return;
-    hid_t sg = H5Gopen2(root, "stress", H5P_DEFAULT);
-    hid_t base = sg >= 0 && H5Lexists(sg, "base", H5P_DEFAULT) > 0
-                     ? H5Gopen2(sg, "base", H5P_DEFAULT)
-                     : H5I_INVALID_HID;
-    H5G_info_t info;
-    if (sg < 0 || base < 0 || H5Gget_info(sg, &info) < 0)
-        goto done;
-    fprintf(out, "\nstresses (portfolio; change against base on the same random numbers; "
-                 "q05: 5%% quantile)\n");
-    fprintf(out, "  %-24s %-24s %-*s %11s %11s %11s %11s\n", "stress", "metric", UNITS_WIDTH,
-            "units", "mean", "change", "q05", "change");
-    H5_index_t order = link_order(sg);
-    for (hsize_t i = 0; i < info.nlinks; i++) {
-        char name[NAME_MAX_BYTES];
-        if (link_name(sg, order, i, name) != 0)
-            continue;
-        hid_t g = H5Gopen2(sg, name, H5P_DEFAULT);
-        if (g < 0)
-            continue;
-        for (size_t k = 0; k < sizeof stress_metrics / sizeof *stress_metrics; k++) {
-            const char *metric = stress_metrics[k];
-            double mean = summary_stat(g, metric, "mean"), q05 = summary_stat(g, metric, "q05");
-            if (isnan(mean))
-                continue;
-            char units_path[NAME_MAX_BYTES + 16], short_units[UNITS_WIDTH + 1];
-            snprintf(units_path, sizeof units_path, "summary/%s", metric);
-            hid_t ds = H5Dopen2(g, units_path, H5P_DEFAULT);
-            char *units = ds >= 0 ? attr_string(ds, "units") : NULL;
-            unit_kind kind = unit_of(units, short_units, sizeof short_units);
-            free(units);
-            if (ds >= 0)
-                H5Dclose(ds);
-            double v[4] = {mean, mean - summary_stat(base, metric, "mean"), q05,
-                           q05 - summary_stat(base, metric, "q05")};
-            fprintf(out, "  %-24s %-24s %-*s", name, metric, UNITS_WIDTH, short_units);
-            for (size_t c = 0; c < 4; c++) {
-                char cell[64];
-                format_value(cell, sizeof cell, v[c], kind);
-                fprintf(out, " %11s", cell);
-            }
-            fputc('\n', out);
-        }
-        H5Gclose(g);
-    }
-done:
-    if (base >= 0)
-        H5Gclose(base);
-    if (sg >= 0)
-        H5Gclose(sg);
-    H5Eclear2(H5E_DEFAULT);
-}
-
-/* ---- sweep files ---------------------------------------------------------------------- */
-
-/* The strings of a variable-length string dataset with n values (malloc'd array of
- * malloc'd strings), or NULL. */
-static char **read_strings(hid_t g, const char *name, size_t n)
-{
-    if (H5Lexists(g, name, H5P_DEFAULT) <= 0)
-        return NULL;
-    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
-    hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
-    hid_t t = sr_h5_str_type();
-    char **raw = NULL, **copy = NULL;
-    if (ds < 0 || space < 0 || t < 0 || H5Sget_simple_extent_npoints(space) != (hssize_t)n)
-        goto done;
-    hid_t ft = H5Dget_type(ds);
-    int vlen = ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) > 0;
-    if (ft >= 0)
-        H5Tclose(ft);
-    if (!vlen || (raw = calloc(n, sizeof *raw)) == NULL)
-        goto done;
-    if (H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0) {
-        free(raw);
-        raw = NULL;
-        goto done;
-    }
-    copy = calloc(n, sizeof *copy);
-    for (size_t i = 0; copy != NULL && i < n; i++)
-        copy[i] = strdup(raw[i] != NULL ? raw[i] : "");
-    for (size_t i = 0; i < n; i++)
-        if (raw[i] != NULL)
-            H5free_memory(raw[i]);
-    free(raw);
-done:
-    if (t >= 0)
-        H5Tclose(t);
-    if (space >= 0)
-        H5Sclose(space);
-    if (ds >= 0)
-        H5Dclose(ds);
-    return copy;
-}
-
-/* Shape of a dataset: rows (first dimension) and columns (second, 1 for rank 1); -1 when
- * it is absent or of another rank. */
-static int dataset_shape(hid_t g, const char *name, size_t *rows, size_t *cols)
-{
-    if (H5Lexists(g, name, H5P_DEFAULT) <= 0)
-        return -1;
-    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
-    hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
-    hsize_t dims[2] = {0, 1};
-    int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
-    int rc = -1;
-    if (rank == 1 || rank == 2) {
-        H5Sget_simple_extent_dims(space, dims, NULL);
-        *rows = (size_t)dims[0];
-        *cols = rank == 2 ? (size_t)dims[1] : 1;
-        rc = 0;
-    }
-    if (space >= 0)
-        H5Sclose(space);
-    if (ds >= 0)
-        H5Dclose(ds);
     return rc;
 }
 
-/* The swept key(s): the `param` attribute of /sweep/values, a string or an array of them,
- * joined by ", " into buf. */
-static void sweep_keys(hid_t values, char *buf, size_t size)
+/* ---- the result set -------------------------------------------------------------------- */
+
+/* The whole table of the result set at root into out. */
+static int print_result_set(const char *path, hid_t root, FILE *out, sr_error *err)
 {
-    buf[0] = '\0';
-    hid_t a = H5Aexists(values, "param") > 0 ? H5Aopen(values, "param", H5P_DEFAULT)
-                                              : H5I_INVALID_HID;
-    hid_t space = a >= 0 ? H5Aget_space(a) : H5I_INVALID_HID;
-    hid_t t = sr_h5_str_type();
-    hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : 0;
-    char *keys[8] = {0};
-    if (a >= 0 && t >= 0 && n > 0 && n <= 8 && H5Aread(a, t, keys) >= 0) {
-        for (hssize_t i = 0; i < n; i++) {
-            size_t len = strlen(buf);
-            snprintf(buf + len, size - len, "%s%s", i ? ", " : "", keys[i] ? keys[i] : "");
-        }
-        for (hssize_t i = 0; i < n; i++)
-            if (keys[i] != NULL)
-                H5free_memory(keys[i]);
+    trial_count trials = {0};
+    hid_t sweep;
+    int rc;
+    if ((rc = print_header(path, root, &trials, out, err)) != 0 ||
+        (rc = sr_h5check_group(root, "sweep", &sweep, err)) != 0)
+        return rc;
+    if (sweep >= 0) {
+        /* a sweep: its table, not point 0's tables (each point's are in the file) */
+        if ((rc = check_trials(root, &trials, err)) == 0)
+            rc = sr_h5_print_sweep(sweep, out, err);
+        H5Gclose(sweep);
+        return rc;
     }
-    if (t >= 0)
-        H5Tclose(t);
-    if (space >= 0)
-        H5Sclose(space);
-    if (a >= 0)
-        H5Aclose(a);
-    H5Eclear2(H5E_DEFAULT);
-}
-
-/* A cell of the sweep table, formatted by the column's units. */
-static void format_sweep_cell(char *buf, size_t size, double v, const char *units)
-{
-    if (isnan(v))
-        snprintf(buf, size, "NaN");
-    else if (units != NULL && strncmp(units, "DKK per", 7) == 0)
-        snprintf(buf, size, "%.0f", v);
-    else if (units != NULL && strncmp(units, "DKK", 3) == 0)
-        snprintf(buf, size, "%.2f", v / 1e6);
-    else if (units != NULL && strcmp(units, "persons") == 0)
-        snprintf(buf, size, "%.0f", v);
-    else
-        snprintf(buf, size, "%.4g", v);
-    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
-        memmove(buf, buf + 1, strlen(buf));
-}
-
-#define SWEEP_MAX_COLUMNS 32
-#define SWEEP_CELL 10
-
-/* The sweep table: one row per point with its value(s), then every column of
- * /sweep/table in the order written but the Monte Carlo standard errors (kept in the
- * file), headed by each column's `heading`. */
-static void print_sweep(hid_t root, FILE *out)
-{
-    hid_t sg = H5Gopen2(root, "sweep", H5P_DEFAULT);
-    hid_t values = sg >= 0 && H5Lexists(sg, "values", H5P_DEFAULT) > 0
-                       ? H5Dopen2(sg, "values", H5P_DEFAULT)
-                       : H5I_INVALID_HID;
-    hid_t tg = sg >= 0 && H5Lexists(sg, "table", H5P_DEFAULT) > 0
-                   ? H5Gopen2(sg, "table", H5P_DEFAULT)
-                   : H5I_INVALID_HID;
-    size_t k = 0, n_keys = 0, n_cols = 0;
-    char **text = NULL;
-    double *col[SWEEP_MAX_COLUMNS] = {0};
-    char *units[SWEEP_MAX_COLUMNS] = {0}, *heading[SWEEP_MAX_COLUMNS] = {0};
-    H5G_info_t info;
-    if (values < 0 || tg < 0 || dataset_shape(sg, "values", &k, &n_keys) != 0 || k == 0 ||
-        H5Gget_info(tg, &info) < 0) {
-        fprintf(out, "\nsweep\n  (no sweep table)\n");
-        goto done;
-    }
-    text = read_strings(sg, "value_text", k * n_keys);
-    char keys[1024];
-    sweep_keys(values, keys, sizeof keys);
-    char *design = attr_string(values, "design");
-    fprintf(out, "\nsweep over %s (%s, %zu points, all on the same random numbers; "
-                 "per participant in DKK, net in mDKK)\n",
-            keys, design != NULL ? design : "points", k);
-    free(design);
-
-    H5_index_t order = link_order(tg);
-    for (hsize_t i = 0; i < info.nlinks && n_cols < SWEEP_MAX_COLUMNS; i++) {
-        char name[NAME_MAX_BYTES];
-        if (link_name(tg, order, i, name) != 0)
-            continue;
-        size_t len = strlen(name);
-        if (len >= 5 && strcmp(name + len - 5, "_mcse") == 0)
-            continue;
-        hid_t ds = H5Dopen2(tg, name, H5P_DEFAULT);
-        hid_t space = ds >= 0 ? H5Dget_space(ds) : H5I_INVALID_HID;
-        double *v = NULL;
-        if (space >= 0 && H5Sget_simple_extent_npoints(space) == (hssize_t)k &&
-            (v = malloc(k * sizeof *v)) != NULL &&
-            H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-            free(v);
-            v = NULL;
-        }
-        if (v != NULL) {
-            col[n_cols] = v;
-            units[n_cols] = attr_string(ds, "units");
-            heading[n_cols] = attr_string(ds, "heading");
-            if (heading[n_cols] == NULL)
-                heading[n_cols] = strdup(name);
-            n_cols++;
-        }
-        if (space >= 0)
-            H5Sclose(space);
-        if (ds >= 0)
-            H5Dclose(ds);
-    }
-
-    /* the value column is as wide as its widest entry */
-    size_t width = strlen("value");
-    char cell[256];
-    for (size_t i = 0; text != NULL && i < k; i++) {
-        size_t w = 0;
-        for (size_t j = 0; j < n_keys; j++)
-            w += strlen(text[i * n_keys + j]) + (j ? 2 : 0);
-        width = w > width ? w : width;
-    }
-    width = width > 40 ? 40 : width;
-    fprintf(out, "  %5s  %-*s", "point", (int)width, n_keys > 1 ? "values" : "value");
-    for (size_t c = 0; c < n_cols; c++)
-        fprintf(out, " %*.*s", SWEEP_CELL, SWEEP_CELL, heading[c]);
-    fputc('\n', out);
-    for (size_t i = 0; i < k; i++) {
-        cell[0] = '\0';
-        for (size_t j = 0; j < n_keys; j++) {
-            size_t len = strlen(cell);
-            snprintf(cell + len, sizeof cell - len, "%s%s", j ? ", " : "",
-                     text != NULL ? text[i * n_keys + j] : "?");
-        }
-        fprintf(out, "  %5zu  %-*.*s", i, (int)width, (int)width, cell);
-        for (size_t c = 0; c < n_cols; c++) {
-            format_sweep_cell(cell, sizeof cell, col[c][i], units[c]);
-            fprintf(out, " %*s", SWEEP_CELL, cell);
-        }
-        fputc('\n', out);
-    }
-    fprintf(out, "The root of the file holds point 0; every point's full result set is under "
-                 "/sweep/points/<point>/ (sirisk summary prints this table only).\n");
-done:
-    for (size_t c = 0; c < n_cols; c++) {
-        free(col[c]);
-        free(units[c]);
-        free(heading[c]);
-    }
-    for (size_t i = 0; text != NULL && i < k * n_keys; i++)
-        free(text[i]);
-    free(text);
-    if (tg >= 0)
-        H5Gclose(tg);
-    if (values >= 0)
-        H5Dclose(values);
-    if (sg >= 0)
-        H5Gclose(sg);
-    H5Eclear2(H5E_DEFAULT);
+    if ((rc = print_level(root, "portfolio", &trials, out, err)) != 0 ||
+        (rc = print_programmes(root, &trials, out, err)) != 0 ||
+        (rc = print_diversification(root, out, err)) != 0 ||
+        (rc = print_decision(root, &trials, out, err)) != 0)
+        return rc;
+    return print_stresses(root, out, err);
 }
 
 int sr_h5_print_summary(const char *path, FILE *out, sr_error *err)
 {
-    sr_h5_quiet();
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return sr_error_set(err, SR_EXIT_NOINPUT, "%s: cannot open: %s", path,
-                            strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return sr_error_set(err, SR_EXIT_NOINPUT, "%s: is a directory, not a result set",
-                            path);
-    FILE *probe = fopen(path, "rb");
-    if (probe == NULL)
-        return sr_error_set(err, SR_EXIT_NOINPUT, "%s: cannot open: %s", path,
-                            strerror(errno));
-    fclose(probe);
-    if (H5Fis_hdf5(path) <= 0) {
-        H5Eclear2(H5E_DEFAULT);
-        return sr_error_set(err, SR_EXIT_IOERR,
-                            "%s: not a sirisk result set (not an HDF5 file)", path);
+    hid_t file = sr_h5check_open_file(path, err), root = H5I_INVALID_HID;
+    if (file < 0)
+        return err->code;
+    char *table = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&table, &size);
+    int rc;
+    if (mem == NULL)
+        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory for the summary table");
+    else if ((root = H5Gopen2(file, "/", H5P_DEFAULT)) < 0)
+        rc = sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot open the root group");
+    else
+        rc = print_result_set(path, root, mem, err);
+    if (mem != NULL) {
+        bool failed = ferror(mem) != 0;   /* an fprintf that found no memory */
+        if ((fclose(mem) != 0 || failed) && rc == 0)
+            rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory for the summary table");
     }
-
-    int rc = SR_EXIT_IOERR;
-    hid_t root = H5I_INVALID_HID;
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file < 0) {
-        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot open the HDF5 file");
-        goto done;
-    }
-    root = H5Gopen2(file, "/", H5P_DEFAULT);
-    if (root < 0) {
-        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot open the root group");
-        goto done;
-    }
-    int32_t format = 0;
-    if (attr_number(root, "format_version", H5T_NATIVE_INT32, &format) != 0) {
-        sr_error_set(err, SR_EXIT_IOERR,
-                     "not a sirisk result set (an HDF5 file without a format_version "
-                     "attribute)");
-        goto done;
-    }
-    if (format < 1 || format > SR_H5_FORMAT_VERSION) {
-        sr_error_set(err, SR_EXIT_IOERR,
-                     "result-set format_version %" PRId32 " is not one this sirisk reads "
-                     "(1 to %d): written by a newer sirisk?",
-                     format, SR_H5_FORMAT_VERSION);
-        goto done;
-    }
-    print_header(path, root, out);
-    if (H5Lexists(root, "sweep", H5P_DEFAULT) > 0) {
-        /* a sweep: its table, not point 0's tables (each point's are in the file) */
-        print_sweep(root, out);
-    } else {
-        print_level(root, "portfolio", out);
-        print_programmes(root, out);
-        print_diversification(root, out);
-        print_decision(root, out);
-        print_stresses(root, out);
-    }
-    if (fflush(out) != 0 || ferror(out)) {
-        sr_error_set(err, SR_EXIT_IOERR, "cannot write the summary table: %s",
-                     strerror(errno));
-        goto done;
-    }
-    rc = 0;
-done:
     if (root >= 0)
         H5Gclose(root);
-    if (file >= 0)
-        H5Fclose(file);
+    H5Fclose(file);
     H5Eclear2(H5E_DEFAULT);
+    if (rc == 0 && (fwrite(table, 1, size, out) != size || fflush(out) != 0 || ferror(out)))
+        rc = sr_error_set(err, SR_EXIT_IOERR, "cannot write the summary table: %s",
+                          strerror(errno));
+    free(table);
     if (rc != 0)
         sr_error_prefix(err, "%s", path);
     return rc;
