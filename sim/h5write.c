@@ -21,6 +21,7 @@
 #include <yaml.h>
 
 #include "h5util.h"
+#include "models/size.h"
 #include "models/summary.h"
 #include "sha256.h"
 
@@ -406,13 +407,24 @@ fail:
     return SR_EXIT_IOERR;
 }
 
+/* Elements of a level_work's quantiles: one row per year (at least one). */
+static size_t work_quantiles(size_t n_years)
+{
+    return sr_size_mul(n_years > 0 ? n_years : 1, SR_N_QUANTILES);
+}
+
+double sr_h5_write_scratch_bytes(size_t n_trials, size_t n_years)
+{
+    return 2 * sr_array_bytes(n_trials, sizeof(double)) +
+           sr_array_bytes(work_quantiles(n_years), sizeof(double));
+}
+
 int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_error *err)
 {
     level_work w = {
         .scratch = malloc(rs->n_trials * sizeof *w.scratch),
         .column = malloc(rs->n_trials * sizeof *w.column),
-        .quantiles = malloc((rs->n_years > 0 ? rs->n_years : 1) * SR_N_QUANTILES *
-                            sizeof *w.quantiles),
+        .quantiles = malloc(work_quantiles(rs->n_years) * sizeof *w.quantiles),
     };
     int rc = SR_EXIT_IOERR;
     if (w.scratch == NULL || w.column == NULL || w.quantiles == NULL) {
