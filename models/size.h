@@ -26,14 +26,15 @@ static inline size_t sr_size_add(size_t a, size_t b)
 }
 
 /* Bytes that an allocation of n elements of `size` bytes takes from the C library, an
- * upper bound: the elements, plus glibc's chunk header and alignment (at most 32 bytes; a
- * request of 0 still takes a minimal chunk), plus, for a request large enough to be served
- * by mmap (128 KiB and more), the rounding up to whole 4 KiB pages. In bytes as a double,
- * so that sums of huge arrays neither wrap nor saturate. */
+ * upper bound: the elements, plus what glibc adds to a chunk (at most 64 bytes: an 8-byte
+ * header, alignment to 16, and a remainder of under 32 bytes left in the chunk rather than
+ * split off; a request of 0 still takes a minimal chunk), plus, for a request large enough
+ * to be served by mmap (128 KiB and more), the rounding up to whole 4 KiB pages. In bytes
+ * as a double, so that sums of huge arrays neither wrap nor saturate. */
 static inline double sr_array_bytes(size_t n, size_t size)
 {
     double bytes = (double)n * (double)size;
-    return bytes + (bytes >= 131072.0 ? 4096.0 : 32.0);
+    return bytes + (bytes >= 131072.0 ? 4096.0 : 64.0);
 }
 
 #endif
