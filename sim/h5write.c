@@ -41,7 +41,8 @@ static const char tail_definition[] =
     "or below them (lower tail). es95_upper and es99_upper are the means of the values at or "
     "above the 95% and 99% quantiles (upper tail, for cost-like metrics). mcse = sd / "
     "sqrt(number of finite values), sd with divisor n - 1; p_negative is the share of finite "
-    "values below 0; n_nan counts NaN values, which no other statistic includes.";
+    "values below 0; n_nan counts NaN values and n_infinite infinite ones (+inf or -inf), "
+    "which no other statistic includes.";
 
 /* ---- property lists ------------------------------------------------------------------ */
 
@@ -299,6 +300,7 @@ static int attr_summary(hid_t obj, const sr_summary *s, sr_error *err)
         {"var99", s->var99}, {"es95", s->es95},   {"es99", s->es99},
         {"es95_upper", s->es95_upper},            {"es99_upper", s->es99_upper},
         {"p_negative", s->p_negative},            {"n_nan", s->n_nan},
+        {"n_infinite", s->n_infinite},
     };
     for (size_t i = 0; i < 5; i++)
         if (attr_f64(obj, a[i].name, a[i].value, err) != 0)

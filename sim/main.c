@@ -231,9 +231,9 @@ static int command_run(const options *o, sr_error *err)
     char *output = o->output ? strdup(o->output) : default_output(o->scenario, "");
     sr_run_options ro = run_options(o);
     int rc = output == NULL ? sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory")
-                            : sr_memory_check(o->scenario, &m, 1, SR_MEMORY_EACH, &ro, err);
+                            : prepare_output(output, o->output == NULL, err);
     if (rc == 0)
-        rc = prepare_output(output, o->output == NULL, err);
+        rc = sr_memory_check(o->scenario, &m, 1, SR_MEMORY_EACH, &ro, err);
     sr_resultset *rs = rc == 0 ? sr_run(m, &ro, err) : NULL;
     if (rc == 0 && rs == NULL)
         rc = err->code;

@@ -12,6 +12,7 @@
 #include "models/size.h"
 #include "contract.h"
 #include "rng.h"
+#include "scenario.h"
 
 static bool model_has_uncertainty(const sr_model *m)
 {
@@ -210,7 +211,10 @@ static void draw_values(sr_trial_ws *w, uint64_t seed, uint64_t trial)
         }
         double u;
         if (w->copula != NULL && d->parameter >= 0) {
-            u = gsl_cdf_ugaussian_P(w->latent[d->parameter]);
+            /* held to the independent draws' range, which the loader bounds each number's
+             * draws by (Phi rounds to 1 beyond z = 8.3, whose quantile may be infinite) */
+            u = fmin(fmax(gsl_cdf_ugaussian_P(w->latent[d->parameter]), SR_DRAW_U_MIN),
+                     SR_DRAW_U_MAX);
         } else {
             sr_rng_seek(w->rng, sr_stream_sub(key, d->stream));
             u = gsl_rng_uniform_pos(w->rng);
