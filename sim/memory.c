@@ -1,5 +1,6 @@
 #include "memory.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -44,14 +45,16 @@ static double room(const machine *a)
     return fmin(a->physical, a->address_left);
 }
 
-/* The peak of the runs with needs[0..n) on `threads` threads each; *peak_run gets the run
- * at which it is reached (SR_MEMORY_EACH) or 0. */
+/* The peak of the runs with needs[0..n), each on its own threads but at most max_threads;
+ * *peak_run gets the run at which it is reached (the largest workspaces when every result
+ * set is held). */
 static double total(const sr_run_memory *needs, size_t n, sr_memory_holding holding,
-                    int threads, size_t *peak_run)
+                    int max_threads, size_t *peak_run)
 {
     double results = 0.0, peak = 0.0;
     *peak_run = 0;
     for (size_t i = 0; i < n; i++) {
+        const int threads = needs[i].threads < max_threads ? needs[i].threads : max_threads;
         double run = needs[i].shared + threads * needs[i].per_thread;
         if (holding == SR_MEMORY_ALL)
             results += needs[i].results;
@@ -128,12 +131,13 @@ static void describe_machine(const machine *a, char *buf, size_t size)
         snprintf(buf, size, "this machine has %s of memory", bytes);
 }
 
-/* The most threads, below the runs' own, with which they would fit; 0 if none. */
+/* The most threads, below those of the run at which the peak is reached, with which the
+ * runs would fit; 0 if none. */
 static int threads_that_fit(const sr_run_memory *needs, size_t n, sr_memory_holding holding,
-                            double limit)
+                            size_t peak_run, double limit)
 {
     size_t ignored;
-    for (int t = needs[0].threads - 1; t >= 1; t--)
+    for (int t = needs[peak_run].threads - 1; t >= 1; t--)
         if (total(needs, n, holding, t, &ignored) <= limit)
             return t;
     return 0;
@@ -153,7 +157,7 @@ int sr_memory_check(const char *name, sr_model *const *models, size_t n,
         }
     const machine a = this_machine();
     size_t peak_run = 0;
-    const double peak = n > 0 ? total(needs, n, holding, needs[0].threads, &peak_run) : 0.0;
+    const double peak = total(needs, n, holding, INT_MAX, &peak_run);
     int rc = 0;
     if (peak > room(&a)) {
         char figures[256], offer[128], point[64] = "", fewer[64] = "";
@@ -161,7 +165,7 @@ int sr_memory_check(const char *name, sr_model *const *models, size_t n,
         describe_machine(&a, offer, sizeof offer);
         if (holding == SR_MEMORY_EACH && n > 1)
             snprintf(point, sizeof point, "point %zu of %zu ", peak_run + 1, n);
-        int t = threads_that_fit(needs, n, holding, room(&a));
+        int t = threads_that_fit(needs, n, holding, peak_run, room(&a));
         if (t > 0)
             snprintf(fewer, sizeof fewer, " (it fits with --threads %d)", t);
         rc = sr_error_set(err, SR_EXIT_DATAERR, "%s: %sneeds %s; %s%s", name, point, figures,
@@ -180,7 +184,7 @@ void sr_memory_print(FILE *out, const sr_model *m, const sr_run_options *o)
     }
     const machine a = this_machine();
     size_t peak_run;
-    const double peak = total(&need, 1, SR_MEMORY_EACH, need.threads, &peak_run);
+    const double peak = total(&need, 1, SR_MEMORY_EACH, INT_MAX, &peak_run);
     char figures[256], offer[128], bytes[32];
     describe(&need, 1, SR_MEMORY_EACH, 0, peak, figures, sizeof figures);
     if (peak <= room(&a)) {
@@ -189,7 +193,7 @@ void sr_memory_print(FILE *out, const sr_model *m, const sr_run_options *o)
         return;
     }
     describe_machine(&a, offer, sizeof offer);
-    int t = threads_that_fit(&need, 1, SR_MEMORY_EACH, room(&a));
+    int t = threads_that_fit(&need, 1, SR_MEMORY_EACH, 0, room(&a));
     fprintf(out, "Memory: %s; does not fit: %s", figures, offer);
     if (t > 0)
         fprintf(out, " (it fits with --threads %d)", t);

@@ -372,6 +372,21 @@ Test(memory, a_run_peaks_within_its_estimate)
 
 /* ---- refusals ------------------------------------------------------------------------ */
 
+Test(memory, figures_are_in_binary_units_with_two_digits_below_ten)
+{
+    const struct {
+        double bytes;
+        const char *text;
+    } cases[] = {{0, "0 B"}, {512, "512 B"}, {1024, "1.0 KiB"}, {1535, "1.5 KiB"},
+                 {10189, "10 KiB"}, {27.4 * 1048576, "27 MiB"}, {3.1 * 1073741824.0, "3.1 GiB"},
+                 {11.2 * 1099511627776.0, "11 TiB"}, {1e30, "867361737988 EiB"}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char buf[32];
+        sr_memory_format(cases[k].bytes, buf, sizeof buf);
+        cr_expect_str_eq(buf, cases[k].text, "%g bytes", cases[k].bytes);
+    }
+}
+
 /* 1,024 strata x 1,024 states with tenure to 600 months over 100 years, a 140 KB file.
  * Each transition's hazard changes at tenure 600, so every state keeps 601 tenure levels:
  * 11 TiB per thread, which no machine has. (Without those breakpoints the scenario takes
