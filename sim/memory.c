@@ -106,7 +106,7 @@ static void describe(const sr_run_memory *needs, size_t n, sr_memory_holding hol
     double results = holding == SR_MEMORY_ALL ? 0.0 : p->results;
     for (size_t i = 0; holding == SR_MEMORY_ALL && i < n; i++)
         results += needs[i].results;
-    char thread[32], held[32], all[32], trials[32], what[64];
+    char thread[32], held[32], all[32], trials[32], what[96];
     sr_memory_format(p->per_thread, thread, sizeof thread);
     sr_memory_format(results, held, sizeof held);
     sr_memory_format(peak, all, sizeof all);
