@@ -24,9 +24,10 @@
  * caps, frames, baselines; DKK) and hazards and multipliers within 1e12 in magnitude, and
  * annual rates (discount, indexation, the surplus cap's IRR) within [-0.9, 10], a month's
  * flow is below 4.3e9 x 1e12 x 11^100 = 6e125 DKK and its present value below 1e130
- * times that: far from the 1.8e308 at which doubles overflow. A value, or a draw of a
- * distribution given for it, beyond its limit is an invalid scenario. A size scaling's
- * reference size lies within [1, 1e12] persons and its elasticity within [-10, 10]. */
+ * times that: far from the 1.8e308 at which doubles overflow. A value beyond its limit,
+ * or a distribution given for it whose draws or mean can go beyond, is an invalid
+ * scenario. A size scaling's reference size lies within [1, 1e12] persons and its
+ * elasticity within [-10, 10]. */
 #define SR_SCENARIO_MAX_AMOUNT 1e12
 #define SR_SCENARIO_MIN_RATE (-0.9)
 #define SR_SCENARIO_MAX_RATE 10.0
