@@ -1,4 +1,5 @@
 #include "cohort.h"
+#include "size.h"
 
 #include <float.h>
 #include <gsl/gsl_cdf.h>
@@ -34,13 +35,13 @@ static unsigned last_breakpoint(const sr_model *m, size_t i, bool with_outcomes)
     return top;
 }
 
-/* Whether tenure k starts a new hazard band of state i (k > 0). */
-static bool is_hazard_breakpoint(const sr_model *m, size_t i, unsigned k)
+/* Whether tenure k starts a new hazard band of state i (k > 0). Reads the transitions out
+ * of i from l->out, so that a layout costs the states' levels times their own
+ * transitions, not times every transition of the scenario. */
+static bool is_hazard_breakpoint(const sr_model *m, const sr_layout *l, size_t i, unsigned k)
 {
-    for (size_t j = 0; j < m->n_transitions; j++) {
-        const sr_transition *t = &m->transitions[j];
-        if (t->from != i)
-            continue;
+    for (size_t o = 0; o < l->n_out[i]; o++) {
+        const sr_transition *t = &m->transitions[l->out[i * l->max_out + o]];
         for (size_t b = 0; b < t->n_by_tenure; b++)
             if (t->tenure_from[b] == k)
                 return true;
@@ -97,7 +98,7 @@ sr_layout *sr_layout_alloc(const sr_model *m)
 
     for (size_t i = 0; i < m->n_states; i++) {
         for (unsigned k = 0; k < l->n_levels[i]; k++) {
-            if (k == 0 || is_hazard_breakpoint(m, i, k)) {
+            if (k == 0 || is_hazard_breakpoint(m, l, i, k)) {
                 l->band_state[l->n_bands] = i;
                 l->band_tenure[l->n_bands] = k;
                 l->n_bands++;
@@ -127,10 +128,39 @@ void sr_layout_free(sr_layout *l)
     free(l);
 }
 
+double sr_layout_bytes(const sr_layout *l)
+{
+    const size_t S = l->n_states, C = l->n_cells;
+    return sr_array_bytes(1, sizeof(sr_layout)) +
+           sr_array_bytes(S, sizeof(size_t)) * 3 +        /* offset, n_out; filled while built */
+           sr_array_bytes(S, sizeof(unsigned)) * 2 +      /* n_levels, settled */
+           sr_array_bytes(S, sizeof(bool)) +              /* absorbing */
+           sr_array_bytes(sr_size_mul(S, l->max_out), sizeof(size_t)) +   /* out */
+           sr_array_bytes(C, sizeof(size_t)) * 2 +        /* band_of_cell, band_state */
+           sr_array_bytes(C, sizeof(unsigned));           /* band_tenure */
+}
+
 size_t sr_layout_cell(const sr_layout *l, size_t state, unsigned tenure)
 {
     unsigned top = l->n_levels[state] - 1;
     return l->offset[state] + (tenure < top ? tenure : top);
+}
+
+/* Element counts of a rates table's arrays, which sr_rates_alloc allocates and
+ * sr_rates_bytes adds up: `entries` for q and the logarithms, `splits` (entries * max_out)
+ * for each split array, `scratch` (one condition's splits) for hazard and probit. */
+typedef struct {
+    size_t entries, splits, scratch;
+} rates_sizes;
+
+static rates_sizes rates_sizes_of(const sr_layout *l, size_t n_conds, size_t n_phases)
+{
+    const size_t per_cond = sr_size_mul(sr_size_mul(n_phases, l->n_strata), l->n_bands);
+    rates_sizes z;
+    z.entries = sr_size_mul(n_conds, per_cond);
+    z.splits = sr_size_mul(z.entries, l->max_out);
+    z.scratch = sr_size_mul(per_cond, l->max_out);
+    return z;
 }
 
 sr_rates *sr_rates_alloc(const sr_layout *l, size_t n_conds, size_t n_phases)
@@ -138,28 +168,35 @@ sr_rates *sr_rates_alloc(const sr_layout *l, size_t n_conds, size_t n_phases)
     sr_rates *r = calloc(1, sizeof *r);
     if (r == NULL)
         return NULL;
+    const rates_sizes z = rates_sizes_of(l, n_conds, n_phases);
     r->n_conds = n_conds;
     r->n_phases = n_phases;
     r->n_strata = l->n_strata;
     r->n_bands = l->n_bands;
     r->max_out = l->max_out;
-    size_t n = n_conds * n_phases * l->n_strata * l->n_bands;
-    r->q = calloc(n, sizeof *r->q);
-    r->log_stay = calloc(n, sizeof *r->log_stay);
-    r->log_leave = calloc(n, sizeof *r->log_leave);
-    r->cum = calloc(n * l->max_out, sizeof *r->cum);
-    r->cond = calloc(n * l->max_out, sizeof *r->cond);
-    r->cond_log_stay = calloc(n * l->max_out, sizeof *r->cond_log_stay);
-    r->cond_log_leave = calloc(n * l->max_out, sizeof *r->cond_log_leave);
-    const size_t per_cond = n_phases * l->n_strata * l->n_bands * l->max_out;
-    r->hazard = calloc(per_cond, sizeof *r->hazard);
-    r->probit = calloc(per_cond, sizeof *r->probit);
+    r->q = calloc(z.entries, sizeof *r->q);
+    r->log_stay = calloc(z.entries, sizeof *r->log_stay);
+    r->log_leave = calloc(z.entries, sizeof *r->log_leave);
+    r->cum = calloc(z.splits, sizeof *r->cum);
+    r->cond = calloc(z.splits, sizeof *r->cond);
+    r->cond_log_stay = calloc(z.splits, sizeof *r->cond_log_stay);
+    r->cond_log_leave = calloc(z.splits, sizeof *r->cond_log_leave);
+    r->hazard = calloc(z.scratch, sizeof *r->hazard);
+    r->probit = calloc(z.scratch, sizeof *r->probit);
     if (!r->q || !r->log_stay || !r->log_leave || !r->cum || !r->cond || !r->cond_log_stay ||
         !r->cond_log_leave || !r->hazard || !r->probit) {
         sr_rates_free(r);
         return NULL;
     }
     return r;
+}
+
+double sr_rates_bytes(const sr_layout *l, size_t n_conds, size_t n_phases)
+{
+    const rates_sizes z = rates_sizes_of(l, n_conds, n_phases);
+    return sr_array_bytes(1, sizeof(sr_rates)) + 3 * sr_array_bytes(z.entries, sizeof(double)) +
+           4 * sr_array_bytes(z.splits, sizeof(double)) +
+           2 * sr_array_bytes(z.scratch, sizeof(double));
 }
 
 void sr_rates_free(sr_rates *r)

@@ -47,6 +47,8 @@ typedef struct {
 
 sr_layout *sr_layout_alloc(const sr_model *m);
 void sr_layout_free(sr_layout *l);   /* NULL is fine */
+/* Bytes the layout took to build (models/size.h: an upper bound, allocator overhead in). */
+double sr_layout_bytes(const sr_layout *l);
 
 /* The cell at which a person in `state` with `tenure` months is counted. */
 size_t sr_layout_cell(const sr_layout *l, size_t state, unsigned tenure);
@@ -78,6 +80,8 @@ typedef struct {
 
 sr_rates *sr_rates_alloc(const sr_layout *l, size_t n_conds, size_t n_phases);
 void sr_rates_free(sr_rates *r);     /* NULL is fine */
+/* Bytes sr_rates_alloc takes with the same arguments, from the same element counts. */
+double sr_rates_bytes(const sr_layout *l, size_t n_conds, size_t n_phases);
 
 /* Number of effect phases a programme needs: 1 without intervention, else 2 + fade. */
 size_t sr_effect_phases(const sr_programme *p);

@@ -36,6 +36,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "size.h"
+
 #define SR_IRR_GRID_STEPS 281   /* ceil((ln 11 − ln 0.01) / 0.025) */
 #define SR_IRR_TOL 1e-13        /* width of Brent's final bracket in ln(1 + r) */
 #define SR_IRR_MAX_ITER 200     /* bisection alone would need ~46 */
@@ -60,6 +62,14 @@ sr_finance_ws *sr_finance_ws_alloc(size_t n_max)
 fail:
     sr_finance_ws_free(w);
     return NULL;
+}
+
+double sr_finance_ws_bytes(size_t n_max)
+{
+    return sr_array_bytes(1, sizeof(sr_finance_ws)) +
+           sr_array_bytes(n_max ? n_max : 1, sizeof(double)) +
+           sr_array_bytes(1, sizeof(gsl_root_fsolver)) +
+           sr_array_bytes(1, gsl_root_fsolver_brent->size);
 }
 
 void sr_finance_ws_free(sr_finance_ws *w)

@@ -25,6 +25,8 @@ typedef struct sr_finance_ws sr_finance_ws;
 
 sr_finance_ws *sr_finance_ws_alloc(size_t n_max);   /* NULL if out of memory */
 void sr_finance_ws_free(sr_finance_ws *w);          /* NULL is fine */
+/* Bytes sr_finance_ws_alloc(n_max) takes (models/size.h: an upper bound). */
+double sr_finance_ws_bytes(size_t n_max);
 
 /* The annual rate r in [SR_IRR_MIN, SR_IRR_MAX] at which sr_npv(flow, n, r) changes sign,
  * into *irr. With several roots, the lowest: rates are scanned upward from SR_IRR_MIN on a

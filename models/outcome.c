@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "size.h"
+
 /* The digits of one programme: one per state with outcomes. */
 typedef struct {
     size_t n;
@@ -83,12 +85,75 @@ static size_t goal_of(const digits *d, size_t digit, unsigned tenure)
     return 0;
 }
 
+/* Element counts of a programme's progress tables for P combinations, which
+ * sr_progress_alloc allocates and sr_progress_bytes adds up. */
+typedef struct {
+    size_t arrive, leave, gain_first, gain;
+} progress_sizes;
+
+static progress_sizes progress_sizes_of(const sr_layout *l, const sr_model *m, size_t P,
+                                        size_t n_outcomes)
+{
+    const size_t cells = sr_size_mul(P, l->n_cells);
+    return (progress_sizes){
+        .arrive = cells,
+        .leave = sr_size_mul(P, m->n_states),
+        .gain_first = sr_size_add(cells, 1),
+        .gain = sr_size_mul(cells, n_outcomes + 1),
+    };
+}
+
+static size_t rate_card_outcomes(const sr_programme *p)
+{
+    const bool rate_card = p->has_contract && p->contract.type == SR_CONTRACT_RATE_CARD;
+    return rate_card ? p->contract.n_outcomes : 0;
+}
+
+size_t sr_progress_count(const sr_model *m, const sr_programme *p)
+{
+    const size_t n_outcomes = rate_card_outcomes(p);
+    size_t count = 1;
+    for (size_t i = 0; i < m->n_states; i++) {
+        size_t k = 0;   /* distinct outcome tenures of state i, as digits_init counts them */
+        for (size_t o = 0; o < n_outcomes; o++) {
+            const sr_outcome *oc = &p->contract.outcomes[o];
+            bool seen = false;
+            for (size_t j = 0; j < o && !seen; j++)
+                seen = p->contract.outcomes[j].state == i &&
+                       p->contract.outcomes[j].tenure == oc->tenure;
+            k += oc->state == i && !seen;
+        }
+        if (k == 0)
+            continue;
+        const size_t base = k + 1 + (i == p->initial_state);
+        if (count > SR_PROGRESS_MAX / base)
+            return SR_PROGRESS_MAX + 1;
+        count *= base;
+    }
+    return count;
+}
+
+double sr_progress_bytes(const sr_layout *l, const sr_model *m, const sr_programme *p)
+{
+    const size_t n_outcomes = rate_card_outcomes(p), S = m->n_states;
+    size_t P = sr_progress_count(m, p);
+    if (P > SR_PROGRESS_MAX)   /* refused by sr_progress_alloc before its tables */
+        P = 1;
+    const progress_sizes z = progress_sizes_of(l, m, P, n_outcomes);
+    return sr_array_bytes(1, sizeof(sr_progress)) + sr_array_bytes(z.arrive, sizeof(size_t)) +
+           sr_array_bytes(z.leave, sizeof(size_t)) +
+           sr_array_bytes(z.gain_first, sizeof(size_t)) + sr_array_bytes(z.gain, sizeof(size_t)) +
+           /* digits_init's tables and value[], freed once the tables are built */
+           sr_array_bytes(S, sizeof(long)) + 5 * sr_array_bytes(S, sizeof(size_t)) +
+           (double)S * sr_array_bytes(n_outcomes + 1, sizeof(unsigned)) +
+           sr_array_bytes(S + 1, sizeof(size_t));
+}
+
 sr_progress *sr_progress_alloc(const sr_layout *l, const sr_model *m, const sr_programme *p,
                                int *too_many)
 {
     *too_many = 0;
-    const bool rate_card = p->has_contract && p->contract.type == SR_CONTRACT_RATE_CARD;
-    const size_t n_outcomes = rate_card ? p->contract.n_outcomes : 0;
+    const size_t n_outcomes = rate_card_outcomes(p);
     const size_t S = m->n_states, C = l->n_cells;
     sr_progress *g = calloc(1, sizeof *g);
     digits d = {0};
@@ -107,10 +172,11 @@ sr_progress *sr_progress_alloc(const sr_layout *l, const sr_model *m, const sr_p
         g->n_progress *= d.base[k];
     }
     const size_t P = g->n_progress;
-    g->arrive = calloc(P * C, sizeof *g->arrive);
-    g->leave = calloc(P * S, sizeof *g->leave);
-    g->gain_first = calloc(P * C + 1, sizeof *g->gain_first);
-    g->gain = calloc(P * C * (n_outcomes + 1), sizeof *g->gain);
+    const progress_sizes z = progress_sizes_of(l, m, P, n_outcomes);
+    g->arrive = calloc(z.arrive, sizeof *g->arrive);
+    g->leave = calloc(z.leave, sizeof *g->leave);
+    g->gain_first = calloc(z.gain_first, sizeof *g->gain_first);
+    g->gain = calloc(z.gain, sizeof *g->gain);
     value = calloc(d.n + 1, sizeof *value);
     if (!g->arrive || !g->leave || !g->gain_first || !g->gain || !value)
         goto fail;

@@ -40,4 +40,11 @@ sr_progress *sr_progress_alloc(const sr_layout *l, const sr_model *m, const sr_p
                                int *too_many);
 void sr_progress_free(sr_progress *g);   /* NULL is fine */
 
+/* The number of progress combinations of programme p's rate card (1 without one), as
+ * sr_progress_alloc finds it, or SR_PROGRESS_MAX + 1 when they exceed SR_PROGRESS_MAX. */
+size_t sr_progress_count(const sr_model *m, const sr_programme *p);
+/* Bytes sr_progress_alloc takes for p, its scratch included, from the same element counts
+ * (models/size.h: an upper bound); a rate card it refuses takes next to nothing. */
+double sr_progress_bytes(const sr_layout *l, const sr_model *m, const sr_programme *p);
+
 #endif

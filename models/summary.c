@@ -1,6 +1,7 @@
 /* Summary statistics of one metric over trials (SPEC 5). Every statistic is taken over the
- * finite values, sorted once; NaN values (e.g. an IRR without a root) are counted, and
- * infinite values are neither summarised nor counted as NaN. */
+ * finite values, sorted once; NaN values (e.g. an IRR without a root) and infinite values
+ * (an overflow) are left out and counted apart, so that a reader can tell a summary of
+ * every trial from one of a few. */
 #include "summary.h"
 
 #include <gsl/gsl_sort.h>
@@ -61,13 +62,16 @@ void sr_quantiles(const double *x, size_t n, double *scratch, double q[SR_N_QUAN
 
 void sr_summary_compute(const double *x, size_t n, double *scratch, sr_summary *out)
 {
-    size_t n_nan = 0;
-    for (size_t i = 0; i < n; i++)
+    size_t n_nan = 0, n_infinite = 0;
+    for (size_t i = 0; i < n; i++) {
         n_nan += isnan(x[i]) ? 1 : 0;
+        n_infinite += isinf(x[i]) ? 1 : 0;
+    }
     size_t k = sorted_finite(x, n, scratch);
     const double *s = scratch;
 
     out->n_nan = (double)n_nan;
+    out->n_infinite = (double)n_infinite;
     quantiles_sorted(s, k, out->q);
     if (k == 0) {
         out->mean = out->sd = out->mcse = out->min = out->max = NAN;

@@ -17,10 +17,12 @@ typedef struct {
     double var95, var99, es95, es99, es95_upper, es99_upper;
     double p_negative;                 /* share of finite values < 0 */
     double n_nan;                      /* count of NaN values */
+    double n_infinite;                 /* count of +inf and -inf values */
 } sr_summary;
 
 /* Summarises x[n]; scratch[n] is caller-provided workspace (sorted finite values on
- * return). With no finite value every statistic is NaN but n_nan. */
+ * return). With no finite value every statistic is NaN but the counts n_nan and
+ * n_infinite, which together with the finite values make up n. */
 void sr_summary_compute(const double *x, size_t n, double *scratch, sr_summary *out);
 
 /* Quantiles at the SR_N_QUANTILES levels of x[n] into q, using scratch[n]. */

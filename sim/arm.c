@@ -6,20 +6,28 @@
 #include <string.h>
 
 #include "models/cashflow.h"
+#include "models/size.h"
 #include "moves.h"
 #include "rng.h"
 #include "sample.h"
+
+/* Elements of each array of an arm's flows: months, and outcomes (at least one) times months
+ * for `achieved`. */
+static size_t flows_achieved(size_t n_months, size_t n_outcomes)
+{
+    return sr_size_mul(n_outcomes > 0 ? n_outcomes : 1, n_months);
+}
 
 sr_arm_flows *sr_arm_flows_alloc(size_t n_months, size_t n_outcomes)
 {
     sr_arm_flows *f = calloc(1, sizeof *f);
     if (f == NULL)
         return NULL;
-    f->expenditure = calloc(SR_PAYERS * n_months, sizeof(double));
+    f->expenditure = calloc(sr_size_mul(SR_PAYERS, n_months), sizeof(double));
     f->cost = calloc(n_months, sizeof(double));
     f->active = calloc(n_months, sizeof(double));
     f->employed = calloc(n_months, sizeof(double));
-    f->achieved = calloc((n_outcomes > 0 ? n_outcomes : 1) * n_months, sizeof(double));
+    f->achieved = calloc(flows_achieved(n_months, n_outcomes), sizeof(double));
     f->enrolled = calloc(n_months, sizeof(double));
     if (!f->expenditure || !f->cost || !f->active || !f->employed || !f->achieved ||
         !f->enrolled) {
@@ -27,6 +35,14 @@ sr_arm_flows *sr_arm_flows_alloc(size_t n_months, size_t n_outcomes)
         return NULL;
     }
     return f;
+}
+
+double sr_arm_flows_bytes(size_t n_months, size_t n_outcomes)
+{
+    return sr_array_bytes(1, sizeof(sr_arm_flows)) +
+           sr_array_bytes(sr_size_mul(SR_PAYERS, n_months), sizeof(double)) +
+           4 * sr_array_bytes(n_months, sizeof(double)) +   /* cost, active, employed, enrolled */
+           sr_array_bytes(flows_achieved(n_months, n_outcomes), sizeof(double));
 }
 
 void sr_arm_flows_free(sr_arm_flows *f)
@@ -55,35 +71,64 @@ void sr_arm_flows_copy(sr_arm_flows *dst, const sr_arm_flows *src, size_t n_mont
     dst->employed_end = src->employed_end;
 }
 
+/* Element counts of an arm workspace's arrays, which sr_arm_ws_alloc allocates and
+ * sr_arm_ws_bytes adds up. */
+typedef struct {
+    size_t progress;          /* max_progress, at least 1 */
+    size_t max_len;           /* counts of one block: progress * n_strata * n_cells */
+    size_t words;             /* bitmap words of one block: n_strata * n_cells bits */
+    size_t cash;              /* n_strata * n_cells * SR_PAYERS */
+    size_t moves;             /* max_out + 1 */
+    size_t scratch;           /* SR_PAIR_SCRATCH(max_out) */
+    size_t destinations;      /* (2 + SR_PAIR) * max_out */
+    size_t blocks, block_bits; /* n_months blocks of counts and of bitmap words */
+} arm_sizes;
+
+static arm_sizes arm_sizes_of(const sr_layout *l, const sr_model *m, size_t max_progress)
+{
+    const size_t cells = sr_size_mul(l->n_strata, l->n_cells);
+    arm_sizes z;
+    z.progress = max_progress > 0 ? max_progress : 1;
+    z.max_len = sr_size_mul(z.progress, cells);
+    z.words = cells / 64 + (cells % 64 != 0);
+    z.cash = sr_size_mul(cells, SR_PAYERS);
+    z.moves = l->max_out + 1;
+    z.scratch = SR_PAIR_SCRATCH(l->max_out);
+    z.destinations = (2 + SR_PAIR) * l->max_out;
+    z.blocks = sr_size_mul(m->n_months, z.max_len);
+    z.block_bits = sr_size_mul(m->n_months, z.words);
+    return z;
+}
+
 sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_progress,
                            size_t max_outcomes)
 {
     sr_arm_ws *w = calloc(1, sizeof *w);
     if (w == NULL)
         return NULL;
-    const size_t T = m->n_months, K = l->max_out + 1;
+    const arm_sizes z = arm_sizes_of(l, m, max_progress);
+    const size_t T = m->n_months;
     w->layout = l;
     w->n_months = T;
-    w->max_len = (max_progress > 0 ? max_progress : 1) * l->n_strata * l->n_cells;
-    w->words = (l->n_strata * l->n_cells + 63) / 64;
-    w->cash = calloc(l->n_strata * l->n_cells * SR_PAYERS, sizeof *w->cash);
-    w->share = calloc(K, sizeof *w->share);
-    w->scratch = calloc(SR_PAIR_SCRATCH(l->max_out), sizeof *w->scratch);
-    w->destinations = calloc((2 + SR_PAIR) * l->max_out, sizeof *w->destinations);
+    w->max_len = z.max_len;
+    w->words = z.words;
+    w->cash = calloc(z.cash, sizeof *w->cash);
+    w->share = calloc(z.moves, sizeof *w->share);
+    w->scratch = calloc(z.scratch, sizeof *w->scratch);
+    w->destinations = calloc(z.destinations, sizeof *w->destinations);
     bool ok = w->cash && w->share && w->scratch && w->destinations;
     for (size_t a = 0; a < SR_PAIR; a++) {
         sr_arm_counts *c = &w->counts[a];
-        w->moves[a] = calloc(K, sizeof *w->moves[a]);
-        w->band_leavers[a] = calloc(max_progress > 0 ? max_progress : 1,
-                                    sizeof *w->band_leavers[a]);
-        w->leaving[a] = calloc(max_progress > 0 ? max_progress : 1, sizeof *w->leaving[a]);
+        w->moves[a] = calloc(z.moves, sizeof *w->moves[a]);
+        w->band_leavers[a] = calloc(z.progress, sizeof *w->band_leavers[a]);
+        w->leaving[a] = calloc(z.progress, sizeof *w->leaving[a]);
         ok = ok && w->band_leavers[a] && w->leaving[a];
-        c->pool = calloc(w->max_len, sizeof *c->pool);
-        c->blocks = calloc(T * w->max_len, sizeof *c->blocks);
-        c->next = calloc(w->max_len, sizeof *c->next);
-        c->pool_bits = calloc(w->words, sizeof *c->pool_bits);
-        c->block_bits = calloc(T * w->words, sizeof *c->block_bits);
-        c->next_bits = calloc(w->words, sizeof *c->next_bits);
+        c->pool = calloc(z.max_len, sizeof *c->pool);
+        c->blocks = calloc(z.blocks, sizeof *c->blocks);
+        c->next = calloc(z.max_len, sizeof *c->next);
+        c->pool_bits = calloc(z.words, sizeof *c->pool_bits);
+        c->block_bits = calloc(z.block_bits, sizeof *c->block_bits);
+        c->next_bits = calloc(z.words, sizeof *c->next_bits);
         ok = ok && w->moves[a] && c->pool && c->blocks && c->next && c->pool_bits &&
              c->block_bits && c->next_bits;
         ok = ok && (w->arm_flows[a] = sr_arm_flows_alloc(T, max_outcomes)) != NULL;
@@ -95,6 +140,23 @@ sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_pro
     w->flows = w->arm_flows[0];
     w->counterfactual = w->arm_flows[1];
     return w;
+}
+
+double sr_arm_ws_bytes(const sr_layout *l, const sr_model *m, size_t max_progress,
+                       size_t max_outcomes)
+{
+    const arm_sizes z = arm_sizes_of(l, m, max_progress);
+    double per_arm = sr_array_bytes(z.moves, sizeof(double)) +
+                     sr_array_bytes(z.progress, sizeof(double)) +      /* band_leavers */
+                     sr_array_bytes(z.progress, sizeof(size_t)) +      /* leaving */
+                     2 * sr_array_bytes(z.max_len, sizeof(double)) +   /* pool, next */
+                     sr_array_bytes(z.blocks, sizeof(double)) +
+                     2 * sr_array_bytes(z.words, sizeof(uint64_t)) +   /* pool_bits, next_bits */
+                     sr_array_bytes(z.block_bits, sizeof(uint64_t)) +
+                     sr_arm_flows_bytes(m->n_months, max_outcomes);
+    return sr_array_bytes(1, sizeof(sr_arm_ws)) + sr_array_bytes(z.cash, sizeof(double)) +
+           sr_array_bytes(z.moves, sizeof(double)) + sr_array_bytes(z.scratch, sizeof(double)) +
+           sr_array_bytes(z.destinations, sizeof(double)) + SR_PAIR * per_arm;
 }
 
 void sr_arm_ws_free(sr_arm_ws *w)

@@ -45,6 +45,8 @@ typedef struct {
 /* Flows for n_months and up to n_outcomes outcomes; NULL on allocation failure. */
 sr_arm_flows *sr_arm_flows_alloc(size_t n_months, size_t n_outcomes);
 void sr_arm_flows_free(sr_arm_flows *f);   /* NULL is fine */
+/* Bytes sr_arm_flows_alloc takes (models/size.h: an upper bound, allocator overhead in). */
+double sr_arm_flows_bytes(size_t n_months, size_t n_outcomes);
 /* Copies src (with n_outcomes outcomes) into dst, both for n_months. */
 void sr_arm_flows_copy(sr_arm_flows *dst, const sr_arm_flows *src, size_t n_months,
                        size_t n_outcomes);
@@ -92,6 +94,9 @@ typedef struct {
 sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_progress,
                            size_t max_outcomes);
 void sr_arm_ws_free(sr_arm_ws *w);    /* NULL is fine */
+/* Bytes sr_arm_ws_alloc takes with the same arguments, from the same element counts. */
+double sr_arm_ws_bytes(const sr_layout *l, const sr_model *m, size_t max_progress,
+                       size_t max_outcomes);
 
 /* Simulates the arm; the flows land in w->flows. cond_of_month[t] selects month t's macro
  * condition in `rates` (NULL: month t uses condition t, one per month). r == NULL computes

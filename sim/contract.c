@@ -6,34 +6,52 @@
 #include <string.h>
 
 #include "models/cashflow.h"
+#include "models/size.h"
 
 /* One-sided 5% critical value of the standard normal. */
 static const double z_critical = 1.6448536269514722;
+
+/* Element counts of a contract workspace's arrays, which sr_contract_ws_alloc allocates
+ * and sr_contract_ws_bytes adds up. */
+typedef struct {
+    size_t max_outcomes;      /* the most rate-card outcomes of any programme, at least 1 */
+    size_t n_flow;            /* months of investor flows */
+    size_t max_years;         /* budget years a term can touch */
+    size_t capacity;          /* settlements of one programme */
+} contract_sizes;
+
+static contract_sizes contract_sizes_of(const sr_model *m)
+{
+    contract_sizes z = {.max_outcomes = 1};
+    for (size_t p = 0; p < m->n_programmes; p++)
+        if (m->programmes[p].has_contract && m->programmes[p].contract.n_outcomes > z.max_outcomes)
+            z.max_outcomes = m->programmes[p].contract.n_outcomes;
+    z.n_flow = m->n_months + SR_AFTER_HORIZON_MONTHS;
+    z.max_years = sr_settle_max_years(m->n_months);
+    z.capacity = z.max_years + SR_AFTER_HORIZON_MONTHS / 12 + 1;
+    return z;
+}
 
 sr_contract_ws *sr_contract_ws_alloc(const sr_model *m)
 {
     sr_contract_ws *w = calloc(1, sizeof *w);
     if (w == NULL)
         return NULL;
-    size_t max_outcomes = 1;
-    for (size_t p = 0; p < m->n_programmes; p++)
-        if (m->programmes[p].has_contract && m->programmes[p].contract.n_outcomes > max_outcomes)
-            max_outcomes = m->programmes[p].contract.n_outcomes;
+    const contract_sizes z = contract_sizes_of(m);
     w->n_months = m->n_months;
-    w->n_flow = m->n_months + SR_AFTER_HORIZON_MONTHS;
-    w->max_years = sr_settle_max_years(m->n_months);
+    w->n_flow = z.n_flow;
+    w->max_years = z.max_years;
     w->measured = calloc(w->max_years, sizeof *w->measured);
     w->settle_month = calloc(w->max_years, sizeof *w->settle_month);
     w->due = calloc(w->max_years, sizeof *w->due);
     w->due_true = calloc(w->max_years, sizeof *w->due_true);
-    w->price = calloc(max_outcomes, sizeof *w->price);
-    w->measured_now = calloc(max_outcomes, sizeof *w->measured_now);
-    size_t capacity = w->max_years + SR_AFTER_HORIZON_MONTHS / 12 + 1;
+    w->price = calloc(z.max_outcomes, sizeof *w->price);
+    w->measured_now = calloc(z.max_outcomes, sizeof *w->measured_now);
     sr_settlement *s[2] = {&w->settlement, &w->settlement_true};
     for (size_t k = 0; k < 2; k++) {
-        s[k]->capacity = capacity;
-        s[k]->month = calloc(capacity, sizeof *s[k]->month);
-        s[k]->payment = calloc(capacity, sizeof *s[k]->payment);
+        s[k]->capacity = z.capacity;
+        s[k]->month = calloc(z.capacity, sizeof *s[k]->month);
+        s[k]->payment = calloc(z.capacity, sizeof *s[k]->payment);
     }
     w->paid = calloc(w->n_flow, sizeof *w->paid);
     w->received = calloc(w->n_flow, sizeof *w->received);
@@ -46,6 +64,17 @@ sr_contract_ws *sr_contract_ws_alloc(const sr_model *m)
         return NULL;
     }
     return w;
+}
+
+double sr_contract_ws_bytes(const sr_model *m)
+{
+    const contract_sizes z = contract_sizes_of(m);
+    return sr_array_bytes(1, sizeof(sr_contract_ws)) +
+           4 * sr_array_bytes(z.max_years, sizeof(double)) +     /* measured ... due_true */
+           2 * sr_array_bytes(z.max_outcomes, sizeof(double)) +  /* price, measured_now */
+           4 * sr_array_bytes(z.capacity, sizeof(double)) +      /* two settlements */
+           2 * sr_array_bytes(z.n_flow, sizeof(double)) +        /* paid, received */
+           sr_finance_ws_bytes(z.n_flow);
 }
 
 void sr_contract_ws_free(sr_contract_ws *w)

@@ -34,6 +34,8 @@ typedef struct {
 
 sr_contract_ws *sr_contract_ws_alloc(const sr_model *m);
 void sr_contract_ws_free(sr_contract_ws *w);  /* NULL is fine */
+/* Bytes sr_contract_ws_alloc(m) takes, from the same element counts (models/size.h). */
+double sr_contract_ws_bytes(const sr_model *m);
 
 /* One programme's arms in one trial. */
 typedef struct {

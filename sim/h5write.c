@@ -21,6 +21,7 @@
 #include <yaml.h>
 
 #include "h5util.h"
+#include "models/size.h"
 #include "models/summary.h"
 #include "sha256.h"
 
@@ -40,7 +41,8 @@ static const char tail_definition[] =
     "or below them (lower tail). es95_upper and es99_upper are the means of the values at or "
     "above the 95% and 99% quantiles (upper tail, for cost-like metrics). mcse = sd / "
     "sqrt(number of finite values), sd with divisor n - 1; p_negative is the share of finite "
-    "values below 0; n_nan counts NaN values, which no other statistic includes.";
+    "values below 0; n_nan counts NaN values and n_infinite infinite ones (+inf or -inf), "
+    "which no other statistic includes.";
 
 /* ---- property lists ------------------------------------------------------------------ */
 
@@ -298,6 +300,7 @@ static int attr_summary(hid_t obj, const sr_summary *s, sr_error *err)
         {"var99", s->var99}, {"es95", s->es95},   {"es99", s->es99},
         {"es95_upper", s->es95_upper},            {"es99_upper", s->es99_upper},
         {"p_negative", s->p_negative},            {"n_nan", s->n_nan},
+        {"n_infinite", s->n_infinite},
     };
     for (size_t i = 0; i < 5; i++)
         if (attr_f64(obj, a[i].name, a[i].value, err) != 0)
@@ -406,13 +409,24 @@ fail:
     return SR_EXIT_IOERR;
 }
 
+/* Elements of a level_work's quantiles: one row per year (at least one). */
+static size_t work_quantiles(size_t n_years)
+{
+    return sr_size_mul(n_years > 0 ? n_years : 1, SR_N_QUANTILES);
+}
+
+double sr_h5_write_scratch_bytes(size_t n_trials, size_t n_years)
+{
+    return 2 * sr_array_bytes(n_trials, sizeof(double)) +
+           sr_array_bytes(work_quantiles(n_years), sizeof(double));
+}
+
 int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_error *err)
 {
     level_work w = {
         .scratch = malloc(rs->n_trials * sizeof *w.scratch),
         .column = malloc(rs->n_trials * sizeof *w.column),
-        .quantiles = malloc((rs->n_years > 0 ? rs->n_years : 1) * SR_N_QUANTILES *
-                            sizeof *w.quantiles),
+        .quantiles = malloc(work_quantiles(rs->n_years) * sizeof *w.quantiles),
     };
     int rc = SR_EXIT_IOERR;
     if (w.scratch == NULL || w.column == NULL || w.quantiles == NULL) {

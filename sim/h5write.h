@@ -34,6 +34,10 @@ int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err);
 int sr_h5_write_stress(const char *path, char *const *names, sr_resultset *const *results,
                        size_t n, sr_error *err);
 
+/* Bytes of scratch the writer takes, besides the result set, to summarise a result set of
+ * n_trials trials and n_years years (models/size.h: an upper bound). */
+double sr_h5_write_scratch_bytes(size_t n_trials, size_t n_years);
+
 /* ---- building blocks for composite files -------------------------------------------- */
 
 /* A result file under construction: the temporary file beside its target. */

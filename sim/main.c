@@ -15,6 +15,7 @@
 #include "sim/error.h"
 #include "sim/h5read.h"
 #include "sim/h5write.h"
+#include "sim/memory.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
 #include "sim/stress.h"
@@ -244,6 +245,8 @@ static int command_run(const options *o, sr_error *err)
     sr_run_options ro = run_options(o);
     int rc = output == NULL ? sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory")
                             : prepare_output(output, o->output == NULL, err);
+    if (rc == 0)
+        rc = sr_memory_check(o->scenario, &m, 1, SR_MEMORY_EACH, &ro, err);
     sr_resultset *rs = rc == 0 ? sr_run(m, &ro, err) : NULL;
     if (rc == 0 && rs == NULL)
         rc = err->code;
@@ -355,6 +358,9 @@ static int command_validate(const options *o, sr_error *err)
         return err->code;
     printf("%s: valid\n\n", o->scenario);
     sr_scenario_print(stdout, m);
+    sr_run_options ro = run_options(o);
+    putchar('\n');
+    sr_memory_print(stdout, m, &ro);
     sr_model_free(m);
     if (fflush(stdout) != 0 || ferror(stdout))
         return sr_error_set(err, SR_EXIT_IOERR, "cannot write the model: %s", strerror(errno));

@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include "models/size.h"
+
 #define SR_UNITS_PV "DKK (present value at the public rate)"
 
 /* Indexed by sr_metric; the designated initialisers keep each row beside its enumerator.
@@ -147,14 +149,42 @@ size_t sr_annual_row(sr_metric m)
     return row;
 }
 
+/* Elements of one level's arrays, which level_alloc allocates and sr_resultset_bytes adds
+ * up: every metric of every trial, and every annual metric's year of every trial (at least
+ * one element: calloc(0) may return NULL, and NULL must always mean failure). */
+static size_t level_trial_values(size_t n_trials)
+{
+    return sr_size_mul(SR_N_METRICS, n_trials);
+}
+
+static size_t level_annual_values(size_t n_trials, size_t n_years)
+{
+    size_t n = sr_size_mul(sr_size_mul(sr_annual_row(SR_N_METRICS), n_trials), n_years);
+    return n > 0 ? n : 1;
+}
+
 /* Allocates one level's arrays; returns 0 or -1, leaving l's pointers NULL or owned. */
 static int level_alloc(sr_level *l, size_t n_trials, size_t n_years)
 {
-    size_t n_annual = sr_annual_row(SR_N_METRICS) * n_trials * n_years;
-    l->trial = calloc((size_t)SR_N_METRICS * n_trials, sizeof *l->trial);
-    /* calloc(0) may return NULL; ask for one element so NULL always means failure */
-    l->annual = calloc(n_annual > 0 ? n_annual : 1, sizeof *l->annual);
+    l->trial = calloc(level_trial_values(n_trials), sizeof *l->trial);
+    l->annual = calloc(level_annual_values(n_trials, n_years), sizeof *l->annual);
     return l->trial != NULL && l->annual != NULL ? 0 : -1;
+}
+
+double sr_resultset_bytes(size_t n_trials, size_t n_years, size_t n_programmes,
+                          size_t n_parameters)
+{
+    const double level = sr_array_bytes(level_trial_values(n_trials), sizeof(double)) +
+                         sr_array_bytes(level_annual_values(n_trials, n_years), sizeof(double));
+    double bytes = sr_array_bytes(1, sizeof(sr_resultset)) + (double)(1 + n_programmes) * level +
+                   2 * sr_array_bytes(n_trials, sizeof(double));   /* the macro columns */
+    if (n_programmes > 0)
+        bytes += sr_array_bytes(n_programmes, sizeof(char *)) +
+                 sr_array_bytes(n_programmes, sizeof(sr_level));
+    if (n_parameters > 0)
+        bytes += sr_array_bytes(n_parameters, sizeof(char *)) +
+                 sr_array_bytes(sr_size_mul(n_parameters, n_trials), sizeof(double));
+    return bytes;
 }
 
 sr_resultset *sr_resultset_alloc(size_t n_trials, size_t n_years, int first_year,
@@ -219,7 +249,7 @@ int sr_resultset_alloc_parameters(sr_resultset *rs, size_t n_parameters)
     if (n_parameters == 0)
         return 0;
     rs->parameter_names = calloc(n_parameters, sizeof *rs->parameter_names);
-    rs->parameters = calloc(n_parameters * rs->n_trials, sizeof *rs->parameters);
+    rs->parameters = calloc(sr_size_mul(n_parameters, rs->n_trials), sizeof *rs->parameters);
     if (rs->parameter_names == NULL || rs->parameters == NULL)
         return -1;
     rs->n_parameters = n_parameters;

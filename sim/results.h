@@ -92,6 +92,10 @@ int sr_resultset_alloc_parameters(sr_resultset *rs, size_t n_parameters);
 sr_resultset *sr_resultset_alloc(size_t n_trials, size_t n_years, int first_year,
                                  size_t n_programmes);
 void sr_resultset_free(sr_resultset *rs);   /* NULL is fine */
+/* Bytes sr_resultset_alloc and sr_resultset_alloc_parameters take for these sizes, from
+ * the same element counts (models/size.h: an upper bound); names and text not included. */
+double sr_resultset_bytes(size_t n_trials, size_t n_years, size_t n_programmes,
+                          size_t n_parameters);
 
 static inline double *sr_level_trials(const sr_level *l, size_t n_trials, sr_metric m)
 {

@@ -10,6 +10,8 @@
 #include "models/cashflow.h"
 #include "models/cohort.h"
 #include "models/outcome.h"
+#include "models/size.h"
+#include "h5write.h"
 #include "trial.h"
 
 /* One thread's workspace and the buffers its trial rows land in before they are copied to
@@ -27,12 +29,18 @@ static void thread_ws_clear(thread_ws *t)
     free(t->rows);
 }
 
+/* Values of one level's row in a thread's buffer: the metrics, and each metric's years. */
+static size_t row_values(size_t n_years)
+{
+    return sr_size_mul(SR_N_METRICS, 1 + n_years);
+}
+
 static int thread_ws_init(thread_ws *t, const sr_model *m, const sr_layout *l, size_t n_years,
                           int *too_many)
 {
-    size_t levels = 1 + m->n_programmes, per_level = SR_N_METRICS * (1 + n_years);
+    size_t levels = 1 + m->n_programmes, per_level = row_values(n_years);
     t->trial = sr_trial_ws_alloc(m, l, too_many);
-    t->buffer = calloc(levels * per_level, sizeof *t->buffer);
+    t->buffer = calloc(sr_size_mul(levels, per_level), sizeof *t->buffer);
     t->rows = calloc(levels, sizeof *t->rows);
     if (!t->trial || !t->buffer || !t->rows)
         return -1;
@@ -83,15 +91,48 @@ static char *copy_string(const char *s)
     return c;
 }
 
+int sr_run_threads(const sr_model *m, const sr_run_options *o)
+{
+    int threads = o != NULL && o->threads > 0 ? o->threads : omp_get_max_threads();
+    if (threads > SR_MAX_THREADS)   /* OMP_NUM_THREADS is not checked by anyone else */
+        threads = SR_MAX_THREADS;
+    if ((size_t)threads > m->trials)
+        threads = (int)m->trials;
+    return threads;
+}
+
+static double string_bytes(const char *s)
+{
+    return s != NULL ? sr_array_bytes(strlen(s) + 1, 1) : 0.0;
+}
+
+int sr_run_memory_need(const sr_model *m, const sr_run_options *o, sr_run_memory *out)
+{
+    sr_layout *l = sr_layout_alloc(m);
+    if (l == NULL)
+        return -1;
+    const size_t n_years = sr_n_calendar_years(m), levels = 1 + m->n_programmes;
+    out->threads = sr_run_threads(m, o);
+    out->trials = m->trials;
+    out->per_thread = sr_array_bytes(1, sizeof(thread_ws)) + sr_trial_ws_bytes(m, l) +
+                      sr_array_bytes(sr_size_mul(levels, row_values(n_years)), sizeof(double)) +
+                      sr_array_bytes(levels, sizeof(sr_level_row));
+    out->shared = sr_layout_bytes(l) + sr_array_bytes((size_t)out->threads, sizeof(thread_ws));
+    out->results = sr_resultset_bytes(m->trials, n_years, m->n_programmes, m->n_parameters) +
+                   sr_h5_write_scratch_bytes(m->trials, n_years) + string_bytes(m->source_text);
+    for (size_t p = 0; p < m->n_programmes; p++)
+        out->results += string_bytes(m->programmes[p].name);
+    for (size_t k = 0; k < m->n_parameters; k++)
+        out->results += string_bytes(m->parameters[k].name);
+    sr_layout_free(l);
+    return 0;
+}
+
 sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
 {
     const size_t n_trials = m->trials, P = m->n_programmes;
     const size_t n_years = sr_n_calendar_years(m);
-    int threads = o != NULL && o->threads > 0 ? o->threads : omp_get_max_threads();
-    if (threads > SR_MAX_THREADS)   /* OMP_NUM_THREADS is not checked by anyone else */
-        threads = SR_MAX_THREADS;
-    if ((size_t)threads > n_trials)
-        threads = (int)n_trials;
+    const int threads = sr_run_threads(m, o);
 
     int too_many = 0;
     sr_layout *layout = sr_layout_alloc(m);

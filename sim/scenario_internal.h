@@ -12,16 +12,22 @@
 #include "models/model.h"
 #include "yaml_doc.h"
 
-/* A valid range of a real-valued key, and how a message names it. */
+/* A valid range of a real-valued key, and how a message names it. A key whose range is
+ * unbounded (an amount, a hazard, a rate) also has a limit, [limit_lo, limit_hi], that its
+ * value and every draw of a distribution given for it must stay within, so that no sum or
+ * factor of a run can overflow (SR_SCENARIO_MAX_AMOUNT); limit_lo == limit_hi: none. */
 typedef struct {
     double lo, hi;
     bool lo_open, hi_open;
     const char *what;          /* "a number >= 0": completes "must be ..." */
+    double limit_lo, limit_hi;
+    const char *limit_why;     /* "so that ...": completes "must lie within [lo, hi] ..." */
 } sr_range;
 
-extern const sr_range SR_RANGE_ANY;        /* cash flows, prices, elasticities */
+extern const sr_range SR_RANGE_ANY;        /* cash flows, prices (DKK) */
 extern const sr_range SR_RANGE_NONNEG;     /* hazards, multipliers, costs, caps */
-extern const sr_range SR_RANGE_POS;        /* reference sizes */
+extern const sr_range SR_RANGE_POS;        /* reference sizes (persons) */
+extern const sr_range SR_RANGE_ELASTICITY; /* a size scaling's elasticity */
 extern const sr_range SR_RANGE_PROB;       /* monthly probabilities, rho, persistence */
 extern const sr_range SR_RANGE_UNIT;       /* shares, switching probabilities, first loss */
 extern const sr_range SR_RANGE_RATE;       /* annual rates: > -1 */

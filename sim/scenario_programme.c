@@ -261,7 +261,7 @@ static int load_effect(sr_sload *L, int node, sr_programme *p)
     if ((v = sr_sl_opt(L, node, "scale"))) {
         if (sr_sl_map(L, v, k_scale) != 0
             || sr_sl_num_req(L, v, "reference_size", &SR_RANGE_POS, &p->scale_reference_size)
-            || sr_sl_num_req(L, v, "elasticity", &SR_RANGE_ANY, &p->scale_elasticity))
+            || sr_sl_num_req(L, v, "elasticity", &SR_RANGE_ELASTICITY, &p->scale_elasticity))
             return -1;
         p->has_scale = true;
     }

@@ -11,16 +11,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/dist.h"
+#include "scenario.h"
 #include "scenario_internal.h"
 
-const sr_range SR_RANGE_ANY = {-INFINITY, INFINITY, true, true, "a number"};
-const sr_range SR_RANGE_NONNEG = {0, INFINITY, false, true, "a number >= 0"};
-const sr_range SR_RANGE_POS = {0, INFINITY, true, true, "a number > 0"};
-const sr_range SR_RANGE_PROB = {0, 1, false, true, "a number in [0, 1)"};
-const sr_range SR_RANGE_UNIT = {0, 1, false, false, "a number in [0, 1]"};
-const sr_range SR_RANGE_RATE = {-1, INFINITY, true, true, "a rate > -1"};
-const sr_range SR_RANGE_SHARE = {0, 1, true, false, "a number in (0, 1]"};
-const sr_range SR_RANGE_RHO = {-1, 1, true, true, "a number in (-1, 1)"};
+/* Why the limits (scenario.h) hold a run's sums finite. */
+#define SR_WHY_AMOUNT "so that no sum or product of a run can overflow"
+#define SR_WHY_RATE "so that discount and indexation factors over the horizon stay finite"
+#define SR_WHY_SCALE "so that the size-scaled hazard ratio stays finite"
+
+const sr_range SR_RANGE_ANY = {-INFINITY, INFINITY, true, true, "a number",
+                               -SR_SCENARIO_MAX_AMOUNT, SR_SCENARIO_MAX_AMOUNT, SR_WHY_AMOUNT};
+const sr_range SR_RANGE_NONNEG = {0, INFINITY, false, true, "a number >= 0",
+                                  0, SR_SCENARIO_MAX_AMOUNT, SR_WHY_AMOUNT};
+const sr_range SR_RANGE_POS = {0, INFINITY, true, true, "a number > 0",
+                               1, SR_SCENARIO_MAX_AMOUNT, SR_WHY_SCALE};
+const sr_range SR_RANGE_ELASTICITY = {-INFINITY, INFINITY, true, true, "a number",
+                                      -SR_SCENARIO_MAX_ELASTICITY, SR_SCENARIO_MAX_ELASTICITY,
+                                      SR_WHY_SCALE};
+const sr_range SR_RANGE_PROB = {0, 1, false, true, "a number in [0, 1)", 0, 0, NULL};
+const sr_range SR_RANGE_UNIT = {0, 1, false, false, "a number in [0, 1]", 0, 0, NULL};
+const sr_range SR_RANGE_RATE = {-1, INFINITY, true, true, "a rate > -1",
+                                SR_SCENARIO_MIN_RATE, SR_SCENARIO_MAX_RATE, SR_WHY_RATE};
+const sr_range SR_RANGE_SHARE = {0, 1, true, false, "a number in (0, 1]", 0, 0, NULL};
+const sr_range SR_RANGE_RHO = {-1, 1, true, true, "a number in (-1, 1)", 0, 0, NULL};
 
 /* Phi^-1(0.95): the lognormal's p95 is exp(mu + 1.6448536269514722 sigma). */
 #define SR_Z95 1.6448536269514722
@@ -324,6 +338,44 @@ static void describe_support(const sr_numdef *d, char *buf, size_t n)
              lo, hi, hi_open ? ')' : ']');
 }
 
+/* Whether x lies within r's limit (or r has none). */
+static bool within_limit(double x, const sr_range *r)
+{
+    return r->limit_lo == r->limit_hi || (x >= r->limit_lo && x <= r->limit_hi);
+}
+
+/* The uniforms the engine draws numbers from lie in [SR_DRAW_U_MIN, SR_DRAW_U_MAX] (53
+ * random bits, never 0 or 1; a copula's are held to the same), so every draw of d lies
+ * between its quantiles at those two; the deterministic expectation takes d's mean, which
+ * a heavy tail may put beyond them. *lo and *hi span both. */
+static void draw_range(const sr_numdef *d, double *lo, double *hi)
+{
+    const double mean = sr_numdef_mean(d);
+    *lo = fmin(sr_dist_quantile(d, SR_DRAW_U_MIN), mean);
+    *hi = fmax(sr_dist_quantile(d, SR_DRAW_U_MAX), mean);
+}
+
+/* Fails at node unless every value of d (a fixed number or a distribution, possibly the
+ * named parameter `$name`) lies within r's limit. */
+static int check_limit(sr_sload *L, int node, const sr_range *r, const sr_numdef *d,
+                       bool parameter)
+{
+    double lo, hi;
+    draw_range(d, &lo, &hi);
+    if (within_limit(lo, r) && within_limit(hi, r))
+        return 0;
+    if (d->kind == SR_DIST_FIXED && !parameter)
+        return sr_ydoc_fail(L->d, node, "must lie within [%g, %g] %s", r->limit_lo,
+                            r->limit_hi, r->limit_why);
+    if (d->kind == SR_DIST_FIXED)
+        return sr_ydoc_fail(L->d, node, "must lie within [%g, %g] %s, but the parameter is %g",
+                            r->limit_lo, r->limit_hi, r->limit_why, d->p[0]);
+    return sr_ydoc_fail(L->d, node, "must lie within [%g, %g] %s, but %s%s distribution "
+                        "spans %.3g to %.3g (its draws and mean)%s", r->limit_lo, r->limit_hi, r->limit_why,
+                        parameter ? "the parameter's " : "a ", dist_name(d->kind), lo, hi,
+                        d->kind == SR_DIST_NORMAL ? " (bound it with min/max)" : "");
+}
+
 /* FNV-1a of a key path: the stream identity of the number defined there. */
 static uint64_t path_hash(const sr_ydoc *d, int node)
 {
@@ -405,6 +457,8 @@ int sr_sl_real(sr_sload *L, int node, const sr_range *r, double *out)
         }
         if (!in_range(d->p[0], r))
             return sr_ydoc_fail(L->d, node, "must be %s, but the parameter is %g", r->what, d->p[0]);
+        if (check_limit(L, node, r, d, true) != 0)
+            return -1;
         *out = d->p[0];
         return 0;
     }
@@ -417,6 +471,9 @@ int sr_sl_real(sr_sload *L, int node, const sr_range *r, double *out)
                             r->what);
     if (lit == 0 || !in_range(x, r))
         return sr_ydoc_fail(L->d, node, "must be %s", r->what);
+    const sr_numdef fixed = {.kind = SR_DIST_FIXED, .p = {x}, .parameter = -1};
+    if (check_limit(L, node, r, &fixed, false) != 0)
+        return -1;
     *out = x;
     return 0;
 }
@@ -439,6 +496,8 @@ int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out)
             return sr_ydoc_fail(L->d, node, "must be %s, but the parameter is %s, which can leave it",
                                 r->what, sup);
         }
+        if (check_limit(L, node, r, d, true) != 0)
+            return -1;
         *out = n;
         return 0;
     }
@@ -452,6 +511,8 @@ int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out)
             return sr_ydoc_fail(L->d, node, "must be %s, but %s can leave it%s", r->what, sup,
                                 d.kind == SR_DIST_NORMAL ? " (bound it with min/max)" : "");
         }
+        if (check_limit(L, node, r, &d, false) != 0)
+            return -1;
         return sr_sl_push(L, node, d, out);
     }
     double x;
@@ -461,6 +522,8 @@ int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out)
     if (lit == 0 || !in_range(x, r))
         return sr_ydoc_fail(L->d, node, "must be %s", r->what);
     sr_numdef d = {.kind = SR_DIST_FIXED, .p = {x}, .parameter = -1};
+    if (check_limit(L, node, r, &d, false) != 0)
+        return -1;
     return sr_sl_push(L, node, d, out);
 }
 

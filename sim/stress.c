@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memory.h"
 #include "scenario.h"
 
 /* The next name of a comma-separated list at *p: its start and length; advances *p.
@@ -79,7 +80,7 @@ int sr_stress_run(const char *path, const sr_override *overrides, size_t n_overr
                   sr_error *err)
 {
     memset(out, 0, sizeof *out);
-    sr_model **stressed = NULL;
+    sr_model **stressed = NULL, **runs = NULL;
     sr_model *base = sr_scenario_load(path, overrides, n_overrides, err);
     if (base == NULL)
         return err->code;
@@ -94,7 +95,8 @@ int sr_stress_run(const char *path, const sr_override *overrides, size_t n_overr
     out->names = calloc(1 + base->n_stresses, sizeof *out->names);
     out->results = calloc(1 + base->n_stresses, sizeof *out->results);
     stressed = calloc(base->n_stresses, sizeof *stressed);
-    if (out->names == NULL || out->results == NULL || stressed == NULL) {
+    runs = calloc(1 + base->n_stresses, sizeof *runs);
+    if (out->names == NULL || out->results == NULL || stressed == NULL || runs == NULL) {
         rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
         goto done;
     }
@@ -109,6 +111,15 @@ int sr_stress_run(const char *path, const sr_override *overrides, size_t n_overr
             goto done;
         }
     }
+    /* Every run's result set is held until the file is written: all must fit at once,
+     * which is checked before anything runs. */
+    size_t n_runs = 0;
+    runs[n_runs++] = base;
+    for (size_t s = 0; s < base->n_stresses; s++)
+        if (stressed[s] != NULL)
+            runs[n_runs++] = stressed[s];
+    if ((rc = sr_memory_check(path, runs, n_runs, SR_MEMORY_ALL, o, err)) != 0)
+        goto done;
     sr_resultset *rs = sr_run(base, o, err);
     if (rs == NULL || (rc = add_result(out, "base", rs, err)) != 0) {
         rc = rs == NULL ? err->code : rc;
@@ -133,6 +144,7 @@ done:
         for (size_t s = 0; s < base->n_stresses; s++)
             sr_model_free(stressed[s]);
     free(stressed);
+    free(runs);
     sr_model_free(base);
     if (rc != 0)
         sr_stress_set_clear(out);

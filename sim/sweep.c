@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memory.h"
 #include "models/summary.h"
 #include "scenario.h"
 
@@ -481,6 +482,9 @@ int sr_sweep_run(const char *path, const sr_override *overrides, size_t n_overri
             goto done;
         }
     }
+    /* One point's result set at a time; the largest point must fit. */
+    if ((rc = sr_memory_check(path, models, k, SR_MEMORY_EACH, o, err)) != 0)
+        goto done;
     size_t n_scratch = 0;   /* values scratch holds */
 
     double row[SR_SWEEP_N_COLUMNS];

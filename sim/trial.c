@@ -9,8 +9,10 @@
 
 #include "models/cashflow.h"
 #include "models/dist.h"
+#include "models/size.h"
 #include "contract.h"
 #include "rng.h"
+#include "scenario.h"
 
 static bool model_has_uncertainty(const sr_model *m)
 {
@@ -50,6 +52,15 @@ fail:
     return NULL;
 }
 
+/* Macro conditions a trial's rates are tabulated for: the regime model's two, one per
+ * month under the gaussian factor, else one. */
+static size_t macro_conditions(const sr_model *m)
+{
+    return m->macro.model == SR_MACRO_MODEL_REGIME     ? 2
+         : m->macro.model == SR_MACRO_MODEL_GAUSSIAN ? m->n_months
+                                                     : 1;
+}
+
 sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_many)
 {
     *too_many = 0;
@@ -61,9 +72,7 @@ sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_m
     w->layout = l;
     w->n_years = sr_n_calendar_years(m);
     w->rates_constant = !model_has_uncertainty(m) && m->macro.model != SR_MACRO_MODEL_GAUSSIAN;
-    w->n_conds = m->macro.model == SR_MACRO_MODEL_REGIME     ? 2
-               : m->macro.model == SR_MACRO_MODEL_GAUSSIAN ? T
-                                                           : 1;
+    w->n_conds = macro_conditions(m);
     w->values = calloc(m->n_num > 0 ? m->n_num : 1, sizeof *w->values);
     w->discount = calloc(T, sizeof *w->discount);
     w->termination = calloc(m->n_programmes, sizeof *w->termination);
@@ -108,6 +117,40 @@ sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_m
 fail:
     sr_trial_ws_free(w);
     return NULL;
+}
+
+double sr_trial_ws_bytes(const sr_model *m, const sr_layout *l)
+{
+    const size_t T = m->n_months, P = m->n_programmes, np = m->n_parameters;
+    size_t max_progress = 1, max_outcomes = 1;
+    double bytes = sr_array_bytes(1, sizeof(sr_trial_ws));
+    for (size_t p = 0; p < P; p++) {
+        const sr_programme *pr = &m->programmes[p];
+        const size_t count = sr_progress_count(m, pr);
+        if (count <= SR_PROGRESS_MAX && count > max_progress)
+            max_progress = count;
+        if (pr->has_contract && pr->contract.type == SR_CONTRACT_RATE_CARD &&
+            pr->contract.n_outcomes > max_outcomes)
+            max_outcomes = pr->contract.n_outcomes;
+        bytes += sr_progress_bytes(l, m, pr) +
+                 sr_rates_bytes(l, macro_conditions(m), sr_effect_phases(pr));
+    }
+    const size_t n_flow = T + SR_AFTER_HORIZON_MONTHS;
+    if (m->n_correlations > 0 && np > 0)   /* the factor, and the matrix it is made in */
+        bytes += 2 * sr_array_bytes(sr_size_mul(np, np), sizeof(double)) +
+                 sr_array_bytes(1, sizeof(gsl_matrix)) + sr_array_bytes(1, sizeof(gsl_block));
+    return bytes + sr_array_bytes(m->n_num > 0 ? m->n_num : 1, sizeof(double)) +  /* values */
+           sr_array_bytes(T, sizeof(double)) +                       /* discount */
+           sr_array_bytes(P, sizeof(size_t)) +                       /* termination */
+           sr_contract_ws_bytes(m) +
+           2 * sr_array_bytes(P, sizeof(void *)) +                   /* rates, progress */
+           sr_array_bytes(macro_conditions(m), sizeof(sr_macro_cond)) +
+           sr_array_bytes(T, 1) +                                    /* cond_of_month */
+           sr_array_bytes(np > 0 ? np : 1, sizeof(double)) +         /* latent */
+           sr_arm_ws_bytes(l, m, max_progress, max_outcomes) +
+           sr_arm_flows_bytes(T, max_outcomes) +                     /* control */
+           2 * sr_array_bytes(n_flow, sizeof(double)) +              /* portfolio flows */
+           sr_array_bytes(1, sizeof(gsl_rng)) + sr_array_bytes(1, sr_rng_splitmix64->size);
 }
 
 void sr_trial_ws_free(sr_trial_ws *w)
@@ -168,7 +211,10 @@ static void draw_values(sr_trial_ws *w, uint64_t seed, uint64_t trial)
         }
         double u;
         if (w->copula != NULL && d->parameter >= 0) {
-            u = gsl_cdf_ugaussian_P(w->latent[d->parameter]);
+            /* held to the independent draws' range, which the loader bounds each number's
+             * draws by (Phi rounds to 1 beyond z = 8.3, whose quantile may be infinite) */
+            u = fmin(fmax(gsl_cdf_ugaussian_P(w->latent[d->parameter]), SR_DRAW_U_MIN),
+                     SR_DRAW_U_MAX);
         } else {
             sr_rng_seek(w->rng, sr_stream_sub(key, d->stream));
             u = gsl_rng_uniform_pos(w->rng);

@@ -52,6 +52,10 @@ typedef struct {
  * outcome combinations than SR_PROGRESS_MAX. */
 sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_many);
 void sr_trial_ws_free(sr_trial_ws *w);    /* NULL is fine */
+/* Bytes sr_trial_ws_alloc(m, l) takes, its scratch included, from the element counts its
+ * parts are allocated with (models/size.h: an upper bound, allocator overhead in); what
+ * the run's memory check compares with the machine. */
+double sr_trial_ws_bytes(const sr_model *m, const sr_layout *l);
 
 /* Runs trial `trial` (deterministic = false) or the deterministic expectation (true: every
  * number at its mean, no macro shocks, expected counts). Writes each programme's row to

@@ -48,6 +48,8 @@ with h5py.File(path, 'r') as f:
             x = trial_value(m, level)
             if level == 0 and name == 'savings_state':
                 x[3] = np.nan
+            if level == 0 and name == 'investor_moic':
+                x[5], x[6] = np.inf, -np.inf
             t = f[prefix + 'trials/' + name]
             assert t.dtype == np.float64 and t.shape == (N,)
             assert t.chunks is not None and t.compression == 'gzip'
@@ -68,6 +70,8 @@ with h5py.File(path, 'r') as f:
             close(s.attrs['es99_upper'], fin[fin >= s.attrs['q99']].mean())
             assert s.attrs['p_negative'] == (fin < 0).mean()
             assert s.attrs['n_nan'] == np.isnan(x).sum()
+            assert s.attrs['n_infinite'] == np.isinf(x).sum()
+            assert s.attrs['n_nan'] + s.attrs['n_infinite'] + fin.size == N
             d = f[prefix + 'deterministic/' + name]
             assert d.shape == () and d[()] == 1e6 * (m + 1) + 1e5 * level
             for ds in (t, s, d):

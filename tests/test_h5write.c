@@ -76,8 +76,11 @@ static sr_resultset *synthetic(const char *name1, const char *name2)
     fill_level(&rs->portfolio, 0);
     fill_level(&rs->programme[0], 1);
     fill_level(&rs->programme[1], 2);
-    /* one NaN, as an IRR without a root would give */
+    /* one NaN, as an IRR without a root would give, and two infinities, as an overflow
+     * would */
     sr_level_trials(&rs->portfolio, N_TRIALS, SR_M_SAVINGS_STATE)[3] = NAN;
+    sr_level_trials(&rs->portfolio, N_TRIALS, SR_M_INVESTOR_MOIC)[5] = INFINITY;
+    sr_level_trials(&rs->portfolio, N_TRIALS, SR_M_INVESTOR_MOIC)[6] = -INFINITY;
     return rs;
 }
 

@@ -119,6 +119,41 @@ Test(summary, infinite_values_are_neither_summarised_nor_counted_as_nan)
     cr_assert_eq(s.sd, 1.0);
 }
 
+Test(summary, infinite_values_are_counted_apart)
+{
+    const double x[] = {3.0, INFINITY, 1.0, NAN, 2.0, -INFINITY, INFINITY};
+    double scratch[7];
+    sr_summary s;
+    sr_summary_compute(x, 7, scratch, &s);
+    cr_assert_eq(s.n_infinite, 3.0);
+    cr_assert_eq(s.n_nan, 1.0);
+    /* the statistics are those of the three finite values */
+    cr_assert_eq(s.mean, 2.0);
+    cr_assert_eq(s.max, 3.0);
+    cr_assert_eq(s.p_negative, 0.0);
+}
+
+/* 19 of 20 trials overflowed: the summary is of the one finite trial, and says so. */
+Test(summary, a_summary_of_few_finite_values_counts_the_others)
+{
+    double x[20], scratch[20];
+    for (size_t i = 0; i < 20; i++)
+        x[i] = i % 2 == 0 ? INFINITY : i == 7 ? 0.0 : NAN;
+    sr_summary s;
+    sr_summary_compute(x, 20, scratch, &s);
+    cr_assert_eq(s.n_infinite, 10.0);
+    cr_assert_eq(s.n_nan, 9.0);
+    cr_assert_eq(s.mean, 0.0);
+    cr_assert_eq(s.n_infinite + s.n_nan + 1.0, 20.0);
+
+    for (size_t i = 0; i < 20; i++)
+        x[i] = i < 10 ? -INFINITY : INFINITY;
+    sr_summary_compute(x, 20, scratch, &s);
+    cr_assert_eq(s.n_infinite, 20.0);
+    cr_assert_eq(s.n_nan, 0.0);
+    cr_assert(isnan(s.mean) && isnan(s.min) && isnan(s.q[4]) && isnan(s.p_negative));
+}
+
 Test(summary, all_nan_gives_nan_statistics_but_the_count)
 {
     const double x[] = {NAN, NAN, NAN};
@@ -126,6 +161,7 @@ Test(summary, all_nan_gives_nan_statistics_but_the_count)
     sr_summary s;
     sr_summary_compute(x, 3, scratch, &s);
     cr_assert_eq(s.n_nan, 3.0);
+    cr_assert_eq(s.n_infinite, 0.0);
     const double v[] = {s.mean,  s.sd,   s.mcse, s.min,        s.max,        s.var95,
                         s.var99, s.es95, s.es99, s.es95_upper, s.es99_upper, s.p_negative};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
