@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "scenario_internal.h"
+#include "text.h"
 
 const sr_range SR_RANGE_ANY = {-INFINITY, INFINITY, true, true, "a number"};
 const sr_range SR_RANGE_NONNEG = {0, INFINITY, false, true, "a number >= 0"};
@@ -189,6 +190,27 @@ int sr_sl_str(sr_sload *L, int node, const char **out)
     return 0;
 }
 
+/* Fails at node when s holds a control or format character (sim/text.h): printed raw, it
+ * would rewrite the terminal or reorder the text around it, in `validate`, in messages and
+ * in every program that lists the result file's groups. */
+static int check_plain_text(sr_sload *L, int node, const char *s)
+{
+    sr_text_control c;
+    if (!sr_text_find_control(s, &c))
+        return 0;
+    return sr_ydoc_fail(L->d, node, "must not hold a control or format character, found %s "
+                        "at character %zu", c.escaped, c.character);
+}
+
+int sr_sl_text(sr_sload *L, int node, const char **out)
+{
+    const char *s = NULL;
+    if (sr_sl_str(L, node, &s) != 0 || check_plain_text(L, node, s) != 0)
+        return -1;
+    *out = s;
+    return 0;
+}
+
 int sr_sl_named_item(sr_sload *L, int node, const char *const *keys, const char **name,
                      int *name_node)
 {
@@ -200,6 +222,8 @@ int sr_sl_named_item(sr_sload *L, int node, const char *const *keys, const char 
 int sr_sl_name(sr_sload *L, int node, const char **out)
 {
     const char *s = sr_ydoc_is_scalar(L->d, node) ? sr_ydoc_text(L->d, node) : "";
+    if (check_plain_text(L, node, s) != 0)
+        return -1;
     bool ok = sr_ydoc_is_scalar(L->d, node)
               && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_')
               && strlen(s) <= 64;
