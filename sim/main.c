@@ -260,8 +260,8 @@ static int publish(sr_h5_file *f, const char *output, bool quiet, char **summary
         sr_h5_file_abort(f);
         return rc;
     }
-    if (!quiet)
-        *summary = read_summary(f, output, &summary_err);
+    if (!quiet && (*summary = read_summary(f, output, &summary_err)) == NULL)
+        sr_error_prefix(&summary_err, "%s: written, but its summary cannot be shown", output);
     rc = sr_h5_file_commit(f, err);
     if (rc == 0 && !quiet && *summary == NULL) {
         *err = summary_err;
