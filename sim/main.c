@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <hdf5.h>
 #include <stdbool.h>
-#include <sys/stat.h>
 #include <gsl/gsl_errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -246,10 +245,11 @@ static char *read_summary(const sr_h5_file *f, const char *output, sr_error *err
     return shown;
 }
 
-/* Publishes the file f, complete but for its closing, at output (signals held): closed,
- * flushed, its summary read back (unless quiet) and renamed onto the target. f is freed.
- * *summary is the table to print (or NULL). A summary that cannot be read does not keep
- * the file from being published; it is reported after. */
+/* Publishes f, into which everything has been written, at output (call with signals
+ * held): closes and flushes it, reads its summary back (unless quiet) and renames it onto
+ * the target; f is freed whatever the outcome. *summary is then the table to print (NULL
+ * when quiet). A summary that cannot be read does not keep the file from being published;
+ * it is reported after. */
 static int publish(sr_h5_file *f, const char *output, bool quiet, char **summary,
                    sr_error *err)
 {
@@ -271,12 +271,16 @@ static int publish(sr_h5_file *f, const char *output, bool quiet, char **summary
 }
 
 /* "wrote FILE" and its summary table, escaped: the table quotes the scenario's name. */
-static void print_written(const char *output, const char *summary)
+static int print_written(const char *output, const char *summary, sr_error *err)
 {
     printf("wrote ");
     sr_text_write(stdout, output, NULL);
     printf("\n\n");
     sr_text_write(stdout, summary, "\n");
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return sr_error_set(err, SR_EXIT_IOERR, "%s: written, but its summary cannot be "
+                            "printed: %s", output, strerror(errno));
+    return 0;
 }
 
 /* Writes a run's result set (stress == NULL) or a stress file at output, and publishes
@@ -303,7 +307,7 @@ static int write_result(const char *output, const sr_resultset *rs,
         rc = publish(f, output, quiet, &summary, err);
     hold_signals(false);
     if (rc == 0 && summary != NULL && !interrupted)
-        print_written(output, summary);
+        rc = print_written(output, summary, err);
     free(summary);
     return rc;
 }
@@ -383,7 +387,9 @@ static int command_sweep(const options *o, sr_error *err)
                           write_sweep_point, &so, &result, err);
     if (rc == 0) {
         hold_signals(true);
-        if (sr_h5_write_sweep_table(so.file, &result, err) != 0) {
+        if (interrupted) {
+            rc = sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted");
+        } else if (sr_h5_write_sweep_table(so.file, &result, err) != 0) {
             sr_error_prefix(err, "%s", output);
             rc = err->code;
         } else {
@@ -396,7 +402,7 @@ static int command_sweep(const options *o, sr_error *err)
     }
     sr_h5_file_abort(so.file);
     if (rc == 0 && summary != NULL && !interrupted)
-        print_written(output, summary);
+        rc = print_written(output, summary, err);
     free(summary);
     sr_sweep_result_clear(&result);
     free(output);
