@@ -5,24 +5,22 @@
  * names the object, and travels up as SR_EXIT_IOERR. HDF5 runs on the calling thread only:
  * the serial library is not thread-safe, so this file is never entered from a parallel
  * region. */
-#define _POSIX_C_SOURCE 200809L /* mkstemp, fchmod, gmtime_r */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r */
 
 #include "h5write.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <gsl/gsl_version.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 #include <yaml.h>
 
 #include "h5util.h"
 #include "models/size.h"
 #include "models/summary.h"
+#include "outfile.h"
 #include "sha256.h"
 
 /* Datasets with more values than this are chunked and compressed; smaller ones are
@@ -604,30 +602,11 @@ int sr_h5_write_layout(hid_t loc, const sr_resultset *rs, sr_error *err)
 /* ---- the file: a temporary beside the target, renamed when complete ----------------- */
 
 struct sr_h5_file {
-    char *path;   /* the target */
-    char *dir;    /* its directory */
-    char *tmp;    /* the temporary file, in dir */
-    hid_t file;
-    hid_t root;   /* the root group */
+    sr_outfile out;   /* the target and the temporary file */
+    hid_t file;       /* open on out.tmp until completed */
+    hid_t root;       /* the root group */
+    bool complete;    /* closed and flushed: ready to be published */
 };
-
-static void file_free(sr_h5_file *f)
-{
-    free(f->path);
-    free(f->dir);
-    free(f->tmp);
-    free(f);
-}
-
-/* The mode a newly created file gets: 0666 less the umask. The umask can only be read by
- * setting it; it is restored at once, and no other thread creates files meanwhile (this
- * runs on the one HDF5 thread). */
-static mode_t file_mode(void)
-{
-    mode_t mask = umask(0);
-    umask(mask);
-    return (mode_t)(0666 & ~mask);
-}
 
 sr_h5_file *sr_h5_file_create(const char *path, sr_error *err)
 {
@@ -637,53 +616,11 @@ sr_h5_file *sr_h5_file_create(const char *path, sr_error *err)
         sr_error_set(err, SR_EXIT_IOERR, "%s: out of memory", path);
         return NULL;
     }
+    f->out.fd = -1;
     f->file = f->root = H5I_INVALID_HID;
     hid_t fcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
-
-    const char *slash = strrchr(path, '/');
-    const char *base = slash != NULL ? slash + 1 : path;
-    if (*base == '\0') {
-        sr_error_set(err, SR_EXIT_IOERR, "%s: names a directory, not a result file", path);
+    if (sr_outfile_check(path, false, err) != 0 || sr_outfile_create(&f->out, path, err) != 0)
         goto fail;
-    }
-    f->path = strdup(path);
-    f->dir = slash == NULL ? strdup(".") : slash == path ? strdup("/")
-                                                        : strndup(path, (size_t)(slash - path));
-    size_t tmp_len = strlen(f->dir != NULL ? f->dir : "") + strlen(base) + 16;
-    f->tmp = malloc(tmp_len);
-    if (f->path == NULL || f->dir == NULL || f->tmp == NULL) {
-        sr_error_set(err, SR_EXIT_IOERR, "%s: out of memory", path);
-        goto fail;
-    }
-    struct stat st;
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-        sr_error_set(err, SR_EXIT_IOERR, "%s: is not a regular file (a directory, device or "
-                     "FIFO): refusing to replace it", path);
-        goto fail;
-    }
-    int stat_errno = stat(f->dir, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
-    if (stat_errno != 0) {
-        sr_error_set(err, SR_EXIT_IOERR, "%s: cannot write into directory '%s': %s", path,
-                     f->dir, strerror(stat_errno));
-        goto fail;
-    }
-    snprintf(f->tmp, tmp_len, "%s/.%s.tmp-XXXXXX", f->dir, base);
-    int fd = mkstemp(f->tmp);
-    if (fd < 0) {
-        sr_error_set(err, SR_EXIT_IOERR, "%s: cannot create a file in directory '%s': %s",
-                     path, f->dir, strerror(errno));
-        f->tmp[0] = '\0';   /* nothing to remove */
-        goto fail;
-    }
-    /* mkstemp makes the file private (0600); a result file is as shareable as any other */
-    int chmod_failed = fchmod(fd, file_mode()) != 0;
-    int chmod_errno = errno;
-    close(fd);
-    if (chmod_failed) {
-        sr_error_set(err, SR_EXIT_IOERR, "%s: cannot set the mode of '%s': %s", path, f->tmp,
-                     strerror(chmod_errno));
-        goto fail;
-    }
 
     /* The file creation list is a group creation list too: it sets up the root group. */
     fcpl = H5Pcreate(H5P_FILE_CREATE);
@@ -691,16 +628,19 @@ sr_h5_file *sr_h5_file_create(const char *path, sr_error *err)
     if (fcpl < 0 || fapl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0 ||
         H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
         /* closing the file with objects still open is a bug: make it an error */
-        H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI) < 0) {
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI) < 0 ||
+        /* The temporary is private and sr_outfile holds its lock; HDF5's exclusive flock
+         * would conflict with that lock where flock is emulated by fcntl locks (NFS). */
+        H5Pset_file_locking(fapl, false, true) < 0) {
         sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID,
                    "cannot make the property lists of a result file");
         sr_error_prefix(err, "%s", path);
         goto fail;
     }
-    f->file = H5Fcreate(f->tmp, H5F_ACC_TRUNC, fcpl, fapl);
+    f->file = H5Fcreate(f->out.tmp, H5F_ACC_TRUNC, fcpl, fapl);
     if (f->file < 0) {
         sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot create HDF5 file '%s'",
-                   f->tmp);
+                   f->out.tmp);
         sr_error_prefix(err, "%s", path);
         goto fail;
     }
@@ -725,6 +665,11 @@ fail:
 hid_t sr_h5_file_root(const sr_h5_file *f)
 {
     return f->root;
+}
+
+const char *sr_h5_file_temp_path(const sr_h5_file *f)
+{
+    return f->out.tmp;
 }
 
 /* Closes every object still open in the file, then the file. After a failed write (a full
@@ -767,27 +712,14 @@ void sr_h5_file_abort(sr_h5_file *f)
     if (f->file >= 0)
         close_everything(f->file);
     H5Eclear2(H5E_DEFAULT);
-    if (f->tmp != NULL && f->tmp[0] != '\0')
-        unlink(f->tmp);
-    file_free(f);
+    sr_outfile_discard(&f->out);
+    free(f);
 }
 
-/* Flushes the file at path to disk (the rename must not publish a file whose blocks are
- * still in the page cache only). */
-static int fsync_path(const char *path)
+int sr_h5_file_complete(sr_h5_file *f, sr_error *err)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return rc;
-}
-
-int sr_h5_file_commit(sr_h5_file *f, sr_error *err)
-{
+    if (f->complete)
+        return 0;
     herr_t root_st = H5Gclose(f->root);
     f->root = H5I_INVALID_HID;
     herr_t file_st = -1;
@@ -797,27 +729,22 @@ int sr_h5_file_commit(sr_h5_file *f, sr_error *err)
     }
     if (root_st < 0 || file_st < 0) {
         sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot close the HDF5 file");
-        goto fail;
+        sr_error_prefix(err, "%s", f->out.path);
+        return SR_EXIT_IOERR;
     }
-    if (fsync_path(f->tmp) != 0) {
-        sr_error_set(err, SR_EXIT_IOERR, "cannot flush '%s' to disk: %s", f->tmp,
-                     strerror(errno));
-        goto fail;
-    }
-    if (rename(f->tmp, f->path) != 0) {
-        sr_error_set(err, SR_EXIT_IOERR, "cannot rename '%s' onto it: %s", f->tmp,
-                     strerror(errno));
-        goto fail;
-    }
-    /* Make the rename itself durable. The file is in place whatever happens here, so a
-     * directory that cannot be synced (some file systems refuse) is not an error. */
-    fsync_path(f->dir);
-    file_free(f);
+    if (sr_outfile_flush(&f->out, err) != 0)
+        return SR_EXIT_IOERR;
+    f->complete = true;
     return 0;
-fail:
-    sr_error_prefix(err, "%s", f->path);
-    sr_h5_file_abort(f);
-    return SR_EXIT_IOERR;
+}
+
+int sr_h5_file_commit(sr_h5_file *f, sr_error *err)
+{
+    int rc = sr_h5_file_complete(f, err);
+    if (rc == 0)
+        rc = sr_outfile_publish(&f->out, err);   /* removes the temporary if it fails */
+    sr_h5_file_abort(f);   /* what is left of f: nothing open, no temporary */
+    return rc;
 }
 
 int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err)
@@ -852,12 +779,9 @@ static int link_base(hid_t root, hid_t base, const sr_resultset *rs, sr_error *e
     return 0;
 }
 
-int sr_h5_write_stress(const char *path, char *const *names, sr_resultset *const *results,
+int sr_h5_write_stress(sr_h5_file *f, char *const *names, sr_resultset *const *results,
                        size_t n, sr_error *err)
 {
-    sr_h5_file *f = sr_h5_file_create(path, err);
-    if (f == NULL)
-        return SR_EXIT_IOERR;
     hid_t root = sr_h5_file_root(f), g = H5I_INVALID_HID;
     if (n == 0 || sr_h5_write_layout(root, results[0], err) != 0)
         goto fail;
@@ -881,12 +805,10 @@ int sr_h5_write_stress(const char *path, char *const *names, sr_resultset *const
         g = H5I_INVALID_HID;
         goto fail;
     }
-    return sr_h5_file_commit(f, err);
+    return 0;
 fail:
     if (g >= 0)
         H5Gclose(g);
-    sr_error_prefix(err, "%s", path);
-    sr_h5_file_abort(f);
     return SR_EXIT_IOERR;
 }
 

@@ -28,32 +28,40 @@
  * rs->programme_names must be set, each a valid HDF5 link name (non-empty, no '/'). */
 int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err);
 
-/* A stress file (SPEC 5 /stress): the base's root layout at the root, and under
- * /stress/<name>/ the root layout of each of the n runs (names[0] is the base, which is
- * linked, not copied). Atomic like sr_h5_write. */
-int sr_h5_write_stress(const char *path, char *const *names, sr_resultset *const *results,
-                       size_t n, sr_error *err);
-
 /* Bytes of scratch the writer takes, besides the result set, to summarise a result set of
  * n_trials trials and n_years years (models/size.h: an upper bound). */
 double sr_h5_write_scratch_bytes(size_t n_trials, size_t n_years);
 
 /* ---- building blocks for composite files -------------------------------------------- */
 
-/* A result file under construction: the temporary file beside its target. */
+/* A result file under construction: the temporary file beside its target (sim/outfile.h),
+ * open in HDF5. */
 typedef struct sr_h5_file sr_h5_file;
 
-/* Creates the temporary file `.<name>.tmp-XXXXXX` in path's directory. NULL and err filled
- * (naming path) when the directory does not exist or is not writable. */
+/* Checks path (sr_outfile_check) and creates its temporary file, removing any stale ones
+ * of killed runs in the directory. NULL and err filled (naming path) when path cannot be
+ * written or replaced. */
 sr_h5_file *sr_h5_file_create(const char *path, sr_error *err);
 /* The root group of the file; owned by f. */
 hid_t sr_h5_file_root(const sr_h5_file *f);
-/* Closes the file, flushes it to disk and renames it onto the target. Every object opened
- * in the file must be closed before. Frees f whatever the outcome; on failure the temporary
- * file is removed and the target untouched. */
+/* Closes the file in HDF5 and flushes it to disk: complete, but still under its temporary
+ * name (sr_h5_file_temp_path), where it can be read back before sr_h5_file_commit
+ * publishes it. Every object opened in the file must be closed before. Returns 0 or
+ * SR_EXIT_IOERR; after a failure, abort f. */
+int sr_h5_file_complete(sr_h5_file *f, sr_error *err);
+/* The temporary file's path; owned by f. */
+const char *sr_h5_file_temp_path(const sr_h5_file *f);
+/* Completes the file if it is not yet, and renames it onto the target. Frees f whatever
+ * the outcome; on failure the temporary file is removed and the target untouched. */
 int sr_h5_file_commit(sr_h5_file *f, sr_error *err);
 /* Closes and removes the temporary file and frees f (NULL is fine). */
 void sr_h5_file_abort(sr_h5_file *f);
+
+/* A stress file (SPEC 5 /stress) in f: the base's root layout at the root, and under
+ * /stress/<name>/ the root layout of each of the n runs (names[0] is the base, which is
+ * linked, not copied). Returns 0 or SR_EXIT_IOERR; commit or abort f after. */
+int sr_h5_write_stress(sr_h5_file *f, char *const *names, sr_resultset *const *results,
+                       size_t n, sr_error *err);
 
 /* Creates a group in loc with timestamps off and links tracked in creation order (readers
  * list metrics in the order written). The caller closes it; H5I_INVALID_HID on failure. */

@@ -1,10 +1,10 @@
-/* The command line (SPEC 4). Parses arguments, loads the scenario, runs it, writes the
- * result set atomically and prints its summary. The only place that prints errors and
- * chooses exit codes. */
+/* The command line (SPEC 4). Parses arguments, loads the scenario, checks the output path,
+ * runs it, writes the result set atomically and prints its summary. The only place that
+ * prints errors and chooses exit codes; whatever it prints of a scenario or a command line
+ * is escaped (sim/text.h). */
 #include <errno.h>
 #include <hdf5.h>
 #include <stdbool.h>
-#include <sys/stat.h>
 #include <gsl/gsl_errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,10 +16,12 @@
 #include "sim/h5read.h"
 #include "sim/h5write.h"
 #include "sim/memory.h"
+#include "sim/outfile.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
 #include "sim/stress.h"
 #include "sim/sweep.h"
+#include "sim/text.h"
 
 static const char usage[] =
     "usage:\n"
@@ -189,31 +191,6 @@ static char *default_output(const char *scenario, const char *suffix)
     return path;
 }
 
-/* Checks, before any simulating, that the result can be written: the target is absent or
- * a regular file, and its directory exists and is writable. The default directory,
- * results/, is created when missing. */
-static int prepare_output(const char *path, bool is_default, sr_error *err)
-{
-    struct stat st;
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-        return sr_error_set(err, SR_EXIT_IOERR, "%s: is not a regular file (a directory, "
-                            "device or FIFO): refusing to replace it", path);
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%.*s", slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
-             slash == NULL ? "." : path);
-    if (is_default && mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return sr_error_set(err, SR_EXIT_IOERR, "%s: cannot create directory '%s': %s", path,
-                            dir, strerror(errno));
-    int why = stat(dir, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
-    if (why == 0 && access(dir, W_OK | X_OK) != 0)
-        why = errno;
-    if (why != 0)
-        return sr_error_set(err, SR_EXIT_IOERR, "%s: cannot write into directory '%s': %s",
-                            path, dir, strerror(why));
-    return 0;
-}
-
 /* How the driver runs for this command line: threads, progress on a terminal, and the
  * interrupt flag. */
 static sr_run_options run_options(const options *o)
@@ -236,6 +213,119 @@ static void hold_signals(bool hold)
     sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
+/* text with every occurrence of from replaced by to, malloc'd (NULL: out of memory). */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+    size_t n_from = strlen(from), n_to = strlen(to), count = 0;
+    for (const char *p = text; (p = strstr(p, from)) != NULL; p += n_from)
+        count++;
+    size_t len = strlen(text) - count * n_from + count * n_to;
+    char *out = malloc(len + 1), *w = out;
+    if (out == NULL)
+        return NULL;
+    for (const char *p = text, *at;; p = at + n_from) {
+        at = strstr(p, from);
+        size_t keep = at != NULL ? (size_t)(at - p) : strlen(p);
+        memcpy(w, p, keep);
+        w += keep;
+        if (at == NULL)
+            break;
+        memcpy(w, to, n_to);
+        w += n_to;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* The summary table of the complete file f, read from this run's own temporary file
+ * before it replaces the target, so that another run writing the same path at the same
+ * time cannot put its file in between; the table names the target, not the temporary.
+ * NULL and err filled when it cannot be read. */
+static char *read_summary(const sr_h5_file *f, const char *output, sr_error *err)
+{
+    char *text = NULL, *shown = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem == NULL) {
+        sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        return NULL;
+    }
+    int rc = sr_h5_print_summary(sr_h5_file_temp_path(f), mem, err);
+    if (fclose(mem) != 0 && rc == 0)
+        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    if (rc == 0 && (shown = replace_all(text, sr_h5_file_temp_path(f), output)) == NULL)
+        sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    free(text);
+    return shown;
+}
+
+/* Publishes f, into which everything has been written, at output (call with signals
+ * held): closes and flushes it, reads its summary back (unless quiet) and renames it onto
+ * the target; f is freed whatever the outcome. *summary is then the table to print (NULL
+ * when quiet). A summary that cannot be read does not keep the file from being published;
+ * it is reported after. */
+static int publish(sr_h5_file *f, const char *output, bool quiet, char **summary,
+                   sr_error *err)
+{
+    sr_error summary_err = {0};
+    int rc = interrupted ? sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted")
+                         : sr_h5_file_complete(f, err);
+    if (rc != 0) {
+        sr_h5_file_abort(f);
+        return rc;
+    }
+    if (!quiet && (*summary = read_summary(f, output, &summary_err)) == NULL)
+        sr_error_prefix(&summary_err, "%s: written, but its summary cannot be shown", output);
+    rc = sr_h5_file_commit(f, err);
+    if (rc == 0 && !quiet && *summary == NULL) {
+        *err = summary_err;
+        rc = err->code;
+    }
+    return rc;
+}
+
+/* "wrote FILE" and its summary table, escaped: the table quotes the scenario's name. */
+static int print_written(const char *output, const char *summary, sr_error *err)
+{
+    printf("wrote ");
+    sr_text_write(stdout, output, NULL);
+    printf("\n\n");
+    sr_text_write(stdout, summary, "\n");
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return sr_error_set(err, SR_EXIT_IOERR, "%s: written, but its summary cannot be "
+                            "printed: %s", output, strerror(errno));
+    return 0;
+}
+
+/* Writes a run's result set (stress == NULL) or a stress file at output, and publishes
+ * it; signals are held meanwhile. */
+static int write_result(const char *output, const sr_resultset *rs,
+                        const sr_stress_set *stress, bool quiet, sr_error *err)
+{
+    char *summary = NULL;
+    hold_signals(true);
+    sr_h5_file *f = NULL;
+    int rc = interrupted ? sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted") : 0;
+    if (rc == 0 && (f = sr_h5_file_create(output, err)) == NULL)
+        rc = err->code;
+    if (rc == 0) {
+        rc = stress != NULL ? sr_h5_write_stress(f, stress->names, stress->results, stress->n,
+                                                 err)
+                            : sr_h5_write_layout(sr_h5_file_root(f), rs, err);
+        if (rc != 0) {
+            sr_error_prefix(err, "%s", output);
+            sr_h5_file_abort(f);
+        }
+    }
+    if (rc == 0)
+        rc = publish(f, output, quiet, &summary, err);
+    hold_signals(false);
+    if (rc == 0 && summary != NULL && !interrupted)
+        rc = print_written(output, summary, err);
+    free(summary);
+    return rc;
+}
+
 static int command_run(const options *o, sr_error *err)
 {
     sr_model *m = sr_scenario_load(o->scenario, o->overrides, o->n_overrides, err);
@@ -244,22 +334,14 @@ static int command_run(const options *o, sr_error *err)
     char *output = o->output ? strdup(o->output) : default_output(o->scenario, "");
     sr_run_options ro = run_options(o);
     int rc = output == NULL ? sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory")
-                            : prepare_output(output, o->output == NULL, err);
+                            : sr_outfile_check(output, o->output == NULL, err);
     if (rc == 0)
         rc = sr_memory_check(o->scenario, &m, 1, SR_MEMORY_EACH, &ro, err);
     sr_resultset *rs = rc == 0 ? sr_run(m, &ro, err) : NULL;
     if (rc == 0 && rs == NULL)
         rc = err->code;
-    if (rc == 0) {
-        hold_signals(true);
-        rc = interrupted ? sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted")
-                         : sr_h5_write(output, rs, err);
-        hold_signals(false);
-    }
-    if (rc == 0 && !o->quiet && !interrupted) {
-        printf("wrote %s\n\n", output);
-        rc = sr_h5_print_summary(output, stdout, err);
-    }
+    if (rc == 0)
+        rc = write_result(output, rs, NULL, o->quiet, err);
     sr_resultset_free(rs);
     sr_model_free(m);
     free(output);
@@ -273,19 +355,11 @@ static int command_stress(const options *o, sr_error *err)
         return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
     sr_run_options ro = run_options(o);
     sr_stress_set set = {0};
-    int rc = prepare_output(output, o->output == NULL, err);
+    int rc = sr_outfile_check(output, o->output == NULL, err);
     if (rc == 0)
         rc = sr_stress_run(o->scenario, o->overrides, o->n_overrides, o->only, &ro, &set, err);
-    if (rc == 0) {
-        hold_signals(true);
-        rc = interrupted ? sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted")
-                         : sr_h5_write_stress(output, set.names, set.results, set.n, err);
-        hold_signals(false);
-    }
-    if (rc == 0 && !o->quiet && !interrupted) {
-        printf("wrote %s\n\n", output);
-        rc = sr_h5_print_summary(output, stdout, err);
-    }
+    if (rc == 0)
+        rc = write_result(output, NULL, &set, o->quiet, err);
     sr_stress_set_clear(&set);
     free(output);
     return rc;
@@ -322,7 +396,8 @@ static int command_sweep(const options *o, sr_error *err)
     sr_run_options ro = run_options(o);
     sweep_output so = {.path = output};
     sr_sweep_result result = {0};
-    int rc = prepare_output(output, o->output == NULL, err);
+    char *summary = NULL;
+    int rc = sr_outfile_check(output, o->output == NULL, err);
     if (rc == 0)
         rc = sr_sweep_run(o->scenario, o->overrides, o->n_overrides, &o->sweep, &ro,
                           write_sweep_point, &so, &result, err);
@@ -334,7 +409,7 @@ static int command_sweep(const options *o, sr_error *err)
             sr_error_prefix(err, "%s", output);
             rc = err->code;
         } else {
-            rc = sr_h5_file_commit(so.file, err);   /* frees the file whatever the outcome */
+            rc = publish(so.file, output, o->quiet, &summary, err);   /* frees the file */
             so.file = NULL;
         }
         sr_h5_file_abort(so.file);
@@ -342,10 +417,9 @@ static int command_sweep(const options *o, sr_error *err)
         hold_signals(false);
     }
     sr_h5_file_abort(so.file);
-    if (rc == 0 && !o->quiet && !interrupted) {
-        printf("wrote %s\n\n", output);
-        rc = sr_h5_print_summary(output, stdout, err);
-    }
+    if (rc == 0 && summary != NULL && !interrupted)
+        rc = print_written(output, summary, err);
+    free(summary);
     sr_sweep_result_clear(&result);
     free(output);
     return rc;
@@ -420,7 +494,10 @@ int main(int argc, char **argv)
             rc = sr_h5_print_summary(o.scenario, stdout, &err);
     }
     if (rc != 0) {
-        fprintf(stderr, "sirisk: %s\n", err.msg);
+        /* escaped: messages quote the scenario's keys and values */
+        fputs("sirisk: ", stderr);
+        sr_text_write(stderr, err.msg, NULL);
+        fputc('\n', stderr);
         if (rc == SR_EXIT_USAGE)
             fputs(usage, stderr);
     }

@@ -30,7 +30,9 @@
  * - simulation.trials, seed and start are required: no hidden default seed. The horizon
  *   is at most 1200 months (100 years); tenure_max at most 600 months.
  * - States, strata, programmes, parameters, stresses and outcomes are names:
- *   [A-Za-z_][A-Za-z0-9_]*, at most 64 characters, unique in their list.
+ *   [A-Za-z_][A-Za-z0-9_]*, at most 64 characters, unique in their list. The scenario's
+ *   own name and a stress's override paths are free text without control or format
+ *   characters (sim/text.h), which a name holding one is refused for too.
  * - Transitions: `from` may list states (no repeats); `to` may be absorbing; a by_tenure
  *   step above a source state's tenure_max (it could never apply) is an error. A from-list
  *   shares one number-table entry per number among its expanded transitions (one file
@@ -387,7 +389,7 @@ static int load_stresses(sr_sload *L, int root)
             int pk, pv;
             sr_ydoc_pair(L->d, v, j, &pk, &pv);
             const char *path;
-            if (sr_sl_str(L, pk, &path) != 0)
+            if (sr_sl_text(L, pk, &path) != 0)
                 return -1;
             sr_ypath_step *steps;
             size_t n_steps;
@@ -418,7 +420,7 @@ static int load_model(sr_sload *L)
     const char *name;
     if (sr_sl_map(L, root, keys) != 0)
         return -1;
-    if ((v = sr_sl_req(L, root, "name")) < 0 || sr_sl_str(L, v, &name) != 0)
+    if ((v = sr_sl_req(L, root, "name")) < 0 || sr_sl_text(L, v, &name) != 0)
         return -1;
     if (!(m->name = strdup(name)))
         return sr_sl_oom(L);

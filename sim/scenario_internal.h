@@ -94,7 +94,11 @@ int sr_sl_u64(sr_sload *L, int node, uint64_t *out);
 int sr_sl_bool(sr_sload *L, int node, bool *out);
 /* A non-empty string (a quoted scalar, or a plain one the core schema types as string). */
 int sr_sl_str(sr_sload *L, int node, const char **out);
-/* A name: [A-Za-z_][A-Za-z0-9_]*, at most 64 characters. */
+/* A non-empty string without control or format characters (sim/text.h): the text of a
+ * key that is printed or names something in the result file. */
+int sr_sl_text(sr_sload *L, int node, const char **out);
+/* A name: [A-Za-z_][A-Za-z0-9_]*, at most 64 characters (one holding a control or format
+ * character is refused as such, naming it). */
 int sr_sl_name(sr_sload *L, int node, const char **out);
 /* A list item that is a mapping of keys[] with a required `name` (sr_sl_name): *name is
  * its text, *name_node its node. */

@@ -1,10 +1,14 @@
 /* `sirisk validate`: the resolved model as a reader checks it, every number with its unit.
- * Uncertain numbers are shown as their distribution and mean; `$name` as the parameter. */
+ * Uncertain numbers are shown as their distribution and mean; `$name` as the parameter.
+ * Names are plain by construction (the loader refuses control characters in them); the
+ * free text of a scenario (its name, a stress's overrides, the notes that quote keys and
+ * values) is written through sr_text_write, escaped. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "scenario.h"
+#include "text.h"
 
 /* A number-table entry as text: "0.01", "$effect", "lognormal(mu 0.3, sigma 0.2; mean 1.4)". */
 static const char *num_text(const sr_model *m, sr_num n, char *buf, size_t len)
@@ -287,7 +291,9 @@ void sr_scenario_print(FILE *out, const sr_model *m)
     char a[40], b[40];
     month_text(m, 0, a, sizeof a);
     month_text(m, (long)m->n_months - 1, b, sizeof b);
-    fprintf(out, "Scenario: %s\n", m->name);
+    fputs("Scenario: ", out);
+    sr_text_write(out, m->name, NULL);
+    fputc('\n', out);
     fprintf(out, "Simulation: %u trials, seed %llu, %s .. %s (%u months)\n", m->trials,
             (unsigned long long)m->seed, a, b, m->n_months);
     fprintf(out, "Discount: public %g per year, investor %g per year; indexation %g per year\n",
@@ -331,19 +337,18 @@ void sr_scenario_print(FILE *out, const sr_model *m)
         fprintf(out, "\nStresses (%zu):\n", m->n_stresses);
         for (size_t i = 0; i < m->n_stresses; i++) {
             fprintf(out, "  %s:", m->stresses[i].name);
-            for (size_t j = 0; j < m->stresses[i].n_overrides; j++)
-                fprintf(out, " %s=%s", m->stresses[i].overrides[j].path,
-                        m->stresses[i].overrides[j].value);
+            for (size_t j = 0; j < m->stresses[i].n_overrides; j++) {
+                fputc(' ', out);
+                sr_text_write(out, m->stresses[i].overrides[j].path, NULL);
+                fputc('=', out);
+                sr_text_write(out, m->stresses[i].overrides[j].value, NULL);
+            }
             fputc('\n', out);
         }
     }
     if (m->notes && m->notes[0]) {
         fprintf(out, "\nNotes:\n  ");
-        for (const char *s = m->notes; *s; s++) {
-            fputc(*s, out);
-            if (*s == '\n')
-                fputs("  ", out);
-        }
+        sr_text_write(out, m->notes, "\n  ");   /* one note a line, each indented */
         fputc('\n', out);
     }
 }

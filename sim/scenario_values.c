@@ -14,6 +14,7 @@
 #include "models/dist.h"
 #include "scenario.h"
 #include "scenario_internal.h"
+#include "text.h"
 
 /* Why the limits (scenario.h) hold a run's sums finite. */
 #define SR_WHY_AMOUNT "so that no sum or product of a run can overflow"
@@ -203,6 +204,27 @@ int sr_sl_str(sr_sload *L, int node, const char **out)
     return 0;
 }
 
+/* Fails at node when s holds a control or format character (sim/text.h): printed raw, it
+ * would rewrite the terminal or reorder the text around it, in `validate`, in messages and
+ * in every program that lists the result file's groups. */
+static int check_plain_text(sr_sload *L, int node, const char *s)
+{
+    sr_text_control c;
+    if (!sr_text_find_control(s, &c))
+        return 0;
+    return sr_ydoc_fail(L->d, node, "must not hold a control or format character, found %s "
+                        "at character %zu", c.escaped, c.character);
+}
+
+int sr_sl_text(sr_sload *L, int node, const char **out)
+{
+    const char *s = NULL;
+    if (sr_sl_str(L, node, &s) != 0 || check_plain_text(L, node, s) != 0)
+        return -1;
+    *out = s;
+    return 0;
+}
+
 int sr_sl_named_item(sr_sload *L, int node, const char *const *keys, const char **name,
                      int *name_node)
 {
@@ -214,6 +236,8 @@ int sr_sl_named_item(sr_sload *L, int node, const char *const *keys, const char 
 int sr_sl_name(sr_sload *L, int node, const char **out)
 {
     const char *s = sr_ydoc_is_scalar(L->d, node) ? sr_ydoc_text(L->d, node) : "";
+    if (check_plain_text(L, node, s) != 0)
+        return -1;
     bool ok = sr_ydoc_is_scalar(L->d, node)
               && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_')
               && strlen(s) <= 64;

@@ -258,7 +258,7 @@ Test(cli, stress_without_stresses_is_an_invalid_scenario)
 }
 
 /* Output problems are found before any simulating, and a device is never replaced. */
-Test(cli, output_problems_are_found_before_simulating)
+Test(cli, output_problems_are_found_before_simulating, .timeout = 60)
 {
     expect_failure("run small.yaml --trials 100000000 -o missing/r.h5", 74, "missing");
     expect_failure("run small.yaml -o /dev/null", 74, "not a regular file");
@@ -325,5 +325,82 @@ Test(cli, portfolio_summary_shows_diversification_and_the_decision, .timeout = 1
               "%s", out);
     free(out);
     free(err);
+    sr_test_remove_dir(dir);
+}
+
+/* Whether text is plain printable ASCII in lines: what a terminal shows as it is. */
+static bool printable(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if ((*p < 0x20 && *p != '\n') || *p >= 0x7F)
+            return false;
+    return true;
+}
+
+/* A YAML escape puts a control or format character into a name: refused (exit 65) with
+ * the file, line, column and key, and the character escaped; nothing raw reaches the
+ * terminal. Positions: the value's line and column in the edited scenario. */
+Test(cli, names_with_control_or_format_characters_are_refused)
+{
+    static const struct {
+        const char *plain, *escaped;   /* replaced in the small scenario */
+        const char *where, *character;
+    } cases[] = {
+        {"name: small", "name: \"sm\\u202eall\"", "s.yaml:1:7: name: ", "\\u202e"},
+        {"name: outside, tenure_max", "name: \"out\\e[2Jside\", tenure_max",
+         "s.yaml:5:12: states[0].name: ", "\\x1b"},
+        {"- name: town", "- name: \"to\\u2066wn\"", "s.yaml:16:11: programmes[0].name: ",
+         "\\u2066"},
+        {"discount:", "parameters: {\"p\\x85\": 1}\ndiscount:", "s.yaml:3:14: parameters",
+         "\\x85"},
+        {"programmes:", "stresses: {\"a\\u200bb\": {trials: 5}}\nprogrammes:",
+         "s.yaml:15:12: stresses", "\\u200b"},
+    };
+    char *dir = sr_test_tmpdir();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *at = strstr(small, cases[i].plain);
+        cr_assert_not_null(at);
+        char *text = malloc(strlen(small) + strlen(cases[i].escaped) + 1);
+        sprintf(text, "%.*s%s%s", (int)(at - small), small, cases[i].escaped,
+                at + strlen(cases[i].plain));
+        free(sr_test_write_file(dir, "s.yaml", text));
+        char *out = NULL, *err = NULL;
+        int rc = sr_test_run(sr_test_cmd("cd %s && %s validate s.yaml", dir, BIN), &out, &err);
+        cr_expect_eq(rc, 65, "case %zu: exit %d: %s%s", i, rc, out, err);
+        cr_expect(strstr(err, cases[i].where) != NULL, "case %zu lacks '%s': %s", i,
+                  cases[i].where, err);
+        cr_expect(strstr(err, "must not hold a control or format character") != NULL &&
+                      strstr(err, cases[i].character) != NULL,
+                  "case %zu lacks '%s': %s", i, cases[i].character, err);
+        cr_expect(printable(err) && printable(out), "case %zu printed raw bytes: %s", i, err);
+        free(out);
+        free(err);
+        free(text);
+    }
+    sr_test_remove_dir(dir);
+}
+
+/* Free text of a scenario that validate shows (a stress's override, a note quoting it)
+ * is escaped: here a stress that does not apply on top of --set, so a note, not an
+ * error. */
+Test(cli, validate_escapes_the_scenarios_free_text)
+{
+    char *dir = sr_test_tmpdir();
+    char *text = malloc(strlen(small) + 128);
+    sprintf(text, "%sstresses:\n  odd: {\"programmes[0].cohort.size\": \"5\\u202e\\e[2J\"}\n",
+            small);
+    free(sr_test_write_file(dir, "s.yaml", text));
+    char *out = NULL, *err = NULL;
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s validate s.yaml --set "
+                                     "'programmes[0].cohort.size=100'", dir, BIN),
+                         &out, &err);
+    cr_expect_eq(rc, 0, "exit %d: %s", rc, err);
+    cr_expect(strstr(out, "odd: programmes[0].cohort.size=\"5\\u202e\\x1b[2J\"") != NULL,
+              "%s", out);
+    cr_expect(strstr(out, "does not apply") != NULL, "the note: %s", out);
+    cr_expect(printable(out), "raw bytes in:\n%s", out);
+    free(out);
+    free(err);
+    free(text);
     sr_test_remove_dir(dir);
 }
