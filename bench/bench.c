@@ -18,10 +18,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "sim/h5write.h"
-#include "sim/run.h"
-#include "sim/scenario.h"
-#include "sim/sweep.h"
+#include "sim/resultset/h5write.h"
+#include "sim/engine/run.h"
+#include "sim/scenario/scenario.h"
+#include "sim/variants/sweep.h"
 
 static double now_seconds(void)
 {

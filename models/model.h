@@ -1,5 +1,5 @@
 /* The resolved scenario: plain structs, no YAML, no files. Filled by the scenario loader
- * (sim/scenario.c), read by the engine. Every name is already resolved to an index.
+ * (sim/scenario/scenario.c), read by the engine. Every name is already resolved to an index.
  *
  * Numbers that a scenario may make uncertain (SPEC 2.10) are not stored as doubles but as
  * sr_num, an index into the model's number table. A trial resolves the table into a

@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/run.h"
-#include "sim/scenario.h"
+#include "sim/engine/run.h"
+#include "sim/scenario/scenario.h"
 
 char *sr_test_tmpdir(void)
 {

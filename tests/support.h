@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "models/model.h"
-#include "sim/results.h"
+#include "sim/engine/results.h"
 
 /* A fresh empty directory under $TMPDIR (or /tmp); malloc'd: the caller frees it (or
  * sr_test_remove_dir removes and frees it). */

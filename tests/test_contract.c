@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "models/cohort.h"
-#include "sim/run.h"
-#include "sim/scenario.h"
+#include "sim/engine/run.h"
+#include "sim/scenario/scenario.h"
 #include "support.h"
 
 #define Z_TOL 4.5

@@ -10,9 +10,9 @@
 #include "models/cashflow.h"
 #include "models/cohort.h"
 #include "models/outcome.h"
-#include "sim/arm.h"
-#include "sim/rng.h"
-#include "sim/run.h"
+#include "sim/engine/arm.h"
+#include "sim/engine/rng.h"
+#include "sim/engine/run.h"
 #include "support.h"
 
 #define Z_TOL 4.5   /* standard errors */

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sim/h5read.h"
-#include "sim/h5write.h"
-#include "sim/results.h"
+#include "sim/resultset/h5read.h"
+#include "sim/resultset/h5write.h"
+#include "sim/engine/results.h"
 #include "tests/support.h"
 
 #define PYTHON "/usr/bin/python3" /* Debian's, which has h5py */

@@ -1,4 +1,4 @@
-/* Limits on unbounded inputs (sim/scenario.h SR_SCENARIO_MAX_AMOUNT and friends): amounts,
+/* Limits on unbounded inputs (sim/scenario/scenario.h SR_SCENARIO_MAX_AMOUNT and friends): amounts,
  * hazards and multipliers within 1e12, annual rates within [-0.9, 10], a size scaling's
  * reference size within [1, 1e12] and elasticity within [-10, 10], for fixed values and for
  * every draw of a distribution; a value beyond is an invalid scenario named by file, line,
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 #include "tests/support.h"
 
 #define BIN SIRISK_BINARY

@@ -1,4 +1,4 @@
-/* The memory check (sim/memory.h). Its estimate against what the constructors take, as the
+/* The memory check (sim/engine/memory.h). Its estimate against what the constructors take, as the
  * C library counts it, and against the peak resident set of a whole run, as the kernel
  * counts it; scenarios too big for any machine, or for an address-space limit, refused at
  * once with the figure (exit 65, no file) by run, stress and sweep, and shown by validate. */
@@ -18,11 +18,11 @@
 
 #include "models/cashflow.h"
 #include "models/cohort.h"
-#include "sim/memory.h"
-#include "sim/results.h"
-#include "sim/run.h"
-#include "sim/scenario.h"
-#include "sim/trial.h"
+#include "sim/engine/memory.h"
+#include "sim/engine/results.h"
+#include "sim/engine/run.h"
+#include "sim/scenario/scenario.h"
+#include "sim/engine/trial.h"
 #include "tests/support.h"
 
 #define BIN SIRISK_BINARY

@@ -10,8 +10,8 @@
 
 #include "models/cohort.h"
 #include "models/outcome.h"
-#include "sim/arm.h"
-#include "sim/rng.h"
+#include "sim/engine/arm.h"
+#include "sim/engine/rng.h"
 #include "support.h"
 
 #define Z_TOL 4.5

@@ -24,9 +24,9 @@
 
 #include "models/cohort.h"
 #include "models/dist.h"
-#include "sim/results.h"
-#include "sim/run.h"
-#include "sim/trial.h"
+#include "sim/engine/results.h"
+#include "sim/engine/run.h"
+#include "sim/engine/trial.h"
 #include "support.h"
 
 #define Z_TOL 4.5    /* standard errors */

@@ -8,8 +8,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "sim/rng.h"
-#include "sim/sample.h"
+#include "sim/engine/rng.h"
+#include "sim/engine/sample.h"
 
 /* Chi-square p-value of the counts observed[0..max_k] of `draws` draws against the
  * probabilities prob[0..max_k], cells with an expected count below 5 pooled into the

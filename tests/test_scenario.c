@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "models/intake.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 #include "support.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */

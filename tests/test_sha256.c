@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sha256.h"
+#include "sim/resultset/sha256.h"
 
 Test(sha256, digests_abc_as_in_fips_180)
 {

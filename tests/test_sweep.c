@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/run.h"
-#include "sim/scenario.h"
-#include "sim/sweep.h"
+#include "sim/engine/run.h"
+#include "sim/scenario/scenario.h"
+#include "sim/variants/sweep.h"
 #include "support.h"
 
 #define BIN SIRISK_BINARY

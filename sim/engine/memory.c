@@ -1,0 +1,201 @@
+#include "sim/engine/memory.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/* What this machine offers a run, in bytes. */
+typedef struct {
+    double physical;          /* physical memory */
+    double address_left;      /* what RLIMIT_AS leaves beyond the address space in use;
+                               * INFINITY without a limit */
+} machine;
+
+/* The process's address space in use (VmSize), or 0 when /proc cannot tell. */
+static double address_space_used(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0;
+    if (f == NULL)
+        return 0.0;
+    if (fscanf(f, "%lu", &pages) != 1)
+        pages = 0;
+    fclose(f);
+    long page = sysconf(_SC_PAGESIZE);
+    return page > 0 ? (double)pages * (double)page : 0.0;
+}
+
+static machine this_machine(void)
+{
+    machine a = {INFINITY, INFINITY};
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0)
+        a.physical = (double)pages * (double)page;
+    struct rlimit r;
+    if (getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
+        a.address_left = fmax(0.0, (double)r.rlim_cur - address_space_used());
+    return a;
+}
+
+static double room(const machine *a)
+{
+    return fmin(a->physical, a->address_left);
+}
+
+/* The peak of the runs with needs[0..n), each on its own threads but at most max_threads;
+ * *peak_run gets the run at which it is reached (the largest workspaces when every result
+ * set is held). */
+static double total(const sr_run_memory *needs, size_t n, sr_memory_holding holding,
+                    int max_threads, size_t *peak_run)
+{
+    double results = 0.0, peak = 0.0;
+    *peak_run = 0;
+    for (size_t i = 0; i < n; i++) {
+        const int threads = needs[i].threads < max_threads ? needs[i].threads : max_threads;
+        double run = needs[i].shared + threads * needs[i].per_thread;
+        if (holding == SR_MEMORY_ALL)
+            results += needs[i].results;
+        else
+            run += needs[i].results;
+        if (run > peak) {
+            peak = run;
+            *peak_run = i;
+        }
+    }
+    return results + peak;
+}
+
+void sr_memory_format(double bytes, char *buf, size_t size)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    size_t u = 0;
+    while (bytes >= 1024.0 && u + 1 < sizeof units / sizeof units[0]) {
+        bytes /= 1024.0;
+        u++;
+    }
+    if (u > 0 && bytes < 9.95)
+        snprintf(buf, size, "%.1f %s", bytes, units[u]);
+    else
+        snprintf(buf, size, "%.0f %s", bytes, units[u]);
+}
+
+/* n with a comma between groups of three digits: "4,000". */
+static void format_count(size_t n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", n);
+    size_t at = 0;
+    for (int i = 0; i < len && at + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[at++] = ',';
+        buf[at++] = digits[i];
+    }
+    buf[at] = '\0';
+}
+
+/* "X per thread (T threads) and Y for N trials' results, Z in all" for the runs; the
+ * figures of the run at which the peak is reached, the results of all of them when every
+ * result set is held. */
+static void describe(const sr_run_memory *needs, size_t n, sr_memory_holding holding,
+                     size_t peak_run, double peak, char *buf, size_t size)
+{
+    const sr_run_memory *p = &needs[peak_run];
+    double results = holding == SR_MEMORY_ALL ? 0.0 : p->results;
+    for (size_t i = 0; holding == SR_MEMORY_ALL && i < n; i++)
+        results += needs[i].results;
+    char thread[32], held[32], all[32], trials[32], what[96];
+    sr_memory_format(p->per_thread, thread, sizeof thread);
+    sr_memory_format(results, held, sizeof held);
+    sr_memory_format(peak, all, sizeof all);
+    format_count(p->trials, trials, sizeof trials);
+    if (holding == SR_MEMORY_ALL && n > 1)
+        snprintf(what, sizeof what, "the results of %zu runs of %s trials", n, trials);
+    else
+        snprintf(what, sizeof what, "%s trials' results", trials);
+    snprintf(buf, size, "%s per thread (%d thread%s) and %s for %s, %s in all", thread,
+             p->threads, p->threads == 1 ? "" : "s", held, what, all);
+}
+
+/* What the machine offers, as the end of a sentence: "this machine has 23 GiB of memory"
+ * or "the address-space limit (ulimit -v) leaves 1.2 GiB". */
+static void describe_machine(const machine *a, char *buf, size_t size)
+{
+    char bytes[32];
+    sr_memory_format(room(a), bytes, sizeof bytes);
+    if (a->address_left < a->physical)
+        snprintf(buf, size, "the address-space limit (ulimit -v) leaves %s", bytes);
+    else
+        snprintf(buf, size, "this machine has %s of memory", bytes);
+}
+
+/* The most threads, below those of the run at which the peak is reached, with which the
+ * runs would fit; 0 if none. */
+static int threads_that_fit(const sr_run_memory *needs, size_t n, sr_memory_holding holding,
+                            size_t peak_run, double limit)
+{
+    size_t ignored;
+    for (int t = needs[peak_run].threads - 1; t >= 1; t--)
+        if (total(needs, n, holding, t, &ignored) <= limit)
+            return t;
+    return 0;
+}
+
+int sr_memory_check(const char *name, sr_model *const *models, size_t n,
+                    sr_memory_holding holding, const sr_run_options *o, sr_error *err)
+{
+    sr_run_memory *needs = calloc(n > 0 ? n : 1, sizeof *needs);
+    if (needs == NULL)
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory", name);
+    for (size_t i = 0; i < n; i++)
+        if (sr_run_memory_need(models[i], o, &needs[i]) != 0) {
+            free(needs);
+            return sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory for the cell "
+                                "layout", name);
+        }
+    const machine a = this_machine();
+    size_t peak_run = 0;
+    const double peak = total(needs, n, holding, INT_MAX, &peak_run);
+    int rc = 0;
+    if (peak > room(&a)) {
+        char figures[256], offer[128], point[64] = "", fewer[64] = "";
+        describe(needs, n, holding, peak_run, peak, figures, sizeof figures);
+        describe_machine(&a, offer, sizeof offer);
+        if (holding == SR_MEMORY_EACH && n > 1)
+            snprintf(point, sizeof point, "point %zu of %zu ", peak_run + 1, n);
+        int t = threads_that_fit(needs, n, holding, peak_run, room(&a));
+        if (t > 0)
+            snprintf(fewer, sizeof fewer, " (it fits with --threads %d)", t);
+        rc = sr_error_set(err, SR_EXIT_DATAERR, "%s: %sneeds %s; %s%s", name, point, figures,
+                          offer, fewer);
+    }
+    free(needs);
+    return rc;
+}
+
+void sr_memory_print(FILE *out, const sr_model *m, const sr_run_options *o)
+{
+    sr_run_memory need;
+    if (sr_run_memory_need(m, o, &need) != 0) {
+        fputs("Memory: cannot be estimated (out of memory for the cell layout)\n", out);
+        return;
+    }
+    const machine a = this_machine();
+    size_t peak_run;
+    const double peak = total(&need, 1, SR_MEMORY_EACH, INT_MAX, &peak_run);
+    char figures[256], offer[128], bytes[32];
+    describe(&need, 1, SR_MEMORY_EACH, 0, peak, figures, sizeof figures);
+    if (peak <= room(&a)) {
+        sr_memory_format(room(&a), bytes, sizeof bytes);
+        fprintf(out, "Memory: %s; fits in the %s this machine offers\n", figures, bytes);
+        return;
+    }
+    describe_machine(&a, offer, sizeof offer);
+    int t = threads_that_fit(&need, 1, SR_MEMORY_EACH, 0, room(&a));
+    fprintf(out, "Memory: %s; does not fit: %s", figures, offer);
+    if (t > 0)
+        fprintf(out, " (it fits with --threads %d)", t);
+    fputs("; run, stress and sweep refuse it\n", out);
+}

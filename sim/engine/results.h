@@ -1,0 +1,116 @@
+/* A result set in memory: every trial's value of every metric, for the portfolio and for
+ * each programme, the nominal flows per calendar year, and the deterministic expectation.
+ * Filled by the driver (sim/engine/run.c), written by sim/resultset/h5write.c (SPEC 5). */
+#ifndef SR_RESULTS_H
+#define SR_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/base/error.h"
+
+/* Metrics, in the order they are stored and printed. */
+typedef enum {
+    SR_M_SAVINGS_MUNICIPALITY = 0,
+    SR_M_SAVINGS_STATE,
+    SR_M_SAVINGS_TOTAL,
+    SR_M_EXP_TREATED_MUNICIPALITY,
+    SR_M_EXP_COUNTERFACTUAL_MUNICIPALITY,
+    SR_M_EXP_TREATED_STATE,
+    SR_M_EXP_COUNTERFACTUAL_STATE,
+    SR_M_PROGRAMME_COST,
+    SR_M_EMPLOYED_END_TREATED,
+    SR_M_EMPLOYED_END_COUNTERFACTUAL,
+    SR_M_PAYMENTS,
+    SR_M_MUNICIPALITY_NET_SIB,
+    SR_M_MUNICIPALITY_NET_SELFFUND,
+    SR_M_OVERPAYMENT,
+    SR_M_INVESTOR_NPV,
+    SR_M_INVESTOR_IRR,
+    SR_M_INVESTOR_MOIC,
+    SR_M_INVESTOR_LOSS,
+    SR_M_REINVESTED,
+    SR_M_GUARANTOR_PAID,
+    SR_M_OUTCOMES_TREATED,
+    SR_M_OUTCOMES_ATTRIBUTABLE,
+    SR_M_OUTCOMES_PAID,
+    SR_M_EFFECT_TRUE,
+    SR_M_EFFECT_MEASURED,
+    SR_M_EVALUATION_SIGNIFICANT,
+    SR_N_METRICS
+} sr_metric;
+
+typedef struct {
+    const char *name;         /* dataset name */
+    const char *units;        /* e.g. "DKK (present value at the public rate)", "persons" */
+    const char *description;  /* one sentence */
+    bool annual;              /* has a nominal flow per calendar year (/annual/<name>) */
+} sr_metric_info;
+
+extern const sr_metric_info sr_metric_table[SR_N_METRICS];
+
+/* One level of the result set: the portfolio, or one programme. */
+typedef struct {
+    double *trial;            /* [SR_N_METRICS * n_trials]: metric m of trial i at
+                               * trial[m * n_trials + i] */
+    double *annual;           /* [n_annual * n_trials * n_years]: the nominal flow of
+                               * annual metric m (one with .annual) in calendar year y of
+                               * trial i at annual[(sr_annual_row(m) * n_trials + i) *
+                               * n_years + y]; n_annual = sr_annual_row(SR_N_METRICS) */
+    double deterministic[SR_N_METRICS];
+} sr_level;
+
+typedef struct {
+    size_t n_trials;
+    size_t n_years;           /* calendar years the horizon touches */
+    int first_year;
+    uint64_t seed;
+    char *scenario_text;      /* as run, overrides applied */
+    size_t n_programmes;
+    char **programme_names;   /* [n_programmes] */
+    sr_level portfolio;
+    sr_level *programme;      /* [n_programmes] */
+    const char *rng_name;     /* the generator behind the random streams, e.g. "SplitMix64 ...";
+                               * set by the driver, not owned (static storage); written as
+                               * the root attribute `rng` */
+    size_t n_parameters;
+    char **parameter_names;   /* [n_parameters], malloc'd by the driver */
+    double *parameters;       /* [n_parameters * n_trials]: trial i's draw of parameter k at
+                               * parameters[k * n_trials + i] (/parameters/<name>) */
+    double *recession_months; /* [n_trials]: months in recession (regime model; else 0) */
+    double *factor_mean;      /* [n_trials]: mean of the macro factor over the horizon
+                               * (gaussian factor model; else 0) */
+} sr_resultset;
+
+/* Allocates the named-parameter columns (zeroed); 0 or -1 on allocation failure. */
+int sr_resultset_alloc_parameters(sr_resultset *rs, size_t n_parameters);
+
+/* Allocates every array (zeroed); programme_names[] are NULL until the driver sets them
+ * (malloc'd strings, freed by sr_resultset_free), scenario_text likewise, rng_name NULL.
+ * n_trials must be positive; n_years may be 0. Returns NULL on allocation failure. */
+sr_resultset *sr_resultset_alloc(size_t n_trials, size_t n_years, int first_year,
+                                 size_t n_programmes);
+void sr_resultset_free(sr_resultset *rs);   /* NULL is fine */
+/* Bytes sr_resultset_alloc and sr_resultset_alloc_parameters take for these sizes, from
+ * the same element counts (models/size.h: an upper bound); names and text not included. */
+double sr_resultset_bytes(size_t n_trials, size_t n_years, size_t n_programmes,
+                          size_t n_parameters);
+
+static inline double *sr_level_trials(const sr_level *l, size_t n_trials, sr_metric m)
+{
+    return l->trial + (size_t)m * n_trials;
+}
+
+/* The row of metric m among the metrics with annual flows: how many of the metrics
+ * before m have them (so sr_annual_row(SR_N_METRICS) is their number). */
+size_t sr_annual_row(sr_metric m);
+
+/* Trial `trial`'s annual flows of metric m, which must have .annual. */
+static inline double *sr_level_annual(const sr_level *l, size_t n_trials, size_t n_years,
+                                      sr_metric m, size_t trial)
+{
+    return l->annual + (sr_annual_row(m) * n_trials + trial) * n_years;
+}
+
+#endif

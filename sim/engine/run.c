@@ -1,0 +1,241 @@
+#include "sim/engine/run.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "models/cashflow.h"
+#include "models/cohort.h"
+#include "models/outcome.h"
+#include "models/size.h"
+#include "sim/resultset/h5write.h"
+#include "sim/engine/trial.h"
+
+/* One thread's workspace and the buffers its trial rows land in before they are copied to
+ * the result set's arrays at the trial's index. */
+typedef struct {
+    sr_trial_ws *trial;
+    double *buffer;           /* [(1 + n_programmes) * SR_N_METRICS * (1 + n_years)] */
+    sr_level_row *rows;       /* [1 + n_programmes] into buffer */
+} thread_ws;
+
+static void thread_ws_clear(thread_ws *t)
+{
+    sr_trial_ws_free(t->trial);
+    free(t->buffer);
+    free(t->rows);
+}
+
+/* Values of one level's row in a thread's buffer: the metrics, and each metric's years. */
+static size_t row_values(size_t n_years)
+{
+    return sr_size_mul(SR_N_METRICS, 1 + n_years);
+}
+
+static int thread_ws_init(thread_ws *t, const sr_model *m, const sr_layout *l, size_t n_years,
+                          int *too_many)
+{
+    size_t levels = 1 + m->n_programmes, per_level = row_values(n_years);
+    t->trial = sr_trial_ws_alloc(m, l, too_many);
+    t->buffer = calloc(sr_size_mul(levels, per_level), sizeof *t->buffer);
+    t->rows = calloc(levels, sizeof *t->rows);
+    if (!t->trial || !t->buffer || !t->rows)
+        return -1;
+    for (size_t k = 0; k < levels; k++) {
+        t->rows[k].metric = t->buffer + k * per_level;
+        t->rows[k].annual = t->rows[k].metric + SR_N_METRICS;
+    }
+    return 0;
+}
+
+/* Copies one level's row of trial i into the result set. */
+static void store_row(sr_level *level, const sr_level_row *row, size_t n_trials,
+                      size_t n_years, size_t i)
+{
+    for (size_t k = 0; k < SR_N_METRICS; k++) {
+        sr_level_trials(level, n_trials, (sr_metric)k)[i] = row->metric[k];
+        if (n_years > 0 && sr_metric_table[k].annual)
+            memcpy(sr_level_annual(level, n_trials, n_years, (sr_metric)k, i),
+                   row->annual + k * n_years, n_years * sizeof(double));
+    }
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void show_progress(size_t done, size_t total, double started, bool final)
+{
+    double elapsed = now_seconds() - started;
+    double eta = done > 0 ? elapsed * (double)(total - done) / (double)done : 0.0;
+    fprintf(stderr, "\r  trials %zu/%zu (%3.0f%%)  elapsed %.1f s  ETA %.1f s   ", done, total,
+            100.0 * (double)done / (double)total, elapsed, eta);
+    if (final)
+        fputc('\n', stderr);
+}
+
+static char *copy_string(const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+    if (c != NULL)
+        memcpy(c, s, n);
+    return c;
+}
+
+int sr_run_threads(const sr_model *m, const sr_run_options *o)
+{
+    int threads = o != NULL && o->threads > 0 ? o->threads : omp_get_max_threads();
+    if (threads > SR_MAX_THREADS)   /* OMP_NUM_THREADS is not checked by anyone else */
+        threads = SR_MAX_THREADS;
+    if ((size_t)threads > m->trials)
+        threads = (int)m->trials;
+    return threads;
+}
+
+static double string_bytes(const char *s)
+{
+    return s != NULL ? sr_array_bytes(strlen(s) + 1, 1) : 0.0;
+}
+
+int sr_run_memory_need(const sr_model *m, const sr_run_options *o, sr_run_memory *out)
+{
+    sr_layout *l = sr_layout_alloc(m);
+    if (l == NULL)
+        return -1;
+    const size_t n_years = sr_n_calendar_years(m), levels = 1 + m->n_programmes;
+    out->threads = sr_run_threads(m, o);
+    out->trials = m->trials;
+    out->per_thread = sr_array_bytes(1, sizeof(thread_ws)) + sr_trial_ws_bytes(m, l) +
+                      sr_array_bytes(sr_size_mul(levels, row_values(n_years)), sizeof(double)) +
+                      sr_array_bytes(levels, sizeof(sr_level_row));
+    out->shared = sr_layout_bytes(l) + sr_array_bytes((size_t)out->threads, sizeof(thread_ws));
+    out->results = sr_resultset_bytes(m->trials, n_years, m->n_programmes, m->n_parameters) +
+                   sr_h5_write_scratch_bytes(m->trials, n_years) + string_bytes(m->source_text);
+    for (size_t p = 0; p < m->n_programmes; p++)
+        out->results += string_bytes(m->programmes[p].name);
+    for (size_t k = 0; k < m->n_parameters; k++)
+        out->results += string_bytes(m->parameters[k].name);
+    sr_layout_free(l);
+    return 0;
+}
+
+sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
+{
+    const size_t n_trials = m->trials, P = m->n_programmes;
+    const size_t n_years = sr_n_calendar_years(m);
+    const int threads = sr_run_threads(m, o);
+
+    int too_many = 0;
+    sr_layout *layout = sr_layout_alloc(m);
+    sr_resultset *rs = sr_resultset_alloc(n_trials, n_years, m->start_year, P);
+    thread_ws *ws = calloc((size_t)threads, sizeof *ws);
+    if (layout == NULL || rs == NULL || ws == NULL)
+        goto nomem;
+    /* Each thread allocates its own workspace (a static schedule of chunk 1 gives thread t
+     * iteration t), from its own arena: no two threads' scratch arrays share a cache line. */
+    int failed = 0;
+#pragma omp parallel for num_threads(threads) schedule(static, 1) \
+    reduction(| : failed) reduction(max : too_many)
+    for (int t = 0; t < threads; t++)
+        failed |= thread_ws_init(&ws[t], m, layout, n_years, &too_many) != 0;
+    if (failed)
+        goto nomem;
+    rs->seed = m->seed;
+    rs->rng_name = "SplitMix64, a stream per (seed, trial, programme, arm, purpose) and sub-key";
+    rs->scenario_text = copy_string(m->source_text);
+    for (size_t p = 0; p < P; p++)
+        if ((rs->programme_names[p] = copy_string(m->programmes[p].name)) == NULL)
+            goto nomem;
+    if (sr_resultset_alloc_parameters(rs, m->n_parameters) != 0)
+        goto nomem;
+    for (size_t k = 0; k < m->n_parameters; k++)
+        if ((rs->parameter_names[k] = copy_string(m->parameters[k].name)) == NULL)
+            goto nomem;
+
+    /* The deterministic expectation, on the first workspace. */
+    sr_trial_run(ws[0].trial, m->seed, 0, true, ws[0].rows);
+    for (size_t k = 0; k < SR_N_METRICS; k++) {
+        rs->portfolio.deterministic[k] = ws[0].rows[0].metric[k];
+        for (size_t p = 0; p < P; p++)
+            rs->programme[p].deterministic[k] = ws[0].rows[1 + p].metric[k];
+    }
+
+    const bool progress = o != NULL && o->progress;
+    volatile sig_atomic_t *interrupted = o != NULL ? o->interrupted : NULL;
+    const double started = now_seconds();
+    size_t done = 0;
+    int stop = 0;
+    double last_shown = started;
+
+#pragma omp parallel num_threads(threads) default(none) \
+    shared(ws, m, rs, done, stop, interrupted, last_shown) \
+    firstprivate(n_trials, n_years, P, progress, started)
+    {
+        thread_ws *mine = &ws[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 4)
+        for (size_t i = 0; i < n_trials; i++) {
+            int halt;
+#pragma omp atomic read
+            halt = stop;
+            if (halt)
+                continue;
+            if (interrupted != NULL && *interrupted) {
+#pragma omp atomic write
+                stop = 1;
+                continue;
+            }
+            sr_trial_run(mine->trial, m->seed, i, false, mine->rows);
+            store_row(&rs->portfolio, &mine->rows[0], n_trials, n_years, i);
+            for (size_t p = 0; p < P; p++)
+                store_row(&rs->programme[p], &mine->rows[1 + p], n_trials, n_years, i);
+            for (size_t k = 0; k < m->n_parameters; k++)
+                rs->parameters[k * n_trials + i] = mine->trial->values[m->parameters[k].num];
+            rs->recession_months[i] = mine->trial->recession_months;
+            rs->factor_mean[i] = mine->trial->factor_mean;
+            size_t now_done;
+#pragma omp atomic capture
+            now_done = ++done;
+            if (progress && omp_get_thread_num() == 0 && now_seconds() - last_shown > 0.25) {
+                last_shown = now_seconds();
+                show_progress(now_done, n_trials, started, false);
+            }
+        }
+    }
+    if (progress)
+        show_progress(done, n_trials, started, true);
+
+    for (int t = 0; t < threads; t++)
+        thread_ws_clear(&ws[t]);
+    free(ws);
+    sr_layout_free(layout);
+    if (stop) {
+        sr_resultset_free(rs);
+        sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted after %zu of %zu trials", done,
+                     n_trials);
+        return NULL;
+    }
+    return rs;
+
+nomem:
+    if (ws != NULL)
+        for (int t = 0; t < threads; t++)
+            thread_ws_clear(&ws[t]);
+    free(ws);
+    sr_layout_free(layout);
+    sr_resultset_free(rs);
+    if (too_many)
+        sr_error_set(err, SR_EXIT_DATAERR, "a rate card has more than %d combinations of "
+                     "outcomes per state: use fewer outcome tenures", SR_PROGRESS_MAX);
+    else
+        sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory for %zu trials", n_trials);
+    return NULL;
+}

@@ -1,0 +1,161 @@
+#include "sim/engine/sample.h"
+
+#include "sim/engine/rng.h"
+
+#include <float.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+
+/* reciprocal[k] = 1 / (k + 1): the walk below multiplies by it rather than divide, which
+ * takes several times as long. */
+#define RECIPROCALS 128
+#define INV4(i) 1.0 / (i), 1.0 / ((i) + 1), 1.0 / ((i) + 2), 1.0 / ((i) + 3)
+#define INV16(i) INV4(i), INV4((i) + 4), INV4((i) + 8), INV4((i) + 12)
+#define INV64(i) INV16(i), INV16((i) + 16), INV16((i) + 32), INV16((i) + 48)
+static const double reciprocal[RECIPROCALS] = {INV64(1), INV64(65)};
+
+/* P(k+1) / P(k) of Binomial(n, p), odds = p / (1 - p). */
+static inline double pmf_ratio(double n, double odds, size_t k)
+{
+    return odds * (n - (double)k) * (k < RECIPROCALS ? reciprocal[k] : 1.0 / (double)(k + 1));
+}
+
+/* Inversion for p <= 1/2, given log(1 - p): walks the probability mass function from k = 0
+ * until the cumulative mass exceeds u. P(0) = (1-p)^n, P(k+1) = P(k) (n-k) p / ((k+1)(1-p)).
+ * Two terms a step: P(k+2) comes from P(k) and u is reduced by both terms at once, so each
+ * step waits for one multiplication and one subtraction, not two of each. Past the mean,
+ * once the remaining terms are below rounding, the walk stops: u can only get there
+ * through rounding of the cumulative sum (probability about 1e-16). */
+static double binomial_inversion(double u, double n, double p, double log_1mp)
+{
+    double f = exp(n * log_1mp);   /* P(k) */
+    const double odds = p / (1.0 - p);
+    const double mean = n * p;
+    size_t k = 0;
+    for (;;) {
+        if (u < f)
+            return (double)k;
+        if ((double)k >= n)
+            return n;
+        const double up = pmf_ratio(n, odds, k);
+        const double both = f + f * up;   /* P(k) + P(k+1) */
+        if (u < both)
+            return (double)(k + 1);
+        if ((double)(k + 1) >= n)
+            return n;
+        u -= both;
+        f *= up * pmf_ratio(n, odds, k + 1);
+        k += 2;
+        if (f < DBL_EPSILON * 1e-3 && (double)k > mean)
+            return (double)k;
+    }
+}
+
+/* A Binomial(n, p) draw, given log(1 - p) and log(p); a NaN one is computed only if the
+ * inversion walk needs it. */
+static double binomial(gsl_rng *r, double n, double p, double log_1mp, double log_p)
+{
+    if (!(n > 0.0 && p > 0.0))      /* also a NaN, which must never reach GSL's sampler */
+        return 0.0;
+    if (p >= 1.0)
+        return n;
+    const int flip = p > 0.5;
+    const double q = flip ? 1.0 - p : p;
+    double k;
+    if (n * q < SR_INVERSION_MEAN_MAX) {
+        double u = sr_rng_uniform(r);
+        /* With the flip, 1-u keeps the draw increasing in p; log(1-q) = log(p). */
+        if (flip)
+            u = 1.0 - u;
+        /* P(0) = (1-q)^n >= 1 - nq (Bernoulli's inequality): below that, no walk. */
+        const double log_1mq = flip ? log_p : log_1mp;
+        if (u < 1.0 - n * q)
+            k = 0.0;
+        else
+            k = binomial_inversion(u, n, q,
+                                   isnan(log_1mq) ? (flip ? log(p) : log1p(-p)) : log_1mq);
+    } else {
+        k = (double)gsl_ran_binomial(r, q, (unsigned int)n);
+    }
+    return flip ? n - k : k;
+}
+
+double sr_binomial_logs(gsl_rng *r, double n, double p, double log_1mp, double log_p)
+{
+    return binomial(r, n, p, log_1mp, log_p);
+}
+
+double sr_binomial(gsl_rng *r, double n, double p)
+{
+    return binomial(r, n, p, NAN, NAN);
+}
+
+/* The category of uniform u under cumulative probabilities cum[0..k-1]: the number of
+ * bounds at or below u, counted without a branch (a branch on a random outcome is
+ * mispredicted about as often as not, and costs more than the comparisons). */
+static inline size_t category(const double *cum, size_t k, double u)
+{
+    size_t j = 0;
+    for (size_t i = 0; i + 1 < k; i++)
+        j += u >= cum[i];
+    return j;
+}
+
+void sr_multinomial(gsl_rng *r, double n, const sr_split *split, double *out)
+{
+    const size_t k = split->k;
+    for (size_t j = 0; j < k; j++)
+        out[j] = 0.0;
+    if (n <= 0.0)
+        return;
+    if (k == 1) {
+        out[0] = n;
+        return;
+    }
+    if (n <= SR_CATEGORICAL_MAX) {
+        for (unsigned i = 0; i < (unsigned)n; i++)
+            out[category(split->cum, k, sr_rng_uniform(r))] += 1.0;
+        return;
+    }
+    double left = n;
+    for (size_t j = 0; j + 1 < k && left > 0.0; j++) {
+        out[j] = sr_binomial_logs(r, left, split->cond[j], split->cond_log_stay[j],
+                                  split->cond_log_leave[j]);
+        left -= out[j];
+    }
+    out[k - 1] += left;
+}
+
+/* Hypergeometric(tagged, untagged, taken): the tagged among `taken` drawn without
+ * replacement. GSL's sampler takes min(taken, total - taken) steps; the count is
+ * symmetric in the tagged and the taken (C(K,k) C(N-K,t-k) / C(N,t) = C(t,k) C(N-t,K-k) /
+ * C(N,K)), so the cheaper of the two forms is drawn. */
+static double hypergeometric(gsl_rng *r, double tagged, double total, double taken)
+{
+    const double cost_taken = fmin(taken, total - taken);
+    const double cost_tagged = fmin(tagged, total - tagged);
+    if (cost_tagged < cost_taken) {
+        const double swap = tagged;
+        tagged = taken;
+        taken = swap;
+    }
+    return (double)gsl_ran_hypergeometric(r, (unsigned int)tagged,
+                                          (unsigned int)(total - tagged), (unsigned int)taken);
+}
+
+void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double take,
+                             double *out)
+{
+    double population = 0.0;
+    for (size_t c = 0; c < k; c++)
+        population += remaining[c];
+    for (size_t c = 0; c < k; c++) {
+        double x = 0.0;
+        if (take > 0.0 && remaining[c] > 0.0)
+            x = c + 1 == k ? take : hypergeometric(r, remaining[c], population, take);
+        out[c] = x;
+        population -= remaining[c];
+        remaining[c] -= x;
+        take -= x;
+    }
+}

@@ -1,0 +1,462 @@
+#include "sim/engine/trial.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/cashflow.h"
+#include "models/dist.h"
+#include "models/size.h"
+#include "sim/engine/contract.h"
+#include "sim/engine/rng.h"
+#include "sim/scenario/scenario.h"
+
+static bool model_has_uncertainty(const sr_model *m)
+{
+    for (size_t i = 0; i < m->n_num; i++)
+        if (m->num[i].kind != SR_DIST_FIXED)
+            return true;
+    return false;
+}
+
+/* Cholesky factor (lower, row-major n x n) of the named parameters' correlation matrix,
+ * or NULL when there are no correlations. The loader has checked positive definiteness. */
+static double *copula_factor(const sr_model *m)
+{
+    size_t n = m->n_parameters;
+    if (m->n_correlations == 0 || n == 0)
+        return NULL;
+    gsl_matrix *c = gsl_matrix_alloc(n, n);
+    double *factor = calloc(n * n, sizeof *factor);
+    if (c == NULL || factor == NULL)
+        goto fail;
+    gsl_matrix_set_identity(c);
+    for (size_t k = 0; k < m->n_correlations; k++) {
+        const sr_correlation *r = &m->correlations[k];
+        gsl_matrix_set(c, r->a, r->b, r->rho);
+        gsl_matrix_set(c, r->b, r->a, r->rho);
+    }
+    if (gsl_linalg_cholesky_decomp1(c) != 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j <= i; j++)
+            factor[i * n + j] = gsl_matrix_get(c, i, j);
+    gsl_matrix_free(c);
+    return factor;
+fail:
+    gsl_matrix_free(c);
+    free(factor);
+    return NULL;
+}
+
+/* Macro conditions a trial's rates are tabulated for: the regime model's two, one per
+ * month under the gaussian factor, else one. */
+static size_t macro_conditions(const sr_model *m)
+{
+    return m->macro.model == SR_MACRO_MODEL_REGIME     ? 2
+         : m->macro.model == SR_MACRO_MODEL_GAUSSIAN ? m->n_months
+                                                     : 1;
+}
+
+sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_many)
+{
+    *too_many = 0;
+    sr_trial_ws *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return NULL;
+    const size_t T = m->n_months;
+    w->model = m;
+    w->layout = l;
+    w->n_years = sr_n_calendar_years(m);
+    w->rates_constant = !model_has_uncertainty(m) && m->macro.model != SR_MACRO_MODEL_GAUSSIAN;
+    w->n_conds = macro_conditions(m);
+    w->values = calloc(m->n_num > 0 ? m->n_num : 1, sizeof *w->values);
+    w->discount = calloc(T, sizeof *w->discount);
+    w->termination = calloc(m->n_programmes, sizeof *w->termination);
+    w->contract = sr_contract_ws_alloc(m);
+    w->rates = calloc(m->n_programmes, sizeof *w->rates);
+    w->conds = calloc(w->n_conds, sizeof *w->conds);
+    w->cond_of_month = calloc(T, 1);
+    w->copula = copula_factor(m);
+    w->latent = calloc(m->n_parameters > 0 ? m->n_parameters : 1, sizeof *w->latent);
+    w->progress = calloc(m->n_programmes, sizeof *w->progress);
+    size_t max_progress = 1, max_outcomes = 1;
+    for (size_t p = 0; w->progress != NULL && p < m->n_programmes; p++) {
+        w->progress[p] = sr_progress_alloc(l, m, &m->programmes[p], too_many);
+        if (w->progress[p] == NULL)
+            goto fail;
+        if (w->progress[p]->n_progress > max_progress)
+            max_progress = w->progress[p]->n_progress;
+        if (w->progress[p]->n_outcomes > max_outcomes)
+            max_outcomes = w->progress[p]->n_outcomes;
+    }
+    w->arm = sr_arm_ws_alloc(l, m, max_progress, max_outcomes);
+    w->control = sr_arm_flows_alloc(T, max_outcomes);
+    if (w->contract != NULL) {
+        w->portfolio_paid = calloc(w->contract->n_flow, sizeof *w->portfolio_paid);
+        w->portfolio_received = calloc(w->contract->n_flow, sizeof *w->portfolio_received);
+    }
+    w->rng = sr_rng_alloc();
+    if (!w->values || !w->discount || !w->termination || !w->contract ||
+        !w->control || !w->portfolio_paid || !w->portfolio_received || !w->rates ||
+        !w->progress || !w->conds ||
+        !w->cond_of_month || !w->latent || !w->arm || !w->rng ||
+        (m->n_correlations > 0 && m->n_parameters > 0 && !w->copula))
+        goto fail;
+    for (size_t p = 0; p < m->n_programmes; p++) {
+        w->rates[p] = sr_rates_alloc(l, w->n_conds, sr_effect_phases(&m->programmes[p]));
+        if (w->rates[p] == NULL)
+            goto fail;
+    }
+    for (size_t t = 0; t < T; t++)
+        w->discount[t] = sr_discount_factor(m->discount_public, (int)t);
+    return w;
+fail:
+    sr_trial_ws_free(w);
+    return NULL;
+}
+
+double sr_trial_ws_bytes(const sr_model *m, const sr_layout *l)
+{
+    const size_t T = m->n_months, P = m->n_programmes, np = m->n_parameters;
+    size_t max_progress = 1, max_outcomes = 1;
+    double bytes = sr_array_bytes(1, sizeof(sr_trial_ws));
+    for (size_t p = 0; p < P; p++) {
+        const sr_programme *pr = &m->programmes[p];
+        const size_t count = sr_progress_count(m, pr);
+        if (count <= SR_PROGRESS_MAX && count > max_progress)
+            max_progress = count;
+        if (pr->has_contract && pr->contract.type == SR_CONTRACT_RATE_CARD &&
+            pr->contract.n_outcomes > max_outcomes)
+            max_outcomes = pr->contract.n_outcomes;
+        bytes += sr_progress_bytes(l, m, pr) +
+                 sr_rates_bytes(l, macro_conditions(m), sr_effect_phases(pr));
+    }
+    const size_t n_flow = T + SR_AFTER_HORIZON_MONTHS;
+    if (m->n_correlations > 0 && np > 0)   /* the factor, and the matrix it is made in */
+        bytes += 2 * sr_array_bytes(sr_size_mul(np, np), sizeof(double)) +
+                 sr_array_bytes(1, sizeof(gsl_matrix)) + sr_array_bytes(1, sizeof(gsl_block));
+    return bytes + sr_array_bytes(m->n_num > 0 ? m->n_num : 1, sizeof(double)) +  /* values */
+           sr_array_bytes(T, sizeof(double)) +                       /* discount */
+           sr_array_bytes(P, sizeof(size_t)) +                       /* termination */
+           sr_contract_ws_bytes(m) +
+           2 * sr_array_bytes(P, sizeof(void *)) +                   /* rates, progress */
+           sr_array_bytes(macro_conditions(m), sizeof(sr_macro_cond)) +
+           sr_array_bytes(T, 1) +                                    /* cond_of_month */
+           sr_array_bytes(np > 0 ? np : 1, sizeof(double)) +         /* latent */
+           sr_arm_ws_bytes(l, m, max_progress, max_outcomes) +
+           sr_arm_flows_bytes(T, max_outcomes) +                     /* control */
+           2 * sr_array_bytes(n_flow, sizeof(double)) +              /* portfolio flows */
+           sr_array_bytes(1, sizeof(gsl_rng)) + sr_array_bytes(1, sr_rng_splitmix64->size);
+}
+
+void sr_trial_ws_free(sr_trial_ws *w)
+{
+    if (w == NULL)
+        return;
+    for (size_t p = 0; p < w->model->n_programmes; p++) {
+        if (w->rates != NULL)
+            sr_rates_free(w->rates[p]);
+        if (w->progress != NULL)
+            sr_progress_free(w->progress[p]);
+    }
+    free(w->rates);
+    free(w->progress);
+    free(w->values);
+    free(w->discount);
+    free(w->termination);
+    sr_contract_ws_free(w->contract);
+    sr_arm_flows_free(w->control);
+    free(w->portfolio_paid);
+    free(w->portfolio_received);
+    free(w->conds);
+    free(w->cond_of_month);
+    free(w->copula);
+    free(w->latent);
+    sr_arm_ws_free(w->arm);
+    gsl_rng_free(w->rng);
+    free(w);
+}
+
+/* The trial's numbers: each uncertain number is the quantile of one uniform from its own
+ * sub-stream of the parameter stream, keyed by the key path that defines it, so adding,
+ * removing or changing another number (a stress, a sweep) does not move its draw. Named parameters in `correlations` get their uniforms through a Gaussian
+ * copula: latent z = L e, u = Phi(z). */
+static void draw_values(sr_trial_ws *w, uint64_t seed, uint64_t trial)
+{
+    const sr_model *m = w->model;
+    const uint64_t key = sr_stream_key(seed, trial, 0, SR_ARM_NONE, SR_PURPOSE_PARAMETERS);
+    const size_t np = m->n_parameters;
+    if (w->copula != NULL) {
+        for (size_t k = 0; k < np; k++) {
+            sr_rng_seek(w->rng, sr_stream_sub(key, m->num[m->parameters[k].num].stream));
+            w->latent[k] = gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(w->rng));
+        }
+        /* In place from the last row down: row i only reads latent[0..i]. */
+        for (size_t i = np; i-- > 0;) {
+            double z = 0.0;
+            for (size_t j = 0; j <= i; j++)
+                z += w->copula[i * np + j] * w->latent[j];
+            w->latent[i] = z;
+        }
+    }
+    for (size_t i = 0; i < m->n_num; i++) {
+        const sr_numdef *d = &m->num[i];
+        if (d->kind == SR_DIST_FIXED) {
+            w->values[i] = d->p[0];
+            continue;
+        }
+        double u;
+        if (w->copula != NULL && d->parameter >= 0) {
+            /* held to the independent draws' range, which the loader bounds each number's
+             * draws by (Phi rounds to 1 beyond z = 8.3, whose quantile may be infinite) */
+            u = fmin(fmax(gsl_cdf_ugaussian_P(w->latent[d->parameter]), SR_DRAW_U_MIN),
+                     SR_DRAW_U_MAX);
+        } else {
+            sr_rng_seek(w->rng, sr_stream_sub(key, d->stream));
+            u = gsl_rng_uniform_pos(w->rng);
+        }
+        w->values[i] = sr_dist_quantile(d, u);
+    }
+}
+
+/* The trial's macro path (SPEC 2.5): conditions and the condition of each month. */
+static void draw_macro(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool neutral)
+{
+    const sr_model *m = w->model;
+    const sr_macro *mac = &m->macro;
+    const double *v = w->values;
+    const size_t T = m->n_months;
+    memset(w->cond_of_month, 0, T);
+    for (size_t c = 0; c < w->n_conds; c++)
+        w->conds[c] = sr_macro_neutral;
+    w->recession_months = 0.0;
+    w->factor_mean = 0.0;
+    if (neutral || mac->model == SR_MACRO_MODEL_NONE)
+        return;
+    gsl_rng *r = w->rng;
+    sr_rng_seek(r, sr_stream_key(seed, trial, 0, SR_ARM_NONE, SR_PURPOSE_MACRO));
+    if (mac->model == SR_MACRO_MODEL_REGIME) {
+        w->conds[1].pro = v[mac->recession_pro];
+        w->conds[1].counter = v[mac->recession_counter];
+        double up = v[mac->to_recession], down = v[mac->to_normal];
+        double stationary = up + down > 0.0 ? up / (up + down) : 0.0;
+        double u = gsl_rng_uniform(r);
+        unsigned char state = mac->start_in_recession || u < stationary;
+        for (size_t t = 0; t < T; t++) {
+            w->cond_of_month[t] = state;
+            w->recession_months += state;
+            u = gsl_rng_uniform(r);
+            state = state ? !(u < down) : u < up;
+        }
+        return;
+    }
+    /* Gaussian factor: Z_0 ~ N(0,1), Z_t = phi Z_{t-1} + sqrt(1 - phi^2) e_t. */
+    double rho = v[mac->rho], phi = v[mac->persistence];
+    double z = gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(r));
+    for (size_t t = 0; t < T; t++) {
+        if (t > 0)
+            z = phi * z + sqrt(1.0 - phi * phi) *
+                              gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(r));
+        w->conds[t] = (sr_macro_cond){1.0, 1.0, true, sqrt(rho) * z, 1.0 / sqrt(1.0 - rho)};
+        w->factor_mean += z / (double)T;
+    }
+}
+
+/* Present value at the public rate of a monthly nominal flow, and its calendar-year sums. */
+static double present_value(const sr_trial_ws *w, const double *flow)
+{
+    double pv = 0.0;
+    for (size_t t = 0; t < w->model->n_months; t++)
+        pv += flow[t] * w->discount[t];
+    return pv;
+}
+
+static void annual_sums(const sr_trial_ws *w, const double *flow, double sign, double *annual)
+{
+    for (size_t t = 0; t < w->model->n_months; t++)
+        annual[sr_calendar_year(w->model, (int)t) - w->model->start_year] += sign * flow[t];
+}
+
+/* Each contract's month of cancellation (SPEC 2.8 termination), or SIZE_MAX: the first
+ * month whose end sees a cancellation, with monthly probability 1 - exp(-h/12), drawn by
+ * inversion from one uniform per programme, or one shared by the programmes marked
+ * shared. */
+static void draw_terminations(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool deterministic)
+{
+    const sr_model *m = w->model;
+    for (size_t pi = 0; pi < m->n_programmes; pi++) {
+        const sr_programme *p = &m->programmes[pi];
+        w->termination[pi] = SIZE_MAX;
+        if (deterministic || !p->has_contract || !p->contract.has_termination)
+            continue;
+        double h = w->values[p->contract.termination_hazard_per_year];
+        if (h <= 0.0)
+            continue;
+        uint64_t owner = p->contract.termination_shared ? UINT64_MAX : pi;
+        sr_rng_seek(w->rng, sr_stream_key(seed, trial, owner, SR_ARM_NONE,
+                                          SR_PURPOSE_TERMINATION));
+        double month = floor(-12.0 * log(gsl_rng_uniform_pos(w->rng)) / h);
+        if (month < (double)m->n_months)
+            w->termination[pi] = (size_t)month;
+    }
+}
+
+/* Metrics that add up over programmes; the others are recomputed for the portfolio. */
+static bool additive(sr_metric k)
+{
+    switch (k) {
+    case SR_M_INVESTOR_NPV:
+    case SR_M_INVESTOR_IRR:
+    case SR_M_INVESTOR_MOIC:
+    case SR_M_INVESTOR_LOSS:
+    case SR_M_EFFECT_TRUE:
+    case SR_M_EFFECT_MEASURED:
+    case SR_M_EVALUATION_SIGNIFICANT:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* Whether the programmes' contracts measure their effects in one unit: all rate cards
+ * (achievements per person) or all savings shares (DKK per person). */
+static bool effects_in_one_unit(const sr_model *m)
+{
+    bool cards = false, shares = false;
+    for (size_t p = 0; p < m->n_programmes; p++)
+        if (m->programmes[p].has_contract) {
+            cards |= m->programmes[p].contract.type == SR_CONTRACT_RATE_CARD;
+            shares |= m->programmes[p].contract.type == SR_CONTRACT_SAVINGS_SHARE;
+        }
+    return !(cards && shares);
+}
+
+void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool deterministic,
+                  sr_level_row *rows)
+{
+    const sr_model *m = w->model;
+    const size_t T = m->n_months, Y = w->n_years;
+    gsl_rng *r = deterministic ? NULL : w->rng;
+
+    if (deterministic)
+        sr_model_mean_values(m, w->values);
+    else
+        draw_values(w, seed, trial);
+    draw_macro(w, seed, trial, deterministic);
+    draw_terminations(w, seed, trial, deterministic);
+    /* Deterministic runs use the mean numbers and no macro: their rates always differ. */
+    bool recompute = deterministic || !w->rates_constant || !w->rates_ready;
+    w->rates_ready = w->rates_constant && !deterministic;
+
+    for (size_t p = 0; p <= m->n_programmes; p++) {
+        memset(rows[p].metric, 0, SR_N_METRICS * sizeof(double));
+        memset(rows[p].annual, 0, SR_N_METRICS * Y * sizeof(double));
+    }
+    memset(w->portfolio_paid, 0, w->contract->n_flow * sizeof *w->portfolio_paid);
+    memset(w->portfolio_received, 0, w->contract->n_flow * sizeof *w->portfolio_received);
+    double enrolled_total = 0.0, effect_true = 0.0, effect_measured = 0.0;
+
+    for (size_t pi = 0; pi < m->n_programmes; pi++) {
+        const sr_programme *p = &m->programmes[pi];
+        const size_t n_outcomes = w->progress[pi]->n_outcomes;
+        sr_rates *rates = w->rates[pi];
+        if (recompute)
+            sr_rates_compute(rates, w->layout, m, p, w->values, w->conds);
+        const unsigned char *cond = m->macro.model == SR_MACRO_MODEL_GAUSSIAN && !deterministic
+                                        ? NULL : w->cond_of_month;
+        sr_arm_spec spec = {
+            .intake = p->intake,
+            .window = p->has_intervention ? p->effect_months + p->fade_months : 0,
+            .treated = true,
+            .stop = w->termination[pi],
+            .progress = w->progress[pi],
+            .stream = sr_stream_key(seed, trial, pi, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS),
+        };
+        /* The control group first (its flows copied out), then the cohort's pair, whose
+         * flows stay in the workspace. */
+        const bool control = p->has_contract && p->contract.baseline == SR_BASELINE_CONTROL;
+        if (control) {
+            sr_arm_spec control_spec = spec;
+            control_spec.intake = p->control_intake;
+            control_spec.window = 0;
+            control_spec.treated = false;
+            control_spec.stream =
+                sr_stream_key(seed, trial, pi, SR_ARM_CONTROL, SR_PURPOSE_TRANSITIONS);
+            sr_arm_run(w->arm, &control_spec, m, p, w->values, rates, cond, r);
+            sr_arm_flows_copy(w->control, w->arm->flows, T, n_outcomes);
+        }
+        sr_arm_run_pair(w->arm, &spec, m, p, w->values, rates, cond, r);
+        const sr_arm_flows *treated = w->arm->flows, *counterfactual = w->arm->counterfactual;
+
+        double *metric = rows[1 + pi].metric, *annual = rows[1 + pi].annual;
+        static const sr_metric treated_metric[SR_PAYERS] = {
+            SR_M_EXP_TREATED_MUNICIPALITY, SR_M_EXP_TREATED_STATE};
+        static const sr_metric counterfactual_metric[SR_PAYERS] = {
+            SR_M_EXP_COUNTERFACTUAL_MUNICIPALITY, SR_M_EXP_COUNTERFACTUAL_STATE};
+        static const sr_metric savings_metric[SR_PAYERS] = {
+            SR_M_SAVINGS_MUNICIPALITY, SR_M_SAVINGS_STATE};
+        for (size_t pay = 0; pay < SR_PAYERS; pay++) {
+            const double *te = treated->expenditure + pay * T;
+            const double *ce = counterfactual->expenditure + pay * T;
+            metric[treated_metric[pay]] = present_value(w, te);
+            metric[counterfactual_metric[pay]] = present_value(w, ce);
+            metric[savings_metric[pay]] =
+                metric[counterfactual_metric[pay]] - metric[treated_metric[pay]];
+            annual_sums(w, te, 1.0, annual + treated_metric[pay] * Y);
+            annual_sums(w, ce, 1.0, annual + counterfactual_metric[pay] * Y);
+            annual_sums(w, ce, 1.0, annual + savings_metric[pay] * Y);
+            annual_sums(w, te, -1.0, annual + savings_metric[pay] * Y);
+            annual_sums(w, ce, 1.0, annual + SR_M_SAVINGS_TOTAL * Y);
+            annual_sums(w, te, -1.0, annual + SR_M_SAVINGS_TOTAL * Y);
+        }
+        metric[SR_M_SAVINGS_TOTAL] =
+            metric[SR_M_SAVINGS_MUNICIPALITY] + metric[SR_M_SAVINGS_STATE];
+        metric[SR_M_PROGRAMME_COST] = present_value(w, treated->cost);
+        annual_sums(w, treated->cost, 1.0, annual + SR_M_PROGRAMME_COST * Y);
+        metric[SR_M_EMPLOYED_END_TREATED] = treated->employed_end;
+        metric[SR_M_EMPLOYED_END_COUNTERFACTUAL] = counterfactual->employed_end;
+
+        sr_contract_in in = {
+            .treated = treated,
+            .counterfactual = counterfactual,
+            .control = control ? w->control : NULL,
+            .savings = {metric[SR_M_SAVINGS_MUNICIPALITY], metric[SR_M_SAVINGS_STATE]},
+            .programme_cost = metric[SR_M_PROGRAMME_COST],
+            .termination = w->termination[pi],
+        };
+        sr_contract_trial(w->contract, m, p, w->values, &in, metric,
+                          annual + SR_M_PAYMENTS * Y, Y, w->portfolio_paid,
+                          w->portfolio_received);
+
+        if (p->has_contract) {   /* a programme without one measures no effect */
+            double enrolled = 0.0;
+            for (size_t t = 0; t < T; t++)
+                enrolled += treated->enrolled[t];
+            enrolled_total += enrolled;
+            effect_true += metric[SR_M_EFFECT_TRUE] * enrolled;
+            effect_measured += metric[SR_M_EFFECT_MEASURED] * enrolled;
+        }
+        for (size_t k = 0; k < SR_N_METRICS; k++)
+            if (additive((sr_metric)k))
+                rows[0].metric[k] += metric[k];
+        for (size_t k = 0; k < SR_N_METRICS * Y; k++)
+            rows[0].annual[k] += annual[k];
+    }
+    double *portfolio = rows[0].metric;
+    sr_contract_portfolio(w->contract, m, w->portfolio_paid, w->portfolio_received, portfolio);
+    /* The programmes with a contract, weighted by enrolment; an effect in achievements and
+     * one in DKK do not add up: NaN for such a portfolio. */
+    portfolio[SR_M_EFFECT_TRUE] = portfolio[SR_M_EFFECT_MEASURED] = 0.0;
+    if (!effects_in_one_unit(m)) {
+        portfolio[SR_M_EFFECT_TRUE] = portfolio[SR_M_EFFECT_MEASURED] = NAN;
+    } else if (enrolled_total > 0.0) {
+        portfolio[SR_M_EFFECT_TRUE] = effect_true / enrolled_total;
+        portfolio[SR_M_EFFECT_MEASURED] = effect_measured / enrolled_total;
+    }
+    portfolio[SR_M_EVALUATION_SIGNIFICANT] =
+        m->n_programmes == 1 ? rows[1].metric[SR_M_EVALUATION_SIGNIFICANT] : NAN;
+}

@@ -1,0 +1,66 @@
+/* One trial of a scenario: the trial's parameter draws and macro path, every programme's
+ * arms, and the metrics that follow, per programme and for the portfolio. */
+#ifndef SR_TRIAL_H
+#define SR_TRIAL_H
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/engine/arm.h"
+#include "sim/engine/contract.h"
+#include "models/cohort.h"
+#include "models/outcome.h"
+#include "models/model.h"
+#include "sim/engine/results.h"
+
+/* Where one level's metrics of one trial go: metric[SR_N_METRICS] and, for metrics with
+ * an annual row, annual[m * n_years + y] (nominal DKK in calendar year y). */
+typedef struct {
+    double *metric;
+    double *annual;
+} sr_level_row;
+
+/* Per-thread workspace. Everything a trial touches is allocated here, once. */
+typedef struct {
+    const sr_model *model;
+    const sr_layout *layout;
+    size_t n_years;
+    double *values;           /* [n_num]: this trial's numbers */
+    double *discount;         /* [n_months]: present value factors at the public rate */
+    sr_arm_ws *arm;
+    sr_arm_flows *control;    /* the control group's, copied out before the cohort's pair
+                               * runs (whose flows stay in arm) */
+    size_t *termination;      /* [n_programmes]: month of cancellation, or SIZE_MAX */
+    sr_contract_ws *contract;
+    double *portfolio_paid, *portfolio_received; /* [contract->n_flow] investor flows */
+    sr_rates **rates;         /* [n_programmes] */
+    sr_progress **progress;   /* [n_programmes]: rate-card progress tables */
+    bool rates_constant;      /* numbers and macro conditions are the same in every trial */
+    bool rates_ready;
+    size_t n_conds;
+    sr_macro_cond *conds;     /* [n_conds] */
+    unsigned char *cond_of_month; /* [n_months] (gaussian factor: month t uses cond t) */
+    double recession_months;  /* this trial's macro path: months in recession (regime) */
+    double factor_mean;       /* this trial's macro path: mean factor (gaussian) */
+    double *copula;           /* [n_parameters^2] Cholesky factor, or NULL: no correlations */
+    double *latent;           /* [n_parameters] latent normals of the copula */
+    gsl_rng *rng;
+} sr_trial_ws;
+
+/* NULL on allocation failure, or (*too_many set) when a programme's rate card has more
+ * outcome combinations than SR_PROGRESS_MAX. */
+sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_many);
+void sr_trial_ws_free(sr_trial_ws *w);    /* NULL is fine */
+/* Bytes sr_trial_ws_alloc(m, l) takes, its scratch included, from the element counts its
+ * parts are allocated with (models/size.h: an upper bound, allocator overhead in); what
+ * the run's memory check compares with the machine. */
+double sr_trial_ws_bytes(const sr_model *m, const sr_layout *l);
+
+/* Runs trial `trial` (deterministic = false) or the deterministic expectation (true: every
+ * number at its mean, no macro shocks, expected counts). Writes each programme's row to
+ * rows[1 + p] and the portfolio's (the sum) to rows[0]; rows' arrays are zeroed first. */
+void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool deterministic,
+                  sr_level_row *rows);
+
+#endif

@@ -1,0 +1,951 @@
+/* Why a result file looks as it does (SPEC 5), and how it is written so that it is either
+ * complete or absent (SPEC 4) and reproducible to the byte but for created_utc (SPEC 2.12).
+ *
+ * Every HDF5 call's status is checked; a failure closes whatever the function opened,
+ * names the object, and travels up as SR_EXIT_IOERR. HDF5 runs on the calling thread only:
+ * the serial library is not thread-safe, so this file is never entered from a parallel
+ * region. */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r */
+
+#include "sim/resultset/h5write.h"
+
+#include <gsl/gsl_version.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <yaml.h>
+
+#include "sim/resultset/h5util.h"
+#include "models/size.h"
+#include "models/summary.h"
+#include "sim/resultset/outfile.h"
+#include "sim/resultset/sha256.h"
+
+/* Datasets with more values than this are chunked and compressed; smaller ones are
+ * contiguous (a chunk index would cost more than it saves). */
+#define SR_H5_COMPRESS_MIN 4096
+/* Values per chunk of a compressed dataset: 256 KiB of float64, a good deflate unit. */
+#define SR_H5_CHUNK_VALUES 32768
+#define SR_H5_DEFLATE_LEVEL 4
+
+#define SR_UNITS_ANNUAL "DKK (nominal, per calendar year)"
+
+static const char tail_definition[] =
+    "Quantiles interpolate linearly between order statistics of the finite values (as "
+    "gsl_stats_quantile_from_sorted_data). Values, not losses: lower is worse. "
+    "var95 and var99 are the 5% and 1% quantiles; es95 and es99 the means of the values at "
+    "or below them (lower tail). es95_upper and es99_upper are the means of the values at or "
+    "above the 95% and 99% quantiles (upper tail, for cost-like metrics). mcse = sd / "
+    "sqrt(number of finite values), sd with divisor n - 1; p_negative is the share of finite "
+    "values below 0; n_nan counts NaN values and n_infinite infinite ones (+inf or -inf), "
+    "which no other statistic includes.";
+
+/* ---- property lists ------------------------------------------------------------------ */
+
+/* Creation property lists of groups and datasets: no timestamps (SPEC 2.12). Groups also
+ * track link creation order, so that readers list metrics as written. */
+static hid_t gcpl_create(void)
+{
+    hid_t p = H5Pcreate(H5P_GROUP_CREATE);
+    if (p < 0)
+        return H5I_INVALID_HID;
+    if (H5Pset_obj_track_times(p, 0) < 0 ||
+        H5Pset_link_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
+        H5Pclose(p);
+        return H5I_INVALID_HID;
+    }
+    return p;
+}
+
+/* A dataset creation property list for a dataset of the given shape: timestamps off, and
+ * chunked (along the first dimension) with shuffle and deflate when it is large. */
+static hid_t dcpl_create(int rank, const hsize_t *dims)
+{
+    hid_t p = H5Pcreate(H5P_DATASET_CREATE);
+    if (p < 0)
+        return H5I_INVALID_HID;
+    if (H5Pset_obj_track_times(p, 0) < 0)
+        goto fail;
+    hsize_t n = 1, row = 1;
+    for (int d = 0; d < rank; d++) {
+        n *= dims[d];
+        row *= d > 0 ? dims[d] : 1;
+    }
+    if (rank > 0 && n > SR_H5_COMPRESS_MIN && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+        hsize_t chunk[H5S_MAX_RANK];
+        memcpy(chunk, dims, (size_t)rank * sizeof *chunk);
+        chunk[0] = SR_H5_CHUNK_VALUES / row > 0 ? SR_H5_CHUNK_VALUES / row : 1;
+        if (chunk[0] > dims[0])
+            chunk[0] = dims[0];
+        if (H5Pset_chunk(p, rank, chunk) < 0 || H5Pset_shuffle(p) < 0 ||
+            H5Pset_deflate(p, SR_H5_DEFLATE_LEVEL) < 0)
+            goto fail;
+    }
+    return p;
+fail:
+    H5Pclose(p);
+    return H5I_INVALID_HID;
+}
+
+/* ---- attributes ---------------------------------------------------------------------- */
+
+/* Writes attribute name on obj: rank 0 is a scalar, else dims[rank]. */
+static int attr_write(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
+                      int rank, const hsize_t *dims, const void *buf, sr_error *err)
+{
+    hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+    space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
+    if (space < 0)
+        goto fail;
+    attr = H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, mem_type, buf) < 0)
+        goto fail;
+    if (H5Aclose(attr) < 0) {
+        attr = H5I_INVALID_HID;
+        goto fail;
+    }
+    H5Sclose(space);
+    return 0;
+fail:
+    sr_h5_fail(err, SR_EXIT_IOERR, obj, "cannot write attribute '%s'", name);
+    if (attr >= 0)
+        H5Aclose(attr);
+    if (space >= 0)
+        H5Sclose(space);
+    return SR_EXIT_IOERR;
+}
+
+static int attr_f64(hid_t obj, const char *name, double v, sr_error *err)
+{
+    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, NULL, &v, err);
+}
+
+static int attr_f64_vec(hid_t obj, const char *name, const double *v, size_t n,
+                        sr_error *err)
+{
+    hsize_t dims[1] = {n};
+    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dims, v, err);
+}
+
+static int attr_i32(hid_t obj, const char *name, int32_t v, sr_error *err)
+{
+    return attr_write(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT32, 0, NULL, &v, err);
+}
+
+static int attr_u64(hid_t obj, const char *name, uint64_t v, sr_error *err)
+{
+    return attr_write(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, 0, NULL, &v, err);
+}
+
+/* A variable-length UTF-8 string attribute (h5py reads it as str). */
+static int attr_str(hid_t obj, const char *name, const char *v, sr_error *err)
+{
+    hid_t t = sr_h5_str_type();
+    if (t < 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, obj, "cannot make the string type of '%s'",
+                          name);
+    int rc = attr_write(obj, name, t, t, 0, NULL, &v, err);
+    H5Tclose(t);
+    return rc;
+}
+
+/* The two attributes every dataset carries. */
+static int attr_labels(hid_t obj, const char *units, const char *description, sr_error *err)
+{
+    int rc = attr_str(obj, "units", units, err);
+    return rc != 0 ? rc : attr_str(obj, "description", description, err);
+}
+
+/* ---- groups and datasets ------------------------------------------------------------- */
+
+hid_t sr_h5_group_create(hid_t loc, const char *name, sr_error *err)
+{
+    hid_t gcpl = gcpl_create();
+    if (gcpl < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot make the property list of group '%s'",
+                   name);
+        return H5I_INVALID_HID;
+    }
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    if (g < 0)
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot create group '%s'", name);
+    H5Pclose(gcpl);
+    return g;
+}
+
+/* Creates and writes a dataset of file_type from data of mem_type (rank 0: scalar) with its
+ * units and description, and returns it open for further attributes; H5I_INVALID_HID and
+ * err filled on failure. dcpl is the caller's. */
+static hid_t dataset_typed(hid_t loc, const char *name, hid_t file_type, hid_t mem_type,
+                           int rank, const hsize_t *dims, hid_t dcpl, const void *data,
+                           const char *units, const char *description, sr_error *err)
+{
+    hid_t space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
+    hid_t ds = H5I_INVALID_HID;
+    if (space < 0 || dcpl < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset '%s'", name);
+        goto fail;
+    }
+    ds = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot create dataset '%s'", name);
+        goto fail;
+    }
+    if (H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot write the values");
+        goto fail;
+    }
+    if (attr_labels(ds, units, description, err) != 0)
+        goto fail;
+    H5Sclose(space);
+    return ds;
+fail:
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (space >= 0)
+        H5Sclose(space);
+    return H5I_INVALID_HID;
+}
+
+/* A float64 dataset, chunked and compressed where large. */
+static hid_t dataset_f64(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                         const double *data, const char *units, const char *description,
+                         sr_error *err)
+{
+    hid_t dcpl = dcpl_create(rank, dims);
+    hid_t ds = dataset_typed(loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, rank, dims, dcpl,
+                             data, units, description, err);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    return ds;
+}
+
+/* Closes an object the writer created; a failure (e.g. flushing a chunk) is an error. */
+static int close_obj(hid_t id, sr_error *err)
+{
+    H5I_type_t type = H5Iget_type(id);
+    char name[512] = "";
+    if (H5Iget_name(id, name, sizeof name) < 0)
+        name[0] = '\0';
+    herr_t st = type == H5I_DATASET ? H5Dclose(id) : H5Oclose(id);
+    if (st < 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "%s: cannot close", name);
+    return 0;
+}
+
+/* ---- one level ----------------------------------------------------------------------- */
+
+/* The buffers a level needs, allocated once per level: sizes in values. */
+typedef struct {
+    double *scratch;    /* [n_trials]: sorted finite values */
+    double *column;     /* [n_trials]: one calendar year's flow over trials */
+    double *quantiles;  /* [n_years * SR_N_QUANTILES] */
+} level_work;
+
+static int check_link_name(hid_t loc, const char *name, sr_error *err);
+
+/* One float64[n] dataset of a group of columns. */
+typedef struct {
+    const char *name, *units, *description;
+    const double *data;
+} column;
+
+/* A group of float64[n] datasets, one per column, in order. */
+static int write_columns(hid_t loc, const char *group, const column *cols, size_t n_cols,
+                         size_t n, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, group, err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    hsize_t dims[1] = {n};
+    for (size_t c = 0; c < n_cols; c++) {
+        if (check_link_name(g, cols[c].name, err) != 0)
+            goto fail;
+        hid_t ds = dataset_f64(g, cols[c].name, 1, dims, cols[c].data, cols[c].units,
+                               cols[c].description, err);
+        if (ds < 0 || close_obj(ds, err) != 0)
+            goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+/* /trials/<metric>: float64[trials] in trial order. */
+static int write_trials(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_error *err)
+{
+    column cols[SR_N_METRICS];
+    for (size_t m = 0; m < SR_N_METRICS; m++) {
+        const sr_metric_info *mi = &sr_metric_table[m];
+        cols[m] = (column){mi->name, mi->units, mi->description,
+                           sr_level_trials(lv, rs->n_trials, m)};
+    }
+    return write_columns(loc, "trials", cols, SR_N_METRICS, rs->n_trials, err);
+}
+
+/* The summary statistics of SPEC 5 as attributes of obj. */
+static int attr_summary(hid_t obj, const sr_summary *s, sr_error *err)
+{
+    const struct {
+        const char *name;
+        double value;
+    } a[] = {
+        {"mean", s->mean},   {"sd", s->sd},       {"mcse", s->mcse},
+        {"min", s->min},     {"max", s->max},     {"var95", s->var95},
+        {"var99", s->var99}, {"es95", s->es95},   {"es99", s->es99},
+        {"es95_upper", s->es95_upper},            {"es99_upper", s->es99_upper},
+        {"p_negative", s->p_negative},            {"n_nan", s->n_nan},
+        {"n_infinite", s->n_infinite},
+    };
+    for (size_t i = 0; i < 5; i++)
+        if (attr_f64(obj, a[i].name, a[i].value, err) != 0)
+            return SR_EXIT_IOERR;
+    for (size_t j = 0; j < SR_N_QUANTILES; j++)
+        if (attr_f64(obj, sr_quantile_names[j], s->q[j], err) != 0)
+            return SR_EXIT_IOERR;
+    for (size_t i = 5; i < sizeof a / sizeof a[0]; i++)
+        if (attr_f64(obj, a[i].name, a[i].value, err) != 0)
+            return SR_EXIT_IOERR;
+    return 0;
+}
+
+/* /summary/<metric>: a scalar holding the mean (so h5dump shows it), every statistic as an
+ * attribute; the group states the tail definitions. */
+static int write_summary(hid_t loc, const sr_resultset *rs, const sr_level *lv,
+                         level_work *w, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, "summary", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    if (attr_str(g, "tail_definition", tail_definition, err) != 0)
+        goto fail;
+    for (size_t m = 0; m < SR_N_METRICS; m++) {
+        const sr_metric_info *mi = &sr_metric_table[m];
+        sr_summary s;
+        sr_summary_compute(sr_level_trials(lv, rs->n_trials, m), rs->n_trials, w->scratch,
+                           &s);
+        hid_t ds = dataset_f64(g, mi->name, 0, NULL, &s.mean, mi->units, mi->description,
+                               err);
+        if (ds < 0)
+            goto fail;
+        if (attr_summary(ds, &s, err) != 0) {
+            H5Dclose(ds);
+            goto fail;
+        }
+        if (close_obj(ds, err) != 0)
+            goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+/* /annual/<metric>: float64[years][9], the quantiles over trials of each calendar year's
+ * nominal flow, for the metrics that have one. */
+static int write_annual(hid_t loc, const sr_resultset *rs, const sr_level *lv,
+                        level_work *w, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, "annual", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    hsize_t dims[2] = {rs->n_years, SR_N_QUANTILES};
+    for (size_t m = 0; m < SR_N_METRICS && rs->n_years > 0; m++) {
+        const sr_metric_info *mi = &sr_metric_table[m];
+        if (!mi->annual)
+            continue;
+        /* trial i's years follow trial i - 1's */
+        const double *flows = sr_level_annual(lv, rs->n_trials, rs->n_years, m, 0);
+        for (size_t y = 0; y < rs->n_years; y++) {
+            for (size_t i = 0; i < rs->n_trials; i++)
+                w->column[i] = flows[i * rs->n_years + y];
+            sr_quantiles(w->column, rs->n_trials, w->scratch,
+                         w->quantiles + y * SR_N_QUANTILES);
+        }
+        char description[1024];
+        snprintf(description, sizeof description,
+                 "Quantiles over trials (columns, at the levels of the attribute quantiles) "
+                 "of the nominal flow in each calendar year (rows, from first_year) of: %s",
+                 mi->description);
+        hid_t ds = dataset_f64(g, mi->name, 2, dims, w->quantiles, SR_UNITS_ANNUAL,
+                               description, err);
+        if (ds < 0)
+            goto fail;
+        if (attr_i32(ds, "first_year", rs->first_year, err) != 0 ||
+            attr_f64_vec(ds, "quantiles", sr_quantile_levels, SR_N_QUANTILES, err) != 0) {
+            H5Dclose(ds);
+            goto fail;
+        }
+        if (close_obj(ds, err) != 0)
+            goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+/* /deterministic/<metric>: the spreadsheet expectation (SPEC 2.13), a scalar. */
+static int write_deterministic(hid_t loc, const sr_level *lv, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, "deterministic", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    for (size_t m = 0; m < SR_N_METRICS; m++) {
+        const sr_metric_info *mi = &sr_metric_table[m];
+        hid_t ds = dataset_f64(g, mi->name, 0, NULL, &lv->deterministic[m], mi->units,
+                               mi->description, err);
+        if (ds < 0 || close_obj(ds, err) != 0)
+            goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+/* Elements of a level_work's quantiles: one row per year (at least one). */
+static size_t work_quantiles(size_t n_years)
+{
+    return sr_size_mul(n_years > 0 ? n_years : 1, SR_N_QUANTILES);
+}
+
+double sr_h5_write_scratch_bytes(size_t n_trials, size_t n_years)
+{
+    return 2 * sr_array_bytes(n_trials, sizeof(double)) +
+           sr_array_bytes(work_quantiles(n_years), sizeof(double));
+}
+
+int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_error *err)
+{
+    level_work w = {
+        .scratch = malloc(rs->n_trials * sizeof *w.scratch),
+        .column = malloc(rs->n_trials * sizeof *w.column),
+        .quantiles = malloc(work_quantiles(rs->n_years) * sizeof *w.quantiles),
+    };
+    int rc = SR_EXIT_IOERR;
+    if (w.scratch == NULL || w.column == NULL || w.quantiles == NULL) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "out of memory for the summary of %zu trials",
+                   rs->n_trials);
+        goto done;
+    }
+    if (write_trials(loc, rs, lv, err) == 0 && write_summary(loc, rs, lv, &w, err) == 0 &&
+        write_annual(loc, rs, lv, &w, err) == 0 && write_deterministic(loc, lv, err) == 0)
+        rc = 0;
+done:
+    free(w.scratch);
+    free(w.column);
+    free(w.quantiles);
+    return rc;
+}
+
+/* ---- the root layout ----------------------------------------------------------------- */
+
+/* /scenario: the scenario text as run, a scalar variable-length UTF-8 string. */
+static int write_scenario(hid_t loc, const char *text, sr_error *err)
+{
+    hid_t t = sr_h5_str_type();
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t dcpl = dcpl_create(0, NULL);
+    hid_t ds = H5I_INVALID_HID;
+    int rc = SR_EXIT_IOERR;
+    if (t < 0 || space < 0 || dcpl < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset 'scenario'");
+        goto done;
+    }
+    ds = H5Dcreate2(loc, "scenario", t, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot create dataset 'scenario'");
+        goto done;
+    }
+    if (H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot write the scenario text");
+        goto done;
+    }
+    if (attr_labels(ds, "text (YAML)",
+                    "The scenario as run, with every override applied.", err) != 0)
+        goto done;
+    rc = close_obj(ds, err);
+    ds = H5I_INVALID_HID;
+done:
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    if (t >= 0)
+        H5Tclose(t);
+    return rc;
+}
+
+/* The root attributes: provenance (SPEC 5, CLASS/SWIFT habit). */
+static int write_root_attrs(hid_t loc, const sr_resultset *rs, const char *scenario,
+                            sr_error *err)
+{
+    char created[32];
+    time_t now = time(NULL);
+    struct tm utc;
+    if (now == (time_t)-1 || gmtime_r(&now, &utc) == NULL ||
+        strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0)
+        snprintf(created, sizeof created, "unknown");
+
+    char sha[SR_SHA256_HEX_CHARS];
+    sr_sha256_hex(scenario, strlen(scenario), sha);
+
+    unsigned maj = 0, min = 0, rel = 0;
+    char hdf5_version[64];
+    if (H5get_libversion(&maj, &min, &rel) < 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot ask HDF5 its version");
+    snprintf(hdf5_version, sizeof hdf5_version, "%u.%u.%u", maj, min, rel);
+
+    if (attr_str(loc, "sirisk_version", SIRISK_VERSION, err) != 0 ||
+        attr_i32(loc, "format_version", SR_H5_FORMAT_VERSION, err) != 0 ||
+        attr_str(loc, "created_utc", created, err) != 0 ||
+        attr_u64(loc, "seed", rs->seed, err) != 0 ||
+        attr_u64(loc, "trials", (uint64_t)rs->n_trials, err) != 0 ||
+        attr_str(loc, "scenario_sha256", sha, err) != 0 ||
+        attr_str(loc, "rng", rs->rng_name != NULL ? rs->rng_name : "", err) != 0 ||
+        attr_str(loc, "gsl_version", gsl_version, err) != 0 ||
+        attr_str(loc, "hdf5_version", hdf5_version, err) != 0 ||
+        attr_str(loc, "libyaml_version", yaml_get_version_string(), err) != 0)
+        return SR_EXIT_IOERR;
+    return 0;
+}
+
+/* A programme's name becomes a link name: it must be non-empty and hold no '/' ("." would
+ * name the group itself). */
+static int check_link_name(hid_t loc, const char *name, sr_error *err)
+{
+    if (name == NULL || name[0] == '\0' || strchr(name, '/') != NULL || strcmp(name, ".") == 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, loc,
+                          "programme name '%s' cannot name a group (empty, '.' or "
+                          "containing '/')",
+                          name != NULL ? name : "(null)");
+    return 0;
+}
+
+static int write_programmes(hid_t loc, const sr_resultset *rs, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, "programmes", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    for (size_t p = 0; p < rs->n_programmes; p++) {
+        if (check_link_name(g, rs->programme_names[p], err) != 0)
+            goto fail;
+        hid_t pg = sr_h5_group_create(g, rs->programme_names[p], err);
+        if (pg < 0)
+            goto fail;
+        if (sr_h5_write_level(pg, rs, &rs->programme[p], err) != 0) {
+            H5Gclose(pg);
+            goto fail;
+        }
+        if (close_obj(pg, err) != 0)
+            goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+/* /parameters/<name>: each trial's draw of each named parameter (SPEC 2.10). */
+static int write_parameters(hid_t loc, const sr_resultset *rs, sr_error *err)
+{
+    if (rs->n_parameters == 0)
+        return 0;
+    column *cols = calloc(rs->n_parameters, sizeof *cols);
+    if (cols == NULL)
+        return sr_error_set(err, SR_EXIT_IOERR, "out of memory writing /parameters");
+    for (size_t k = 0; k < rs->n_parameters; k++)
+        cols[k] = (column){rs->parameter_names[k], "as the keys that refer to the parameter",
+                           "Each trial's draw of the named parameter, shared by every key "
+                           "that refers to it.",
+                           rs->parameters + k * rs->n_trials};
+    int rc = write_columns(loc, "parameters", cols, rs->n_parameters, rs->n_trials, err);
+    free(cols);
+    return rc;
+}
+
+/* /macro/<stat>: each trial's macro path in one number, to condition results on it. */
+static int write_macro(hid_t loc, const sr_resultset *rs, sr_error *err)
+{
+    const column cols[] = {
+        {"recession_months", "months",
+         "Months of the horizon in recession (regime model; 0 otherwise).",
+         rs->recession_months},
+        {"factor_mean", "standard deviations of the factor",
+         "Mean of the standard normal macro factor over the horizon (gaussian factor model; "
+         "0 otherwise).",
+         rs->factor_mean},
+    };
+    return write_columns(loc, "macro", cols, 2, rs->n_trials, err);
+}
+
+int sr_h5_write_layout(hid_t loc, const sr_resultset *rs, sr_error *err)
+{
+    const char *scenario = rs->scenario_text != NULL ? rs->scenario_text : "";
+    if (rs->n_trials == 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, loc, "a result set without trials");
+    if (write_root_attrs(loc, rs, scenario, err) != 0 ||
+        write_scenario(loc, scenario, err) != 0 ||
+        sr_h5_write_level(loc, rs, &rs->portfolio, err) != 0 ||
+        write_programmes(loc, rs, err) != 0 || write_parameters(loc, rs, err) != 0 ||
+        (rs->recession_months != NULL && write_macro(loc, rs, err) != 0))
+        return SR_EXIT_IOERR;
+    return 0;
+}
+
+/* ---- the file: a temporary beside the target, renamed when complete ----------------- */
+
+struct sr_h5_file {
+    sr_outfile out;   /* the target and the temporary file */
+    hid_t file;       /* open on out.tmp until completed */
+    hid_t root;       /* the root group */
+    bool complete;    /* closed and flushed: ready to be published */
+};
+
+sr_h5_file *sr_h5_file_create(const char *path, sr_error *err)
+{
+    sr_h5_quiet();
+    sr_h5_file *f = calloc(1, sizeof *f);
+    if (f == NULL) {
+        sr_error_set(err, SR_EXIT_IOERR, "%s: out of memory", path);
+        return NULL;
+    }
+    f->out.fd = -1;
+    f->file = f->root = H5I_INVALID_HID;
+    hid_t fcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
+    if (sr_outfile_check(path, false, err) != 0 || sr_outfile_create(&f->out, path, err) != 0)
+        goto fail;
+
+    /* The file creation list is a group creation list too: it sets up the root group. */
+    fcpl = H5Pcreate(H5P_FILE_CREATE);
+    fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fcpl < 0 || fapl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0 ||
+        H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0 ||
+        /* closing the file with objects still open is a bug: make it an error */
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI) < 0 ||
+        /* The temporary is private and sr_outfile holds its lock; HDF5's exclusive flock
+         * would conflict with that lock where flock is emulated by fcntl locks (NFS). */
+        H5Pset_file_locking(fapl, false, true) < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID,
+                   "cannot make the property lists of a result file");
+        sr_error_prefix(err, "%s", path);
+        goto fail;
+    }
+    f->file = H5Fcreate(f->out.tmp, H5F_ACC_TRUNC, fcpl, fapl);
+    if (f->file < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot create HDF5 file '%s'",
+                   f->out.tmp);
+        sr_error_prefix(err, "%s", path);
+        goto fail;
+    }
+    f->root = H5Gopen2(f->file, "/", H5P_DEFAULT);
+    if (f->root < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, f->file, "cannot open the root group");
+        sr_error_prefix(err, "%s", path);
+        goto fail;
+    }
+    H5Pclose(fcpl);
+    H5Pclose(fapl);
+    return f;
+fail:
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    sr_h5_file_abort(f);
+    return NULL;
+}
+
+hid_t sr_h5_file_root(const sr_h5_file *f)
+{
+    return f->root;
+}
+
+const char *sr_h5_file_temp_path(const sr_h5_file *f)
+{
+    return f->out.tmp;
+}
+
+/* Closes every object still open in the file, then the file. After a failed write (a full
+ * disk) objects may be left open and the file's close may fail. */
+static void close_everything(hid_t file)
+{
+    ssize_t n = H5Fget_obj_count(file, H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE |
+                                           H5F_OBJ_ATTR | H5F_OBJ_LOCAL);
+    if (n > 0) {
+        hid_t *ids = malloc((size_t)n * sizeof *ids);
+        if (ids != NULL) {
+            n = H5Fget_obj_ids(file, H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE |
+                                         H5F_OBJ_ATTR | H5F_OBJ_LOCAL,
+                               (size_t)n, ids);
+            for (ssize_t i = 0; i < n; i++) {
+                H5I_type_t type = H5Iget_type(ids[i]);
+                if (type == H5I_ATTR)
+                    H5Aclose(ids[i]);
+                else if (type == H5I_DATASET)
+                    H5Dclose(ids[i]);
+                else if (type == H5I_DATATYPE)
+                    H5Tclose(ids[i]);
+                else
+                    H5Gclose(ids[i]);
+            }
+            free(ids);
+        }
+    }
+    /* One attempt only: after a close that failed to flush, HDF5 1.10 crashes on a second
+     * (main switches HDF5's own close at exit off for the same reason). */
+    H5Fclose(file);
+}
+
+void sr_h5_file_abort(sr_h5_file *f)
+{
+    if (f == NULL)
+        return;
+    if (f->root >= 0)
+        H5Gclose(f->root);
+    if (f->file >= 0)
+        close_everything(f->file);
+    H5Eclear2(H5E_DEFAULT);
+    sr_outfile_discard(&f->out);
+    free(f);
+}
+
+int sr_h5_file_complete(sr_h5_file *f, sr_error *err)
+{
+    if (f->complete)
+        return 0;
+    herr_t root_st = H5Gclose(f->root);
+    f->root = H5I_INVALID_HID;
+    herr_t file_st = -1;
+    if (root_st >= 0) {
+        file_st = H5Fclose(f->file);
+        f->file = H5I_INVALID_HID;   /* never closed twice, even when the close failed */
+    }
+    if (root_st < 0 || file_st < 0) {
+        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot close the HDF5 file");
+        sr_error_prefix(err, "%s", f->out.path);
+        return SR_EXIT_IOERR;
+    }
+    if (sr_outfile_flush(&f->out, err) != 0)
+        return SR_EXIT_IOERR;
+    f->complete = true;
+    return 0;
+}
+
+int sr_h5_file_commit(sr_h5_file *f, sr_error *err)
+{
+    int rc = sr_h5_file_complete(f, err);
+    if (rc == 0)
+        rc = sr_outfile_publish(&f->out, err);   /* removes the temporary if it fails */
+    sr_h5_file_abort(f);   /* what is left of f: nothing open, no temporary */
+    return rc;
+}
+
+int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err)
+{
+    sr_h5_file *f = sr_h5_file_create(path, err);
+    if (f == NULL)
+        return SR_EXIT_IOERR;
+    if (sr_h5_write_layout(sr_h5_file_root(f), rs, err) != 0) {
+        sr_error_prefix(err, "%s", path);
+        sr_h5_file_abort(f);
+        return SR_EXIT_IOERR;
+    }
+    return sr_h5_file_commit(f, err);
+}
+
+/* The base of a stress file is the root layout itself: /stress/base holds hard links to
+ * the root's objects (no second copy) and the root's attributes. */
+static int link_base(hid_t root, hid_t base, const sr_resultset *rs, sr_error *err)
+{
+    static const char *const objects[] = {"scenario", "trials", "summary", "annual",
+                                          "deterministic", "programmes", "parameters",
+                                          "macro"};
+    const char *scenario = rs->scenario_text != NULL ? rs->scenario_text : "";
+    if (write_root_attrs(base, rs, scenario, err) != 0)
+        return SR_EXIT_IOERR;
+    for (size_t k = 0; k < sizeof objects / sizeof *objects; k++) {
+        if (H5Lexists(root, objects[k], H5P_DEFAULT) <= 0)
+            continue;
+        if (H5Lcreate_hard(root, objects[k], base, objects[k], H5P_DEFAULT, H5P_DEFAULT) < 0)
+            return sr_h5_fail(err, SR_EXIT_IOERR, base, "cannot link '%s'", objects[k]);
+    }
+    return 0;
+}
+
+int sr_h5_write_stress(sr_h5_file *f, char *const *names, sr_resultset *const *results,
+                       size_t n, sr_error *err)
+{
+    hid_t root = sr_h5_file_root(f), g = H5I_INVALID_HID;
+    if (n == 0 || sr_h5_write_layout(root, results[0], err) != 0)
+        goto fail;
+    if ((g = sr_h5_group_create(root, "stress", err)) < 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        if (check_link_name(g, names[i], err) != 0)
+            goto fail;
+        hid_t sg = sr_h5_group_create(g, names[i], err);
+        if (sg < 0)
+            goto fail;
+        int rc = i == 0 ? link_base(root, sg, results[0], err)
+                        : sr_h5_write_layout(sg, results[i], err);
+        if (rc != 0 || close_obj(sg, err) != 0) {
+            if (rc != 0)
+                H5Gclose(sg);
+            goto fail;
+        }
+    }
+    if (close_obj(g, err) != 0) {
+        g = H5I_INVALID_HID;
+        goto fail;
+    }
+    return 0;
+fail:
+    if (g >= 0)
+        H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+/* ---- sweep files ------------------------------------------------------------------------ */
+
+/* A variable-length UTF-8 string dataset of the given shape (rank 1 or 2) with its labels. */
+static int dataset_str(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                       const char *const *text, const char *units, const char *description,
+                       sr_error *err)
+{
+    hid_t t = sr_h5_str_type();
+    hid_t dcpl = dcpl_create(0, NULL);   /* contiguous: a handful of short strings */
+    hid_t ds = t < 0 ? H5I_INVALID_HID
+                     : dataset_typed(loc, name, t, t, rank, dims, dcpl, text, units,
+                                     description, err);
+    if (t < 0)
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset '%s'", name);
+    int rc = ds >= 0 ? close_obj(ds, err) : SR_EXIT_IOERR;
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (t >= 0)
+        H5Tclose(t);
+    return rc;
+}
+
+/* /sweep/values (float64[k] or [k][2]) with the swept key(s) in `param` and the design,
+ * and /sweep/value_text, the same values as the YAML text applied. */
+static int write_sweep_values(hid_t g, const sr_sweep_result *s, sr_error *err)
+{
+    const int rank = s->n_keys == 1 ? 1 : 2;
+    const hsize_t dims[2] = {s->k, s->n_keys};
+    hid_t ds = dataset_f64(g, "values", rank, dims, s->values, "as the swept key(s)",
+                           "The value of each swept key at each point (one row per point; "
+                           "a grid is row-major, the first --param outermost); NaN where a "
+                           "value is not a number, see value_text.", err);
+    if (ds < 0)
+        return SR_EXIT_IOERR;
+    int rc;
+    if (s->n_keys == 1) {
+        rc = attr_str(ds, "param", s->key[0], err);
+    } else {
+        hid_t t = sr_h5_str_type();
+        const hsize_t n[1] = {s->n_keys};
+        rc = t < 0 ? sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot make the string type")
+                   : attr_write(ds, "param", t, t, 1, n, s->key, err);
+        if (t >= 0)
+            H5Tclose(t);
+    }
+    if (rc == 0)
+        rc = attr_str(ds, "design", s->design, err);
+    if (rc != 0) {
+        H5Dclose(ds);
+        return SR_EXIT_IOERR;
+    }
+    if (close_obj(ds, err) != 0)
+        return SR_EXIT_IOERR;
+    return dataset_str(g, "value_text", rank, dims, s->value_text, "text (YAML)",
+                       "Each swept key's value at each point as applied: a YAML flow node, "
+                       "set after the command line's --set.", err);
+}
+
+int sr_h5_write_sweep_point(sr_h5_file *f, const sr_sweep_result *s, size_t i,
+                            const sr_resultset *rs, sr_error *err)
+{
+    hid_t root = sr_h5_file_root(f);
+    hid_t g = H5I_INVALID_HID, points = H5I_INVALID_HID, pg = H5I_INVALID_HID;
+    char name[32];
+    snprintf(name, sizeof name, "%zu", i);
+    if (i == 0) {
+        /* the root is point 0, and /sweep/points/0 links to it (no second copy) */
+        if (sr_h5_write_layout(root, rs, err) != 0 ||
+            (g = sr_h5_group_create(root, "sweep", err)) < 0 ||
+            write_sweep_values(g, s, err) != 0 ||
+            (points = sr_h5_group_create(g, "points", err)) < 0 ||
+            (pg = sr_h5_group_create(points, name, err)) < 0 ||
+            link_base(root, pg, rs, err) != 0)
+            goto fail;
+    } else {
+        points = H5Gopen2(root, "sweep/points", H5P_DEFAULT);
+        if (points < 0) {
+            sr_h5_fail(err, SR_EXIT_IOERR, root, "cannot open group 'sweep/points'");
+            goto fail;
+        }
+        if ((pg = sr_h5_group_create(points, name, err)) < 0 ||
+            sr_h5_write_layout(pg, rs, err) != 0)
+            goto fail;
+    }
+    hid_t ids[3] = {pg, points, g};
+    for (size_t k = 0; k < 3; k++) {
+        if (ids[k] >= 0 && close_obj(ids[k], err) != 0) {
+            for (size_t r = k + 1; r < 3; r++)
+                if (ids[r] >= 0)
+                    H5Gclose(ids[r]);
+            return SR_EXIT_IOERR;
+        }
+    }
+    return 0;
+fail:
+    if (pg >= 0)
+        H5Gclose(pg);
+    if (points >= 0)
+        H5Gclose(points);
+    if (g >= 0)
+        H5Gclose(g);
+    return SR_EXIT_IOERR;
+}
+
+int sr_h5_write_sweep_table(sr_h5_file *f, const sr_sweep_result *s, sr_error *err)
+{
+    hid_t root = sr_h5_file_root(f);
+    hid_t g = H5Gopen2(root, "sweep", H5P_DEFAULT), t = H5I_INVALID_HID;
+    if (g < 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, root, "cannot open group 'sweep'");
+    if ((t = sr_h5_group_create(g, "table", err)) < 0)
+        goto fail;
+    const hsize_t dims[1] = {s->k};
+    for (size_t c = 0; c < SR_SWEEP_N_COLUMNS; c++) {
+        const sr_sweep_column_info *ci = &sr_sweep_columns[c];
+        hid_t ds = dataset_f64(t, ci->name, 1, dims, s->table + c * s->k, ci->units,
+                               ci->description, err);
+        if (ds < 0)
+            goto fail;
+        if (attr_str(ds, "heading", ci->heading, err) != 0) {
+            H5Dclose(ds);
+            goto fail;
+        }
+        if (close_obj(ds, err) != 0)
+            goto fail;
+    }
+    if (close_obj(t, err) != 0) {
+        t = H5I_INVALID_HID;
+        goto fail;
+    }
+    return close_obj(g, err);
+fail:
+    if (t >= 0)
+        H5Gclose(t);
+    H5Gclose(g);
+    return SR_EXIT_IOERR;
+}

@@ -1,0 +1,692 @@
+/* Scenario files (SPEC 3): YAML text in, a validated sr_model out.
+ *
+ * The file is read by sim/scenario/yaml_doc.c (hostile input stops there: NUL bytes, invalid UTF-8,
+ * anchors, aliases, tags, several documents, deep nesting, too many values), overrides are
+ * grafted into the document, and the schema walks it once, filling the model: this file
+ * reads the simulation, parameters, correlations and stresses and ties the steps together;
+ * scenario_dynamics.c reads states, transitions, strata, cash flows and macro;
+ * scenario_programme.c the programmes; scenario_values.c holds the typed readers and
+ * scenario_print.c the readable print.
+ *
+ * Decisions where SPEC 3 is silent (each is what `validate` enforces):
+ * - Scalars follow the YAML 1.2 core schema, plain scalars only; a quoted scalar is always
+ *   a string. An integer key (sizes, months, tenures, trials, seed) takes an integer as
+ *   written: `1e3` and `12.0` are floats and are refused there. Any real key takes an
+ *   integer or a float. `.inf`, `.nan`, and the plain strings NaN, Inf, Infinity in any
+ *   case and sign are refused wherever a number is expected.
+ * - A null value (`key:`, `key: ~`) means "not given": an optional key takes its default,
+ *   a required one is missing. So `--set programmes[0].contract.cap_total=~` removes a cap.
+ * - `$name` may be written plain or quoted. A parameter is a number or a distribution,
+ *   never another `$name`. Keys that cannot be uncertain (discount and indexation rates,
+ *   stratum shares, correlations) accept `$name` of a fixed parameter. Each use of an
+ *   uncertain parameter must fit the key's range over the whole support, like an inline
+ *   distribution. A parameter nobody uses is noted.
+ * - A beta distribution's support is the open (0, 1), so it fits a probability in [0, 1).
+ *   A normal truncated to less than 1e-9 of its probability is refused.
+ * - Keys of an option that is not selected (macro keys of another model, contract keys of
+ *   another type, baseline keys of another method, financing without a contract, a frame
+ *   overflow rule without a frame) are checked like selected ones and then ignored, with
+ *   a note: switching an option with --set never uncovers a latent error.
+ * - simulation.trials, seed and start are required: no hidden default seed. The horizon
+ *   is at most 1200 months (100 years); tenure_max at most 600 months.
+ * - States, strata, programmes, parameters, stresses and outcomes are names:
+ *   [A-Za-z_][A-Za-z0-9_]*, at most 64 characters, unique in their list. The scenario's
+ *   own name and a stress's override paths are free text without control or format
+ *   characters (sim/base/text.h), which a name holding one is refused for too.
+ * - Transitions: `from` may list states (no repeats); `to` may be absorbing; a by_tenure
+ *   step above a source state's tenure_max (it could never apply) is an error. A from-list
+ *   shares one number-table entry per number among its expanded transitions (one file
+ *   number, one draw). The probability-form check sums the probabilities' means.
+ * - `multiply` and `effect.transitions` name transitions `from->to`; spaces around the
+ *   arrow are allowed. effect_multiplier is >= 0.
+ * - Cash flows: every payer of every flow (base, by_tenure and from entries, one-off
+ *   transition flows) is 0 when absent. A `from` month may precede simulation.start.
+ * - Intake {start, months}: the whole window [start, start + months) must lie within
+ *   [simulation.start, horizon). Intake per_year: each year's count is kept exactly, split
+ *   over strata by largest remainder, and each (year, stratum) spread over January ..
+ *   December by the even rule; every year with a positive count must lie wholly within
+ *   the simulation. Stratum totals are then the sums over years, which can differ by a
+ *   person from a split of the whole size. The control group with per_year scales the year
+ *   counts to its size by largest remainder, then does the same.
+ * - cohort.initial_state must not be absorbing; an initial_tenure above the state's
+ *   tenure_max is allowed (the engine caps it) and noted.
+ * - A contract's term counts from the programme's first month with a positive intake.
+ *   rate_card needs at least one outcome; with baseline historical it needs a rate (an
+ *   achievement share in [0, 1]) for every outcome, savings_share needs
+ *   expenditure_per_person_month. baseline defaults to method none.
+ * - Stresses are checked when the scenario is loaded: each is applied on top of the
+ *   command line's overrides and the result validated, so a broken stress is found by
+ *   `validate`, not by `stress`. With overrides, a stress that fails is a note, not an
+ *   error (the overrides may have changed what it addresses, e.g. made a distribution a
+ *   fixed number, and only `sirisk stress` uses it, which then refuses it before running
+ *   anything). When the stresses times the file's size exceed a work budget, they are
+ *   only checked for syntax, and a note says so.
+ * - Sizes are bounded so that memory is: strata x states <= 2^20 cash cells,
+ *   strata x transitions <= 2^22 multipliers, programmes x strata x months <= 2^24 intake
+ *   cells, programmes x (states + transitions) <= 2^24, correlated parameters <= 1000.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup, strndup, open, fstat */
+
+#include "sim/scenario/scenario.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/scenario/scenario_internal.h"
+
+#define SR_MAX_HORIZON_MONTHS 1200
+#define SR_MAX_CORRELATED 1000
+/* Stress checks reload the file once per stress: stresses x values loaded at most this. */
+#define SR_STRESS_CHECK_BUDGET (1u << 22)
+
+/* ---- simulation, discount -------------------------------------------------------------- */
+
+static int load_simulation(sr_sload *L, int root)
+{
+    static const char *const keys[] = {"trials", "seed", "start", "horizon_years",
+                                       "horizon_months", NULL};
+    sr_model *m = L->m;
+    int sim = sr_sl_req(L, root, "simulation");
+    if (sim < 0 || sr_sl_map(L, sim, keys) != 0)
+        return -1;
+    int v;
+    if ((v = sr_sl_req(L, sim, "trials")) < 0 || sr_sl_uint(L, v, 1, UINT32_MAX, &m->trials) != 0)
+        return -1;
+    if ((v = sr_sl_req(L, sim, "seed")) < 0 || sr_sl_u64(L, v, &m->seed) != 0)
+        return -1;
+    if ((v = sr_sl_req(L, sim, "start")) < 0
+        || sr_sl_month(L, v, &m->start_year, &m->start_month) != 0)
+        return -1;
+    int hy = sr_sl_opt(L, sim, "horizon_years"), hm = sr_sl_opt(L, sim, "horizon_months");
+    if (hy && hm)
+        return sr_ydoc_fail(L->d, hm, "give exactly one of horizon_years and horizon_months");
+    if (!hy && !hm)
+        return sr_ydoc_fail_missing(L->d, sim, "horizon_years", "is required (or horizon_months)");
+    unsigned h;
+    if (hy) {
+        if (sr_sl_uint(L, hy, 1, SR_MAX_HORIZON_MONTHS / 12, &h) != 0)
+            return -1;
+        m->n_months = 12 * h;
+    } else {
+        if (sr_sl_uint(L, hm, 1, SR_MAX_HORIZON_MONTHS, &h) != 0)
+            return -1;
+        m->n_months = h;
+    }
+    return 0;
+}
+
+static int load_discount(sr_sload *L, int root)
+{
+    static const char *const keys[] = {"public", "investor", NULL};
+    int dn = sr_sl_req(L, root, "discount");
+    if (dn < 0 || sr_sl_map(L, dn, keys) != 0)
+        return -1;
+    int v;
+    if ((v = sr_sl_req(L, dn, "public")) < 0
+        || sr_sl_real(L, v, &SR_RANGE_RATE, &L->m->discount_public) != 0)
+        return -1;
+    if ((v = sr_sl_req(L, dn, "investor")) < 0
+        || sr_sl_real(L, v, &SR_RANGE_RATE, &L->m->discount_investor) != 0)
+        return -1;
+    L->m->indexation = 0;
+    if ((v = sr_sl_opt(L, root, "indexation")) != 0
+        && sr_sl_real(L, v, &SR_RANGE_RATE, &L->m->indexation) != 0)
+        return -1;
+    return 0;
+}
+
+/* ---- parameters and correlations ------------------------------------------------------ */
+
+static int load_parameters(sr_sload *L, int root)
+{
+    sr_model *m = L->m;
+    int pn = sr_sl_opt(L, root, "parameters");
+    size_t n = pn ? sr_ydoc_len(L->d, pn) : 0;
+    if (pn && !sr_ydoc_is_map(L->d, pn))
+        return sr_ydoc_fail(L->d, pn, "must be a mapping of names to numbers or distributions");
+    m->parameters = calloc(n ? n : 1, sizeof *m->parameters);
+    L->param_used = calloc(n ? n : 1, sizeof *L->param_used);
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    if (!m->parameters || !L->param_used || !names) {
+        free(names);
+        return sr_sl_oom(L);
+    }
+    int rc = -1;
+    for (size_t i = 0; i < n; i++) {
+        int k, v;
+        sr_ydoc_pair(L->d, pn, i, &k, &v);
+        const char *name;
+        if (sr_sl_name(L, k, &name) != 0)
+            goto out;
+        sr_numdef def = {.kind = SR_DIST_FIXED, .parameter = (int)i};
+        if (sr_ydoc_is_map(L->d, v)) {
+            if (sr_sl_dist(L, v, &def) != 0)
+                goto out;
+            def.parameter = (int)i;
+        } else {
+            sr_yscalar s = sr_ydoc_scalar(L->d, v);
+            const char *text = sr_ydoc_text(L->d, v);
+            if (sr_ydoc_is_scalar(L->d, v) && text[0] == '$') {
+                sr_ydoc_fail(L->d, v, "must be a number or a distribution (a parameter cannot "
+                                      "refer to another)");
+                goto out;
+            }
+            if (s.kind == SR_Y_NONFINITE || (s.kind == SR_Y_STRING && sr_ydoc_is_plain(L->d, v)
+                                             && sr_ydoc_looks_nonfinite(text))) {
+                sr_ydoc_fail(L->d, v, "must be a finite number");
+                goto out;
+            }
+            if (!sr_ydoc_is_scalar(L->d, v) || (s.kind != SR_Y_INT && s.kind != SR_Y_FLOAT)
+                || (s.kind == SR_Y_INT && s.overflow)) {
+                sr_ydoc_fail(L->d, v, "must be a number or a distribution {dist: ...}");
+                goto out;
+            }
+            def.p[0] = s.x;
+        }
+        m->parameters[i].name = strdup(name);
+        if (!m->parameters[i].name || sr_sl_push(L, v, def, &m->parameters[i].num) != 0)
+            goto out;
+        m->n_parameters = i + 1;
+        names[i] = m->parameters[i].name;
+    }
+    size_t first, again;
+    if (sr_names_build(&L->param_names, names, n, &first, &again) != 0) {
+        sr_sl_oom(L);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(names);
+    return rc;
+}
+
+typedef struct {
+    size_t a, b;               /* a < b */
+    size_t entry;              /* position in the correlations list */
+} corr_key;
+
+static int corr_key_cmp(const void *x, const void *y)
+{
+    const corr_key *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    if (p->b != q->b)
+        return p->b < q->b ? -1 : 1;
+    return (p->entry > q->entry) - (p->entry < q->entry);
+}
+
+/* A correlated parameter named at node (with or without `$`). */
+static int correlated_parameter(sr_sload *L, int node, size_t *out)
+{
+    const char *s;
+    if (sr_sl_str(L, node, &s) != 0)
+        return -1;
+    long i = sr_names_find(&L->param_names, s[0] == '$' ? s + 1 : s);
+    if (i < 0)
+        return sr_ydoc_fail(L->d, node, "undefined parameter (see parameters:)");
+    if (L->m->num[L->m->parameters[i].num].kind == SR_DIST_FIXED)
+        return sr_ydoc_fail(L->d, node, "must name an uncertain parameter (a distribution), but "
+                                        "this one is fixed");
+    *out = (size_t)i;
+    return 0;
+}
+
+/* Cholesky of the k x k correlation matrix c (overwritten): whether it is positive
+ * definite, and if not the parameter (row) where a pivot fails. */
+static bool positive_definite(double *c, size_t k, size_t *bad_row)
+{
+    for (size_t j = 0; j < k; j++) {
+        double d = c[j * k + j];
+        for (size_t i = 0; i < j; i++)
+            d -= c[j * k + i] * c[j * k + i];
+        if (!(d > 0)) {
+            *bad_row = j;
+            return false;
+        }
+        double l = sqrt(d);
+        c[j * k + j] = l;
+        for (size_t r = j + 1; r < k; r++) {
+            double s = c[r * k + j];
+            for (size_t i = 0; i < j; i++)
+                s -= c[r * k + i] * c[j * k + i];
+            c[r * k + j] = s / l;
+        }
+    }
+    return true;
+}
+
+static int load_correlations(sr_sload *L, int root)
+{
+    sr_model *m = L->m;
+    int cn = sr_sl_opt(L, root, "correlations");
+    if (!cn)
+        return 0;
+    if (sr_sl_seq(L, cn) != 0)
+        return -1;
+    size_t n = sr_ydoc_len(L->d, cn);
+    m->correlations = calloc(n ? n : 1, sizeof *m->correlations);
+    corr_key *keys = calloc(n ? n : 1, sizeof *keys);
+    size_t *slot = malloc((m->n_parameters ? m->n_parameters : 1) * sizeof *slot);
+    size_t *members = NULL;
+    double *c = NULL;
+    int rc = -1;
+    if (!m->correlations || !keys || !slot) {
+        sr_sl_oom(L);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int e = sr_ydoc_item(L->d, cn, i);
+        if (sr_sl_tuple(L, e, 3, "a triple [parameter, parameter, rho]") != 0)
+            goto out;
+        sr_correlation *r = &m->correlations[i];
+        if (correlated_parameter(L, sr_ydoc_item(L->d, e, 0), &r->a) != 0
+            || correlated_parameter(L, sr_ydoc_item(L->d, e, 1), &r->b) != 0
+            || sr_sl_real(L, sr_ydoc_item(L->d, e, 2), &SR_RANGE_RHO, &r->rho) != 0)
+            goto out;
+        if (r->a == r->b) {
+            sr_ydoc_fail(L->d, sr_ydoc_item(L->d, e, 1), "must differ from the first parameter");
+            goto out;
+        }
+        m->n_correlations = i + 1;
+        keys[i] = (corr_key){r->a < r->b ? r->a : r->b, r->a < r->b ? r->b : r->a, i};
+    }
+    qsort(keys, n, sizeof *keys, corr_key_cmp);
+    size_t again = n;
+    for (size_t i = 1; i < n; i++)
+        if (keys[i].a == keys[i - 1].a && keys[i].b == keys[i - 1].b && keys[i].entry < again)
+            again = keys[i].entry;
+    if (again < n) {
+        sr_ydoc_fail(L->d, sr_ydoc_item(L->d, cn, again),
+                     "correlates a pair of parameters a second time");
+        goto out;
+    }
+    /* The matrix over the parameters that appear, in order of first appearance. */
+    size_t k = 0;
+    for (size_t i = 0; i < m->n_parameters; i++)
+        slot[i] = SIZE_MAX;
+    members = malloc((2 * n + 1) * sizeof *members);
+    if (!members) {
+        sr_sl_oom(L);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t ab[2] = {m->correlations[i].a, m->correlations[i].b};
+        for (int j = 0; j < 2; j++)
+            if (slot[ab[j]] == SIZE_MAX) {
+                slot[ab[j]] = k;
+                members[k++] = ab[j];
+            }
+    }
+    if (k > SR_MAX_CORRELATED) {
+        sr_ydoc_fail(L->d, cn, "correlate at most %d parameters", SR_MAX_CORRELATED);
+        goto out;
+    }
+    c = calloc(k > 0 ? k * k : 1, sizeof *c);
+    if (!c) {
+        sr_sl_oom(L);
+        goto out;
+    }
+    for (size_t i = 0; i < k; i++)
+        c[i * k + i] = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = slot[m->correlations[i].a], b = slot[m->correlations[i].b];
+        c[a * k + b] = c[b * k + a] = m->correlations[i].rho;
+    }
+    size_t bad;
+    if (!positive_definite(c, k, &bad)) {
+        char got[160];
+        snprintf(got, sizeof got, "a matrix that is not positive definite (it fails at "
+                                  "parameter %s)", m->parameters[members[bad]].name);
+        sr_ydoc_fail_got(L->d, cn, got, "the correlation matrix must be positive definite");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(keys);
+    free(slot);
+    free(members);
+    free(c);
+    return rc;
+}
+
+/* ---- stresses --------------------------------------------------------------------------- */
+
+static int load_stresses(sr_sload *L, int root)
+{
+    sr_model *m = L->m;
+    int sn = sr_sl_opt(L, root, "stresses");
+    if (!sn)
+        return 0;
+    if (!sr_ydoc_is_map(L->d, sn))
+        return sr_ydoc_fail(L->d, sn, "must be a mapping of stress names to overrides");
+    size_t n = sr_ydoc_len(L->d, sn);
+    m->stresses = calloc(n ? n : 1, sizeof *m->stresses);
+    L->stress_nodes = calloc(n ? n : 1, sizeof *L->stress_nodes);
+    if (!m->stresses || !L->stress_nodes)
+        return sr_sl_oom(L);
+    for (size_t i = 0; i < n; i++) {
+        int k, v;
+        const char *name;
+        sr_ydoc_pair(L->d, sn, i, &k, &v);
+        if (sr_sl_name(L, k, &name) != 0)
+            return -1;
+        if (!sr_ydoc_is_map(L->d, v))
+            return sr_ydoc_fail(L->d, v, "must be a mapping of override paths to values");
+        sr_stress *s = &m->stresses[i];
+        size_t no = sr_ydoc_len(L->d, v);
+        s->name = strdup(name);
+        s->overrides = calloc(no ? no : 1, sizeof *s->overrides);
+        m->n_stresses = i + 1;
+        L->stress_nodes[i] = k;
+        if (!s->name || !s->overrides)
+            return sr_sl_oom(L);
+        for (size_t j = 0; j < no; j++) {
+            int pk, pv;
+            sr_ydoc_pair(L->d, v, j, &pk, &pv);
+            const char *path;
+            if (sr_sl_text(L, pk, &path) != 0)
+                return -1;
+            sr_ypath_step *steps;
+            size_t n_steps;
+            char why[256];
+            if (sr_ypath_parse(path, &steps, &n_steps, why, sizeof why) != 0)
+                return sr_ydoc_fail(L->d, pk, "is not an override path: %s", why);
+            sr_ypath_free(steps, n_steps);
+            s->overrides[j].path = strdup(path);
+            s->overrides[j].value = sr_ydoc_flow_text(L->d, pv);
+            s->n_overrides = j + 1;
+            if (!s->overrides[j].path || !s->overrides[j].value)
+                return sr_sl_oom(L);
+        }
+    }
+    return 0;
+}
+
+/* ---- the whole model ------------------------------------------------------------------- */
+
+static int load_model(sr_sload *L)
+{
+    static const char *const keys[] = {"name", "simulation", "discount", "indexation",
+                                       "parameters", "correlations", "states", "transitions",
+                                       "strata", "cashflows", "macro", "programmes", "stresses",
+                                       NULL};
+    sr_model *m = L->m;
+    int root = sr_ydoc_root(L->d), v;
+    const char *name;
+    if (sr_sl_map(L, root, keys) != 0)
+        return -1;
+    if ((v = sr_sl_req(L, root, "name")) < 0 || sr_sl_text(L, v, &name) != 0)
+        return -1;
+    if (!(m->name = strdup(name)))
+        return sr_sl_oom(L);
+    sr_numdef zero = {.kind = SR_DIST_FIXED, .p = {0}, .parameter = -1};
+    sr_numdef one = {.kind = SR_DIST_FIXED, .p = {1}, .parameter = -1};
+    if (sr_sl_push(L, -1, zero, &L->zero) != 0 || sr_sl_push(L, -1, one, &L->one) != 0)
+        return -1;
+    int *stratum_nodes = NULL;
+    int rc = -1;
+    if (load_simulation(L, root) || load_parameters(L, root) || load_correlations(L, root)
+        || load_discount(L, root) || sr_sl_states(L, root) || sr_sl_transitions(L, root)
+        || sr_sl_strata(L, root, &stratum_nodes) || sr_sl_cash(L, root, stratum_nodes)
+        || sr_sl_macro(L, root))
+        goto out;
+    if ((v = sr_sl_req(L, root, "programmes")) < 0 || sr_sl_programmes(L, v) != 0)
+        goto out;
+    if (load_stresses(L, root) != 0)
+        goto out;
+    for (size_t i = 0; i < m->n_parameters; i++)
+        if (!L->param_used[i]
+            && sr_sl_note(L, "parameter %s is defined but not used", m->parameters[i].name) != 0)
+            goto out;
+    rc = 0;
+out:
+    free(stratum_nodes);
+    return rc;
+}
+
+typedef struct {
+    bool check_stresses;       /* apply and validate every stress (not in nested loads) */
+    bool keep_source;          /* fill source_text */
+} load_opts;
+
+static sr_model *load(const char *name, const char *text, size_t len, const sr_override *ov,
+                      size_t n_ov, load_opts opts, sr_error *err);
+
+sr_override *sr_stress_overrides(const sr_override *ov, size_t n_ov, const sr_stress *s,
+                                 size_t *n, sr_error *err)
+{
+    *n = n_ov + s->n_overrides + 1;
+    sr_override *all = calloc(*n, sizeof *all);
+    if (all == NULL) {
+        sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        return NULL;
+    }
+    for (size_t k = 0; k < n_ov; k++)
+        all[k] = ov[k];
+    for (size_t k = 0; k < s->n_overrides; k++)
+        all[n_ov + k] = s->overrides[k];
+    all[*n - 1] = (sr_override){(char *)"stresses", (char *)"~"};
+    return all;
+}
+
+/* Loads the file as stress s makes it on top of the overrides ov[0..n_ov); returns whether
+ * it is valid, and if not the error in e. */
+static bool stress_loads(const char *name, const char *text, size_t len, const sr_override *ov,
+                         size_t n_ov, const sr_stress *s, sr_error *e)
+{
+    size_t n_all;
+    sr_override *all = sr_stress_overrides(ov, n_ov, s, &n_all, e);
+    if (all == NULL)
+        return false;
+    load_opts nested = {false, false};
+    sr_model *sm = load(name, text, len, all, n_all, nested, e);
+    free(all);
+    sr_model_free(sm);
+    return sm != NULL;
+}
+
+/* Applies each stress on top of the command line's overrides ov[0..n_ov) and validates
+ * the result. Without overrides a stress that fails is an error; with them it is a note
+ * (the overrides may have changed what it addresses, e.g. made a distribution a fixed
+ * number, and a run does not use it; `sirisk stress` refuses it before running any). */
+static int check_stresses(sr_sload *L, const char *name, const char *text, size_t len,
+                          const sr_override *ov, size_t n_ov)
+{
+    sr_model *m = L->m;
+    if (m->n_stresses == 0)
+        return 0;
+    if ((double)m->n_stresses * (double)L->d->n_nodes > SR_STRESS_CHECK_BUDGET)
+        return sr_sl_note(L, "the %zu stresses were checked for syntax only (the file is too "
+                             "large to load once per stress); `sirisk stress` checks each",
+                          m->n_stresses);
+    for (size_t i = 0; i < m->n_stresses; i++) {
+        const sr_stress *s = &m->stresses[i];
+        sr_error e = {0};
+        if (stress_loads(name, text, len, ov, n_ov, s, &e))
+            continue;
+        if (e.code == SR_EXIT_SOFTWARE)
+            return sr_error_set(L->err, e.code, "%s", e.msg);
+        char where[1024], path[512];
+        sr_ydoc_where(L->d, L->stress_nodes[i], where, sizeof where);
+        sr_ydoc_path(L->d, L->stress_nodes[i], path, sizeof path);
+        if (n_ov == 0)
+            return sr_error_set(L->err, SR_EXIT_DATAERR, "%s: %s: %s", where, path, e.msg);
+        if (sr_sl_note(L, "%s: %s does not apply on top of the command line's overrides: %s",
+                       where, path, e.msg) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static sr_model *load(const char *name, const char *text, size_t len, const sr_override *ov,
+                      size_t n_ov, load_opts opts, sr_error *err)
+{
+    sr_ydoc d;
+    sr_sload L = {0};
+    sr_model *m = calloc(1, sizeof *m);
+    if (!m) {
+        sr_error_set(err, SR_EXIT_DATAERR, "%s: out of memory", name);
+        return NULL;
+    }
+    if (len > SR_SCENARIO_MAX_BYTES) {
+        sr_error_set(err, SR_EXIT_DATAERR, "%s:1:1: the file is larger than %u bytes, too large "
+                     "for a scenario, got %zu bytes", name, SR_SCENARIO_MAX_BYTES, len);
+        free(m);
+        return NULL;
+    }
+    bool ok = false;
+    if (sr_ydoc_read(&d, name, text, len, err) != 0)
+        goto out;
+    d.ov = ov;
+    d.n_ov = n_ov;
+    for (size_t k = 0; k < n_ov; k++)
+        if (sr_ydoc_apply_override(&d, k) != 0)
+            goto out;
+    if (sr_ydoc_index(&d) != 0)
+        goto out;
+    L.d = &d;
+    L.m = m;
+    L.err = err;
+    if (load_model(&L) != 0)
+        goto out;
+    if (opts.check_stresses && check_stresses(&L, name, text, len, ov, n_ov) != 0)
+        goto out;
+    if (opts.keep_source) {
+        m->source_text = n_ov ? sr_ydoc_emit(&d) : strndup(text, len);
+        if (!m->source_text) {
+            if (!n_ov)
+                sr_sl_oom(&L);
+            goto out;
+        }
+    }
+    m->notes = L.notes;
+    L.notes = NULL;
+    ok = true;
+out:
+    sr_names_free(&L.state_names);
+    sr_names_free(&L.param_names);
+    free(L.trans_keys);
+    free(L.param_used);
+    free(L.state_mark);
+    free(L.stress_nodes);
+    free(L.notes);
+    sr_ydoc_free(&d);
+    if (!ok) {
+        if (err && err->code == 0)
+            sr_error_set(err, SR_EXIT_DATAERR, "%s: invalid scenario", name);
+        sr_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* ---- the interface --------------------------------------------------------------------- */
+
+sr_model *sr_scenario_load_text(const char *name, const char *text, size_t len,
+                                const sr_override *overrides, size_t n_overrides, sr_error *err)
+{
+    if (err)
+        err->code = 0;
+    load_opts opts = {true, true};
+    return load(name, text, len, overrides, n_overrides, opts, err);
+}
+
+sr_model *sr_scenario_load(const char *path, const sr_override *overrides, size_t n_overrides,
+                           sr_error *err)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        sr_error_set(err, SR_EXIT_NOINPUT, "%s: cannot read the scenario: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+        int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+        close(fd);
+        sr_error_set(err, SR_EXIT_NOINPUT, "%s: cannot read the scenario: %s", path, strerror(e));
+        return NULL;
+    }
+    /* Read at most one byte past the limit: enough to know the file is too large. */
+    size_t cap = S_ISREG(st.st_mode) && (size_t)st.st_size <= SR_SCENARIO_MAX_BYTES
+                     ? (size_t)st.st_size + 1
+                     : (size_t)SR_SCENARIO_MAX_BYTES + 1;
+    char *text = malloc(cap);
+    size_t len = 0;
+    if (!text) {
+        close(fd);
+        sr_error_set(err, SR_EXIT_DATAERR, "%s: out of memory", path);
+        return NULL;
+    }
+    for (;;) {
+        if (len == cap) {
+            if (cap > SR_SCENARIO_MAX_BYTES)
+                break;
+            size_t cap2 = cap * 2 > (size_t)SR_SCENARIO_MAX_BYTES + 1 ? (size_t)SR_SCENARIO_MAX_BYTES + 1
+                                                                     : cap * 2;
+            char *t = realloc(text, cap2);
+            if (!t) {
+                free(text);
+                close(fd);
+                sr_error_set(err, SR_EXIT_DATAERR, "%s: out of memory", path);
+                return NULL;
+            }
+            text = t;
+            cap = cap2;
+        }
+        ssize_t got = read(fd, text + len, cap - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int e = errno;
+            free(text);
+            close(fd);
+            sr_error_set(err, SR_EXIT_NOINPUT, "%s: cannot read the scenario: %s", path, strerror(e));
+            return NULL;
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
+    }
+    close(fd);
+    if (len > SR_SCENARIO_MAX_BYTES) {
+        free(text);
+        sr_error_set(err, SR_EXIT_DATAERR, "%s:1:1: the file is larger than %u bytes, too large "
+                     "for a scenario, got more", path, SR_SCENARIO_MAX_BYTES);
+        return NULL;
+    }
+    sr_model *m = sr_scenario_load_text(path, text, len, overrides, n_overrides, err);
+    free(text);
+    return m;
+}
+
+int sr_override_parse(const char *arg, sr_override *out, sr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *eq = strchr(arg, '=');
+    if (!eq)
+        return sr_error_set(err, SR_EXIT_DATAERR, "--set %s: expected PATH=VALUE", arg), -1;
+    if (eq == arg)
+        return sr_error_set(err, SR_EXIT_DATAERR, "--set %s: the path before '=' is empty", arg), -1;
+    out->path = strndup(arg, (size_t)(eq - arg));
+    out->value = strdup(eq + 1);
+    if (!out->path || !out->value) {
+        sr_override_clear(out);
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "--set %s: out of memory", arg), -1;
+    }
+    return 0;
+}
+
+void sr_override_clear(sr_override *o)
+{
+    if (!o)
+        return;
+    free(o->path);
+    free(o->value);
+    o->path = NULL;
+    o->value = NULL;
+}

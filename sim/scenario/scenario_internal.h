@@ -1,0 +1,171 @@
+/* Shared by the scenario loader's files (scenario.c, scenario_values.c,
+ * scenario_programme.c): the loading context and the typed readers of schema values.
+ * Not part of sirisk's interface. Every reader returns 0 on success and -1 after filling
+ * the context's error with the node's position, key path and value. */
+#ifndef SR_SCENARIO_INTERNAL_H
+#define SR_SCENARIO_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/model.h"
+#include "sim/scenario/yaml_doc.h"
+
+/* A valid range of a real-valued key, and how a message names it. A key whose range is
+ * unbounded (an amount, a hazard, a rate) also has a limit, [limit_lo, limit_hi], that its
+ * value and every draw of a distribution given for it must stay within, so that no sum or
+ * factor of a run can overflow (SR_SCENARIO_MAX_AMOUNT); limit_lo == limit_hi: none. */
+typedef struct {
+    double lo, hi;
+    bool lo_open, hi_open;
+    const char *what;          /* "a number >= 0": completes "must be ..." */
+    double limit_lo, limit_hi;
+    const char *limit_why;     /* "so that ...": completes "must lie within [lo, hi] ..." */
+} sr_range;
+
+extern const sr_range SR_RANGE_ANY;        /* cash flows, prices (DKK) */
+extern const sr_range SR_RANGE_NONNEG;     /* hazards, multipliers, costs, caps */
+extern const sr_range SR_RANGE_POS;        /* reference sizes (persons) */
+extern const sr_range SR_RANGE_ELASTICITY; /* a size scaling's elasticity */
+extern const sr_range SR_RANGE_PROB;       /* monthly probabilities, rho, persistence */
+extern const sr_range SR_RANGE_UNIT;       /* shares, switching probabilities, first loss */
+extern const sr_range SR_RANGE_RATE;       /* annual rates: > -1 */
+extern const sr_range SR_RANGE_SHARE;      /* stratum shares: (0, 1] */
+extern const sr_range SR_RANGE_RHO;        /* correlations: (-1, 1) */
+
+/* Names sorted for lookup, so that a file with many names costs n log n. */
+typedef struct {
+    const char *name;          /* borrowed */
+    size_t index;
+} sr_name_ref;
+
+typedef struct {
+    size_t n;
+    sr_name_ref *e;
+} sr_names;
+
+/* The loading context: the document, the model being filled, the number table's growth,
+ * the notes, and lookups built as the schema is read (states, parameters, transitions). */
+typedef struct {
+    sr_ydoc *d;
+    sr_model *m;
+    sr_error *err;
+    size_t num_cap;
+    sr_num zero, one;          /* shared fixed entries for the defaults 0 and 1 */
+    char *notes;
+    size_t notes_len, notes_cap;
+    sr_names state_names, param_names;
+    uint64_t *trans_keys;      /* sorted (from * n_states + to) << 20 | index; see scenario.c */
+    bool *param_used;          /* [n_parameters] */
+    unsigned *state_mark;      /* [n_states]: scratch, a state is marked when == mark_gen */
+    unsigned mark_gen;
+    size_t copied_steps;       /* tenure and dated entries copied so far (bounded) */
+    int *stress_nodes;         /* [n_stresses]: the node naming each stress */
+} sr_sload;
+
+/* ---- failures ---------------------------------------------------------------------- */
+
+int sr_sl_oom(sr_sload *L);
+/* Appends a line to the model's notes (ignored keys and other remarks for `validate`). */
+int sr_sl_note(sr_sload *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- structure --------------------------------------------------------------------- */
+
+/* node must be a mapping whose keys are all among keys[] (NULL-terminated). */
+int sr_sl_map(sr_sload *L, int node, const char *const *keys);
+/* node must be a list. */
+int sr_sl_seq(sr_sload *L, int node);
+/* The value under key, or 0 when the key is absent or its value is null (a null value
+ * means "not given": it is how an override unsets an optional key). */
+int sr_sl_opt(sr_sload *L, int map, const char *key);
+/* The value under key; -1 (error) when it is absent or null. */
+int sr_sl_req(sr_sload *L, int map, const char *key);
+/* A list [a, b, ...] of exactly n items (a pair [k, x], a triple [a, b, rho]). */
+int sr_sl_tuple(sr_sload *L, int node, size_t n, const char *what);
+
+/* ---- scalars ----------------------------------------------------------------------- */
+
+/* An integer in [lo, hi]. */
+int sr_sl_int(sr_sload *L, int node, long long lo, long long hi, long long *out);
+int sr_sl_uint(sr_sload *L, int node, long long lo, long long hi, unsigned *out);
+/* An integer in [0, 2^64 - 1]. */
+int sr_sl_u64(sr_sload *L, int node, uint64_t *out);
+int sr_sl_bool(sr_sload *L, int node, bool *out);
+/* A non-empty string (a quoted scalar, or a plain one the core schema types as string). */
+int sr_sl_str(sr_sload *L, int node, const char **out);
+/* A non-empty string without control or format characters (sim/base/text.h): the text of a
+ * key that is printed or names something in the result file. */
+int sr_sl_text(sr_sload *L, int node, const char **out);
+/* A name: [A-Za-z_][A-Za-z0-9_]*, at most 64 characters (one holding a control or format
+ * character is refused as such, naming it). */
+int sr_sl_name(sr_sload *L, int node, const char **out);
+/* A list item that is a mapping of keys[] with a required `name` (sr_sl_name): *name is
+ * its text, *name_node its node. */
+int sr_sl_named_item(sr_sload *L, int node, const char *const *keys, const char **name,
+                     int *name_node);
+/* One of choices[] (NULL-terminated); *out is its position. */
+int sr_sl_enum(sr_sload *L, int node, const char *const *choices, int *out);
+/* A calendar month YYYY-MM: *month_index from simulation.start (may be negative). */
+int sr_sl_month(sr_sload *L, int node, int *year, int *month);
+
+/* ---- numbers ----------------------------------------------------------------------- */
+
+/* A fixed real number in range r (a literal or `$name` of a fixed parameter). */
+int sr_sl_real(sr_sload *L, int node, const sr_range *r, double *out);
+/* A number that may be uncertain (SPEC 2.10): a literal, `$name`, or a distribution whose
+ * support lies in r. Adds an entry to the number table (or shares the parameter's). */
+int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out);
+/* sr_sl_num on map[key] when present (left unchanged when absent). */
+int sr_sl_num_opt(sr_sload *L, int map, const char *key, const sr_range *r, sr_num *out);
+int sr_sl_num_req(sr_sload *L, int map, const char *key, const sr_range *r, sr_num *out);
+/* A distribution mapping {dist: ..., ...}: checked and converted (lognormal to mu, sigma). */
+int sr_sl_dist(sr_sload *L, int node, sr_numdef *out);
+/* Adds def to the number table, its random stream keyed by the key path of node (-1: a
+ * constant of the loader); returns 0 or -1 (out of memory). */
+int sr_sl_push(sr_sload *L, int node, sr_numdef def, sr_num *out);
+/* {municipality, state}: DKK, any real, each 0 when absent. */
+int sr_sl_flow(sr_sload *L, int node, sr_flow *out);
+
+/* The support [lo, hi] of a number-table entry (open ends where the distribution never
+ * reaches them). */
+void sr_sl_support(const sr_numdef *d, double *lo, double *hi, bool *lo_open, bool *hi_open);
+
+/* ---- names ------------------------------------------------------------------------- */
+
+/* Builds a sorted index of names[n]; returns -1 on allocation failure. If two names are
+ * equal, *dup_first and *dup_again receive the positions of the first repetition in list
+ * order (else both n). */
+int sr_names_build(sr_names *x, const char *const *names, size_t n, size_t *dup_first,
+                   size_t *dup_again);
+/* Position of name, or -1. */
+long sr_names_find(const sr_names *x, const char *name);
+void sr_names_free(sr_names *x);
+
+/* A state name at node, resolved (error "undefined state" otherwise). */
+int sr_sl_state(sr_sload *L, int node, size_t *out);
+/* A transition name "from->to" at node, resolved to its expanded index. */
+int sr_sl_transition(sr_sload *L, int node, size_t *out);
+/* The expanded transition from -> to, or -1. */
+long sr_sl_find_transition(const sr_sload *L, size_t from, size_t to);
+
+/* Fails at again: a name repeats the one at first. */
+int sr_sl_fail_duplicate(sr_sload *L, int first, int again, const char *what);
+
+/* The dynamics (scenario_dynamics.c), each from the document's root mapping: states
+ * (also builds the state lookup), transitions (expanded; builds the transition lookup),
+ * strata (*stratum_nodes[n_strata] receives each stratum's node, 0 for the default),
+ * cash flows (top level and per stratum), macro. */
+int sr_sl_states(sr_sload *L, int root);
+int sr_sl_transitions(sr_sload *L, int root);
+int sr_sl_strata(sr_sload *L, int root, int **stratum_nodes);
+int sr_sl_cash(sr_sload *L, int root, const int *stratum_nodes);
+int sr_sl_macro(sr_sload *L, int root);
+
+/* Programmes (scenario_programme.c): fills m->programmes from the `programmes` list. */
+int sr_sl_programmes(sr_sload *L, int node);
+
+/* Writes "YYYY-MM" of month index t (from simulation.start). */
+void sr_sl_month_text(const sr_model *m, long t, char *buf, size_t n);
+
+#endif
