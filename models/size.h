@@ -1,6 +1,6 @@
 /* Sizes of the arrays that grow with a scenario (cells, strata, months, trials), shared by
  * the constructors that allocate them and by the functions that estimate, before anything
- * is allocated, what a run will take (sim/engine/memory.h): both read the same element counts, so
+ * is allocated, what a run will take (sim/variants/memory.h): both read the same element counts, so
  * the estimate cannot drift from the allocation.
  *
  * Element counts are size_t products that saturate at SIZE_MAX: a count that does not fit

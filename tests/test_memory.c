@@ -1,4 +1,4 @@
-/* The memory check (sim/engine/memory.h). Its estimate against what the constructors take, as the
+/* The memory check (sim/variants/memory.h). Its estimate against what the constructors take, as the
  * C library counts it, and against the peak resident set of a whole run, as the kernel
  * counts it; scenarios too big for any machine, or for an address-space limit, refused at
  * once with the figure (exit 65, no file) by run, stress and sweep, and shown by validate. */
@@ -18,7 +18,7 @@
 
 #include "models/cashflow.h"
 #include "models/cohort.h"
-#include "sim/engine/memory.h"
+#include "sim/variants/memory.h"
 #include "sim/engine/results.h"
 #include "sim/engine/run.h"
 #include "sim/scenario/scenario.h"

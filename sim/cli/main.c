@@ -15,7 +15,7 @@
 #include "sim/base/error.h"
 #include "sim/resultset/h5read.h"
 #include "sim/resultset/h5write.h"
-#include "sim/engine/memory.h"
+#include "sim/variants/memory.h"
 #include "sim/resultset/outfile.h"
 #include "sim/engine/run.h"
 #include "sim/scenario/scenario.h"

@@ -11,7 +11,6 @@
 #include "models/cohort.h"
 #include "models/outcome.h"
 #include "models/size.h"
-#include "sim/resultset/h5write.h"
 #include "sim/engine/trial.h"
 
 /* One thread's workspace and the buffers its trial rows land in before they are copied to
@@ -119,7 +118,7 @@ int sr_run_memory_need(const sr_model *m, const sr_run_options *o, sr_run_memory
                       sr_array_bytes(levels, sizeof(sr_level_row));
     out->shared = sr_layout_bytes(l) + sr_array_bytes((size_t)out->threads, sizeof(thread_ws));
     out->results = sr_resultset_bytes(m->trials, n_years, m->n_programmes, m->n_parameters) +
-                   sr_h5_write_scratch_bytes(m->trials, n_years) + string_bytes(m->source_text);
+                   string_bytes(m->source_text);
     for (size_t p = 0; p < m->n_programmes; p++)
         out->results += string_bytes(m->programmes[p].name);
     for (size_t k = 0; k < m->n_parameters; k++)

@@ -26,7 +26,7 @@ int sr_run_threads(const sr_model *m, const sr_run_options *o);
 
 /* The memory a run of m takes, in bytes: upper bounds computed from the element counts
  * its allocations use (models/size.h), so that a run that cannot fit is refused before
- * anything big is allocated (sim/engine/memory.h). */
+ * anything big is allocated (sim/variants/memory.h). */
 typedef struct {
     int threads;              /* threads the run uses (sr_run_threads) */
     size_t trials;

@@ -12,7 +12,6 @@
 #include "models/size.h"
 #include "sim/engine/contract.h"
 #include "sim/engine/rng.h"
-#include "sim/scenario/scenario.h"
 
 static bool model_has_uncertainty(const sr_model *m)
 {

@@ -21,14 +21,13 @@
 #include <stdint.h>
 
 #include "sim/base/error.h"
-#include "sim/scenario/scenario.h"
 
 /* ---- limits: what a result set may declare -------------------------------------------- */
 
 /* Trials of a result set: the most simulation.trials accepts. */
 #define SR_H5_MAX_TRIALS UINT32_MAX
 /* Bytes of a text that holds YAML (/scenario, a swept value): the scenario's own limit. */
-#define SR_H5_MAX_TEXT_BYTES ((size_t)SR_SCENARIO_MAX_BYTES)
+#define SR_H5_MAX_TEXT_BYTES ((size_t)16 << 20)   /* a scenario's limit: the longest /scenario */
 /* Bytes of a label (units, a version, a heading) or of a swept key or value: at most one
  * command-line argument (Linux's MAX_ARG_STRLEN), where keys and values come from. */
 #define SR_H5_MAX_LABEL_BYTES ((size_t)128 << 10)

@@ -32,9 +32,6 @@
 #define SR_SCENARIO_MIN_RATE (-0.9)
 #define SR_SCENARIO_MAX_RATE 10.0
 #define SR_SCENARIO_MAX_ELASTICITY 10.0
-/* The uniforms every number's draw is the quantile of: 53 random bits, never 0 or 1. */
-#define SR_DRAW_U_MIN 0x1p-53
-#define SR_DRAW_U_MAX (1.0 - 0x1p-53)
 
 /* Loads path, applies the n_overrides overrides in order (an override whose path or value
  * is invalid fails with a message that begins with `--set PATH=VALUE:`), validates, and

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/engine/memory.h"
+#include "sim/variants/memory.h"
 #include "sim/scenario/scenario.h"
 
 /* The next name of a comma-separated list at *p: its start and length; advances *p.

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/engine/memory.h"
+#include "sim/variants/memory.h"
 #include "models/summary.h"
 #include "sim/scenario/scenario.h"
 

@@ -1,4 +1,6 @@
-#include "sim/engine/memory.h"
+#include "sim/variants/memory.h"
+#include "models/cashflow.h"
+#include "sim/resultset/h5write.h"
 
 #include <limits.h>
 #include <math.h>
@@ -143,6 +145,16 @@ static int threads_that_fit(const sr_run_memory *needs, size_t n, sr_memory_hold
     return 0;
 }
 
+/* The engine's need for one run, plus the scratch the result-set writer takes to
+ * summarise it (counted with the result set: both live after the trials). */
+static int run_memory_need(const sr_model *m, const sr_run_options *o, sr_run_memory *out)
+{
+    if (sr_run_memory_need(m, o, out) != 0)
+        return -1;
+    out->results += sr_h5_write_scratch_bytes(m->trials, sr_n_calendar_years(m));
+    return 0;
+}
+
 int sr_memory_check(const char *name, sr_model *const *models, size_t n,
                     sr_memory_holding holding, const sr_run_options *o, sr_error *err)
 {
@@ -150,7 +162,7 @@ int sr_memory_check(const char *name, sr_model *const *models, size_t n,
     if (needs == NULL)
         return sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory", name);
     for (size_t i = 0; i < n; i++)
-        if (sr_run_memory_need(models[i], o, &needs[i]) != 0) {
+        if (run_memory_need(models[i], o, &needs[i]) != 0) {
             free(needs);
             return sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory for the cell "
                                 "layout", name);
@@ -178,7 +190,7 @@ int sr_memory_check(const char *name, sr_model *const *models, size_t n,
 void sr_memory_print(FILE *out, const sr_model *m, const sr_run_options *o)
 {
     sr_run_memory need;
-    if (sr_run_memory_need(m, o, &need) != 0) {
+    if (run_memory_need(m, o, &need) != 0) {
         fputs("Memory: cannot be estimated (out of memory for the cell layout)\n", out);
         return;
     }
