@@ -113,7 +113,7 @@ for target in "${targets[@]}"; do
 
     echo "== fuzz_$target: the mutation pass, ${seconds}s (new inputs in $corpus)"
     end=$((SECONDS + seconds))
-    run=0 ours=0 theirs=0
+    run=0 ours=0 theirs=0 previous=
     while ((SECONDS < end)); do
         run=$((run + 1))
         log=$build/fuzz-$target-$run.log
@@ -135,9 +135,19 @@ for target in "${targets[@]}"; do
             echo "fuzz_$target FAILED (exit $rc) without saving an input; see $log" >&2
             break
         fi
+        if [[ $input == "${previous:-}" ]]; then
+            echo "   $input stopped two runs in a row; fuzz_$target ends here"
+            break
+        fi
+        previous=$input
         cp "$log" "$input.log"
+        # an input kept in the working corpus (found in an earlier run, before a limit was
+        # lowered) would stop every restart: it stays in crashes/ only
+        for kept in "$corpus"/*; do
+            cmp -s "$kept" "$input" && rm -f "$kept"
+        done
         owner=$(owner_of "$log")
-        kind=$(grep -m1 -oE 'ERROR: [A-Za-z]+: [a-z-]+( [a-z-]+)?|runtime error: .{0,60}|^fuzz_[a-z]+: .{0,80}' "$log")
+        kind=$(grep -m1 -oE 'ERROR: [A-Za-z]+: [A-Za-z-]+( [a-z-]+)?|runtime error: .{0,60}|^fuzz_[a-z]+: .{0,80}' "$log")
         if [[ $owner == hdf5 && ${FUZZ_STRICT:-0} != 1 ]]; then
             theirs=$((theirs + 1))
             echo "   inside HDF5 (not counted): $kind: $input"
