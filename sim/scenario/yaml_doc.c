@@ -660,9 +660,19 @@ char *sr_ydoc_flow_text(const sr_ydoc *d, int node)
 
 /* ---- messages ------------------------------------------------------------------------ */
 
+/* Whether s[0..len) holds a control character (a line break, an escape): text that is
+ * quoted with escapes in a message, which is one line and prints no terminal codes. */
+static bool has_control(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+            return true;
+    return false;
+}
+
 static void put_key(sr_ybuf *b, const char *k, bool first)
 {
-    bool bare = *k && !strpbrk(k, ".[]\" ");
+    bool bare = *k && !strpbrk(k, ".[]\" ") && !has_control(k, strlen(k));
     if (bare) {
         if (!first)
             sr_ybuf_str(b, ".");
@@ -721,7 +731,9 @@ void sr_ydoc_got(const sr_ydoc *d, int node, char *buf, size_t n)
 {
     yaml_node_t *y = sr_ydoc_node(d, node);
     char *s = NULL;
-    if (y && y->type == YAML_SCALAR_NODE && y->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
+    if (y && y->type == YAML_SCALAR_NODE &&
+        (y->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+         has_control((const char *)y->data.scalar.value, y->data.scalar.length))) {
         sr_ybuf b = {0};
         put_quoted(&b, (const char *)y->data.scalar.value, y->data.scalar.length);
         s = b.oom ? NULL : b.s;
