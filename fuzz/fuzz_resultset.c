@@ -16,8 +16,8 @@
 
 #include <hdf5.h>
 
-#include "sim/error.h"
-#include "sim/h5read.h"
+#include "sim/base/error.h"
+#include "sim/resultset/h5read.h"
 
 static FILE *devnull;
 static char path[4096];   /* the temporary file; removed at exit */

@@ -20,8 +20,8 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "sim/error.h"
-#include "sim/scenario.h"
+#include "sim/base/error.h"
+#include "sim/scenario/scenario.h"
 
 /* Stands for the file in messages; errors must name it. */
 #define DOC_NAME "fuzz.yaml"

@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 /* Lines 1-5 of a valid scenario; a programme line completes it. */
 #define HEAD                                                                                \
