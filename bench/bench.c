@@ -1,15 +1,19 @@
 /* Benchmarks of the engine (never part of the tests). Prints, per case, trials per
  * second, time per trial, time per trial per 1,000 persons and peak memory, on all cores.
  *
- *   build/sirisk_bench [--trials N] [--threads T] [--sweep]
+ *   build/sirisk_bench [--trials N] [--threads T] [--sweep | --rate-card]
  *
  * Cases: the benchmark cohort (bench/cohort.yaml: one programme, 4 states, tenure to 24
  * months, 10 years monthly) at 1,000, 80,000 and 1,000,000 persons; the default scenario;
- * the national scenario (80,000 persons in six programmes). Then a sweep against its
- * single runs: scenarios/scale.yaml at 4 paired cohort and control sizes (250 ... 16,000),
- * once as `sirisk sweep` does it (sr_sweep_run) and once as 4 loads and runs, without and
- * with writing the result files (a sweep should cost no more than 1.1 x its single runs).
- * --sweep runs the sweep case only. Run from the source tree. */
+ * the default scenario's rate card with its cohort and control group scaled 1,000 and
+ * 100,000 times (10^6 and 10^8 persons: a trial's cost must not grow with the cohort, so
+ * the two are within 2x, and the ratio is printed); the national scenario (80,000 persons
+ * in six programmes). Then a sweep against its single runs: scenarios/scale.yaml at 4
+ * paired cohort and control sizes (250 ... 16,000), once as `sirisk sweep` does it
+ * (sr_sweep_run) and once as 4 loads and runs, without and with writing the result files
+ * (a sweep should cost no more than 1.1 x its single runs).
+ * --sweep runs the sweep case only, --rate-card the rate card's (with all N trials). Run
+ * from the source tree. */
 #include <gsl/gsl_errno.h>
 #include <omp.h>
 #include <stdio.h>
@@ -42,9 +46,10 @@ static double peak_memory_mib(void)
 #define MAX_SETS 16
 
 /* Runs one case, the scenario at path with the "PATH=VALUE" overrides in sets (NULL
- * ended, may be NULL), and prints its row; returns 0 or the error code. */
-static int bench_case(const char *label, const char *path, const char *const *sets,
-                      unsigned trials, int threads)
+ * ended, may be NULL), and prints its row; returns 0 or the error code, and the seconds
+ * per trial in *per_trial_out if not NULL. */
+static int bench_case_timed(const char *label, const char *path, const char *const *sets,
+                            unsigned trials, int threads, double *per_trial_out)
 {
     char trials_set[64];
     sr_override ov[MAX_SETS + 1];
@@ -71,6 +76,8 @@ static int bench_case(const char *label, const char *path, const char *const *se
         goto fail;
     }
     double per_trial = seconds / trials;
+    if (per_trial_out != NULL)
+        *per_trial_out = per_trial;
     printf("%-31s %10zu %8u %12.0f %12.3f %14.4f %10.1f\n", label, persons, trials,
            trials / seconds, 1e3 * per_trial, 1e6 * per_trial / (persons / 1000.0),
            peak_memory_mib());
@@ -84,6 +91,33 @@ fail:
     for (size_t i = 0; i < n_ov; i++)
         sr_override_clear(&ov[i]);
     return err.code ? err.code : 1;
+}
+
+static int bench_case(const char *label, const char *path, const char *const *sets,
+                      unsigned trials, int threads)
+{
+    return bench_case_timed(label, path, sets, trials, threads, NULL);
+}
+
+/* The default scenario's rate card with the cohort and control group scaled to 10^6 and
+ * 10^8 persons: the same cost per trial within 2x (the occupied cells and groups saturate
+ * by 10^8; nothing costs in proportion to the persons). */
+static int bench_rate_card(unsigned trials, int threads)
+{
+    static const char *const million[] = {"programmes[0].cohort.size=1000000",
+                                          "programmes[0].contract.baseline.size=500000", NULL};
+    static const char *const hundred_million[] = {
+        "programmes[0].cohort.size=100000000", "programmes[0].contract.baseline.size=50000000",
+        NULL};
+    double small = 0.0, large = 0.0;
+    int rc = bench_case_timed("rate card, 10^6 persons", "scenarios/default.yaml", million,
+                              trials, threads, &small);
+    rc |= bench_case_timed("rate card, 10^8 persons", "scenarios/default.yaml",
+                           hundred_million, trials, threads, &large);
+    if (rc == 0)
+        printf("%-31s %10s %8s %12.2f   (10^8 / 10^6 cost per trial; at most 2)\n",
+               "rate card cost ratio", "", "", large / small);
+    return rc;
 }
 
 /* ---- the sweep against its single runs ------------------------------------------------- */
@@ -221,10 +255,12 @@ int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     unsigned trials = 4000;
-    int threads = 0, sweep_only = 0;
+    int threads = 0, sweep_only = 0, rate_card_only = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--sweep") == 0)
             sweep_only = 1;
+        else if (strcmp(argv[i], "--rate-card") == 0)
+            rate_card_only = 1;
         else if (strcmp(argv[i], "--trials") == 0 && i + 1 < argc)
             trials = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
@@ -233,7 +269,8 @@ int main(int argc, char **argv)
             trials = 0;
     }
     if (trials == 0) {
-        fputs("usage: sirisk_bench [--trials N] [--threads T] [--sweep]\n", stderr);
+        fputs("usage: sirisk_bench [--trials N] [--threads T] [--sweep | --rate-card]\n",
+              stderr);
         return 64;
     }
     printf("threads: %d\n", threads > 0 ? threads : omp_get_max_threads());
@@ -241,6 +278,8 @@ int main(int argc, char **argv)
         return bench_sweep(trials, threads);
     printf("%-31s %10s %8s %12s %12s %14s %10s\n", "case", "persons", "trials", "trials/s",
            "ms/trial", "us/trial/1000p", "peak MiB");
+    if (rate_card_only)
+        return bench_rate_card(trials, threads);
     int rc = 0;
     static const char *const size_1k[] = {"programmes[0].cohort.size=1000", NULL};
     static const char *const size_80k[] = {"programmes[0].cohort.size=80000", NULL};
@@ -263,6 +302,7 @@ int main(int argc, char **argv)
         "macro={model: gaussian_factor, rho: 0.05, persistence: 0.9}", NULL};
     rc |= bench_case("default, gaussian factor macro", "scenarios/default.yaml", factor_macro,
                      trials, threads);
+    rc |= bench_rate_card(trials / 10 > 0 ? trials / 10 : 1, threads);
     rc |= bench_case("national, no risk layers", "scenarios/national.yaml", national_plain,
                      trials / 4 > 0 ? trials / 4 : 1, threads);
     rc |= bench_case("national + uncertainty, macro", "scenarios/national.yaml", national_risk,

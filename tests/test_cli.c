@@ -404,3 +404,72 @@ Test(cli, validate_escapes_the_scenarios_free_text)
     free(text);
     sr_test_remove_dir(dir);
 }
+
+/* A scenario whose every trial takes seconds (100 years, tenures to 600 months, four
+ * strata, a 120-month intervention window: about 10^9 cell-months a trial). */
+static const char *long_trials =
+    "name: long\n"
+    "simulation: {trials: 2, seed: 5, start: 2027-01, horizon_years: 100}\n"
+    "discount: {public: 0.035, investor: 0.05}\n"
+    "states:\n"
+    "  - {name: outside, tenure_max: 600}\n"
+    "  - {name: employed, tenure_max: 600}\n"
+    "  - {name: exited, absorbing: true}\n"
+    "transitions:\n"
+    "  - {from: outside, to: employed, hazard: 0.02,\n"
+    "     by_tenure: [[0, 1], [100, 0.9], [200, 0.8], [300, 0.7], [400, 0.6], [500, 0.5]]}\n"
+    "  - {from: employed, to: outside, hazard: 0.05,\n"
+    "     by_tenure: [[0, 1], [100, 0.9], [200, 0.8], [300, 0.7], [400, 0.6], [500, 0.5]]}\n"
+    "  - {from: [outside, employed], to: exited, hazard: 0.001}\n"
+    "strata:\n"
+    "  - {name: a, share: 0.25}\n"
+    "  - {name: b, share: 0.25}\n"
+    "  - {name: c, share: 0.25}\n"
+    "  - {name: d, share: 0.25}\n"
+    "cashflows:\n"
+    "  outside: {municipality: 9000, state: 2500}\n"
+    "  employed: {municipality: -5500, state: -3500}\n"
+    "programmes:\n"
+    "  - name: town\n"
+    "    cohort: {size: 100000000, intake: {start: 2027-01, months: 600},\n"
+    "             initial_state: outside}\n"
+    "    intervention:\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: 1.4, months: 60,\n"
+    "               fade_months: 60}\n"
+    "      costs: {per_participant: 10000}\n";
+
+/* An interrupt inside a long trial is honoured at the trial's next month: SIGINT a second
+ * into the run (inside the first trial), exit 130 within two seconds, and neither a result
+ * nor a temporary file. A run still going three seconds after the signal is killed, so
+ * the test ends either way. */
+Test(cli, interrupt_inside_a_long_trial_stops_within_a_second, .timeout = 60)
+{
+    char *dir = sr_test_tmpdir();
+    sr_test_write_file(dir, "long.yaml", long_trials);
+    char *out = NULL;
+    int rc = sr_test_run(
+        sr_test_cmd("cd %s && { %s run long.yaml --threads 2 -o r.h5 --quiet 2>err.txt & "
+                    "pid=$!; sleep 1; kill -INT $pid; start=$(date +%%s%%N); "
+                    "( sleep 3; kill -KILL $pid 2>/dev/null ) & killer=$!; "
+                    "wait $pid; code=$?; end=$(date +%%s%%N); kill $killer 2>/dev/null; "
+                    "echo \"$code $(( (end - start) / 1000000 ))\"; }",
+                    dir, BIN),
+        &out, NULL);
+    cr_assert_eq(rc, 0);
+    int code = -1;
+    long ms = -1;
+    cr_assert_eq(sscanf(out, "%d %ld", &code, &ms), 2, "%s", out);
+    cr_expect_eq(code, 130, "exit %d after %ld ms (137: still running 3 s after SIGINT)", code,
+                 ms);
+    cr_expect_lt(ms, 2000, "the run took %ld ms to stop", ms);
+    char *err = NULL;
+    sr_test_run(sr_test_cmd("cat %s/err.txt", dir), &err, NULL);
+    cr_expect(err != NULL && strstr(err, "interrupted") != NULL, "%s", err);
+    int only = sr_test_run(sr_test_cmd("test \"$(ls -A %s | tr '\\n' ' ')\" = 'err.txt long.yaml '",
+                                       dir),
+                           NULL, NULL);
+    cr_expect_eq(only, 0, "files left in %s", dir);
+    free(out);
+    free(err);
+    sr_test_remove_dir(dir);
+}

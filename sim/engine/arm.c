@@ -688,6 +688,8 @@ static void run_arms(sr_arm_ws *w, size_t n_arms, const sr_arm_spec *spec, const
 
     int cash_valid_until = -1;
     for (size_t t = 0; t < T; t++) {
+        if (spec->interrupted != NULL && *spec->interrupted)
+            return;
         const bool stopped = t >= spec->stop;
         if ((int)t >= cash_valid_until) {
             sr_cash_table(w->cash, l, m, v, (int)t);

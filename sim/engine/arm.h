@@ -12,6 +12,7 @@
 #define SR_ARM_H
 
 #include <gsl/gsl_rng.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,6 +29,8 @@ typedef struct {
                                * (a terminated contract); n_months or more: never */
     const sr_progress *progress; /* the programme's rate-card progress tables */
     uint64_t stream;          /* stream key of (seed, trial, programme, arm, transitions) */
+    const volatile sig_atomic_t *interrupted; /* read once a month: set, the run stops there
+                                               * (its flows are then incomplete); may be NULL */
 } sr_arm_spec;
 
 /* An arm's monthly flows in one trial. Owned by the workspace. */

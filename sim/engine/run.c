@@ -148,6 +148,8 @@ sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
         failed |= thread_ws_init(&ws[t], m, layout, n_years, &too_many) != 0;
     if (failed)
         goto nomem;
+    for (int t = 0; t < threads; t++)   /* trials stop at their next month when it is set */
+        ws[t].trial->interrupted = o != NULL ? o->interrupted : NULL;
     rs->seed = m->seed;
     rs->rng_name = "SplitMix64, a stream per (seed, trial, programme, arm, purpose) and sub-key";
     rs->scenario_text = copy_string(m->source_text);
@@ -193,6 +195,11 @@ sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
                 continue;
             }
             sr_trial_run(mine->trial, m->seed, i, false, mine->rows);
+            if (interrupted != NULL && *interrupted) {   /* the trial may have stopped */
+#pragma omp atomic write
+                stop = 1;
+                continue;
+            }
             store_row(&rs->portfolio, &mine->rows[0], n_trials, n_years, i);
             for (size_t p = 0; p < P; p++)
                 store_row(&rs->programme[p], &mine->rows[1 + p], n_trials, n_years, i);

@@ -1,5 +1,6 @@
 #include "sim/engine/sample.h"
 
+#include "sim/engine/hypergeometric.h"
 #include "sim/engine/rng.h"
 
 #include <float.h>
@@ -126,23 +127,6 @@ void sr_multinomial(gsl_rng *r, double n, const sr_split *split, double *out)
     out[k - 1] += left;
 }
 
-/* Hypergeometric(tagged, untagged, taken): the tagged among `taken` drawn without
- * replacement. GSL's sampler takes min(taken, total - taken) steps; the count is
- * symmetric in the tagged and the taken (C(K,k) C(N-K,t-k) / C(N,t) = C(t,k) C(N-t,K-k) /
- * C(N,K)), so the cheaper of the two forms is drawn. */
-static double hypergeometric(gsl_rng *r, double tagged, double total, double taken)
-{
-    const double cost_taken = fmin(taken, total - taken);
-    const double cost_tagged = fmin(tagged, total - tagged);
-    if (cost_tagged < cost_taken) {
-        const double swap = tagged;
-        tagged = taken;
-        taken = swap;
-    }
-    return (double)gsl_ran_hypergeometric(r, (unsigned int)tagged,
-                                          (unsigned int)(total - tagged), (unsigned int)taken);
-}
-
 void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double take,
                              double *out)
 {
@@ -152,7 +136,7 @@ void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double tak
     for (size_t c = 0; c < k; c++) {
         double x = 0.0;
         if (take > 0.0 && remaining[c] > 0.0)
-            x = c + 1 == k ? take : hypergeometric(r, remaining[c], population, take);
+            x = c + 1 == k ? take : sr_hypergeometric(r, remaining[c], population, take);
         out[c] = x;
         population -= remaining[c];
         remaining[c] -= x;

@@ -2,7 +2,8 @@
  * most cells hold few persons or have small exit probabilities) are drawn by inversion
  * from one uniform, which is exact, cheap, and monotone in the probability, so two runs
  * that draw the same cell with the same stream are coupled (common random numbers). Large
- * expected counts go to GSL's BTPE sampler (gsl_ran_binomial). */
+ * expected counts go to GSL's BTPE sampler (gsl_ran_binomial). Hypergeometric shares are
+ * drawn by sim/hypergeometric.h. */
 #ifndef SR_SAMPLE_H
 #define SR_SAMPLE_H
 
@@ -34,8 +35,10 @@ typedef struct {
 void sr_multinomial(gsl_rng *r, double n, const sr_split *split, double *out);
 
 /* Shares out k categories of items (remaining[c] of each, whole numbers) to a group that
- * takes `take` of them uniformly at random (a multivariate hypergeometric draw): out[c] of
- * each category; remaining[] is reduced by out[]. take <= the sum of remaining[]. */
+ * takes `take` of them uniformly at random (a multivariate hypergeometric draw, one
+ * sr_hypergeometric per category but the last, so in time that does not grow with the
+ * counts): out[c] of each category; remaining[] is reduced by out[]. take <= the sum of
+ * remaining[] <= SR_HYPERGEOMETRIC_MAX. */
 void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double take,
                              double *out);
 

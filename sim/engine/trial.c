@@ -374,6 +374,7 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             .stop = w->termination[pi],
             .progress = w->progress[pi],
             .stream = sr_stream_key(seed, trial, pi, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS),
+            .interrupted = w->interrupted,
         };
         /* The control group first (its flows copied out), then the cohort's pair, whose
          * flows stay in the workspace. */
@@ -389,6 +390,8 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             sr_arm_flows_copy(w->control, w->arm->flows, T, n_outcomes);
         }
         sr_arm_run_pair(w->arm, &spec, m, p, w->values, rates, cond, r);
+        if (w->interrupted != NULL && *w->interrupted)
+            return;   /* the arms stopped part way: the run is abandoned */
         const sr_arm_flows *treated = w->arm->flows, *counterfactual = w->arm->counterfactual;
 
         double *metric = rows[1 + pi].metric, *annual = rows[1 + pi].annual;

@@ -4,6 +4,7 @@
 #define SR_TRIAL_H
 
 #include <gsl/gsl_rng.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -46,6 +47,9 @@ typedef struct {
     double *copula;           /* [n_parameters^2] Cholesky factor, or NULL: no correlations */
     double *latent;           /* [n_parameters] latent normals of the copula */
     gsl_rng *rng;
+    const volatile sig_atomic_t *interrupted; /* set by a signal handler: a trial stops at
+                                               * its next month and its rows are
+                                               * meaningless; may be NULL (the default) */
 } sr_trial_ws;
 
 /* NULL on allocation failure, or (*too_many set) when a programme's rate card has more
