@@ -7,6 +7,7 @@
 #define _DEFAULT_SOURCE /* wait4 */
 
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -333,4 +334,54 @@ Test(h5read, sigint_ends_a_long_summary_at_once, .timeout = 120)
 Test(h5read, sigterm_ends_a_long_summary_at_once, .timeout = 120)
 {
     expect_interrupted(SIGTERM);
+}
+
+/* Copies tests/data/damaged/<name>.h5 into dir. */
+static void copy_damaged(const char *dir, const char *name)
+{
+    int rc = sr_test_run(sr_test_cmd("cp '%s/tests/data/damaged/%s.h5' '%s/'", SIRISK_SOURCE_DIR,
+                                     name, dir), NULL, NULL);
+    cr_assert_eq(rc, 0, "cannot copy %s.h5", name);
+}
+
+/* Files damaged below what sirisk checks make HDF5 itself fault (tests/data/damaged):
+ * read in a child process, they end in exit 74 and a message, not in a crash. */
+Test(h5read, a_file_on_which_hdf5_faults_is_refused, .timeout = 120)
+{
+    char *dir = sr_test_tmpdir();
+    const char *names[] = {"heap_fault_attribute", "heap_fault_dataset"};
+    for (size_t i = 0; i < 2; i++) {
+        copy_damaged(dir, names[i]);
+        expect_refused(dir, names[i], "the HDF5 library failed on it (a segmentation fault)");
+    }
+    sr_test_remove_dir(dir);
+}
+
+/* Whether a process has `name` in its command line: the grep's pattern brackets the first
+ * letter, so that the shell and grep running the search do not match themselves. */
+static bool process_running(const char *name)
+{
+    char *out = NULL;
+    int rc = sr_test_run(sr_test_cmd("grep -l -a '[%c]%s' /proc/[0-9]*/cmdline 2>/dev/null",
+                                     name[0], name + 1), &out, NULL);
+    bool found = rc == 0 && out != NULL && out[0] != '\0';
+    free(out);
+    return found;
+}
+
+/* HDF5 loops on heap_loop.h5 (30 s of processor time end it): SIGTERM ends the summary,
+ * and the process reading it, within a second. */
+Test(h5read, sigterm_ends_a_summary_stuck_inside_hdf5, .timeout = 120)
+{
+    char *dir = sr_test_tmpdir();
+    copy_damaged(dir, "heap_loop");
+    summary_run r = run_summary(dir, "heap_loop", SIGTERM, 500);
+    cr_expect_eq(r.code, 130, "exit %d (-1: still running %.0f s after SIGTERM), expected 130; "
+                 "stderr: %s", r.code, MAX_SECONDS, r.err);
+    cr_expect_lt(r.seconds, 1.0, "%.2f s from SIGTERM to the exit", r.seconds);
+    struct timespec settle = {0, 100000000L};
+    nanosleep(&settle, NULL);
+    cr_expect(!process_running("heap_loop.h5"), "a process still reads heap_loop.h5");
+    summary_run_clear(&r);
+    sr_test_remove_dir(dir);
 }
