@@ -87,9 +87,9 @@ static double deviance(double a, double d, double mu)
 static double regular_term(double a, double d, double mu)
 {
     const double v = d / (a + mu), y = v * v, y2 = y * y, y4 = y2 * y2;
-    const double series = (1.0 / 3 + y * (1.0 / 5)) + y2 * (1.0 / 7 + y * (1.0 / 9)) +
-                          y4 * ((1.0 / 11 + y * (1.0 / 13)) + y2 * (1.0 / 15 + y * (1.0 / 17))) +
-                          y4 * y4 * (1.0 / 19);
+    const double low = (1.0 / 3 + y * (1.0 / 5)) + y2 * (1.0 / 7 + y * (1.0 / 9));
+    const double high = (1.0 / 11 + y * (1.0 / 13)) + y2 * (1.0 / 15 + y * (1.0 / 17));
+    const double series = low + y4 * high + y4 * y4 * (1.0 / 19);
     const double r = 1.0 / a, r2 = r * r;
     const double stirling =
         r * (1.0 / 12 - r2 * (1.0 / 360 - r2 * (1.0 / 1260 - r2 * (1.0 / 1680 -
