@@ -465,9 +465,9 @@ Test(cli, interrupt_inside_a_long_trial_stops_within_a_second, .timeout = 60)
     char *err = NULL;
     sr_test_run(sr_test_cmd("cat %s/err.txt", dir), &err, NULL);
     cr_expect(err != NULL && strstr(err, "interrupted") != NULL, "%s", err);
-    int only = sr_test_run(sr_test_cmd("test \"$(ls -A %s | tr '\\n' ' ')\" = 'err.txt long.yaml '",
-                                       dir),
-                           NULL, NULL);
+    int only = sr_test_run(
+        sr_test_cmd("test \"$(ls -A %s | tr '\\n' ' ')\" = 'err.txt long.yaml '", dir), NULL,
+        NULL);
     cr_expect_eq(only, 0, "files left in %s", dir);
     free(out);
     free(err);

@@ -332,7 +332,8 @@ Test(sample, hypergeometric_log_pmf_is_exact_at_any_population)
         for (double k = from; k < to; k += step) {
             const double here = sr_hypergeometric_log_pmf(k, K, N, n);
             const double next = sr_hypergeometric_log_pmf(k + 1.0, K, N, n);
-            const double ratio = log((K - k) / (k + 1.0)) + log((n - k) / (N - K - n + k + 1.0));
+            const double ratio =
+                log((K - k) / (k + 1.0)) + log((n - k) / (N - K - n + k + 1.0));
             cr_expect_leq(fabs(next - here - ratio), 1e-12, "ratio at %g of (%g, %g, %g)", k,
                           N, K, n);
             mass += step * exp(here);
