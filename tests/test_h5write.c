@@ -54,7 +54,7 @@ static void fill_level(sr_level *lv, size_t level)
         double *t = sr_level_trials(lv, N_TRIALS, (sr_metric)m);
         for (size_t i = 0; i < N_TRIALS; i++) {
             t[i] = trial_value(m, i, level);
-            if (!sr_metric_table[m].annual)
+            if (!sr_metric_is((sr_metric)m, SR_METRIC_ANNUAL))
                 continue;
             double *a = sr_level_annual(lv, N_TRIALS, N_YEARS, (sr_metric)m, i);
             for (size_t y = 0; y < N_YEARS; y++)
@@ -137,11 +137,11 @@ static void metric_names(char *buf, size_t size, int annual_only)
 {
     buf[0] = '\0';
     for (size_t m = 0; m < SR_N_METRICS; m++) {
-        if (annual_only && !sr_metric_table[m].annual)
+        if (annual_only && !sr_metric_is((sr_metric)m, SR_METRIC_ANNUAL))
             continue;
         if (buf[0] != '\0')
             strncat(buf, ",", size - strlen(buf) - 1);
-        strncat(buf, sr_metric_table[m].name, size - strlen(buf) - 1);
+        strncat(buf, sr_metrics[m].name, size - strlen(buf) - 1);
     }
 }
 
@@ -397,8 +397,8 @@ Test(h5write, the_summary_table_has_a_row_per_metric_for_each_level)
                               "\nprogramme aarhus\n"};
     for (size_t s = 0; s < 3; s++)
         for (size_t m = 0; m < SR_N_METRICS; m++) {
-            const char *r = row(table, sections[s], sr_metric_table[m].name);
-            const char *units = sr_metric_table[m].units;
+            const char *r = row(table, sections[s], sr_metrics[m].name);
+            const char *units = sr_metrics[m].units;
             char expect[64];
             if (strncmp(units, "DKK", 3) == 0)
                 snprintf(expect, sizeof expect, " mDKK ");

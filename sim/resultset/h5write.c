@@ -279,7 +279,7 @@ static int write_trials(hid_t loc, const sr_resultset *rs, const sr_level *lv, s
 {
     column cols[SR_N_METRICS];
     for (size_t m = 0; m < SR_N_METRICS; m++) {
-        const sr_metric_info *mi = &sr_metric_table[m];
+        const sr_metric_def *mi = &sr_metrics[m];
         cols[m] = (column){mi->name, mi->units, mi->description,
                            sr_level_trials(lv, rs->n_trials, m)};
     }
@@ -323,7 +323,7 @@ static int write_summary(hid_t loc, const sr_resultset *rs, const sr_level *lv,
     if (attr_str(g, "tail_definition", tail_definition, err) != 0)
         goto fail;
     for (size_t m = 0; m < SR_N_METRICS; m++) {
-        const sr_metric_info *mi = &sr_metric_table[m];
+        const sr_metric_def *mi = &sr_metrics[m];
         sr_summary s;
         sr_summary_compute(sr_level_trials(lv, rs->n_trials, m), rs->n_trials, w->scratch,
                            &s);
@@ -354,8 +354,8 @@ static int write_annual(hid_t loc, const sr_resultset *rs, const sr_level *lv,
         return SR_EXIT_IOERR;
     hsize_t dims[2] = {rs->n_years, SR_N_QUANTILES};
     for (size_t m = 0; m < SR_N_METRICS && rs->n_years > 0; m++) {
-        const sr_metric_info *mi = &sr_metric_table[m];
-        if (!mi->annual)
+        const sr_metric_def *mi = &sr_metrics[m];
+        if (!sr_metric_is((sr_metric)m, SR_METRIC_ANNUAL))
             continue;
         /* trial i's years follow trial i - 1's */
         const double *flows = sr_level_annual(lv, rs->n_trials, rs->n_years, m, 0);
@@ -395,7 +395,7 @@ static int write_deterministic(hid_t loc, const sr_level *lv, sr_error *err)
     if (g < 0)
         return SR_EXIT_IOERR;
     for (size_t m = 0; m < SR_N_METRICS; m++) {
-        const sr_metric_info *mi = &sr_metric_table[m];
+        const sr_metric_def *mi = &sr_metrics[m];
         hid_t ds = dataset_f64(g, mi->name, 0, NULL, &lv->deterministic[m], mi->units,
                                mi->description, err);
         if (ds < 0 || close_obj(ds, err) != 0)
