@@ -20,9 +20,6 @@
 #include "sim/engine/results.h"
 #include "sim/variants/sweep.h"
 
-/* The result-set format written; a reader refuses files of a newer format. */
-#define SR_H5_FORMAT_VERSION 1
-
 /* Writes rs to path (created or replaced) in the layout of SPEC 5. Returns 0, or fills err
  * and returns SR_EXIT_IOERR; on failure path is untouched and no temporary file remains.
  * rs->programme_names must be set, each a valid HDF5 link name (non-empty, no '/'). */
