@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "sim/base/error.h"
-#include "sim/resultset/h5read.h"
+#include "sim/cli/summary_print.h"
 #include "sim/resultset/h5write.h"
 #include "sim/variants/memory.h"
 #include "sim/resultset/outfile.h"
