@@ -43,8 +43,8 @@ static void expect_ranked(unsigned flag, const sr_metric *expected, size_t n)
     sr_metric got[SR_N_METRICS];
     cr_assert_eq(sr_metrics_ranked(flag, got), n);
     for (size_t k = 0; k < n; k++)
-        cr_assert_eq(got[k], expected[k], "row %zu: %s, expected %s", k, sr_metrics[got[k]].name,
-                     sr_metrics[expected[k]].name);
+        cr_assert_eq(got[k], expected[k], "row %zu: %s, expected %s", k,
+                     sr_metrics[got[k]].name, sr_metrics[expected[k]].name);
 }
 
 /* The rows of the printed tables, in the order `sirisk summary` has always printed them
