@@ -306,10 +306,10 @@ static double metric_stat(hid_t level, sr_metric m, const char *stat, int *rc, s
     return sr_h5_read_stat(level, sr_metrics[m].name, stat, rc, err);
 }
 
-/* The decision table (SPEC 2.8-2.9): the paying municipality's net result when it funds
- * the programme itself and when it pays by results (the metrics measured against the
- * paying budget), what the transfer of risk costs, how often it pays for savings that did
- * not happen, and the investors' risk. */
+/* The decision table (docs/model.md, contracts and financing): the paying budget's net
+ * result when it funds the programme itself and when it pays by results (the metrics
+ * measured against the paying budget), what the transfer of risk costs, how often it pays
+ * for savings that did not happen, and the investors' risk. */
 static int print_decision(hid_t level, const sr_h5_trials *trials, FILE *out, sr_error *err)
 {
     int rc = 0;

@@ -1,4 +1,4 @@
-/* The sweep table that `sirisk summary` prints for a sweep file (SPEC 5 /sweep). HDF5
+/* The sweep table that `sirisk summary` prints for a sweep file (docs/results.md). HDF5
  * calls: one thread, outside OpenMP regions. */
 #ifndef SR_SUMMARY_SWEEP_H
 #define SR_SUMMARY_SWEEP_H

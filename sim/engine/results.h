@@ -1,6 +1,6 @@
 /* A result set in memory: every trial's value of every metric, for the portfolio and for
  * each programme, the nominal flows per calendar year, and the deterministic expectation.
- * Filled by the driver (sim/engine/run.c), written by sim/resultset/h5write.c (SPEC 5). */
+ * Filled by the driver (sim/engine/run.c), written by sim/resultset/h5write.c (docs/results.md). */
 #ifndef SR_RESULTS_H
 #define SR_RESULTS_H
 

@@ -1,5 +1,5 @@
-/* Why a result file looks as it does (SPEC 5), and how it is written so that it is either
- * complete or absent (SPEC 4) and reproducible to the byte but for created_utc (SPEC 2.12).
+/* Why a result file looks as it does (docs/results.md), and how it is written so that it is
+ * either complete or absent and reproducible to the byte but for created_utc.
  *
  * Every HDF5 call's status is checked; a failure closes whatever the function opened,
  * names the object, and travels up as SR_EXIT_IOERR. HDF5 runs on the calling thread only:
@@ -44,7 +44,7 @@ static const char tail_definition[] =
 
 /* ---- property lists ------------------------------------------------------------------ */
 
-/* Creation property lists of groups and datasets: no timestamps (SPEC 2.12). Groups also
+/* Creation property lists of groups and datasets: no timestamps (reproducible files). Groups also
  * track link creation order, so that readers list metrics as written. */
 static hid_t gcpl_create(void)
 {
@@ -350,7 +350,7 @@ static int write_trials(hid_t loc, const sr_resultset *rs, const sr_level *lv, s
     return sr_h5_write_columns(loc, "trials", cols, SR_N_METRICS, rs->n_trials, err);
 }
 
-/* The summary statistics of SPEC 5 as attributes of obj. */
+/* The summary statistics (docs/results.md) as attributes of obj. */
 static int attr_summary(hid_t obj, const sr_summary *s, sr_error *err)
 {
     const struct {
@@ -452,7 +452,7 @@ fail:
     return SR_EXIT_IOERR;
 }
 
-/* /deterministic/<metric>: the spreadsheet expectation (SPEC 2.13), a scalar. */
+/* /deterministic/<metric>: the spreadsheet expectation (docs/model.md), a scalar. */
 static int write_deterministic(hid_t loc, const sr_level *lv, sr_error *err)
 {
     hid_t g = sr_h5_group_create(loc, "deterministic", err);
@@ -546,7 +546,7 @@ done:
     return rc;
 }
 
-/* The root attributes: provenance (SPEC 5, CLASS/SWIFT habit). */
+/* The root attributes: the result set's provenance. */
 static int write_root_attrs(hid_t loc, const sr_resultset *rs, const char *scenario,
                             sr_error *err)
 {
@@ -602,7 +602,7 @@ fail:
     return SR_EXIT_IOERR;
 }
 
-/* /parameters/<name>: each trial's draw of each named parameter (SPEC 2.10). */
+/* /parameters/<name>: each trial's draw of each named parameter. */
 static int write_parameters(hid_t loc, const sr_resultset *rs, sr_error *err)
 {
     if (rs->n_parameters == 0)

@@ -1,4 +1,4 @@
-/* Writing result sets (SPEC 5) to HDF5, atomically (SPEC 4): a file is built under a
+/* Writing result sets (docs/results.md) to HDF5, atomically: a file is built under a
  * temporary name beside its target and renamed onto it only when complete, so an error or
  * an interrupt never leaves a partial file nor damages an existing one.
  *
@@ -8,7 +8,7 @@
  * above, from the result-set layout and the generic pieces here: groups, links to a layout
  * already written, columns of floats, float and text datasets with string attributes.
  *
- * Reproducibility (SPEC 2.12): object timestamps are off and every object is written in a
+ * Reproducibility: object timestamps are off and every object is written in a
  * fixed order, so two writes of the same result set differ only in created_utc.
  * Every function here makes HDF5 calls: call them on one thread, outside OpenMP regions.
  * Failures are SR_EXIT_IOERR, with a message that names the file and the object. */
@@ -20,9 +20,10 @@
 #include "sim/base/error.h"
 #include "sim/engine/results.h"
 
-/* Writes rs to path (created or replaced) in the layout of SPEC 5. Returns 0, or fills err
- * and returns SR_EXIT_IOERR; on failure path is untouched and no temporary file remains.
- * rs->programme_names must be set, each a valid HDF5 link name (non-empty, no '/'). */
+/* Writes rs to path (created or replaced) in the layout of docs/results.md. Returns 0, or
+ * fills err and returns SR_EXIT_IOERR; on failure path is untouched and no temporary file
+ * remains. rs->programme_names must be set, each a valid HDF5 link name (non-empty, no
+ * '/'). */
 int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err);
 
 /* Bytes of scratch the writer takes, besides the result set, to summarise a result set of
