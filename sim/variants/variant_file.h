@@ -1,10 +1,11 @@
 /* The files of runs of several variants of one scenario (the stress and sweep files of
  * docs/results.md): the first variant's result set is the root layout, what every reader
  * of a run file reads, and every variant's, the first's too, is a group of its own (the
- * first's holding links to the root's objects, not a second copy). Built from the result-set writer's generic
- * pieces (sim/resultset/h5write.h), which know nothing of stresses or sweeps.
- * HDF5 calls: one thread, outside OpenMP regions. Failures are SR_EXIT_IOERR naming the
- * object; the caller prefixes the file's path and commits or aborts the file. */
+ * first's holding links to the root's objects, not a second copy). Built from the
+ * result-set writer's generic pieces (sim/resultset/h5write.h), which know nothing of
+ * stresses or sweeps. HDF5 calls: one thread, outside OpenMP regions. Failures are
+ * SR_EXIT_IOERR naming the object; the caller prefixes the file's path and commits or
+ * aborts the file. */
 #ifndef SR_VARIANT_FILE_H
 #define SR_VARIANT_FILE_H
 
