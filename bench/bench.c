@@ -26,6 +26,7 @@
 #include "sim/engine/run.h"
 #include "sim/scenario/scenario.h"
 #include "sim/variants/sweep.h"
+#include "sim/variants/variant_file.h"
 
 static double now_seconds(void)
 {
@@ -170,7 +171,7 @@ static int write_point(void *ctx, const sr_sweep_result *s, size_t i, const sr_m
 {
     (void)m;
     sr_h5_file **f = ctx;
-    return sr_h5_write_sweep_point(*f, s, i, rs, err);
+    return sr_variant_file_sweep_point(*f, s, i, rs, err);
 }
 
 /* The same four points as one sweep, into dir/sweep.h5 if dir. Seconds, or < 0. */
@@ -200,7 +201,7 @@ static double one_sweep(unsigned trials, int threads, const char *dir, sr_error 
     if (rc == 0)
         rc = sr_sweep_run(sweep_path, &ov, 1, &spec, &o, dir != NULL ? write_point : NULL, &f,
                           &result, err);
-    if (rc == 0 && f != NULL && (rc = sr_h5_write_sweep_table(f, &result, err)) == 0) {
+    if (rc == 0 && f != NULL && (rc = sr_variant_file_sweep_table(f, &result, err)) == 0) {
         rc = sr_h5_file_commit(f, err);
         f = NULL;
     }

@@ -9,12 +9,11 @@
 #include <math.h>
 
 const double sr_quantile_levels[SR_N_QUANTILES] = {
-    0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99};
+    [SR_Q01] = 0.01, [SR_Q05] = 0.05, [SR_Q10] = 0.10, [SR_Q25] = 0.25, [SR_Q50] = 0.50,
+    [SR_Q75] = 0.75, [SR_Q90] = 0.90, [SR_Q95] = 0.95, [SR_Q99] = 0.99};
 const char *const sr_quantile_names[SR_N_QUANTILES] = {
-    "q01", "q05", "q10", "q25", "q50", "q75", "q90", "q95", "q99"};
-
-/* Positions in sr_quantile_levels of the levels the tail statistics use. */
-enum { Q01 = 0, Q05 = 1, Q95 = 7, Q99 = 8 };
+    [SR_Q01] = "q01", [SR_Q05] = "q05", [SR_Q10] = "q10", [SR_Q25] = "q25", [SR_Q50] = "q50",
+    [SR_Q75] = "q75", [SR_Q90] = "q90", [SR_Q95] = "q95", [SR_Q99] = "q99"};
 
 /* Copies the finite values of x[n] into scratch and sorts them; returns how many. */
 static size_t sorted_finite(const double *x, size_t n, double *scratch)
@@ -87,12 +86,12 @@ void sr_summary_compute(const double *x, size_t n, double *scratch, sr_summary *
     out->max = s[k - 1];
 
     /* the tails reuse the quantiles at 0.01, 0.05, 0.95 and 0.99 */
-    out->var99 = out->q[Q01];
-    out->var95 = out->q[Q05];
-    out->es99 = mean_at_or_below(s, k, out->var99, sr_quantile_levels[Q01]);
-    out->es95 = mean_at_or_below(s, k, out->var95, sr_quantile_levels[Q05]);
-    out->es95_upper = mean_at_or_above(s, k, out->q[Q95], sr_quantile_levels[Q95]);
-    out->es99_upper = mean_at_or_above(s, k, out->q[Q99], sr_quantile_levels[Q99]);
+    out->var99 = out->q[SR_Q01];
+    out->var95 = out->q[SR_Q05];
+    out->es99 = mean_at_or_below(s, k, out->var99, sr_quantile_levels[SR_Q01]);
+    out->es95 = mean_at_or_below(s, k, out->var95, sr_quantile_levels[SR_Q05]);
+    out->es95_upper = mean_at_or_above(s, k, out->q[SR_Q95], sr_quantile_levels[SR_Q95]);
+    out->es99_upper = mean_at_or_above(s, k, out->q[SR_Q99], sr_quantile_levels[SR_Q99]);
 
     size_t neg = 0;
     while (neg < k && s[neg] < 0.0)

@@ -7,7 +7,11 @@
 
 #include <stddef.h>
 
-#define SR_N_QUANTILES 9
+/* The quantiles every summary holds, by level: q[SR_Q05] is the 5% quantile. */
+enum {
+    SR_Q01, SR_Q05, SR_Q10, SR_Q25, SR_Q50, SR_Q75, SR_Q90, SR_Q95, SR_Q99,
+    SR_N_QUANTILES
+};
 extern const double sr_quantile_levels[SR_N_QUANTILES]; /* 0.01 0.05 0.10 0.25 0.50 0.75 0.90 0.95 0.99 */
 extern const char *const sr_quantile_names[SR_N_QUANTILES]; /* "q01" … "q99" */
 

@@ -382,7 +382,7 @@ Test(contract, outcome_tenures_that_add_tenure_levels_leave_every_path_unchanged
             const double *y = sr_level_trials(&rb->programme[p], rb->n_trials, same[k]);
             for (size_t i = 0; i < ra->n_trials; i++)
                 cr_assert_eq(x[i], y[i], "programme %zu, %s, trial %zu", p,
-                             sr_metric_table[same[k]].name, i);
+                             sr_metrics[same[k]].name, i);
         }
     sr_resultset_free(ra);
     sr_resultset_free(rb);
@@ -416,12 +416,12 @@ Test(contract, a_portfolio_effect_needs_one_unit)
                         enrolled += n;
                     }
                 if (c == MIXED)
-                    cr_assert(isnan(whole[i]), "%s, trial %zu: %g", sr_metric_table[k].name, i,
+                    cr_assert(isnan(whole[i]), "%s, trial %zu: %g", sr_metrics[k].name, i,
                               whole[i]);
                 else
                     cr_assert(fabs(whole[i] - sum / enrolled) <= 1e-9 * fabs(sum / enrolled),
                               "case %d, %s, trial %zu: %g, expected %g", c,
-                              sr_metric_table[k].name, i, whole[i], sum / enrolled);
+                              sr_metrics[k].name, i, whole[i], sum / enrolled);
             }
         }
         sr_resultset_free(rs);
@@ -451,9 +451,9 @@ Test(contract, contract_terms_leave_the_paths_unchanged)
     for (size_t k = 0; k < sizeof same / sizeof *same; k++)
         for (size_t i = 0; i < ra->n_trials; i++) {
             cr_assert_eq(col(ra, same[k])[i], col(rb, same[k])[i], "%s, trial %zu",
-                         sr_metric_table[same[k]].name, i);
+                         sr_metrics[same[k]].name, i);
             cr_assert_eq(col(ra, same[k])[i], col(rc, same[k])[i], "%s, trial %zu",
-                         sr_metric_table[same[k]].name, i);
+                         sr_metrics[same[k]].name, i);
         }
     sr_resultset_free(ra);
     sr_resultset_free(rb);

@@ -101,7 +101,7 @@ Test(engine, deterministic_expectation_equals_exact_matrix_propagation)
     for (size_t k = 0; k < N_ENGINE_METRICS; k++) {
         double got = rs->programme[0].deterministic[k];
         cr_expect(fabs(got - exact[k]) <= 1e-9 * fmax(1.0, fabs(exact[k])),
-                  "%s: deterministic %.12g, exact %.12g", sr_metric_table[k].name, got,
+                  "%s: deterministic %.12g, exact %.12g", sr_metrics[k].name, got,
                   exact[k]);
         cr_expect_eq(rs->portfolio.deterministic[k], got, "portfolio = the one programme");
     }
@@ -124,9 +124,9 @@ Test(engine, metric_means_match_exact_within_monte_carlo_error)
         for (size_t i = 0; i < n; i++)
             ss += (x[i] - mean) * (x[i] - mean);
         double se = sqrt(ss / (n - 1) / n);
-        cr_expect(se > 0.0, "%s varies between trials", sr_metric_table[k].name);
+        cr_expect(se > 0.0, "%s varies between trials", sr_metrics[k].name);
         cr_expect(fabs(mean - exact[k]) <= Z_TOL * se, "%s: mean %.6g, exact %.6g, se %.3g",
-                  sr_metric_table[k].name, mean, exact[k], se);
+                  sr_metrics[k].name, mean, exact[k], se);
     }
     sr_resultset_free(rs);
     sr_model_free(m);

@@ -13,9 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "models/summary.h"
+#include "sim/cli/summary_print.h"
+#include "sim/engine/results.h"
+#include "sim/resultset/h5check.h"
 #include "sim/resultset/h5read.h"
 #include "sim/resultset/h5write.h"
-#include "sim/engine/results.h"
 #include "tests/support.h"
 
 #define PYTHON "/usr/bin/python3" /* Debian's, which has h5py */
@@ -54,7 +57,7 @@ static void fill_level(sr_level *lv, size_t level)
         double *t = sr_level_trials(lv, N_TRIALS, (sr_metric)m);
         for (size_t i = 0; i < N_TRIALS; i++) {
             t[i] = trial_value(m, i, level);
-            if (!sr_metric_table[m].annual)
+            if (!sr_metric_is((sr_metric)m, SR_METRIC_ANNUAL))
                 continue;
             double *a = sr_level_annual(lv, N_TRIALS, N_YEARS, (sr_metric)m, i);
             for (size_t y = 0; y < N_YEARS; y++)
@@ -137,11 +140,11 @@ static void metric_names(char *buf, size_t size, int annual_only)
 {
     buf[0] = '\0';
     for (size_t m = 0; m < SR_N_METRICS; m++) {
-        if (annual_only && !sr_metric_table[m].annual)
+        if (annual_only && !sr_metric_is((sr_metric)m, SR_METRIC_ANNUAL))
             continue;
         if (buf[0] != '\0')
             strncat(buf, ",", size - strlen(buf) - 1);
-        strncat(buf, sr_metric_table[m].name, size - strlen(buf) - 1);
+        strncat(buf, sr_metrics[m].name, size - strlen(buf) - 1);
     }
 }
 
@@ -397,8 +400,8 @@ Test(h5write, the_summary_table_has_a_row_per_metric_for_each_level)
                               "\nprogramme aarhus\n"};
     for (size_t s = 0; s < 3; s++)
         for (size_t m = 0; m < SR_N_METRICS; m++) {
-            const char *r = row(table, sections[s], sr_metric_table[m].name);
-            const char *units = sr_metric_table[m].units;
+            const char *r = row(table, sections[s], sr_metrics[m].name);
+            const char *units = sr_metrics[m].units;
             char expect[64];
             if (strncmp(units, "DKK", 3) == 0)
                 snprintf(expect, sizeof expect, " mDKK ");
@@ -500,6 +503,172 @@ Test(h5write, the_header_takes_a_quoted_scenario_name_as_yaml_reads_it)
                        "%s", table);
     free(table);
     sr_resultset_free(rs);
+    free(path);
+    sr_test_remove_dir(dir);
+}
+
+/* ---- the reader's figures and the writer's generic pieces ---------------------------- */
+
+/* Collects what sr_h5_read_trials hands over: the trials seen, and whether every value of
+ * column j is trial_value(metric[j], i, 0). */
+typedef struct {
+    sr_metric metric[2];
+    uint64_t seen;
+    size_t wrong;
+} trial_blocks;
+
+static int collect_blocks(void *ctx, uint64_t first, const double *const *columns,
+                          size_t count, sr_error *err)
+{
+    (void)err;
+    trial_blocks *b = ctx;
+    cr_assert_eq(first, b->seen, "blocks come in trial order");
+    for (size_t j = 0; j < 2; j++)
+        for (size_t i = 0; i < count; i++)
+            b->wrong += columns[j][i] != trial_value(b->metric[j], first + i, 0);
+    b->seen += count;
+    return 0;
+}
+
+/* Every figure the reader gives back is the one written: the provenance, each metric's
+ * statistics as models/summary.c computes them from the trials (the writer stores those
+ * doubles), units, deterministic value and trials left out; trials a block at a time. */
+Test(h5write, the_reader_gives_back_every_figure_as_written)
+{
+    char *dir = sr_test_tmpdir();
+    char *path = write_synthetic(dir, "set.h5");
+    sr_resultset *rs = synthetic("copenhagen", "aarhus");
+    sr_error err = {0};
+    hid_t file = sr_h5check_open_file(path, &err);
+    cr_assert_geq(file, 0, "%s", err.msg);
+    hid_t root = H5Gopen2(file, "/", H5P_DEFAULT);
+    hid_t sg = H5Gopen2(root, "summary", H5P_DEFAULT);
+    hid_t dg = H5Gopen2(root, "deterministic", H5P_DEFAULT);
+    cr_assert(root >= 0 && sg >= 0 && dg >= 0);
+
+    sr_h5_provenance p;
+    cr_assert_eq(sr_h5_read_provenance(root, &p, &err), 0, "%s", err.msg);
+    cr_assert(p.trials.known && p.trials.n == N_TRIALS && p.has_seed && p.seed == SEED);
+    cr_assert_str_eq(p.scenario, scenario_text);
+    cr_assert_str_eq(p.rng, "test-rng");
+    cr_assert_str_eq(p.sirisk_version, SIRISK_VERSION);
+    cr_assert_not_null(p.created_utc);
+
+    double *scratch = malloc(N_TRIALS * sizeof *scratch);
+    const char *const stats[] = {"mean", "sd", "q05", "q95"};
+    for (size_t m = 0; m < SR_N_METRICS; m++) {
+        sr_summary want;
+        sr_summary_compute(sr_level_trials(&rs->portfolio, N_TRIALS, (sr_metric)m), N_TRIALS,
+                           scratch, &want);
+        double got[4];
+        sr_h5_metric metric;
+        bool found;
+        int rc = sr_h5_read_metric(sg, dg, sr_metrics[m].name, stats, 4, &p.trials, got,
+                                   &metric, &found, &err);
+        cr_assert(rc == 0 && found, "%s: %s", sr_metrics[m].name, err.msg);
+        const double expect[4] = {want.mean, want.sd, want.q[SR_Q05], want.q[SR_Q95]};
+        for (size_t k = 0; k < 4; k++)
+            cr_expect_eq(got[k], expect[k], "%s %s: %.17g, computed %.17g",
+                         sr_metrics[m].name, stats[k], got[k], expect[k]);
+        cr_expect_str_eq(metric.units, sr_metrics[m].units);
+        cr_expect_eq(metric.deterministic, deterministic_value(m, 0));
+        cr_expect_eq(metric.n_nan, m == SR_M_SAVINGS_STATE ? 1u : 0u, "%s", sr_metrics[m].name);
+        cr_expect_eq(metric.n_infinite, m == SR_M_INVESTOR_MOIC ? 2u : 0u, "%s",
+                     sr_metrics[m].name);
+        cr_expect_eq(sr_h5_read_stat(root, sr_metrics[m].name, "max", &rc, &err), want.max);
+        cr_assert_eq(rc, 0, "%s", err.msg);
+        sr_h5_metric_clear(&metric);
+    }
+
+    /* absent figures are NaN or NULL, not errors; an error is sticky */
+    int rc = 0;
+    cr_expect(isnan(sr_h5_read_stat(root, "no_such_metric", "mean", &rc, &err)) && rc == 0);
+    cr_expect(isnan(sr_h5_read_stat(root, "payments", "no_such_stat", &rc, &err)) && rc == 0);
+    char *units = (char *)"";
+    cr_expect_eq(sr_h5_read_units(root, "no_such_metric", &units, &err), 0);
+    cr_expect_null(units);
+    rc = SR_EXIT_IOERR;
+    cr_expect(isnan(sr_h5_read_stat(root, "payments", "mean", &rc, &err)));
+    cr_expect_eq(rc, SR_EXIT_IOERR);
+
+    trial_blocks b = {.metric = {SR_M_SAVINGS_TOTAL, SR_M_PAYMENTS}};
+    const char *const names[] = {"savings_total", "payments"};
+    bool have;
+    cr_assert_eq(sr_h5_read_trials(root, &p.trials, names, 2, collect_blocks, &b, &have, &err),
+                 0, "%s", err.msg);
+    cr_expect(have);
+    cr_expect_eq(b.seen, N_TRIALS);
+    cr_expect_eq(b.wrong, 0);
+    const char *const missing[] = {"no_such_metric", "payments"};
+    b.seen = 0;
+    cr_assert_eq(sr_h5_read_trials(root, &p.trials, missing, 2, collect_blocks, &b, &have,
+                                   &err), 0, "%s", err.msg);
+    cr_expect(!have && b.seen == 0, "a level without a column hands over nothing");
+
+    sr_h5_provenance_clear(&p);
+    free(scratch);
+    H5Gclose(dg);
+    H5Gclose(sg);
+    H5Gclose(root);
+    H5Fclose(file);
+    sr_resultset_free(rs);
+    free(path);
+    sr_test_remove_dir(dir);
+}
+
+/* The generic pieces that files of several runs are made of write what they are handed:
+ * columns with their labels and further string attributes (one value a scalar, several an
+ * array), a 2-D float dataset, a text dataset; a name that would nest groups is refused,
+ * naming it. */
+Test(h5write, generic_pieces_write_what_they_are_handed)
+{
+    char *dir = sr_test_tmpdir();
+    char *path = join(dir, "pieces.h5");
+    sr_error err = {0};
+    sr_h5_file *f = sr_h5_file_create(path, &err);
+    cr_assert_not_null(f, "%s", err.msg);
+    hid_t g = sr_h5_group_create(sr_h5_file_root(f), "pieces", &err);
+    cr_assert_geq(g, 0, "%s", err.msg);
+
+    const double a[3] = {1.0, 2.0, 3.0}, b[3] = {-1.0, NAN, 0.5};
+    const char *one[] = {"A"}, *two[] = {"first", "second"};
+    const sr_h5_text_attr attrs_a[] = {{"heading", one, 1}}, attrs_b[] = {{"keys", two, 2}};
+    const sr_h5_column cols[] = {
+        {.name = "a", .units = "persons", .description = "Column a.", .values = a,
+         .attrs = attrs_a, .n_attrs = 1},
+        {.name = "b", .units = "1", .description = "Column b.", .values = b,
+         .attrs = attrs_b, .n_attrs = 1},
+    };
+    cr_assert_eq(sr_h5_write_columns(g, "table", cols, 2, 3, &err), 0, "%s", err.msg);
+    const double grid[6] = {1, 2, 3, 4, 5, 6};
+    const hsize_t dims[2] = {3, 2};
+    cr_assert_eq(sr_h5_write_floats(g, "grid", 2, dims, grid, "DKK", "A grid.", attrs_b, 1,
+                                    &err), 0, "%s", err.msg);
+    const char *text[3] = {"x", "[1, 2]", "z"};
+    cr_assert_eq(sr_h5_write_texts(g, "text", 1, dims, text, "text (YAML)", "Texts.", &err), 0,
+                 "%s", err.msg);
+    const sr_h5_column nested = {.name = "c/d", .units = "1", .description = "Nested.",
+                                 .values = a};
+    cr_assert_eq(sr_h5_write_columns(g, "bad", &nested, 1, 3, &err), SR_EXIT_IOERR);
+    cr_expect_not_null(strstr(err.msg, "'c/d'"), "%s", err.msg);
+    cr_expect_eq(sr_h5_group_create(g, "", &err), H5I_INVALID_HID);
+    cr_assert_eq(sr_h5_close(g, &err), 0, "%s", err.msg);
+    cr_assert_eq(sr_h5_file_commit(f, &err), 0, "%s", err.msg);
+
+    sr_test_python(dir,
+                   "import h5py, math\n"
+                   "f = h5py.File('pieces.h5', 'r')\n"
+                   "t = f['pieces/table']\n"
+                   "assert list(t) == ['a', 'b'], list(t)\n"
+                   "assert list(t['a'][()]) == [1.0, 2.0, 3.0]\n"
+                   "assert t['b'][0] == -1.0 and math.isnan(t['b'][1]) and t['b'][2] == 0.5\n"
+                   "assert t['a'].attrs['units'] == 'persons'\n"
+                   "assert t['a'].attrs['description'] == 'Column a.'\n"
+                   "assert t['a'].attrs['heading'] == 'A'\n"
+                   "assert list(t['b'].attrs['keys']) == ['first', 'second']\n"
+                   "g = f['pieces/grid']\n"
+                   "assert g.shape == (3, 2) and g[2, 1] == 6.0 and g.attrs['units'] == 'DKK'\n"
+                   "assert [s.decode() for s in f['pieces/text'][()]] == ['x', '[1, 2]', 'z']\n");
     free(path);
     sr_test_remove_dir(dir);
 }

@@ -51,9 +51,9 @@ Test(summary, tails_of_one_to_hundred_are_the_hand_computed_order_statistics)
     /* quantile at p: position h = 99 p between order statistics h+1 and h+2 (1-based) */
     cr_assert_float_eq(s.var95, 5.95, 1e-12);     /* h = 4.95 */
     cr_assert_float_eq(s.var99, 1.99, 1e-12);     /* h = 0.99 */
-    cr_assert_float_eq(s.q[7], 95.05, 1e-12);     /* h = 94.05 */
-    cr_assert_float_eq(s.q[8], 99.01, 1e-12);     /* h = 98.01 */
-    cr_assert_float_eq(s.q[4], 50.5, 1e-12);
+    cr_assert_float_eq(s.q[SR_Q95], 95.05, 1e-12);     /* h = 94.05 */
+    cr_assert_float_eq(s.q[SR_Q99], 99.01, 1e-12);     /* h = 98.01 */
+    cr_assert_float_eq(s.q[SR_Q50], 50.5, 1e-12);
     cr_assert_eq(s.es95, 3.0);                    /* mean of 1..5 */
     cr_assert_eq(s.es99, 1.0);                    /* 1 alone */
     cr_assert_eq(s.es95_upper, 98.0);             /* mean of 96..100 */
@@ -151,7 +151,7 @@ Test(summary, a_summary_of_few_finite_values_counts_the_others)
     sr_summary_compute(x, 20, scratch, &s);
     cr_assert_eq(s.n_infinite, 20.0);
     cr_assert_eq(s.n_nan, 0.0);
-    cr_assert(isnan(s.mean) && isnan(s.min) && isnan(s.q[4]) && isnan(s.p_negative));
+    cr_assert(isnan(s.mean) && isnan(s.min) && isnan(s.q[SR_Q50]) && isnan(s.p_negative));
 }
 
 Test(summary, all_nan_gives_nan_statistics_but_the_count)
@@ -171,7 +171,7 @@ Test(summary, all_nan_gives_nan_statistics_but_the_count)
 
     double q[SR_N_QUANTILES];
     sr_quantiles(x, 3, scratch, q);
-    cr_assert(isnan(q[4]));
+    cr_assert(isnan(q[SR_Q50]));
 }
 
 Test(summary, a_single_value_has_nan_sd_and_every_quantile_equal_to_it)

@@ -15,7 +15,7 @@
 
 #include "sim/base/error.h"
 #include "sim/cli/isolate.h"
-#include "sim/resultset/h5read.h"
+#include "sim/cli/summary_print.h"
 #include "sim/resultset/h5write.h"
 #include "sim/variants/memory.h"
 #include "sim/resultset/outfile.h"
@@ -23,6 +23,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/variants/stress.h"
 #include "sim/variants/sweep.h"
+#include "sim/variants/variant_file.h"
 #include "sim/base/text.h"
 
 static const char usage[] =
@@ -326,9 +327,9 @@ static int write_result(const char *output, const sr_resultset *rs,
     if (rc == 0 && (f = sr_h5_file_create(output, err)) == NULL)
         rc = err->code;
     if (rc == 0) {
-        rc = stress != NULL ? sr_h5_write_stress(f, stress->names, stress->results, stress->n,
-                                                 err)
-                            : sr_h5_write_layout(sr_h5_file_root(f), rs, err);
+        rc = stress != NULL
+                 ? sr_variant_file_stress(f, stress->names, stress->results, stress->n, err)
+                 : sr_h5_write_layout(sr_h5_file_root(f), rs, err);
         if (rc != 0) {
             sr_error_prefix(err, "%s", output);
             sr_h5_file_abort(f);
@@ -396,7 +397,7 @@ static int write_sweep_point(void *ctx, const sr_sweep_result *s, size_t i, cons
     sweep_output *so = ctx;
     if (i == 0 && (so->file = sr_h5_file_create(so->path, err)) == NULL)
         return err->code;
-    if (sr_h5_write_sweep_point(so->file, s, i, rs, err) != 0) {
+    if (sr_variant_file_sweep_point(so->file, s, i, rs, err) != 0) {
         sr_error_prefix(err, "%s", so->path);
         return err->code;
     }
@@ -422,7 +423,7 @@ static int command_sweep(const options *o, sr_error *err)
         hold_signals(true);
         if (interrupted) {
             rc = sr_error_set(err, SR_EXIT_INTERRUPTED, "interrupted");
-        } else if (sr_h5_write_sweep_table(so.file, &result, err) != 0) {
+        } else if (sr_variant_file_sweep_table(so.file, &result, err) != 0) {
             sr_error_prefix(err, "%s", output);
             rc = err->code;
         } else {

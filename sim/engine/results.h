@@ -1,6 +1,6 @@
 /* A result set in memory: every trial's value of every metric, for the portfolio and for
  * each programme, the nominal flows per calendar year, and the deterministic expectation.
- * Filled by the driver (sim/engine/run.c), written by sim/resultset/h5write.c (SPEC 5). */
+ * Filled by the driver (sim/engine/run.c), written by sim/resultset/h5write.c (docs/results.md). */
 #ifndef SR_RESULTS_H
 #define SR_RESULTS_H
 
@@ -9,54 +9,15 @@
 #include <stdint.h>
 
 #include "sim/base/error.h"
-
-/* Metrics, in the order they are stored and printed. */
-typedef enum {
-    SR_M_SAVINGS_MUNICIPALITY = 0,
-    SR_M_SAVINGS_STATE,
-    SR_M_SAVINGS_TOTAL,
-    SR_M_EXP_TREATED_MUNICIPALITY,
-    SR_M_EXP_COUNTERFACTUAL_MUNICIPALITY,
-    SR_M_EXP_TREATED_STATE,
-    SR_M_EXP_COUNTERFACTUAL_STATE,
-    SR_M_PROGRAMME_COST,
-    SR_M_EMPLOYED_END_TREATED,
-    SR_M_EMPLOYED_END_COUNTERFACTUAL,
-    SR_M_PAYMENTS,
-    SR_M_MUNICIPALITY_NET_SIB,
-    SR_M_MUNICIPALITY_NET_SELFFUND,
-    SR_M_OVERPAYMENT,
-    SR_M_INVESTOR_NPV,
-    SR_M_INVESTOR_IRR,
-    SR_M_INVESTOR_MOIC,
-    SR_M_INVESTOR_LOSS,
-    SR_M_REINVESTED,
-    SR_M_GUARANTOR_PAID,
-    SR_M_OUTCOMES_TREATED,
-    SR_M_OUTCOMES_ATTRIBUTABLE,
-    SR_M_OUTCOMES_PAID,
-    SR_M_EFFECT_TRUE,
-    SR_M_EFFECT_MEASURED,
-    SR_M_EVALUATION_SIGNIFICANT,
-    SR_N_METRICS
-} sr_metric;
-
-typedef struct {
-    const char *name;         /* dataset name */
-    const char *units;        /* e.g. "DKK (present value at the public rate)", "persons" */
-    const char *description;  /* one sentence */
-    bool annual;              /* has a nominal flow per calendar year (/annual/<name>) */
-} sr_metric_info;
-
-extern const sr_metric_info sr_metric_table[SR_N_METRICS];
+#include "models/metric.h"
 
 /* One level of the result set: the portfolio, or one programme. */
 typedef struct {
     double *trial;            /* [SR_N_METRICS * n_trials]: metric m of trial i at
                                * trial[m * n_trials + i] */
     double *annual;           /* [n_annual * n_trials * n_years]: the nominal flow of
-                               * annual metric m (one with .annual) in calendar year y of
-                               * trial i at annual[(sr_annual_row(m) * n_trials + i) *
+                               * metric m (one with SR_METRIC_ANNUAL) in calendar year y
+                               * of trial i at annual[(sr_annual_row(m) * n_trials + i) *
                                * n_years + y]; n_annual = sr_annual_row(SR_N_METRICS) */
     double deterministic[SR_N_METRICS];
 } sr_level;
@@ -106,7 +67,7 @@ static inline double *sr_level_trials(const sr_level *l, size_t n_trials, sr_met
  * before m have them (so sr_annual_row(SR_N_METRICS) is their number). */
 size_t sr_annual_row(sr_metric m);
 
-/* Trial `trial`'s annual flows of metric m, which must have .annual. */
+/* Trial `trial`'s annual flows of metric m, which must have SR_METRIC_ANNUAL. */
 static inline double *sr_level_annual(const sr_level *l, size_t n_trials, size_t n_years,
                                       sr_metric m, size_t trial)
 {

@@ -56,7 +56,7 @@ static void store_row(sr_level *level, const sr_level_row *row, size_t n_trials,
 {
     for (size_t k = 0; k < SR_N_METRICS; k++) {
         sr_level_trials(level, n_trials, (sr_metric)k)[i] = row->metric[k];
-        if (n_years > 0 && sr_metric_table[k].annual)
+        if (n_years > 0 && sr_metric_is((sr_metric)k, SR_METRIC_ANNUAL))
             memcpy(sr_level_annual(level, n_trials, n_years, (sr_metric)k, i),
                    row->annual + k * n_years, n_years * sizeof(double));
     }

@@ -9,6 +9,7 @@
 
 #include "models/cashflow.h"
 #include "models/dist.h"
+#include "models/metric.h"
 #include "models/size.h"
 #include "sim/engine/contract.h"
 #include "sim/engine/rng.h"
@@ -304,23 +305,6 @@ static void draw_terminations(sr_trial_ws *w, uint64_t seed, uint64_t trial, boo
     }
 }
 
-/* Metrics that add up over programmes; the others are recomputed for the portfolio. */
-static bool additive(sr_metric k)
-{
-    switch (k) {
-    case SR_M_INVESTOR_NPV:
-    case SR_M_INVESTOR_IRR:
-    case SR_M_INVESTOR_MOIC:
-    case SR_M_INVESTOR_LOSS:
-    case SR_M_EFFECT_TRUE:
-    case SR_M_EFFECT_MEASURED:
-    case SR_M_EVALUATION_SIGNIFICANT:
-        return false;
-    default:
-        return true;
-    }
-}
-
 /* Whether the programmes' contracts measure their effects in one unit: all rate cards
  * (achievements per person) or all savings shares (DKK per person). */
 static bool effects_in_one_unit(const sr_model *m)
@@ -442,8 +426,9 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             effect_true += metric[SR_M_EFFECT_TRUE] * enrolled;
             effect_measured += metric[SR_M_EFFECT_MEASURED] * enrolled;
         }
+        /* the other metrics are computed for the portfolio as a whole, below */
         for (size_t k = 0; k < SR_N_METRICS; k++)
-            if (additive((sr_metric)k))
+            if (sr_metric_is((sr_metric)k, SR_METRIC_ADDITIVE))
                 rows[0].metric[k] += metric[k];
         for (size_t k = 0; k < SR_N_METRICS * Y; k++)
             rows[0].annual[k] += annual[k];

@@ -21,7 +21,6 @@
 #include <sys/stat.h>
 
 #include "sim/resultset/h5util.h"
-#include "sim/resultset/h5write.h"
 
 /* ---- messages -------------------------------------------------------------------------- */
 

@@ -1,6 +1,6 @@
-/* What the HDF5 writer and reader share: HDF5's own error printing switched off and its
- * error stack turned into sirisk's errors, and the string type of every text in a result
- * set. HDF5 (the serial library) is not thread-safe: every function here, in h5write.c
+/* What the HDF5 writer and reader share: the format version, HDF5's own error printing
+ * switched off and its error stack turned into sirisk's errors, and the string type of
+ * every text in a result set. HDF5 (the serial library) is not thread-safe: every function here, in h5write.c
  * and in h5read.c runs on one thread, outside OpenMP regions, never on two at once. */
 #ifndef SR_H5UTIL_H
 #define SR_H5UTIL_H
@@ -9,6 +9,10 @@
 #include <stddef.h>
 
 #include "sim/base/error.h"
+
+/* The result-set format: the root attribute format_version of every file written; a
+ * reader refuses files of a newer format. */
+#define SR_H5_FORMAT_VERSION 1
 
 /* Switches HDF5's printing of its error stack off (process-wide; sirisk never wants it:
  * every failure is reported through sr_error instead). Idempotent. */

@@ -1,5 +1,5 @@
-/* Why a result file looks as it does (SPEC 5), and how it is written so that it is either
- * complete or absent (SPEC 4) and reproducible to the byte but for created_utc (SPEC 2.12).
+/* Why a result file looks as it does (docs/results.md), and how it is written so that it is
+ * either complete or absent and reproducible to the byte but for created_utc.
  *
  * Every HDF5 call's status is checked; a failure closes whatever the function opened,
  * names the object, and travels up as SR_EXIT_IOERR. HDF5 runs on the calling thread only:
@@ -44,7 +44,7 @@ static const char tail_definition[] =
 
 /* ---- property lists ------------------------------------------------------------------ */
 
-/* Creation property lists of groups and datasets: no timestamps (SPEC 2.12). Groups also
+/* Creation property lists of groups and datasets: no timestamps (reproducible files). Groups also
  * track link creation order, so that readers list metrics as written. */
 static hid_t gcpl_create(void)
 {
@@ -160,8 +160,21 @@ static int attr_labels(hid_t obj, const char *units, const char *description, sr
 
 /* ---- groups and datasets ------------------------------------------------------------- */
 
+/* A name given to a group or dataset must name one link: non-empty, without '/' (which
+ * would nest groups) and other than "." (the group itself). */
+static int check_link_name(hid_t loc, const char *name, sr_error *err)
+{
+    if (name == NULL || name[0] == '\0' || strchr(name, '/') != NULL || strcmp(name, ".") == 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, loc,
+                          "'%s' cannot name a group or dataset (empty, '.' or containing '/')",
+                          name != NULL ? name : "(null)");
+    return 0;
+}
+
 hid_t sr_h5_group_create(hid_t loc, const char *name, sr_error *err)
 {
+    if (check_link_name(loc, name, err) != 0)
+        return H5I_INVALID_HID;
     hid_t gcpl = gcpl_create();
     if (gcpl < 0) {
         sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot make the property list of group '%s'",
@@ -175,6 +188,32 @@ hid_t sr_h5_group_create(hid_t loc, const char *name, sr_error *err)
     return g;
 }
 
+hid_t sr_h5_group_open(hid_t loc, const char *path, sr_error *err)
+{
+    hid_t g = H5Gopen2(loc, path, H5P_DEFAULT);
+    if (g < 0)
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot open group '%s'", path);
+    return g;
+}
+
+int sr_h5_close(hid_t id, sr_error *err)
+{
+    H5I_type_t type = H5Iget_type(id);
+    char name[512] = "";
+    if (H5Iget_name(id, name, sizeof name) < 0)
+        name[0] = '\0';
+    herr_t st = type == H5I_DATASET ? H5Dclose(id) : H5Oclose(id);
+    if (st < 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "%s: cannot close", name);
+    return 0;
+}
+
+void sr_h5_abandon(hid_t id)
+{
+    if (id >= 0 && H5Iis_valid(id) > 0)
+        H5Oclose(id);
+}
+
 /* Creates and writes a dataset of file_type from data of mem_type (rank 0: scalar) with its
  * units and description, and returns it open for further attributes; H5I_INVALID_HID and
  * err filled on failure. dcpl is the caller's. */
@@ -182,6 +221,8 @@ static hid_t dataset_typed(hid_t loc, const char *name, hid_t file_type, hid_t m
                            int rank, const hsize_t *dims, hid_t dcpl, const void *data,
                            const char *units, const char *description, sr_error *err)
 {
+    if (check_link_name(loc, name, err) != 0)
+        return H5I_INVALID_HID;
     hid_t space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
     hid_t ds = H5I_INVALID_HID;
     if (space < 0 || dcpl < 0) {
@@ -222,17 +263,69 @@ static hid_t dataset_f64(hid_t loc, const char *name, int rank, const hsize_t *d
     return ds;
 }
 
-/* Closes an object the writer created; a failure (e.g. flushing a chunk) is an error. */
-static int close_obj(hid_t id, sr_error *err)
+/* A string attribute: a scalar for one value, a 1-D array for several. */
+static int attr_texts(hid_t obj, const sr_h5_text_attr *a, sr_error *err)
 {
-    H5I_type_t type = H5Iget_type(id);
-    char name[512] = "";
-    if (H5Iget_name(id, name, sizeof name) < 0)
-        name[0] = '\0';
-    herr_t st = type == H5I_DATASET ? H5Dclose(id) : H5Oclose(id);
-    if (st < 0)
-        return sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "%s: cannot close", name);
-    return 0;
+    if (a->n == 1)
+        return attr_str(obj, a->name, a->values[0], err);
+    hid_t t = sr_h5_str_type();
+    if (t < 0)
+        return sr_h5_fail(err, SR_EXIT_IOERR, obj, "cannot make the string type of '%s'",
+                          a->name);
+    const hsize_t dims[1] = {a->n};
+    int rc = attr_write(obj, a->name, t, t, 1, dims, a->values, err);
+    H5Tclose(t);
+    return rc;
+}
+
+int sr_h5_write_floats(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                       const double *values, const char *units, const char *description,
+                       const sr_h5_text_attr *attrs, size_t n_attrs, sr_error *err)
+{
+    hid_t ds = dataset_f64(loc, name, rank, dims, values, units, description, err);
+    if (ds < 0)
+        return SR_EXIT_IOERR;
+    for (size_t k = 0; k < n_attrs; k++)
+        if (attr_texts(ds, &attrs[k], err) != 0) {
+            H5Dclose(ds);
+            return SR_EXIT_IOERR;
+        }
+    return sr_h5_close(ds, err);
+}
+
+int sr_h5_write_columns(hid_t loc, const char *group, const sr_h5_column *cols,
+                        size_t n_cols, size_t n_rows, sr_error *err)
+{
+    hid_t g = sr_h5_group_create(loc, group, err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    const hsize_t dims[1] = {n_rows};
+    for (size_t c = 0; c < n_cols; c++)
+        if (sr_h5_write_floats(g, cols[c].name, 1, dims, cols[c].values, cols[c].units,
+                               cols[c].description, cols[c].attrs, cols[c].n_attrs, err) != 0) {
+            H5Gclose(g);
+            return SR_EXIT_IOERR;
+        }
+    return sr_h5_close(g, err);
+}
+
+int sr_h5_write_texts(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                      const char *const *text, const char *units, const char *description,
+                      sr_error *err)
+{
+    hid_t t = sr_h5_str_type();
+    hid_t dcpl = dcpl_create(0, NULL);   /* contiguous: a handful of short strings */
+    hid_t ds = t < 0 ? H5I_INVALID_HID
+                     : dataset_typed(loc, name, t, t, rank, dims, dcpl, text, units,
+                                     description, err);
+    if (t < 0)
+        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset '%s'", name);
+    int rc = ds >= 0 ? sr_h5_close(ds, err) : SR_EXIT_IOERR;
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (t >= 0)
+        H5Tclose(t);
+    return rc;
 }
 
 /* ---- one level ----------------------------------------------------------------------- */
@@ -244,49 +337,20 @@ typedef struct {
     double *quantiles;  /* [n_years * SR_N_QUANTILES] */
 } level_work;
 
-static int check_link_name(hid_t loc, const char *name, sr_error *err);
-
-/* One float64[n] dataset of a group of columns. */
-typedef struct {
-    const char *name, *units, *description;
-    const double *data;
-} column;
-
-/* A group of float64[n] datasets, one per column, in order. */
-static int write_columns(hid_t loc, const char *group, const column *cols, size_t n_cols,
-                         size_t n, sr_error *err)
-{
-    hid_t g = sr_h5_group_create(loc, group, err);
-    if (g < 0)
-        return SR_EXIT_IOERR;
-    hsize_t dims[1] = {n};
-    for (size_t c = 0; c < n_cols; c++) {
-        if (check_link_name(g, cols[c].name, err) != 0)
-            goto fail;
-        hid_t ds = dataset_f64(g, cols[c].name, 1, dims, cols[c].data, cols[c].units,
-                               cols[c].description, err);
-        if (ds < 0 || close_obj(ds, err) != 0)
-            goto fail;
-    }
-    return close_obj(g, err);
-fail:
-    H5Gclose(g);
-    return SR_EXIT_IOERR;
-}
-
 /* /trials/<metric>: float64[trials] in trial order. */
 static int write_trials(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_error *err)
 {
-    column cols[SR_N_METRICS];
+    sr_h5_column cols[SR_N_METRICS];
     for (size_t m = 0; m < SR_N_METRICS; m++) {
-        const sr_metric_info *mi = &sr_metric_table[m];
-        cols[m] = (column){mi->name, mi->units, mi->description,
-                           sr_level_trials(lv, rs->n_trials, m)};
+        const sr_metric_def *mi = &sr_metrics[m];
+        cols[m] = (sr_h5_column){.name = mi->name, .units = mi->units,
+                                 .description = mi->description,
+                                 .values = sr_level_trials(lv, rs->n_trials, m)};
     }
-    return write_columns(loc, "trials", cols, SR_N_METRICS, rs->n_trials, err);
+    return sr_h5_write_columns(loc, "trials", cols, SR_N_METRICS, rs->n_trials, err);
 }
 
-/* The summary statistics of SPEC 5 as attributes of obj. */
+/* The summary statistics (docs/results.md) as attributes of obj. */
 static int attr_summary(hid_t obj, const sr_summary *s, sr_error *err)
 {
     const struct {
@@ -323,7 +387,7 @@ static int write_summary(hid_t loc, const sr_resultset *rs, const sr_level *lv,
     if (attr_str(g, "tail_definition", tail_definition, err) != 0)
         goto fail;
     for (size_t m = 0; m < SR_N_METRICS; m++) {
-        const sr_metric_info *mi = &sr_metric_table[m];
+        const sr_metric_def *mi = &sr_metrics[m];
         sr_summary s;
         sr_summary_compute(sr_level_trials(lv, rs->n_trials, m), rs->n_trials, w->scratch,
                            &s);
@@ -335,10 +399,10 @@ static int write_summary(hid_t loc, const sr_resultset *rs, const sr_level *lv,
             H5Dclose(ds);
             goto fail;
         }
-        if (close_obj(ds, err) != 0)
+        if (sr_h5_close(ds, err) != 0)
             goto fail;
     }
-    return close_obj(g, err);
+    return sr_h5_close(g, err);
 fail:
     H5Gclose(g);
     return SR_EXIT_IOERR;
@@ -354,8 +418,8 @@ static int write_annual(hid_t loc, const sr_resultset *rs, const sr_level *lv,
         return SR_EXIT_IOERR;
     hsize_t dims[2] = {rs->n_years, SR_N_QUANTILES};
     for (size_t m = 0; m < SR_N_METRICS && rs->n_years > 0; m++) {
-        const sr_metric_info *mi = &sr_metric_table[m];
-        if (!mi->annual)
+        const sr_metric_def *mi = &sr_metrics[m];
+        if (!sr_metric_is((sr_metric)m, SR_METRIC_ANNUAL))
             continue;
         /* trial i's years follow trial i - 1's */
         const double *flows = sr_level_annual(lv, rs->n_trials, rs->n_years, m, 0);
@@ -379,29 +443,29 @@ static int write_annual(hid_t loc, const sr_resultset *rs, const sr_level *lv,
             H5Dclose(ds);
             goto fail;
         }
-        if (close_obj(ds, err) != 0)
+        if (sr_h5_close(ds, err) != 0)
             goto fail;
     }
-    return close_obj(g, err);
+    return sr_h5_close(g, err);
 fail:
     H5Gclose(g);
     return SR_EXIT_IOERR;
 }
 
-/* /deterministic/<metric>: the spreadsheet expectation (SPEC 2.13), a scalar. */
+/* /deterministic/<metric>: the spreadsheet expectation (docs/model.md), a scalar. */
 static int write_deterministic(hid_t loc, const sr_level *lv, sr_error *err)
 {
     hid_t g = sr_h5_group_create(loc, "deterministic", err);
     if (g < 0)
         return SR_EXIT_IOERR;
     for (size_t m = 0; m < SR_N_METRICS; m++) {
-        const sr_metric_info *mi = &sr_metric_table[m];
+        const sr_metric_def *mi = &sr_metrics[m];
         hid_t ds = dataset_f64(g, mi->name, 0, NULL, &lv->deterministic[m], mi->units,
                                mi->description, err);
-        if (ds < 0 || close_obj(ds, err) != 0)
+        if (ds < 0 || sr_h5_close(ds, err) != 0)
             goto fail;
     }
-    return close_obj(g, err);
+    return sr_h5_close(g, err);
 fail:
     H5Gclose(g);
     return SR_EXIT_IOERR;
@@ -468,7 +532,7 @@ static int write_scenario(hid_t loc, const char *text, sr_error *err)
     if (attr_labels(ds, "text (YAML)",
                     "The scenario as run, with every override applied.", err) != 0)
         goto done;
-    rc = close_obj(ds, err);
+    rc = sr_h5_close(ds, err);
     ds = H5I_INVALID_HID;
 done:
     if (ds >= 0)
@@ -482,7 +546,7 @@ done:
     return rc;
 }
 
-/* The root attributes: provenance (SPEC 5, CLASS/SWIFT habit). */
+/* The root attributes: the result set's provenance. */
 static int write_root_attrs(hid_t loc, const sr_resultset *rs, const char *scenario,
                             sr_error *err)
 {
@@ -516,26 +580,12 @@ static int write_root_attrs(hid_t loc, const sr_resultset *rs, const char *scena
     return 0;
 }
 
-/* A programme's name becomes a link name: it must be non-empty and hold no '/' ("." would
- * name the group itself). */
-static int check_link_name(hid_t loc, const char *name, sr_error *err)
-{
-    if (name == NULL || name[0] == '\0' || strchr(name, '/') != NULL || strcmp(name, ".") == 0)
-        return sr_h5_fail(err, SR_EXIT_IOERR, loc,
-                          "programme name '%s' cannot name a group (empty, '.' or "
-                          "containing '/')",
-                          name != NULL ? name : "(null)");
-    return 0;
-}
-
 static int write_programmes(hid_t loc, const sr_resultset *rs, sr_error *err)
 {
     hid_t g = sr_h5_group_create(loc, "programmes", err);
     if (g < 0)
         return SR_EXIT_IOERR;
     for (size_t p = 0; p < rs->n_programmes; p++) {
-        if (check_link_name(g, rs->programme_names[p], err) != 0)
-            goto fail;
         hid_t pg = sr_h5_group_create(g, rs->programme_names[p], err);
         if (pg < 0)
             goto fail;
@@ -543,29 +593,31 @@ static int write_programmes(hid_t loc, const sr_resultset *rs, sr_error *err)
             H5Gclose(pg);
             goto fail;
         }
-        if (close_obj(pg, err) != 0)
+        if (sr_h5_close(pg, err) != 0)
             goto fail;
     }
-    return close_obj(g, err);
+    return sr_h5_close(g, err);
 fail:
     H5Gclose(g);
     return SR_EXIT_IOERR;
 }
 
-/* /parameters/<name>: each trial's draw of each named parameter (SPEC 2.10). */
+/* /parameters/<name>: each trial's draw of each named parameter. */
 static int write_parameters(hid_t loc, const sr_resultset *rs, sr_error *err)
 {
     if (rs->n_parameters == 0)
         return 0;
-    column *cols = calloc(rs->n_parameters, sizeof *cols);
+    sr_h5_column *cols = calloc(rs->n_parameters, sizeof *cols);
     if (cols == NULL)
         return sr_error_set(err, SR_EXIT_IOERR, "out of memory writing /parameters");
     for (size_t k = 0; k < rs->n_parameters; k++)
-        cols[k] = (column){rs->parameter_names[k], "as the keys that refer to the parameter",
-                           "Each trial's draw of the named parameter, shared by every key "
+        cols[k] = (sr_h5_column){
+            .name = rs->parameter_names[k],
+            .units = "as the keys that refer to the parameter",
+            .description = "Each trial's draw of the named parameter, shared by every key "
                            "that refers to it.",
-                           rs->parameters + k * rs->n_trials};
-    int rc = write_columns(loc, "parameters", cols, rs->n_parameters, rs->n_trials, err);
+            .values = rs->parameters + k * rs->n_trials};
+    int rc = sr_h5_write_columns(loc, "parameters", cols, rs->n_parameters, rs->n_trials, err);
     free(cols);
     return rc;
 }
@@ -573,16 +625,16 @@ static int write_parameters(hid_t loc, const sr_resultset *rs, sr_error *err)
 /* /macro/<stat>: each trial's macro path in one number, to condition results on it. */
 static int write_macro(hid_t loc, const sr_resultset *rs, sr_error *err)
 {
-    const column cols[] = {
-        {"recession_months", "months",
-         "Months of the horizon in recession (regime model; 0 otherwise).",
-         rs->recession_months},
-        {"factor_mean", "standard deviations of the factor",
-         "Mean of the standard normal macro factor over the horizon (gaussian factor model; "
-         "0 otherwise).",
-         rs->factor_mean},
+    const sr_h5_column cols[] = {
+        {.name = "recession_months", .units = "months",
+         .description = "Months of the horizon in recession (regime model; 0 otherwise).",
+         .values = rs->recession_months},
+        {.name = "factor_mean", .units = "standard deviations of the factor",
+         .description = "Mean of the standard normal macro factor over the horizon "
+                        "(gaussian factor model; 0 otherwise).",
+         .values = rs->factor_mean},
     };
-    return write_columns(loc, "macro", cols, 2, rs->n_trials, err);
+    return sr_h5_write_columns(loc, "macro", cols, 2, rs->n_trials, err);
 }
 
 int sr_h5_write_layout(hid_t loc, const sr_resultset *rs, sr_error *err)
@@ -760,192 +812,36 @@ int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err)
     return sr_h5_file_commit(f, err);
 }
 
-/* The base of a stress file is the root layout itself: /stress/base holds hard links to
- * the root's objects (no second copy) and the root's attributes. */
-static int link_base(hid_t root, hid_t base, const sr_resultset *rs, sr_error *err)
+/* Makes the group loc a second name of the layout of rs already written in the group
+ * from: the root attributes, and hard links to the objects sr_h5_write_layout wrote. */
+static int link_layout(hid_t loc, hid_t from, const sr_resultset *rs, sr_error *err)
 {
     static const char *const objects[] = {"scenario", "trials", "summary", "annual",
                                           "deterministic", "programmes", "parameters",
                                           "macro"};
     const char *scenario = rs->scenario_text != NULL ? rs->scenario_text : "";
-    if (write_root_attrs(base, rs, scenario, err) != 0)
+    if (write_root_attrs(loc, rs, scenario, err) != 0)
         return SR_EXIT_IOERR;
     for (size_t k = 0; k < sizeof objects / sizeof *objects; k++) {
-        if (H5Lexists(root, objects[k], H5P_DEFAULT) <= 0)
+        if (H5Lexists(from, objects[k], H5P_DEFAULT) <= 0)
             continue;
-        if (H5Lcreate_hard(root, objects[k], base, objects[k], H5P_DEFAULT, H5P_DEFAULT) < 0)
-            return sr_h5_fail(err, SR_EXIT_IOERR, base, "cannot link '%s'", objects[k]);
+        if (H5Lcreate_hard(from, objects[k], loc, objects[k], H5P_DEFAULT, H5P_DEFAULT) < 0)
+            return sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot link '%s'", objects[k]);
     }
     return 0;
 }
 
-int sr_h5_write_stress(sr_h5_file *f, char *const *names, sr_resultset *const *results,
-                       size_t n, sr_error *err)
+int sr_h5_write_layout_group(hid_t loc, const char *name, hid_t linked_from,
+                             const sr_resultset *rs, sr_error *err)
 {
-    hid_t root = sr_h5_file_root(f), g = H5I_INVALID_HID;
-    if (n == 0 || sr_h5_write_layout(root, results[0], err) != 0)
-        goto fail;
-    if ((g = sr_h5_group_create(root, "stress", err)) < 0)
-        goto fail;
-    for (size_t i = 0; i < n; i++) {
-        if (check_link_name(g, names[i], err) != 0)
-            goto fail;
-        hid_t sg = sr_h5_group_create(g, names[i], err);
-        if (sg < 0)
-            goto fail;
-        int rc = i == 0 ? link_base(root, sg, results[0], err)
-                        : sr_h5_write_layout(sg, results[i], err);
-        if (rc != 0 || close_obj(sg, err) != 0) {
-            if (rc != 0)
-                H5Gclose(sg);
-            goto fail;
-        }
-    }
-    if (close_obj(g, err) != 0) {
-        g = H5I_INVALID_HID;
-        goto fail;
-    }
-    return 0;
-fail:
-    if (g >= 0)
-        H5Gclose(g);
-    return SR_EXIT_IOERR;
-}
-
-/* ---- sweep files ------------------------------------------------------------------------ */
-
-/* A variable-length UTF-8 string dataset of the given shape (rank 1 or 2) with its labels. */
-static int dataset_str(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                       const char *const *text, const char *units, const char *description,
-                       sr_error *err)
-{
-    hid_t t = sr_h5_str_type();
-    hid_t dcpl = dcpl_create(0, NULL);   /* contiguous: a handful of short strings */
-    hid_t ds = t < 0 ? H5I_INVALID_HID
-                     : dataset_typed(loc, name, t, t, rank, dims, dcpl, text, units,
-                                     description, err);
-    if (t < 0)
-        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset '%s'", name);
-    int rc = ds >= 0 ? close_obj(ds, err) : SR_EXIT_IOERR;
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (t >= 0)
-        H5Tclose(t);
-    return rc;
-}
-
-/* /sweep/values (float64[k] or [k][2]) with the swept key(s) in `param` and the design,
- * and /sweep/value_text, the same values as the YAML text applied. */
-static int write_sweep_values(hid_t g, const sr_sweep_result *s, sr_error *err)
-{
-    const int rank = s->n_keys == 1 ? 1 : 2;
-    const hsize_t dims[2] = {s->k, s->n_keys};
-    hid_t ds = dataset_f64(g, "values", rank, dims, s->values, "as the swept key(s)",
-                           "The value of each swept key at each point (one row per point; "
-                           "a grid is row-major, the first --param outermost); NaN where a "
-                           "value is not a number, see value_text.", err);
-    if (ds < 0)
-        return SR_EXIT_IOERR;
-    int rc;
-    if (s->n_keys == 1) {
-        rc = attr_str(ds, "param", s->key[0], err);
-    } else {
-        hid_t t = sr_h5_str_type();
-        const hsize_t n[1] = {s->n_keys};
-        rc = t < 0 ? sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot make the string type")
-                   : attr_write(ds, "param", t, t, 1, n, s->key, err);
-        if (t >= 0)
-            H5Tclose(t);
-    }
-    if (rc == 0)
-        rc = attr_str(ds, "design", s->design, err);
-    if (rc != 0) {
-        H5Dclose(ds);
-        return SR_EXIT_IOERR;
-    }
-    if (close_obj(ds, err) != 0)
-        return SR_EXIT_IOERR;
-    return dataset_str(g, "value_text", rank, dims, s->value_text, "text (YAML)",
-                       "Each swept key's value at each point as applied: a YAML flow node, "
-                       "set after the command line's --set.", err);
-}
-
-int sr_h5_write_sweep_point(sr_h5_file *f, const sr_sweep_result *s, size_t i,
-                            const sr_resultset *rs, sr_error *err)
-{
-    hid_t root = sr_h5_file_root(f);
-    hid_t g = H5I_INVALID_HID, points = H5I_INVALID_HID, pg = H5I_INVALID_HID;
-    char name[32];
-    snprintf(name, sizeof name, "%zu", i);
-    if (i == 0) {
-        /* the root is point 0, and /sweep/points/0 links to it (no second copy) */
-        if (sr_h5_write_layout(root, rs, err) != 0 ||
-            (g = sr_h5_group_create(root, "sweep", err)) < 0 ||
-            write_sweep_values(g, s, err) != 0 ||
-            (points = sr_h5_group_create(g, "points", err)) < 0 ||
-            (pg = sr_h5_group_create(points, name, err)) < 0 ||
-            link_base(root, pg, rs, err) != 0)
-            goto fail;
-    } else {
-        points = H5Gopen2(root, "sweep/points", H5P_DEFAULT);
-        if (points < 0) {
-            sr_h5_fail(err, SR_EXIT_IOERR, root, "cannot open group 'sweep/points'");
-            goto fail;
-        }
-        if ((pg = sr_h5_group_create(points, name, err)) < 0 ||
-            sr_h5_write_layout(pg, rs, err) != 0)
-            goto fail;
-    }
-    hid_t ids[3] = {pg, points, g};
-    for (size_t k = 0; k < 3; k++) {
-        if (ids[k] >= 0 && close_obj(ids[k], err) != 0) {
-            for (size_t r = k + 1; r < 3; r++)
-                if (ids[r] >= 0)
-                    H5Gclose(ids[r]);
-            return SR_EXIT_IOERR;
-        }
-    }
-    return 0;
-fail:
-    if (pg >= 0)
-        H5Gclose(pg);
-    if (points >= 0)
-        H5Gclose(points);
-    if (g >= 0)
-        H5Gclose(g);
-    return SR_EXIT_IOERR;
-}
-
-int sr_h5_write_sweep_table(sr_h5_file *f, const sr_sweep_result *s, sr_error *err)
-{
-    hid_t root = sr_h5_file_root(f);
-    hid_t g = H5Gopen2(root, "sweep", H5P_DEFAULT), t = H5I_INVALID_HID;
+    hid_t g = sr_h5_group_create(loc, name, err);
     if (g < 0)
-        return sr_h5_fail(err, SR_EXIT_IOERR, root, "cannot open group 'sweep'");
-    if ((t = sr_h5_group_create(g, "table", err)) < 0)
-        goto fail;
-    const hsize_t dims[1] = {s->k};
-    for (size_t c = 0; c < SR_SWEEP_N_COLUMNS; c++) {
-        const sr_sweep_column_info *ci = &sr_sweep_columns[c];
-        hid_t ds = dataset_f64(t, ci->name, 1, dims, s->table + c * s->k, ci->units,
-                               ci->description, err);
-        if (ds < 0)
-            goto fail;
-        if (attr_str(ds, "heading", ci->heading, err) != 0) {
-            H5Dclose(ds);
-            goto fail;
-        }
-        if (close_obj(ds, err) != 0)
-            goto fail;
+        return SR_EXIT_IOERR;
+    int rc = linked_from >= 0 ? link_layout(g, linked_from, rs, err)
+                              : sr_h5_write_layout(g, rs, err);
+    if (rc != 0) {
+        H5Gclose(g);
+        return SR_EXIT_IOERR;
     }
-    if (close_obj(t, err) != 0) {
-        t = H5I_INVALID_HID;
-        goto fail;
-    }
-    return close_obj(g, err);
-fail:
-    if (t >= 0)
-        H5Gclose(t);
-    H5Gclose(g);
-    return SR_EXIT_IOERR;
+    return sr_h5_close(g, err);
 }

@@ -344,8 +344,8 @@ void sr_sweep_row(const sr_model *m, const sr_resultset *rs, double *scratch, do
     row[SR_SWEEP_POWER] = power.mean;
     row[SR_SWEEP_POWER_MCSE] = power.mcse;
     row[SR_SWEEP_P_INVESTOR_LOSS] = loss.mean;
-    row[SR_SWEEP_IRR_Q50] = irr.q[4];
-    row[SR_SWEEP_IRR_Q05] = irr.q[1];
+    row[SR_SWEEP_IRR_Q50] = irr.q[SR_Q50];
+    row[SR_SWEEP_IRR_Q05] = irr.q[SR_Q05];
     row[SR_SWEEP_NET_SIB_MEAN] = net.mean;
 }
 

@@ -1,9 +1,9 @@
-/* The sweep table of `sirisk summary`: a sweep file's points, read with the checks of
- * h5check.h. Its length is what the file holds: the rows of /sweep/values, each with its
- * group under /sweep/points. */
+/* The sweep table of `sirisk summary`: a sweep file's points (the layout of
+ * sim/variants/variant_file.c), read with the checks of h5check.h. Its length is what the
+ * file holds: the rows of /sweep/values, each with its group under /sweep/points. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
-#include "sim/resultset/h5read_sweep.h"
+#include "sim/cli/summary_sweep.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,7 +1,7 @@
-/* The sweep table that `sirisk summary` prints for a sweep file (SPEC 5 /sweep). HDF5
+/* The sweep table that `sirisk summary` prints for a sweep file (docs/results.md). HDF5
  * calls: one thread, outside OpenMP regions. */
-#ifndef SR_H5READ_SWEEP_H
-#define SR_H5READ_SWEEP_H
+#ifndef SR_SUMMARY_SWEEP_H
+#define SR_SUMMARY_SWEEP_H
 
 #include <hdf5.h>
 #include <stdio.h>
