@@ -84,6 +84,9 @@
 /* Stress checks reload the file once per stress: stresses x values loaded at most this. */
 #define SR_STRESS_CHECK_BUDGET (1u << 22)
 
+/* What a scenario document, and each override grafted into it, may hold. */
+static const sr_ylimits scenario_limits = {SR_SCENARIO_MAX_NODES, SR_SCENARIO_MAX_DEPTH};
+
 /* ---- simulation, discount -------------------------------------------------------------- */
 
 static int load_simulation(sr_sload *L, int root)
@@ -394,7 +397,7 @@ static int load_stresses(sr_sload *L, int root)
             sr_ypath_step *steps;
             size_t n_steps;
             char why[256];
-            if (sr_ypath_parse(path, &steps, &n_steps, why, sizeof why) != 0)
+            if (sr_ypath_parse(path, scenario_limits.max_depth, &steps, &n_steps, why, sizeof why) != 0)
                 return sr_ydoc_fail(L->d, pk, "is not an override path: %s", why);
             sr_ypath_free(steps, n_steps);
             s->overrides[j].path = strdup(path);
@@ -540,7 +543,7 @@ static sr_model *load(const char *name, const char *text, size_t len, const sr_o
         return NULL;
     }
     bool ok = false;
-    if (sr_ydoc_read(&d, name, text, len, err) != 0)
+    if (sr_ydoc_read(&d, name, text, len, scenario_limits, err) != 0)
         goto out;
     d.ov = ov;
     d.n_ov = n_ov;
