@@ -89,66 +89,65 @@ static const sr_ylimits scenario_limits = {SR_SCENARIO_MAX_NODES, SR_SCENARIO_MA
 
 /* ---- simulation, discount -------------------------------------------------------------- */
 
-static int load_simulation(sr_sload *L, int root)
+static int read_start(sr_sload *L, const sr_key *row, int node, void *target)
 {
-    static const char *const keys[] = {"trials", "seed", "start", "horizon_years",
-                                       "horizon_months", NULL};
-    sr_model *m = L->m;
-    int sim = sr_sl_req(L, root, "simulation");
-    if (sim < 0 || sr_sl_map(L, sim, keys) != 0)
-        return -1;
-    int v;
-    if ((v = sr_sl_req(L, sim, "trials")) < 0 || sr_sl_uint(L, v, 1, UINT32_MAX, &m->trials) != 0)
-        return -1;
-    if ((v = sr_sl_req(L, sim, "seed")) < 0 || sr_sl_u64(L, v, &m->seed) != 0)
-        return -1;
-    if ((v = sr_sl_req(L, sim, "start")) < 0
-        || sr_sl_month(L, v, &m->start_year, &m->start_month) != 0)
-        return -1;
-    int hy = sr_sl_opt(L, sim, "horizon_years"), hm = sr_sl_opt(L, sim, "horizon_months");
-    if (hy && hm)
-        return sr_ydoc_fail(L->d, hm, "give exactly one of horizon_years and horizon_months");
-    if (!hy && !hm)
-        return sr_ydoc_fail_missing(L->d, sim, "horizon_years", "is required (or horizon_months)");
-    unsigned h;
-    if (hy) {
-        if (sr_sl_uint(L, hy, 1, SR_MAX_HORIZON_MONTHS / 12, &h) != 0)
-            return -1;
-        m->n_months = 12 * h;
-    } else {
-        if (sr_sl_uint(L, hm, 1, SR_MAX_HORIZON_MONTHS, &h) != 0)
-            return -1;
-        m->n_months = h;
-    }
+    sr_model *m = target;
+    return node ? sr_sl_month(L, node, &m->start_year, &m->start_month) : 0;
+}
+
+static int read_horizon_years(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    sr_model *m = target;
+    unsigned years;
+    if (!node || sr_sl_uint(L, node, row->lo, row->hi, &years) != 0)
+        return node ? -1 : 0;
+    m->n_months = 12 * years;
     return 0;
 }
 
-static int load_discount(sr_sload *L, int root)
-{
-    static const char *const keys[] = {"public", "investor", NULL};
-    int dn = sr_sl_req(L, root, "discount");
-    if (dn < 0 || sr_sl_map(L, dn, keys) != 0)
-        return -1;
-    int v;
-    if ((v = sr_sl_req(L, dn, "public")) < 0
-        || sr_sl_real(L, v, &SR_RANGE_RATE, &L->m->discount_public) != 0)
-        return -1;
-    if ((v = sr_sl_req(L, dn, "investor")) < 0
-        || sr_sl_real(L, v, &SR_RANGE_RATE, &L->m->discount_investor) != 0)
-        return -1;
-    L->m->indexation = 0;
-    if ((v = sr_sl_opt(L, root, "indexation")) != 0
-        && sr_sl_real(L, v, &SR_RANGE_RATE, &L->m->indexation) != 0)
-        return -1;
-    return 0;
-}
+static const sr_key simulation_keys[] = {
+    {"trials", SR_KIND_INTEGER, "Monte Carlo trials: each draws the uncertain numbers and the "
+     "macro path once and simulates every programme", "trials", "10000",
+     .lo = 1, .hi = UINT32_MAX, .required = true, SR_AT(sr_model, trials)},
+    {"seed", SR_KIND_SEED, "the seed of every random stream: the same scenario, seed and trials "
+     "give the same result set on any number of threads", NULL, "20261127", .required = true,
+     SR_AT(sr_model, seed)},
+    {"start", SR_KIND_MONTH, "the first simulated month: month index 0, from which every month "
+     "index and present value counts", NULL, "2027-01", .required = true, .read = read_start},
+    {"horizon_years", SR_KIND_INTEGER, "the simulated time in years (12 months each)", "years",
+     "10", .lo = 1, .hi = SR_MAX_HORIZON_MONTHS / 12, .read = read_horizon_years},
+    {"horizon_months", SR_KIND_INTEGER, "the simulated time in months, instead of horizon_years",
+     "months", "120", .lo = 1, .hi = SR_MAX_HORIZON_MONTHS, SR_AT(sr_model, n_months)},
+};
+
+static const sr_choice horizon = {
+    (const char *const[]){"horizon_years", NULL}, (const char *const[]){"horizon_months", NULL},
+    "give exactly one of horizon_years and horizon_months", "is required (or horizon_months)"};
+
+static const sr_table simulation = {
+    .path = "simulation", .meaning = "How many trials, from which seed, over which months.",
+    SR_TABLE_KEYS(simulation_keys), .choice = &horizon};
+
+static const sr_key discount_keys[] = {
+    {"public", SR_KIND_FIXED, "the public sector's discount rate: present values of cash "
+     "flows, costs and savings", "annual effective rate", "0.035", .range = &SR_RANGE_RATE,
+     .required = true, SR_AT(sr_model, discount_public)},
+    {"investor", SR_KIND_FIXED, "the investors' discount rate: investor_npv", "annual "
+     "effective rate", "0.05", .range = &SR_RANGE_RATE, .required = true,
+     SR_AT(sr_model, discount_investor)},
+};
+
+static const sr_table discount = {
+    .path = "discount", .meaning = "Discount rates; a month's flow is discounted to "
+    "simulation.start by (1 + r)^(-(t + 1) / 12).", SR_TABLE_KEYS(discount_keys)};
 
 /* ---- parameters and correlations ------------------------------------------------------ */
 
-static int load_parameters(sr_sload *L, int root)
+/* parameters: a mapping of names to numbers or distributions, each its own entry of the
+ * number table; node 0 (none given) still builds the empty lookup `$name` is resolved in. */
+static int read_parameters(sr_sload *L, const sr_key *row, int pn, void *target)
 {
     sr_model *m = L->m;
-    int pn = sr_sl_opt(L, root, "parameters");
     size_t n = pn ? sr_ydoc_len(L->d, pn) : 0;
     if (pn && !sr_ydoc_is_map(L->d, pn))
         return sr_ydoc_fail(L->d, pn, "must be a mapping of names to numbers or distributions");
@@ -263,10 +262,9 @@ static bool positive_definite(double *c, size_t k, size_t *bad_row)
     return true;
 }
 
-static int load_correlations(sr_sload *L, int root)
+static int read_correlations(sr_sload *L, const sr_key *row, int cn, void *target)
 {
     sr_model *m = L->m;
-    int cn = sr_sl_opt(L, root, "correlations");
     if (!cn)
         return 0;
     if (sr_sl_seq(L, cn) != 0)
@@ -359,10 +357,9 @@ out:
 
 /* ---- stresses --------------------------------------------------------------------------- */
 
-static int load_stresses(sr_sload *L, int root)
+static int read_stresses(sr_sload *L, const sr_key *row, int sn, void *target)
 {
     sr_model *m = L->m;
-    int sn = sr_sl_opt(L, root, "stresses");
     if (!sn)
         return 0;
     if (!sr_ydoc_is_map(L->d, sn))
@@ -412,44 +409,114 @@ static int load_stresses(sr_sload *L, int root)
 
 /* ---- the whole model ------------------------------------------------------------------- */
 
+/* Until each section is a table of its own: the sections read from the root. */
+static int read_states(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    return sr_sl_states(L, sr_ydoc_root(L->d));
+}
+
+static int read_transitions(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    return sr_sl_transitions(L, sr_ydoc_root(L->d));
+}
+
+static int read_strata(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    return sr_sl_strata(L, sr_ydoc_root(L->d), &L->stratum_nodes);
+}
+
+static int read_cash(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    return sr_sl_cash(L, sr_ydoc_root(L->d), L->stratum_nodes);
+}
+
+static int read_macro(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    return sr_sl_macro(L, sr_ydoc_root(L->d));
+}
+
+static int read_programmes(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    return node ? sr_sl_programmes(L, node) : 0;
+}
+
+/* After the whole file: a parameter nobody uses is noted. */
+static int finish_model(sr_sload *L, int node, void *target)
+{
+    sr_model *m = target;
+    for (size_t i = 0; i < m->n_parameters; i++)
+        if (!L->param_used[i]
+            && sr_sl_note(L, "parameter %s is defined but not used", m->parameters[i].name) != 0)
+            return -1;
+    return 0;
+}
+
+enum {
+    ROOT_NAME, ROOT_SIMULATION, ROOT_DISCOUNT, ROOT_INDEXATION, ROOT_PARAMETERS,
+    ROOT_CORRELATIONS, ROOT_STATES, ROOT_TRANSITIONS, ROOT_STRATA, ROOT_CASHFLOWS, ROOT_MACRO,
+    ROOT_PROGRAMMES, ROOT_STRESSES, ROOT_KEYS
+};
+
+static const sr_key root_keys[ROOT_KEYS] = {
+    [ROOT_NAME] = {"name", SR_KIND_TEXT, "the scenario's name, shown by validate and stored "
+                   "in the result file", NULL, "Neighbourhood-mothers job mentoring",
+                   .required = true, SR_AT(sr_model, name)},
+    [ROOT_SIMULATION] = {"simulation", SR_KIND_MAPPING, "trials, seed and horizon", NULL,
+                         "{trials: 10000, seed: 20261127, start: 2027-01, horizon_years: 10}",
+                         .sub = &simulation, .required = true},
+    [ROOT_DISCOUNT] = {"discount", SR_KIND_MAPPING, "discount rates", NULL,
+                       "{public: 0.035, investor: 0.05}", .sub = &discount, .required = true},
+    [ROOT_INDEXATION] = {"indexation", SR_KIND_FIXED, "grows every cash flow and price by "
+                         "(1 + r)^(t / 12) in month t", "annual rate", "0.02",
+                         .range = &SR_RANGE_RATE, SR_DEFAULT(0), SR_AT(sr_model, indexation)},
+    [ROOT_PARAMETERS] = {"parameters", SR_KIND_NAMED, "named numbers and distributions; "
+                         "`$name` elsewhere uses one, and every use shares its draw", NULL,
+                         "{effect: {dist: lognormal, median: 1.35, p95: 1.9}}",
+                         .read = read_parameters},
+    [ROOT_CORRELATIONS] = {"correlations", SR_KIND_LIST, "couples uncertain parameters "
+                           "through a Gaussian copula", NULL, "[[effect, job_finding, 0.5]]",
+                           .read = read_correlations},
+    [ROOT_STATES] = {"states", SR_KIND_LIST, "the states a person can be in", NULL,
+                     "[{name: outside, tenure_max: 24}, {name: exited, absorbing: true}]",
+                     .required = true, .read = read_states},
+    [ROOT_TRANSITIONS] = {"transitions", SR_KIND_LIST, "the monthly moves between states",
+                          NULL, "[{from: outside, to: employed, hazard: 0.01}]",
+                          .read = read_transitions},
+    [ROOT_STRATA] = {"strata", SR_KIND_LIST, "groups of the target population with their own "
+                     "shares, hazards and cash flows", NULL, "[{name: a, share: 1}]",
+                     .def = "one stratum, all", .read = read_strata},
+    [ROOT_CASHFLOWS] = {"cashflows", SR_KIND_NAMED, "public expenditure per person-month in "
+                        "each state", NULL, "{outside: {municipality: 9000, state: 2500}}",
+                        .def = "0 in every state", .read = read_cash},
+    [ROOT_MACRO] = {"macro", SR_KIND_MAPPING, "the labour market's ups and downs, shared by "
+                    "every programme of a trial", NULL, "{model: none}", .def = "none",
+                    .read = read_macro},
+    [ROOT_PROGRAMMES] = {"programmes", SR_KIND_LIST, "the programmes simulated", NULL,
+                         "[{name: copenhagen, cohort: {...}}]", .required = true,
+                         .read = read_programmes},
+    [ROOT_STRESSES] = {"stresses", SR_KIND_NAMED, "named sets of overrides that `sirisk "
+                       "stress` runs beside the scenario", NULL,
+                       "{recession: {macro.start_in_recession: true}}", .read = read_stresses},
+};
+
+/* Parameters before the keys that may name them; states, transitions and strata before
+ * what refers to them. */
+static const unsigned char root_order[ROOT_KEYS] = {
+    ROOT_NAME, ROOT_SIMULATION, ROOT_PARAMETERS, ROOT_CORRELATIONS, ROOT_DISCOUNT,
+    ROOT_INDEXATION, ROOT_STATES, ROOT_TRANSITIONS, ROOT_STRATA, ROOT_CASHFLOWS, ROOT_MACRO,
+    ROOT_PROGRAMMES, ROOT_STRESSES};
+
+const sr_table sr_schema_root = {
+    .path = "", .meaning = "A scenario file is a mapping of these keys.", SR_TABLE_KEYS(root_keys),
+    .order = root_order, .finish = finish_model};
+
 static int load_model(sr_sload *L)
 {
-    static const char *const keys[] = {"name", "simulation", "discount", "indexation",
-                                       "parameters", "correlations", "states", "transitions",
-                                       "strata", "cashflows", "macro", "programmes", "stresses",
-                                       NULL};
-    sr_model *m = L->m;
-    int root = sr_ydoc_root(L->d), v;
-    const char *name;
-    if (sr_sl_map(L, root, keys) != 0)
-        return -1;
-    if ((v = sr_sl_req(L, root, "name")) < 0 || sr_sl_text(L, v, &name) != 0)
-        return -1;
-    if (!(m->name = strdup(name)))
-        return sr_sl_oom(L);
     sr_numdef zero = {.kind = SR_DIST_FIXED, .p = {0}, .parameter = -1};
     sr_numdef one = {.kind = SR_DIST_FIXED, .p = {1}, .parameter = -1};
     if (sr_sl_push(L, -1, zero, &L->zero) != 0 || sr_sl_push(L, -1, one, &L->one) != 0)
         return -1;
-    int *stratum_nodes = NULL;
-    int rc = -1;
-    if (load_simulation(L, root) || load_parameters(L, root) || load_correlations(L, root)
-        || load_discount(L, root) || sr_sl_states(L, root) || sr_sl_transitions(L, root)
-        || sr_sl_strata(L, root, &stratum_nodes) || sr_sl_cash(L, root, stratum_nodes)
-        || sr_sl_macro(L, root))
-        goto out;
-    if ((v = sr_sl_req(L, root, "programmes")) < 0 || sr_sl_programmes(L, v) != 0)
-        goto out;
-    if (load_stresses(L, root) != 0)
-        goto out;
-    for (size_t i = 0; i < m->n_parameters; i++)
-        if (!L->param_used[i]
-            && sr_sl_note(L, "parameter %s is defined but not used", m->parameters[i].name) != 0)
-            goto out;
-    rc = 0;
-out:
-    free(stratum_nodes);
-    return rc;
+    return sr_schema_read(L, sr_ydoc_root(L->d), &sr_schema_root, L->m);
 }
 
 typedef struct {
@@ -577,6 +644,8 @@ out:
     free(L.param_used);
     free(L.state_mark);
     free(L.stress_nodes);
+    free(L.stratum_nodes);
+    sr_names_free(&L.outcome_names);
     free(L.notes);
     sr_ydoc_free(&d);
     if (!ok) {

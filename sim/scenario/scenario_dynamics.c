@@ -641,11 +641,13 @@ out:
 
 /* ---- macro ----------------------------------------------------------------------------- */
 
+const char *const SR_MACRO_MODELS[] = {"none", "regime", "gaussian_factor", NULL};
+
 int sr_sl_macro(sr_sload *L, int root)
 {
     static const char *const keys[] = {"model", "switch", "recession", "start_in_recession",
                                        "rho", "persistence", NULL};
-    static const char *const models[] = {"none", "regime", "gaussian_factor", NULL};
+    const char *const *models = SR_MACRO_MODELS;
     static const char *const k_switch[] = {"to_recession", "to_normal", NULL};
     static const char *const k_recession[] = {"pro", "counter", NULL};
     sr_macro *x = &L->m->macro;

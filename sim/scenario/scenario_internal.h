@@ -1,7 +1,8 @@
-/* Shared by the scenario loader's files (scenario.c, scenario_values.c,
- * scenario_programme.c): the loading context and the typed readers of schema values.
- * Not part of sirisk's interface. Every reader returns 0 on success and -1 after filling
- * the context's error with the node's position, key path and value. */
+/* Shared by the scenario loader's files (scenario.c, schema.c, scenario_values.c,
+ * scenario_dynamics.c, scenario_programme.c): the loading context, the walk of the schema's
+ * tables and the typed readers of values. Not part of sirisk's interface. Every reader
+ * returns 0 on success and -1 after filling the context's error with the node's position,
+ * key path and value. */
 #ifndef SR_SCENARIO_INTERNAL_H
 #define SR_SCENARIO_INTERNAL_H
 
@@ -10,29 +11,8 @@
 #include <stdint.h>
 
 #include "models/model.h"
+#include "sim/scenario/schema.h"
 #include "sim/scenario/yaml_doc.h"
-
-/* A valid range of a real-valued key, and how a message names it. A key whose range is
- * unbounded (an amount, a hazard, a rate) also has a limit, [limit_lo, limit_hi], that its
- * value and every draw of a distribution given for it must stay within, so that no sum or
- * factor of a run can overflow (SR_SCENARIO_MAX_AMOUNT); limit_lo == limit_hi: none. */
-typedef struct {
-    double lo, hi;
-    bool lo_open, hi_open;
-    const char *what;          /* "a number >= 0": completes "must be ..." */
-    double limit_lo, limit_hi;
-    const char *limit_why;     /* "so that ...": completes "must lie within [lo, hi] ..." */
-} sr_range;
-
-extern const sr_range SR_RANGE_ANY;        /* cash flows, prices (DKK) */
-extern const sr_range SR_RANGE_NONNEG;     /* hazards, multipliers, costs, caps */
-extern const sr_range SR_RANGE_POS;        /* reference sizes (persons) */
-extern const sr_range SR_RANGE_ELASTICITY; /* a size scaling's elasticity */
-extern const sr_range SR_RANGE_PROB;       /* monthly probabilities, rho, persistence */
-extern const sr_range SR_RANGE_UNIT;       /* shares, switching probabilities, first loss */
-extern const sr_range SR_RANGE_RATE;       /* annual rates: > -1 */
-extern const sr_range SR_RANGE_SHARE;      /* stratum shares: (0, 1] */
-extern const sr_range SR_RANGE_RHO;        /* correlations: (-1, 1) */
 
 /* Names sorted for lookup, so that a file with many names costs n log n. */
 typedef struct {
@@ -45,9 +25,13 @@ typedef struct {
     sr_name_ref *e;
 } sr_names;
 
+/* How the programme being read enrols (scenario_programme.c). */
+typedef struct sr_intake_plan sr_intake_plan;
+
 /* The loading context: the document, the model being filled, the number table's growth,
- * the notes, and lookups built as the schema is read (states, parameters, transitions). */
-typedef struct {
+ * the notes, lookups built as the schema is read (states, parameters, transitions), the
+ * selectors that decide which keys apply, and what the keys of one programme share. */
+typedef struct sr_sload {
     sr_ydoc *d;
     sr_model *m;
     sr_error *err;
@@ -62,6 +46,11 @@ typedef struct {
     unsigned mark_gen;
     size_t copied_steps;       /* tenure and dated entries copied so far (bounded) */
     int *stress_nodes;         /* [n_stresses]: the node naming each stress */
+    int *stratum_nodes;        /* [n_strata]: each stratum's node, 0 for the default one */
+    unsigned sel[SR_SEL_COUNT]; /* each selector's value while its mapping is read */
+    size_t cash_state;         /* the state whose cash flows are read */
+    sr_intake_plan *plan;      /* the intake of the programme being read */
+    sr_names outcome_names;    /* the outcomes of the contract being read */
 } sr_sload;
 
 /* ---- failures ---------------------------------------------------------------------- */
@@ -69,6 +58,36 @@ typedef struct {
 int sr_sl_oom(sr_sload *L);
 /* Appends a line to the model's notes (ignored keys and other remarks for `validate`). */
 int sr_sl_note(sr_sload *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- the schema's tables (schema.c) ------------------------------------------------ */
+
+/* node must be a mapping whose keys are all rows of t: else `unknown key (expected ...)`. */
+int sr_schema_check_keys(sr_sload *L, int node, const sr_table *t);
+/* Reads the mapping at node into target by t: its keys (unknown ones refused), then each
+ * row in t's order: a missing required key is refused, an absent one takes its default, a
+ * present one is read (by kind into target + at, or by its setter), and one that does not
+ * apply (sr_schema_applies) is read, noted as ignored and given its default. Then t's
+ * choice and finish hook. */
+int sr_schema_read(sr_sload *L, int node, const sr_table *t, void *target);
+/* Stores the default of every row of t (recursively) in target. */
+int sr_schema_defaults(sr_sload *L, const sr_table *t, void *target);
+/* Reads one value at node as row says into dst (the place itself, not the target). */
+int sr_schema_read_value(sr_sload *L, const sr_key *row, int node, void *dst);
+/* Whether row applies under the selectors as they stand. */
+bool sr_schema_applies(const sr_sload *L, const sr_key *row);
+/* Reads the list at node, whose items are mappings of t with a required `name` (its first
+ * row), into items[] (`size` bytes each, the name a char * at name_at): for item i,
+ * prepare(L, item, i) when given, then the walk; *count follows the items begun (so that
+ * sr_model_free frees them). Then each name must be unique, else `duplicate WHAT name
+ * (first at line L, column C)`. *index receives the names' lookup (NULL: not kept). */
+int sr_sl_named_list(sr_sload *L, int node, const sr_table *t, void *items, size_t size,
+                     size_t name_at, size_t *count, const char *what, sr_names *index,
+                     int (*prepare)(sr_sload *L, void *item, size_t i));
+
+/* The choices that are also selectors, for the selectors' names (schema.c). */
+extern const char *const SR_MACRO_MODELS[];
+extern const char *const SR_CONTRACT_TYPES[];
+extern const char *const SR_BASELINE_METHODS[];
 
 /* ---- structure --------------------------------------------------------------------- */
 

@@ -313,6 +313,9 @@ static int load_intervention(sr_sload *L, int node, sr_programme *p)
     return 0;
 }
 
+const char *const SR_CONTRACT_TYPES[] = {"rate_card", "savings_share", NULL};
+const char *const SR_BASELINE_METHODS[] = {"none", "historical", "control_group", NULL};
+
 /* ---- contract ---------------------------------------------------------------------------- */
 
 static int load_outcomes(sr_sload *L, int node, sr_contract *c, sr_names *names)
@@ -411,7 +414,7 @@ static int load_baseline(sr_sload *L, int node, sr_contract *c, const sr_names *
 {
     static const char *const keys[] = {"method", "size", "rates", "expenditure_per_person_month",
                                        NULL};
-    static const char *const methods[] = {"none", "historical", "control_group", NULL};
+    const char *const *methods = SR_BASELINE_METHODS;
     int v, method;
     if (sr_sl_map(L, node, keys) != 0 || (v = sr_sl_req(L, node, "method")) < 0
         || sr_sl_enum(L, v, methods, &method) != 0)
@@ -467,7 +470,7 @@ static int load_contract(sr_sload *L, int node, sr_programme *p, long first_mont
                                        "term_years", "cap_total", "annual_frame", "frame_overflow",
                                        "lag_months", "termination", NULL};
     static const char *const payers[] = {"municipality", "state", NULL};
-    static const char *const types[] = {"rate_card", "savings_share", NULL};
+    const char *const *types = SR_CONTRACT_TYPES;
     static const char *const overflows[] = {"deferred", "forfeited", NULL};
     static const char *const k_term[] = {"hazard_per_year", "shared", NULL};
     sr_model *m = L->m;
