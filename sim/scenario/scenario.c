@@ -410,31 +410,6 @@ static int read_stresses(sr_sload *L, const sr_key *row, int sn, void *target)
 /* ---- the whole model ------------------------------------------------------------------- */
 
 /* Until each section is a table of its own: the sections read from the root. */
-static int read_states(sr_sload *L, const sr_key *row, int node, void *target)
-{
-    return sr_sl_states(L, sr_ydoc_root(L->d));
-}
-
-static int read_transitions(sr_sload *L, const sr_key *row, int node, void *target)
-{
-    return sr_sl_transitions(L, sr_ydoc_root(L->d));
-}
-
-static int read_strata(sr_sload *L, const sr_key *row, int node, void *target)
-{
-    return sr_sl_strata(L, sr_ydoc_root(L->d), &L->stratum_nodes);
-}
-
-static int read_cash(sr_sload *L, const sr_key *row, int node, void *target)
-{
-    return sr_sl_cash(L, sr_ydoc_root(L->d), L->stratum_nodes);
-}
-
-static int read_macro(sr_sload *L, const sr_key *row, int node, void *target)
-{
-    return sr_sl_macro(L, sr_ydoc_root(L->d));
-}
-
 static int read_programmes(sr_sload *L, const sr_key *row, int node, void *target)
 {
     return node ? sr_sl_programmes(L, node) : 0;
@@ -478,19 +453,20 @@ static const sr_key root_keys[ROOT_KEYS] = {
                            .read = read_correlations},
     [ROOT_STATES] = {"states", SR_KIND_LIST, "the states a person can be in", NULL,
                      "[{name: outside, tenure_max: 24}, {name: exited, absorbing: true}]",
-                     .required = true, .read = read_states},
+                     .sub = &sr_state_table, .required = true, .read = sr_sl_states},
     [ROOT_TRANSITIONS] = {"transitions", SR_KIND_LIST, "the monthly moves between states",
                           NULL, "[{from: outside, to: employed, hazard: 0.01}]",
-                          .read = read_transitions},
+                          .sub = &sr_transition_table, .def = "none",
+                          .read = sr_sl_transitions},
     [ROOT_STRATA] = {"strata", SR_KIND_LIST, "groups of the target population with their own "
                      "shares, hazards and cash flows", NULL, "[{name: a, share: 1}]",
-                     .def = "one stratum, all", .read = read_strata},
+                     .sub = &sr_stratum_table, .def = "one stratum, all", .read = sr_sl_strata},
     [ROOT_CASHFLOWS] = {"cashflows", SR_KIND_NAMED, "public expenditure per person-month in "
                         "each state", NULL, "{outside: {municipality: 9000, state: 2500}}",
-                        .def = "0 in every state", .read = read_cash},
+                        .sub = &sr_cashflows_table, .def = "0 in every state", .read = sr_sl_cash},
     [ROOT_MACRO] = {"macro", SR_KIND_MAPPING, "the labour market's ups and downs, shared by "
                     "every programme of a trial", NULL, "{model: none}", .def = "none",
-                    .read = read_macro},
+                    .sub = &sr_macro_table, SR_AT(sr_model, macro)},
     [ROOT_PROGRAMMES] = {"programmes", SR_KIND_LIST, "the programmes simulated", NULL,
                          "[{name: copenhagen, cohort: {...}}]", .required = true,
                          .read = read_programmes},

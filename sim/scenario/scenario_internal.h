@@ -171,15 +171,19 @@ long sr_sl_find_transition(const sr_sload *L, size_t from, size_t to);
 /* Fails at again: a name repeats the one at first. */
 int sr_sl_fail_duplicate(sr_sload *L, int first, int again, const char *what);
 
-/* The dynamics (scenario_dynamics.c), each from the document's root mapping: states
- * (also builds the state lookup), transitions (expanded; builds the transition lookup),
- * strata (*stratum_nodes[n_strata] receives each stratum's node, 0 for the default),
- * cash flows (top level and per stratum), macro. */
-int sr_sl_states(sr_sload *L, int root);
-int sr_sl_transitions(sr_sload *L, int root);
-int sr_sl_strata(sr_sload *L, int root, int **stratum_nodes);
-int sr_sl_cash(sr_sload *L, int root, const int *stratum_nodes);
-int sr_sl_macro(sr_sload *L, int root);
+/* The top level's setters and tables of the dynamics (scenario_dynamics.c): states (also
+ * the state lookup), transitions (expanded; the transition lookup), strata (each
+ * stratum's node kept in stratum_nodes), cash flows (top level and per stratum). */
+int sr_sl_states(sr_sload *L, const sr_key *row, int node, void *target);
+int sr_sl_transitions(sr_sload *L, const sr_key *row, int node, void *target);
+int sr_sl_strata(sr_sload *L, const sr_key *row, int node, void *target);
+int sr_sl_cash(sr_sload *L, const sr_key *row, int node, void *target);
+extern const sr_table sr_state_table, sr_transition_table, sr_stratum_table, sr_cashflows_table;
+extern const sr_table sr_macro_table;
+/* {municipality, state} (scenario_values.c). */
+extern const sr_table sr_flow_table;
+
+#define SR_MAX_TENURE 600 /* months: a state's tenure_max and every tenure key */
 
 /* Programmes (scenario_programme.c): fills m->programmes from the `programmes` list. */
 int sr_sl_programmes(sr_sload *L, int node);

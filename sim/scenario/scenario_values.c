@@ -563,17 +563,20 @@ int sr_sl_num_req(sr_sload *L, int map, const char *key, const sr_range *r, sr_n
     return v < 0 ? -1 : sr_sl_num(L, v, r, out);
 }
 
+static const sr_key flow_keys[] = {
+    {"municipality", SR_KIND_NUMBER, "the municipality's part", "DKK", "9000",
+     .range = &SR_RANGE_ANY, SR_DEFAULT(0), SR_AT(sr_flow, amount[SR_MUNICIPALITY])},
+    {"state", SR_KIND_NUMBER, "the state's (the national government's) part", "DKK", "2500",
+     .range = &SR_RANGE_ANY, SR_DEFAULT(0), SR_AT(sr_flow, amount[SR_STATE])},
+};
+
+const sr_table sr_flow_table = {
+    .path = "<flow>", .meaning = "An amount of money for each payer, the municipality and the "
+    "state; where a key takes a flow, a payer not given is 0.", SR_TABLE_KEYS(flow_keys)};
+
 int sr_sl_flow(sr_sload *L, int node, sr_flow *out)
 {
-    static const char *const keys[] = {"municipality", "state", NULL};
-    if (sr_sl_map(L, node, keys) != 0)
-        return -1;
-    out->amount[SR_MUNICIPALITY] = L->zero;
-    out->amount[SR_STATE] = L->zero;
-    if (sr_sl_num_opt(L, node, "municipality", &SR_RANGE_ANY, &out->amount[SR_MUNICIPALITY]) != 0
-        || sr_sl_num_opt(L, node, "state", &SR_RANGE_ANY, &out->amount[SR_STATE]) != 0)
-        return -1;
-    return 0;
+    return sr_schema_read(L, node, &sr_flow_table, out);
 }
 
 /* ---- distributions ------------------------------------------------------------------- */
