@@ -409,12 +409,6 @@ static int read_stresses(sr_sload *L, const sr_key *row, int sn, void *target)
 
 /* ---- the whole model ------------------------------------------------------------------- */
 
-/* Until each section is a table of its own: the sections read from the root. */
-static int read_programmes(sr_sload *L, const sr_key *row, int node, void *target)
-{
-    return node ? sr_sl_programmes(L, node) : 0;
-}
-
 /* After the whole file: a parameter nobody uses is noted. */
 static int finish_model(sr_sload *L, int node, void *target)
 {
@@ -468,8 +462,8 @@ static const sr_key root_keys[ROOT_KEYS] = {
                     "every programme of a trial", NULL, "{model: none}", .def = "none",
                     .sub = &sr_macro_table, SR_AT(sr_model, macro)},
     [ROOT_PROGRAMMES] = {"programmes", SR_KIND_LIST, "the programmes simulated", NULL,
-                         "[{name: copenhagen, cohort: {...}}]", .required = true,
-                         .read = read_programmes},
+                         "[{name: copenhagen, cohort: {...}}]", .sub = &sr_programme_table,
+                         .required = true, .read = sr_sl_programmes},
     [ROOT_STRESSES] = {"stresses", SR_KIND_NAMED, "named sets of overrides that `sirisk "
                        "stress` runs beside the scenario", NULL,
                        "{recession: {macro.start_in_recession: true}}", .read = read_stresses},

@@ -186,7 +186,8 @@ extern const sr_table sr_flow_table;
 #define SR_MAX_TENURE 600 /* months: a state's tenure_max and every tenure key */
 
 /* Programmes (scenario_programme.c): fills m->programmes from the `programmes` list. */
-int sr_sl_programmes(sr_sload *L, int node);
+int sr_sl_programmes(sr_sload *L, const sr_key *row, int node, void *target);
+extern const sr_table sr_programme_table;
 
 /* Writes "YYYY-MM" of month index t (from simulation.start). */
 void sr_sl_month_text(const sr_model *m, long t, char *buf, size_t n);
