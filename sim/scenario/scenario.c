@@ -71,6 +71,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,28 +240,51 @@ static int correlated_parameter(sr_sload *L, int node, size_t *out)
     return 0;
 }
 
-/* Cholesky of the k x k correlation matrix c (overwritten): whether it is positive
- * definite, and if not the parameter (row) where a pivot fails. */
-static bool positive_definite(double *c, size_t k, size_t *bad_row)
+/* Whether the leading n x n block of the correlation matrix c is positive definite: GSL's
+ * Cholesky factorisation of a copy in work. */
+static bool leading_block_definite(const gsl_matrix *c, gsl_matrix *work, size_t n)
 {
-    for (size_t j = 0; j < k; j++) {
-        double d = c[j * k + j];
-        for (size_t i = 0; i < j; i++)
-            d -= c[j * k + i] * c[j * k + i];
-        if (!(d > 0)) {
-            *bad_row = j;
-            return false;
+    gsl_matrix_const_view from = gsl_matrix_const_submatrix(c, 0, 0, n, n);
+    gsl_matrix_view to = gsl_matrix_submatrix(work, 0, 0, n, n);
+    gsl_matrix_memcpy(&to.matrix, &from.matrix);
+    return gsl_linalg_cholesky_decomp1(&to.matrix) == GSL_SUCCESS;
+}
+
+/* Whether the k x k correlation matrix of the parameters members[k] (slot[p]: parameter p's
+ * row) is positive definite (*definite); if not, *bad_row is the row where its Cholesky
+ * factorisation fails: the first whose leading block is not (the 1 x 1 block, a variance
+ * of 1, always is), found by halving. Returns -1 when out of memory. GSL says "not positive
+ * definite" through its error handler, which aborts unless switched off: off for these
+ * calls, then as it was. */
+static int check_definite(const sr_model *m, const size_t *slot, size_t k, bool *definite,
+                          size_t *bad_row)
+{
+    gsl_error_handler_t *previous = gsl_set_error_handler_off();
+    gsl_matrix *c = gsl_matrix_alloc(k, k), *work = gsl_matrix_alloc(k, k);
+    int rc = -1;
+    if (c && work) {
+        gsl_matrix_set_identity(c);
+        for (size_t i = 0; i < m->n_correlations; i++) {
+            size_t a = slot[m->correlations[i].a], b = slot[m->correlations[i].b];
+            gsl_matrix_set(c, a, b, m->correlations[i].rho);
+            gsl_matrix_set(c, b, a, m->correlations[i].rho);
         }
-        double l = sqrt(d);
-        c[j * k + j] = l;
-        for (size_t r = j + 1; r < k; r++) {
-            double s = c[r * k + j];
-            for (size_t i = 0; i < j; i++)
-                s -= c[r * k + i] * c[j * k + i];
-            c[r * k + j] = s / l;
+        *definite = leading_block_definite(c, work, k);
+        size_t lo = 1, hi = k; /* block lo is positive definite, block hi is not */
+        while (!*definite && hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (leading_block_definite(c, work, mid))
+                lo = mid;
+            else
+                hi = mid;
         }
+        *bad_row = hi - 1;
+        rc = 0;
     }
-    return true;
+    gsl_matrix_free(c);
+    gsl_matrix_free(work);
+    gsl_set_error_handler(previous);
+    return rc;
 }
 
 static int read_correlations(sr_sload *L, const sr_key *row, int cn, void *target)
@@ -274,7 +299,6 @@ static int read_correlations(sr_sload *L, const sr_key *row, int cn, void *targe
     corr_key *keys = calloc(n ? n : 1, sizeof *keys);
     size_t *slot = malloc((m->n_parameters ? m->n_parameters : 1) * sizeof *slot);
     size_t *members = NULL;
-    double *c = NULL;
     int rc = -1;
     if (!m->correlations || !keys || !slot) {
         sr_sl_oom(L);
@@ -287,7 +311,7 @@ static int read_correlations(sr_sload *L, const sr_key *row, int cn, void *targe
         sr_correlation *r = &m->correlations[i];
         if (correlated_parameter(L, sr_ydoc_item(L->d, e, 0), &r->a) != 0
             || correlated_parameter(L, sr_ydoc_item(L->d, e, 1), &r->b) != 0
-            || sr_sl_real(L, sr_ydoc_item(L->d, e, 2), &SR_RANGE_RHO, &r->rho) != 0)
+            || sr_sl_real(L, sr_ydoc_item(L->d, e, 2), row->sub->keys[2].range, &r->rho) != 0)
             goto out;
         if (r->a == r->b) {
             sr_ydoc_fail(L->d, sr_ydoc_item(L->d, e, 1), "must differ from the first parameter");
@@ -327,19 +351,13 @@ static int read_correlations(sr_sload *L, const sr_key *row, int cn, void *targe
         sr_ydoc_fail(L->d, cn, "correlate at most %d parameters", SR_MAX_CORRELATED);
         goto out;
     }
-    c = calloc(k > 0 ? k * k : 1, sizeof *c);
-    if (!c) {
+    bool definite = true;
+    size_t bad = 0;
+    if (k > 0 && check_definite(m, slot, k, &definite, &bad) != 0) {
         sr_sl_oom(L);
         goto out;
     }
-    for (size_t i = 0; i < k; i++)
-        c[i * k + i] = 1;
-    for (size_t i = 0; i < n; i++) {
-        size_t a = slot[m->correlations[i].a], b = slot[m->correlations[i].b];
-        c[a * k + b] = c[b * k + a] = m->correlations[i].rho;
-    }
-    size_t bad;
-    if (!positive_definite(c, k, &bad)) {
+    if (!definite) {
         char got[160];
         snprintf(got, sizeof got, "a matrix that is not positive definite (it fails at "
                                   "parameter %s)", m->parameters[members[bad]].name);
@@ -351,7 +369,6 @@ out:
     free(keys);
     free(slot);
     free(members);
-    free(c);
     return rc;
 }
 
@@ -409,6 +426,56 @@ static int read_stresses(sr_sload *L, const sr_key *row, int sn, void *target)
 
 /* ---- the whole model ------------------------------------------------------------------- */
 
+/* ---- the tables of parameters, correlations and stresses --------------------------------- */
+
+static const sr_key parameter_keys[] = {
+    {"<name>", SR_KIND_NUMBER, "a parameter named by the key: a literal number or a "
+     "distribution (not another `$name`); each use must fit its key's range over the whole "
+     "support", NULL, "{dist: lognormal, median: 1.35, p95: 1.9}",
+     .type = "number or distribution"},
+};
+
+static const sr_table parameter_table = {
+    .path = "parameters", .meaning = "A mapping of names to numbers or distributions. `$name` "
+    "(plain or quoted) stands for one wherever a number is taken; every use of a name shares "
+    "the trial's draw, and a key that cannot be uncertain takes only a fixed one.",
+    SR_TABLE_KEYS(parameter_keys)};
+
+static const sr_key correlation_keys[] = {
+    {"[0]", SR_KIND_PARAMETER, "an uncertain parameter (a distribution), with or without `$`",
+     NULL, "effect", .type = "parameter"},
+    {"[1]", SR_KIND_PARAMETER, "another one; each pair at most once", NULL, "job_finding",
+     .type = "parameter"},
+    {"[2]", SR_KIND_FIXED, "rho: the correlation of the two parameters' latent normals", NULL,
+     "0.5", .range = &SR_RANGE_RHO},
+};
+
+static const sr_table correlation_table = {
+    .path = "correlations[]", .meaning = "[parameter, parameter, rho]: a Gaussian copula over "
+    "the parameters named (at most 1000); the matrix of their correlations must be positive "
+    "definite.", SR_TABLE_KEYS(correlation_keys), .tuple = true};
+
+static const sr_key override_keys[] = {
+    {"<path>", SR_KIND_VALUE, "an override path (the key, as given to --set; quote one with "
+     "brackets) and the value put there, applied on top of the scenario in order", NULL,
+     "{\"programmes[0].cohort.intake.start\": 2028-01}", .type = "any value"},
+};
+
+static const sr_table override_table = {
+    .path = "stresses.<name>", .meaning = "One stress: a mapping of override paths to values. "
+    "Each stress is checked when the scenario is loaded, by applying it and validating the "
+    "result.", SR_TABLE_KEYS(override_keys)};
+
+static const sr_key stress_keys[] = {
+    {"<name>", SR_KIND_NAMED, "a stress named by the key: `sirisk stress` runs the scenario "
+     "with its overrides applied", NULL, "{macro.start_in_recession: true}",
+     .sub = &override_table},
+};
+
+static const sr_table stress_table = {
+    .path = "stresses", .meaning = "A mapping of names to stresses.",
+    SR_TABLE_KEYS(stress_keys)};
+
 /* After the whole file: a parameter nobody uses is noted. */
 static int finish_model(sr_sload *L, int node, void *target)
 {
@@ -441,9 +508,11 @@ static const sr_key root_keys[ROOT_KEYS] = {
     [ROOT_PARAMETERS] = {"parameters", SR_KIND_NAMED, "named numbers and distributions; "
                          "`$name` elsewhere uses one, and every use shares its draw", NULL,
                          "{effect: {dist: lognormal, median: 1.35, p95: 1.9}}",
-                         .read = read_parameters},
+                         .sub = &parameter_table, .def = "none", .read = read_parameters},
     [ROOT_CORRELATIONS] = {"correlations", SR_KIND_LIST, "couples uncertain parameters "
                            "through a Gaussian copula", NULL, "[[effect, job_finding, 0.5]]",
+                           .type = "list of [parameter, parameter, rho]",
+                           .sub = &correlation_table, .def = "none (independent)",
                            .read = read_correlations},
     [ROOT_STATES] = {"states", SR_KIND_LIST, "the states a person can be in", NULL,
                      "[{name: outside, tenure_max: 24}, {name: exited, absorbing: true}]",
@@ -466,7 +535,8 @@ static const sr_key root_keys[ROOT_KEYS] = {
                          .required = true, .read = sr_sl_programmes},
     [ROOT_STRESSES] = {"stresses", SR_KIND_NAMED, "named sets of overrides that `sirisk "
                        "stress` runs beside the scenario", NULL,
-                       "{recession: {macro.start_in_recession: true}}", .read = read_stresses},
+                       "{recession: {macro.start_in_recession: true}}", .sub = &stress_table,
+                       .def = "none", .read = read_stresses},
 };
 
 /* Parameters before the keys that may name them; states, transitions and strata before

@@ -91,8 +91,6 @@ extern const char *const SR_BASELINE_METHODS[];
 
 /* ---- structure --------------------------------------------------------------------- */
 
-/* node must be a mapping whose keys are all among keys[] (NULL-terminated). */
-int sr_sl_map(sr_sload *L, int node, const char *const *keys);
 /* node must be a list. */
 int sr_sl_seq(sr_sload *L, int node);
 /* The value under key, or 0 when the key is absent or its value is null (a null value
@@ -119,10 +117,6 @@ int sr_sl_text(sr_sload *L, int node, const char **out);
 /* A name: [A-Za-z_][A-Za-z0-9_]*, at most 64 characters (one holding a control or format
  * character is refused as such, naming it). */
 int sr_sl_name(sr_sload *L, int node, const char **out);
-/* A list item that is a mapping of keys[] with a required `name` (sr_sl_name): *name is
- * its text, *name_node its node. */
-int sr_sl_named_item(sr_sload *L, int node, const char *const *keys, const char **name,
-                     int *name_node);
 /* One of choices[] (NULL-terminated); *out is its position. */
 int sr_sl_enum(sr_sload *L, int node, const char *const *choices, int *out);
 /* A calendar month YYYY-MM: *month_index from simulation.start (may be negative). */
@@ -135,16 +129,11 @@ int sr_sl_real(sr_sload *L, int node, const sr_range *r, double *out);
 /* A number that may be uncertain (SPEC 2.10): a literal, `$name`, or a distribution whose
  * support lies in r. Adds an entry to the number table (or shares the parameter's). */
 int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out);
-/* sr_sl_num on map[key] when present (left unchanged when absent). */
-int sr_sl_num_opt(sr_sload *L, int map, const char *key, const sr_range *r, sr_num *out);
-int sr_sl_num_req(sr_sload *L, int map, const char *key, const sr_range *r, sr_num *out);
 /* A distribution mapping {dist: ..., ...}: checked and converted (lognormal to mu, sigma). */
 int sr_sl_dist(sr_sload *L, int node, sr_numdef *out);
 /* Adds def to the number table, its random stream keyed by the key path of node (-1: a
  * constant of the loader); returns 0 or -1 (out of memory). */
 int sr_sl_push(sr_sload *L, int node, sr_numdef def, sr_num *out);
-/* {municipality, state}: DKK, any real, each 0 when absent. */
-int sr_sl_flow(sr_sload *L, int node, sr_flow *out);
 
 /* The support [lo, hi] of a number-table entry (open ends where the distribution never
  * reaches them). */

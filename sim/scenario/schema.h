@@ -152,8 +152,10 @@ struct sr_table {
 
 #define SR_TABLE_KEYS(k) .keys = (k), .n_keys = sizeof(k) / sizeof *(k)
 
-/* The top level of a scenario file; every table is reachable from it. */
+/* The top level of a scenario file; every table is reachable from it, but for the
+ * distributions a number may be given as (its `dist` names which). */
 extern const sr_table sr_schema_root;
+extern const sr_table *const sr_schema_distributions[]; /* NULL-terminated */
 
 /* The selectors as the reference and the messages name them. */
 typedef struct {
