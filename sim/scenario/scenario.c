@@ -431,7 +431,7 @@ static int read_stresses(sr_sload *L, const sr_key *row, int sn, void *target)
 static const sr_key parameter_keys[] = {
     {"<name>", SR_KIND_NUMBER, "a parameter named by the key: a literal number or a "
      "distribution (not another `$name`); each use must fit its key's range over the whole "
-     "support", NULL, "{dist: lognormal, median: 1.35, p95: 1.9}",
+     "support", NULL, "effect: {dist: lognormal, median: 1.35, p95: 1.9}",
      .type = "number or distribution"},
 };
 
@@ -443,11 +443,11 @@ static const sr_table parameter_table = {
 
 static const sr_key correlation_keys[] = {
     {"[0]", SR_KIND_PARAMETER, "an uncertain parameter (a distribution), with or without `$`",
-     NULL, "effect", .type = "parameter"},
+     NULL, "effect", .required = true},
     {"[1]", SR_KIND_PARAMETER, "another one; each pair at most once", NULL, "job_finding",
-     .type = "parameter"},
-    {"[2]", SR_KIND_FIXED, "rho: the correlation of the two parameters' latent normals", NULL,
-     "0.5", .range = &SR_RANGE_RHO},
+     .required = true},
+    {"[2]", SR_KIND_FIXED, "the correlation rho of the two parameters' latent normals", NULL,
+     "0.5", .range = &SR_RANGE_RHO, .required = true},
 };
 
 static const sr_table correlation_table = {
@@ -458,7 +458,7 @@ static const sr_table correlation_table = {
 static const sr_key override_keys[] = {
     {"<path>", SR_KIND_VALUE, "an override path (the key, as given to --set; quote one with "
      "brackets) and the value put there, applied on top of the scenario in order", NULL,
-     "{\"programmes[0].cohort.intake.start\": 2028-01}", .type = "any value"},
+     "\"programmes[0].cohort.intake.start\": 2028-01", .type = "any value"},
 };
 
 static const sr_table override_table = {
@@ -468,7 +468,7 @@ static const sr_table override_table = {
 
 static const sr_key stress_keys[] = {
     {"<name>", SR_KIND_NAMED, "a stress named by the key: `sirisk stress` runs the scenario "
-     "with its overrides applied", NULL, "{macro.start_in_recession: true}",
+     "with its overrides applied", NULL, "recession: {macro.start_in_recession: true}",
      .sub = &override_table},
 };
 
@@ -531,7 +531,8 @@ static const sr_key root_keys[ROOT_KEYS] = {
                     "every programme of a trial", NULL, "{model: none}", .def = "none",
                     .sub = &sr_macro_table, SR_AT(sr_model, macro)},
     [ROOT_PROGRAMMES] = {"programmes", SR_KIND_LIST, "the programmes simulated", NULL,
-                         "[{name: copenhagen, cohort: {...}}]", .sub = &sr_programme_table,
+                         "[{name: pilot, cohort: {size: 1000, intake: {start: 2027-01, "
+                         "months: 24}, initial_state: outside}}]", .sub = &sr_programme_table,
                          .required = true, .read = sr_sl_programmes},
     [ROOT_STRESSES] = {"stresses", SR_KIND_NAMED, "named sets of overrides that `sirisk "
                        "stress` runs beside the scenario", NULL,

@@ -166,8 +166,10 @@ static int read_target(sr_sload *L, const sr_key *row, int node, void *target)
 
 static const sr_key multiplier_step_keys[] = {
     {"[0]", SR_KIND_INTEGER, "the tenure from which the multiplier applies (below the first "
-     "step: 1)", "months", "12", .lo = 0, .hi = SR_MAX_TENURE},
-    {"[1]", SR_KIND_NUMBER, "the hazard multiplier", NULL, "0.8", .range = &SR_RANGE_NONNEG},
+     "step: 1)", "months", "12", .lo = 0, .hi = SR_MAX_TENURE,
+     .required = true},
+    {"[1]", SR_KIND_NUMBER, "the hazard multiplier", NULL, "0.8", .range = &SR_RANGE_NONNEG,
+     .required = true},
 };
 
 static const sr_table multiplier_step = {
@@ -202,7 +204,7 @@ static const sr_key transition_keys[] = {
      SR_AT(trans_item, t.rate), SR_GIVEN(trans_item, t.is_probability)},
     {"macro", SR_KIND_CHOICE, "how the macro model acts on it: pro (job finding, better in "
      "booms), counter (job loss, worse in recessions) or none", NULL, "pro",
-     .choices = macro_senses, SR_DEFAULT(SR_MACRO_NONE), SR_AT(trans_item, t.macro)},
+     .choices = macro_senses, .def_value = SR_MACRO_NONE, SR_AT(trans_item, t.macro)},
     {"by_tenure", SR_KIND_LIST, "multiplies the hazard by tenure in the state left, piecewise "
      "constant", NULL, "[[0, 1.0], [12, 0.8]]", .type = "list of [tenure, multiplier]",
      .sub = &multiplier_step, .read = read_multiplier_steps},
@@ -465,9 +467,9 @@ static int read_dated(sr_sload *L, const sr_key *row, int node, void *target)
 
 static const sr_key flow_step_keys[] = {
     {"[0]", SR_KIND_INTEGER, "the tenure from which the flow applies", "months", "12",
-     .lo = 0, .hi = SR_MAX_TENURE},
+     .lo = 0, .hi = SR_MAX_TENURE, .required = true},
     {"[1]", SR_KIND_FLOW, "the flow from that tenure on (a payer not given: 0)",
-     "DKK per person-month", "{municipality: 4000}", .sub = &sr_flow_table},
+     "DKK per person-month", "{municipality: 4000}", .sub = &sr_flow_table, .required = true},
 };
 
 static const sr_table flow_step = {
@@ -477,9 +479,10 @@ static const sr_table flow_step = {
 
 static const sr_key dated_keys[] = {
     {"[0]", SR_KIND_MONTH, "the month from which the flow applies, to every tenure (may "
-     "precede simulation.start); entries strictly increasing", NULL, "2028-01", .type = NULL},
+     "precede simulation.start); entries strictly increasing", NULL, "2028-01",
+     .required = true},
     {"[1]", SR_KIND_FLOW, "the flow from that month on (a payer not given: 0)",
-     "DKK per person-month", "{state: 2600}", .sub = &sr_flow_table},
+     "DKK per person-month", "{state: 2600}", .sub = &sr_flow_table, .required = true},
 };
 
 static const sr_table dated = {
@@ -509,7 +512,7 @@ static const sr_table cashspec_table = {
 
 static const sr_key cash_entry_keys[] = {
     {"<state>", SR_KIND_MAPPING, "the cash flow of the state named by the key", NULL,
-     "{municipality: 9000, state: 2500}", .sub = &cashspec_table},
+     "outside: {municipality: 9000, state: 2500}", .sub = &cashspec_table},
 };
 
 const sr_table sr_cashflows_table = {
@@ -582,7 +585,8 @@ out:
 
 static const sr_key multiply_entry_keys[] = {
     {"<from->to>", SR_KIND_NUMBER, "the stratum's multiplier of the hazard of the transition "
-     "named by the key (spaces around -> allowed)", NULL, "0.7", .range = &SR_RANGE_NONNEG},
+     "named by the key (spaces around -> allowed)", NULL, "outside->employed: 0.7",
+     .range = &SR_RANGE_NONNEG},
 };
 
 static const sr_table multiply_entry = {
@@ -739,9 +743,9 @@ static const sr_table recession_table = {
     SR_TABLE_KEYS(recession_keys)};
 
 static const sr_key macro_keys[] = {
-    {"model", SR_KIND_CHOICE, "none; regime: a two-state Markov chain of normal and recession "
-     "months; gaussian_factor: a persistent standard normal factor shifting every pro and "
-     "counter transition's probability", NULL, "regime", .choices = SR_MACRO_MODELS,
+    {"model", SR_KIND_CHOICE, "the macro model: none; regime, a two-state Markov chain of "
+     "normal and recession months; gaussian_factor, a persistent standard normal factor "
+     "shifting every pro and counter transition's probability", NULL, "regime", .choices = SR_MACRO_MODELS,
      .required = true, .sets = SR_SEL_MACRO_MODEL, SR_AT(sr_macro, model)},
     {"switch", SR_KIND_MAPPING, "the regime chain's switching probabilities", NULL,
      "{to_recession: 0.01, to_normal: 0.05}", .sub = &switch_table, .required = true,

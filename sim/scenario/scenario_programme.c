@@ -103,7 +103,7 @@ static int finish_intake(sr_sload *L, int node, void *target)
 
 static const sr_key per_year_keys[] = {
     {"<year>", SR_KIND_INTEGER, "persons enrolled in the calendar year named by the key "
-     "(YYYY), spread over its months January .. December", "persons", "500", .lo = 0,
+     "(YYYY), spread over its months January .. December", "persons", "2027: 500", .lo = 0,
      .hi = UINT32_MAX},
 };
 
@@ -309,7 +309,8 @@ static const sr_key scale_keys[] = {
     {"reference_size", SR_KIND_NUMBER, "the cohort size n0 at which the hazard ratio is HR",
      "persons", "1000", .range = &SR_RANGE_POS, .required = true, .def_value = 1,
      SR_AT(sr_programme, scale_reference_size)},
-    {"elasticity", SR_KIND_NUMBER, "e in HR(n) = max(0, 1 + (HR - 1) (n / n0)^e)", NULL,
+    {"elasticity", SR_KIND_NUMBER, "the elasticity e in HR(n) = max(0, 1 + (HR - 1) "
+     "(n / n0)^e)", NULL,
      "-0.1", .range = &SR_RANGE_ELASTICITY, .required = true,
      SR_AT(sr_programme, scale_elasticity)},
 };
@@ -322,7 +323,8 @@ static const sr_key effect_keys[] = {
     {"transitions", SR_KIND_TRANSITION, "the transitions whose hazards the intervention "
      "multiplies", NULL, "[outside->employed]", .type = "list of transitions from->to",
      .required = true, .read = read_effect_transitions},
-    {"hazard_ratio", SR_KIND_NUMBER, "HR: multiplies their hazards in the treated arm",
+    {"hazard_ratio", SR_KIND_NUMBER, "the hazard ratio HR, multiplying their hazards in the "
+     "treated arm",
      NULL, "1.35", .range = &SR_RANGE_NONNEG, .required = true, .def_value = 1,
      SR_AT(sr_programme, hazard_ratio)},
     {"months", SR_KIND_INTEGER, "how long it acts: the transitions at the end of a person's "
@@ -500,7 +502,7 @@ out:
 
 static const sr_key rate_keys[] = {
     {"<outcome>", SR_KIND_NUMBER, "achievements of the outcome named by the key per enrolled "
-     "person, as the contract fixes them", "per enrolled person", "0.2",
+     "person, as the contract fixes them", "per enrolled person", "job_6m: 0.2",
      .range = &SR_RANGE_UNIT},
 };
 
@@ -509,9 +511,10 @@ static const sr_table rate_table = {
     "historical achievement rates.", SR_TABLE_KEYS(rate_keys)};
 
 static const sr_key baseline_keys[] = {
-    {"method", SR_KIND_CHOICE, "none: every achievement (rate card) or the savings against the "
-     "counterfactual arm (savings share) counts; historical: against fixed figures; "
-     "control_group: against a control group of `size` persons", NULL, "control_group",
+    {"method", SR_KIND_CHOICE, "the measurement: none, every achievement (rate card) or the "
+     "savings against the counterfactual arm (savings share) counts; historical, against "
+     "figures fixed in the contract; control_group, against a control group of `size` "
+     "persons", NULL, "control_group",
      .choices = SR_BASELINE_METHODS, .required = true, .sets = SR_SEL_BASELINE,
      SR_AT(sr_contract, baseline)},
     {"size", SR_KIND_INTEGER, "the control group's persons, split over strata and months like "
@@ -559,9 +562,9 @@ static int read_term(sr_sload *L, const sr_key *row, int node, void *target)
 }
 
 static const sr_key termination_keys[] = {
-    {"hazard_per_year", SR_KIND_NUMBER, "h: the contract is cancelled in a month with "
-     "probability 1 - exp(-h / 12); from then nothing more is settled, nobody more enrols "
-     "and the intervention stops", "per year", "0.05", .range = &SR_RANGE_NONNEG,
+    {"hazard_per_year", SR_KIND_NUMBER, "the hazard h of cancellation: the contract is "
+     "cancelled in a month with probability 1 - exp(-h / 12); from then nothing more is "
+     "settled, nobody more enrols and the intervention stops", "per year", "0.05", .range = &SR_RANGE_NONNEG,
      .required = true, SR_AT(sr_contract, termination_hazard_per_year)},
     {"shared", SR_KIND_BOOL, "one cancellation for every programme marked shared, instead of "
      "one per programme", NULL, "true", SR_DEFAULT(false),
@@ -593,8 +596,8 @@ static int finish_contract(sr_sload *L, int node, void *target)
 static const sr_key contract_keys[] = {
     {"payer", SR_KIND_CHOICE, "who pays: the municipality or the state", NULL, "municipality",
      .choices = payers, .required = true, SR_AT(sr_contract, payer)},
-    {"type", SR_KIND_CHOICE, "rate_card: a price per outcome achieved; savings_share: a share "
-     "of the payer's measured savings", NULL, "savings_share", .choices = SR_CONTRACT_TYPES,
+    {"type", SR_KIND_CHOICE, "what is due: rate_card, a price per outcome achieved; "
+     "savings_share, a share of the payer's measured savings", NULL, "savings_share", .choices = SR_CONTRACT_TYPES,
      .required = true, .sets = SR_SEL_CONTRACT_TYPE, SR_AT(sr_contract, type)},
     {"share", SR_KIND_NUMBER, "the share of the payer's measured savings that is due", NULL,
      "0.5", .range = &SR_RANGE_UNIT, .required = true,
@@ -617,7 +620,7 @@ static const sr_key contract_keys[] = {
      SR_AT(sr_contract, annual_frame), SR_GIVEN(sr_contract, has_annual_frame)},
     {"frame_overflow", SR_KIND_CHOICE, "what the frame cuts: deferred to later settlements "
      "(until paid or the cap is reached) or forfeited", NULL, "forfeited",
-     .choices = overflows, SR_DEFAULT(SR_OVERFLOW_DEFERRED),
+     .choices = overflows, .def_value = SR_OVERFLOW_DEFERRED,
      .when = {SR_WHEN(SR_SEL_FRAME, 1)}, SR_AT(sr_contract, frame_overflow)},
     {"lag_months", SR_KIND_INTEGER, "each budget year is settled this long after its end",
      "months", "3", .lo = 0, .hi = SR_MAX_MONTHS_KEY, SR_DEFAULT(0),
@@ -655,8 +658,9 @@ static int read_contract(sr_sload *L, const sr_key *row, int node, void *target)
 /* ---- financing ---------------------------------------------------------------------------- */
 
 static const sr_key guarantee_keys[] = {
-    {"first_loss", SR_KIND_NUMBER, "f: at the last settlement a guarantor pays the investors "
-     "min(loss, f x paid in), loss = max(0, paid in - received)", "share of paid-in", "0.2",
+    {"first_loss", SR_KIND_NUMBER, "the guaranteed share f: at the last settlement a guarantor "
+     "pays the investors min(loss, f x paid in), loss = max(0, paid in - received)",
+     "share of paid-in", "0.2",
      .range = &SR_RANGE_UNIT, .required = true, SR_AT(sr_financing, first_loss)},
 };
 

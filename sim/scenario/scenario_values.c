@@ -568,7 +568,8 @@ static const char *const dist_kinds[] = {"beta", "gamma", "lognormal", "normal",
                                          "pert", "triangular", NULL};
 
 #define DIST_ROW(kind)                                                                        \
-    {"dist", SR_KIND_CHOICE, "the distribution", NULL, kind, .choices = dist_kinds,            \
+    {"dist", SR_KIND_CHOICE, "the kind of distribution, here " kind, NULL, kind,              \
+     .choices = dist_kinds,                                                                  \
      .required = true}
 #define PARAMETER_ROW(key, meaning, example, needed)                                         \
     {key, SR_KIND_FIXED, meaning, NULL, example, .type = "number (a literal)",                \

@@ -156,6 +156,8 @@ struct sr_table {
  * distributions a number may be given as (its `dist` names which). */
 extern const sr_table sr_schema_root;
 extern const sr_table *const sr_schema_distributions[]; /* NULL-terminated */
+/* {municipality, state}: the table of every key of kind SR_KIND_FLOW. */
+extern const sr_table sr_flow_table;
 
 /* The selectors as the reference and the messages name them. */
 typedef struct {
