@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scenario_cases.h"
+#include "sim/scenario/yaml_doc.h"
 
 Test(scenario, types_scalars_by_the_yaml_1_2_core_schema)
 {
@@ -184,4 +185,48 @@ Test(hostile, more_values_than_the_limit)
     cr_assert_eq(err.code, SR_EXIT_DATAERR);
     cr_assert(strstr(err.msg, "more than 262144 values") != NULL, "%s", err.msg);
     free(y);
+}
+
+/* ---- limits ------------------------------------------------------------------------------ */
+
+/* Reads text with limits; returns the message, or "" when it reads and indexes. */
+static const char *read_with(const char *text, sr_ylimits limits, const char *set)
+{
+    static sr_error err;
+    sr_ydoc d;
+    sr_override ov = {(char *)"a.b", (char *)set};
+    memset(&err, 0, sizeof err);
+    if (sr_ydoc_read(&d, "x.yaml", text, strlen(text), limits, &err) == 0) {
+        d.ov = &ov;
+        d.n_ov = set ? 1 : 0;
+        if ((!set || sr_ydoc_apply_override(&d, 0) == 0) && sr_ydoc_index(&d) == 0)
+            err.msg[0] = '\0';
+    }
+    sr_ydoc_free(&d);
+    return err.msg;
+}
+
+/* The YAML layer knows no scenario: the values and nesting a document may hold are its
+ * reader's, and bind an override's value and path too. */
+Test(yaml, holds_a_document_to_the_limits_it_is_given)
+{
+    sr_ylimits small = {5, 2}, roomy = {100, 64};
+    /* the mapping, a, the list, 1, 2: five values; 3 is the sixth */
+    cr_assert_str_eq(read_with("a: [1, 2, 3]\n", small, NULL),
+                     "x.yaml:1:11: more than 5 values; the file is too large to be a scenario");
+    cr_assert_str_eq(read_with("a: [1, 2, 3]\n", roomy, NULL), "");
+    cr_assert_str_eq(read_with("a: [[1]]\n", small, NULL),
+                     "x.yaml:1:5: nesting deeper than 2 levels");
+    /* {b: {c: 1}} grafted under a is three levels below the root: four in all */
+    sr_ylimits three = {100, 3};
+    cr_assert_str_eq(read_with("a: {}\n", three, "{c: 1}"), "");
+    cr_assert_str_eq(read_with("a: {}\n", three, "{c: {d: 1}}"),
+                     "--set a.b={c: {d: 1}}: a.b.c: nesting deeper than 3 levels, got {d: 1}");
+    sr_ypath_step *steps;
+    size_t n;
+    char why[128];
+    cr_assert_eq(sr_ypath_parse("a.b.c", 3, &steps, &n, why, sizeof why), 0);
+    sr_ypath_free(steps, n);
+    cr_assert_eq(sr_ypath_parse("a.b.c", 2, &steps, &n, why, sizeof why), -1);
+    cr_assert_str_eq(why, "deeper than 2 levels");
 }
