@@ -1,69 +1,19 @@
-/* Scenario files (SPEC 3): YAML text in, a validated sr_model out.
+/* Scenario files: YAML text in, a validated sr_model out.
  *
- * The file is read by sim/scenario/yaml_doc.c (hostile input stops there: NUL bytes, invalid UTF-8,
+ * The file is read by yaml_doc.c (hostile input stops there: NUL bytes, invalid UTF-8,
  * anchors, aliases, tags, several documents, deep nesting, too many values), overrides are
- * grafted into the document, and the schema walks it once, filling the model: this file
- * reads the simulation, parameters, correlations and stresses and ties the steps together;
- * scenario_dynamics.c reads states, transitions, strata, cash flows and macro;
- * scenario_programme.c the programmes; scenario_values.c holds the typed readers and
- * scenario_print.c the readable print.
+ * grafted into the document (yaml_edit.c), and the schema's tables are walked over it once
+ * (schema.c), filling the model. This file holds the top level's table and those of the
+ * simulation, discount, parameters, correlations and stresses, and checks each stress by
+ * loading the file again under it; scenario_dynamics.c and scenario_programme.c hold the
+ * other tables, scenario_values.c the typed readers, scenario_print.c the readable print.
  *
- * Decisions where SPEC 3 is silent (each is what `validate` enforces):
- * - Scalars follow the YAML 1.2 core schema, plain scalars only; a quoted scalar is always
- *   a string. An integer key (sizes, months, tenures, trials, seed) takes an integer as
- *   written: `1e3` and `12.0` are floats and are refused there. Any real key takes an
- *   integer or a float. `.inf`, `.nan`, and the plain strings NaN, Inf, Infinity in any
- *   case and sign are refused wherever a number is expected.
- * - A null value (`key:`, `key: ~`) means "not given": an optional key takes its default,
- *   a required one is missing. So `--set programmes[0].contract.cap_total=~` removes a cap.
- * - `$name` may be written plain or quoted. A parameter is a number or a distribution,
- *   never another `$name`. Keys that cannot be uncertain (discount and indexation rates,
- *   stratum shares, correlations) accept `$name` of a fixed parameter. Each use of an
- *   uncertain parameter must fit the key's range over the whole support, like an inline
- *   distribution. A parameter nobody uses is noted.
- * - A beta distribution's support is the open (0, 1), so it fits a probability in [0, 1).
- *   A normal truncated to less than 1e-9 of its probability is refused.
- * - Keys of an option that is not selected (macro keys of another model, contract keys of
- *   another type, baseline keys of another method, financing without a contract, a frame
- *   overflow rule without a frame) are checked like selected ones and then ignored, with
- *   a note: switching an option with --set never uncovers a latent error.
- * - simulation.trials, seed and start are required: no hidden default seed. The horizon
- *   is at most 1200 months (100 years); tenure_max at most 600 months.
- * - States, strata, programmes, parameters, stresses and outcomes are names:
- *   [A-Za-z_][A-Za-z0-9_]*, at most 64 characters, unique in their list. The scenario's
- *   own name and a stress's override paths are free text without control or format
- *   characters (sim/base/text.h), which a name holding one is refused for too.
- * - Transitions: `from` may list states (no repeats); `to` may be absorbing; a by_tenure
- *   step above a source state's tenure_max (it could never apply) is an error. A from-list
- *   shares one number-table entry per number among its expanded transitions (one file
- *   number, one draw). The probability-form check sums the probabilities' means.
- * - `multiply` and `effect.transitions` name transitions `from->to`; spaces around the
- *   arrow are allowed. effect_multiplier is >= 0.
- * - Cash flows: every payer of every flow (base, by_tenure and from entries, one-off
- *   transition flows) is 0 when absent. A `from` month may precede simulation.start.
- * - Intake {start, months}: the whole window [start, start + months) must lie within
- *   [simulation.start, horizon). Intake per_year: each year's count is kept exactly, split
- *   over strata by largest remainder, and each (year, stratum) spread over January ..
- *   December by the even rule; every year with a positive count must lie wholly within
- *   the simulation. Stratum totals are then the sums over years, which can differ by a
- *   person from a split of the whole size. The control group with per_year scales the year
- *   counts to its size by largest remainder, then does the same.
- * - cohort.initial_state must not be absorbing; an initial_tenure above the state's
- *   tenure_max is allowed (the engine caps it) and noted.
- * - A contract's term counts from the programme's first month with a positive intake.
- *   rate_card needs at least one outcome; with baseline historical it needs a rate (an
- *   achievement share in [0, 1]) for every outcome, savings_share needs
- *   expenditure_per_person_month. baseline defaults to method none.
- * - Stresses are checked when the scenario is loaded: each is applied on top of the
- *   command line's overrides and the result validated, so a broken stress is found by
- *   `validate`, not by `stress`. With overrides, a stress that fails is a note, not an
- *   error (the overrides may have changed what it addresses, e.g. made a distribution a
- *   fixed number, and only `sirisk stress` uses it, which then refuses it before running
- *   anything). When the stresses times the file's size exceed a work budget, they are
- *   only checked for syntax, and a note says so.
- * - Sizes are bounded so that memory is: strata x states <= 2^20 cash cells,
- *   strata x transitions <= 2^22 multipliers, programmes x strata x months <= 2^24 intake
- *   cells, programmes x (states + transitions) <= 2^24, correlated parameters <= 1000.
+ * What a file may say, and every rule `validate` enforces, is the reference that
+ * `sirisk schema` prints from the tables (docs/scenario-format.md). Two choices of the code
+ * it does not state: a number's random stream is keyed by the key path that defines it
+ * (sr_sl_push), so a draw does not move when other numbers come or go; and the numbers
+ * enter the model's table in the order the keys are read, which the tables' `order` and
+ * the setters keep fixed.
  */
 #define _POSIX_C_SOURCE 200809L /* strdup, strndup, open, fstat */
 
@@ -411,7 +361,8 @@ static int read_stresses(sr_sload *L, const sr_key *row, int sn, void *target)
             sr_ypath_step *steps;
             size_t n_steps;
             char why[256];
-            if (sr_ypath_parse(path, scenario_limits.max_depth, &steps, &n_steps, why, sizeof why) != 0)
+            if (sr_ypath_parse(path, scenario_limits.max_depth, &steps, &n_steps, why,
+                               sizeof why) != 0)
                 return sr_ydoc_fail(L->d, pk, "is not an override path: %s", why);
             sr_ypath_free(steps, n_steps);
             s->overrides[j].path = strdup(path);
@@ -438,7 +389,8 @@ static const sr_key parameter_keys[] = {
 static const sr_table parameter_table = {
     .path = "parameters", .meaning = "A mapping of names to numbers or distributions. `$name` "
     "(plain or quoted) stands for one wherever a number is taken; every use of a name shares "
-    "the trial's draw, and a key that cannot be uncertain takes only a fixed one.",
+    "the trial's draw, and a key that cannot be uncertain takes only a fixed one. A "
+    "parameter nobody uses is noted.",
     SR_TABLE_KEYS(parameter_keys)};
 
 static const sr_key correlation_keys[] = {
@@ -463,8 +415,11 @@ static const sr_key override_keys[] = {
 
 static const sr_table override_table = {
     .path = "stresses.<name>", .meaning = "One stress: a mapping of override paths to values. "
-    "Each stress is checked when the scenario is loaded, by applying it and validating the "
-    "result.", SR_TABLE_KEYS(override_keys)};
+    "Each stress is checked when the scenario is loaded, by applying it on top of the "
+    "command line's overrides and validating the result: a broken stress is found by "
+    "`validate`. With `--set`, one that no longer applies is a note (`sirisk stress` "
+    "refuses it before running anything); when the stresses times the file's size pass a "
+    "work budget, they are checked for syntax only, with a note.", SR_TABLE_KEYS(override_keys)};
 
 static const sr_key stress_keys[] = {
     {"<name>", SR_KIND_NAMED, "a stress named by the key: `sirisk stress` runs the scenario "

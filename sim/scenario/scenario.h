@@ -1,7 +1,8 @@
-/* Scenario files (SPEC 3): YAML in, a validated sr_model out. Every error names the file,
- * line, column and key path: `scenarios/x.yaml:14:7: programmes[0].cohort.size: must be a
- * positive integer, got -5`. Overrides (`--set PATH=VALUE`, stresses) are applied to the
- * parsed document before it is checked, so an override is checked like the file. */
+/* Scenario files (docs/scenario-format.md): YAML in, a validated sr_model out. Every error
+ * names the file, line, column and key path: `scenarios/x.yaml:14:7:
+ * programmes[0].cohort.size: must be a positive integer, got -5`. Overrides (`--set
+ * PATH=VALUE`, stresses) are applied to the parsed document before it is checked, so an
+ * override is checked like the file. */
 #ifndef SR_SCENARIO_H
 #define SR_SCENARIO_H
 
@@ -46,7 +47,8 @@ sr_model *sr_scenario_load_text(const char *name, const char *text, size_t len,
                                 sr_error *err);
 
 /* Splits "PATH=VALUE" (as given to --set) into an override. Returns 0, or fills err
- * (SR_EXIT_DATAERR, SPEC 3: an invalid override) when there is no '=' or the path is empty. The strings are copied. */
+ * (SR_EXIT_DATAERR: an invalid override) when there is no '=' or the path is empty. The
+ * strings are copied. */
 int sr_override_parse(const char *arg, sr_override *out, sr_error *err);
 void sr_override_clear(sr_override *o);
 

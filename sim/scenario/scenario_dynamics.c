@@ -198,9 +198,10 @@ static const sr_key transition_keys[] = {
     {"hazard", SR_KIND_NUMBER, "the monthly hazard; a person leaves a state with hazards "
      "h1..hk with probability 1 - exp(-(h1 + ... + hk)) a month", "per month", "0.01",
      .range = &SR_RANGE_NONNEG, SR_AT(trans_item, t.rate)},
-    {"probability", SR_KIND_NUMBER, "the monthly probability instead of a hazard (converted "
-     "exactly: the probabilities out of a state sum below 1, and a state's transitions all "
-     "give one form)", "per month", "0.02", .range = &SR_RANGE_PROB,
+    {"probability", SR_KIND_NUMBER, "the monthly probability instead of a hazard, converted "
+     "exactly; a state's transitions all give one form, and the probabilities out of it sum "
+     "below 1 at their means and to at most 1 at their distributions' upper ends",
+     "per month", "0.02", .range = &SR_RANGE_PROB,
      SR_AT(trans_item, t.rate), SR_GIVEN(trans_item, t.is_probability)},
     {"macro", SR_KIND_CHOICE, "how the macro model acts on it: pro (job finding, better in "
      "booms), counter (job loss, worse in recessions) or none", NULL, "pro",
@@ -745,8 +746,9 @@ static const sr_table recession_table = {
 static const sr_key macro_keys[] = {
     {"model", SR_KIND_CHOICE, "the macro model: none; regime, a two-state Markov chain of "
      "normal and recession months; gaussian_factor, a persistent standard normal factor "
-     "shifting every pro and counter transition's probability", NULL, "regime", .choices = SR_MACRO_MODELS,
-     .required = true, .sets = SR_SEL_MACRO_MODEL, SR_AT(sr_macro, model)},
+     "shifting every pro and counter transition's probability", NULL, "regime",
+     .choices = SR_MACRO_MODELS, .required = true, .sets = SR_SEL_MACRO_MODEL,
+     SR_AT(sr_macro, model)},
     {"switch", SR_KIND_MAPPING, "the regime chain's switching probabilities", NULL,
      "{to_recession: 0.01, to_normal: 0.05}", .sub = &switch_table, .required = true,
      .when = {SR_WHEN(SR_SEL_MACRO_MODEL, SR_MACRO_MODEL_REGIME)}},

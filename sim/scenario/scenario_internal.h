@@ -126,8 +126,9 @@ int sr_sl_month(sr_sload *L, int node, int *year, int *month);
 
 /* A fixed real number in range r (a literal or `$name` of a fixed parameter). */
 int sr_sl_real(sr_sload *L, int node, const sr_range *r, double *out);
-/* A number that may be uncertain (SPEC 2.10): a literal, `$name`, or a distribution whose
- * support lies in r. Adds an entry to the number table (or shares the parameter's). */
+/* A number that may be uncertain (docs/model.md#parameter-uncertainty): a literal, `$name`,
+ * or a distribution whose support lies in r. Adds an entry to the number table (or shares
+ * the parameter's). */
 int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out);
 /* A distribution mapping {dist: ..., ...}: checked and converted (lognormal to mu, sigma). */
 int sr_sl_dist(sr_sload *L, int node, sr_numdef *out);
@@ -169,8 +170,6 @@ int sr_sl_strata(sr_sload *L, const sr_key *row, int node, void *target);
 int sr_sl_cash(sr_sload *L, const sr_key *row, int node, void *target);
 extern const sr_table sr_state_table, sr_transition_table, sr_stratum_table, sr_cashflows_table;
 extern const sr_table sr_macro_table;
-/* {municipality, state} (scenario_values.c). */
-extern const sr_table sr_flow_table;
 
 #define SR_MAX_TENURE 600 /* months: a state's tenure_max and every tenure key */
 

@@ -110,7 +110,10 @@ static const sr_key per_year_keys[] = {
 static const sr_table per_year_table = {
     .path = "programmes[].cohort.intake.per_year", .meaning = "A mapping of calendar years to "
     "persons enrolled; the counts sum to cohort.size, and a year with anyone enrolling lies "
-    "wholly within the simulation.", SR_TABLE_KEYS(per_year_keys)};
+    "wholly within the simulation. Each year's count is kept exactly and split over the "
+    "strata by largest remainder (so a stratum's total may differ by a person from a split "
+    "of the whole size); a control group scales the yearly counts to its size by largest "
+    "remainder first.", SR_TABLE_KEYS(per_year_keys)};
 
 static const sr_key intake_keys[] = {
     {"start", SR_KIND_MONTH, "the first month of enrolment", NULL, "2027-01",
