@@ -286,26 +286,36 @@ static const sr_table cohort_table = {
 
 /* ---- intervention ----------------------------------------------------------------------- */
 
+/* A list at node of at least one name, resolved (a state or a transition) to an index
+ * marked in marks[], none twice; `empty` and `twice` say what is wrong. */
+static int read_marks(sr_sload *L, int node, int (*resolve)(sr_sload *, int, size_t *),
+                      bool *marks, const char *empty, const char *twice)
+{
+    if (sr_sl_seq(L, node) != 0)
+        return -1;
+    size_t n = sr_ydoc_len(L->d, node);
+    if (n == 0)
+        return sr_ydoc_fail(L->d, node, "%s", empty);
+    for (size_t i = 0; i < n; i++) {
+        int e = sr_ydoc_item(L->d, node, i);
+        size_t j;
+        if (resolve(L, e, &j) != 0)
+            return -1;
+        if (marks[j])
+            return sr_ydoc_fail(L->d, e, "%s", twice);
+        marks[j] = true;
+    }
+    return 0;
+}
+
 static int read_effect_transitions(sr_sload *L, const sr_key *row, int v, void *target)
 {
     sr_programme *p = target;
     if (!v)
         return 0;
-    if (sr_sl_seq(L, v) != 0)
-        return -1;
-    size_t n = sr_ydoc_len(L->d, v);
-    if (n == 0)
-        return sr_ydoc_fail(L->d, v, "must name at least one transition from->to");
-    for (size_t i = 0; i < n; i++) {
-        int e = sr_ydoc_item(L->d, v, i);
-        size_t j;
-        if (sr_sl_transition(L, e, &j) != 0)
-            return -1;
-        if (p->effect_on[j])
-            return sr_ydoc_fail(L->d, e, "names the same transition twice");
-        p->effect_on[j] = true;
-    }
-    return 0;
+    return read_marks(L, v, sr_sl_transition, p->effect_on,
+                      "must name at least one transition from->to",
+                      "names the same transition twice");
 }
 
 static const sr_key scale_keys[] = {
@@ -353,21 +363,9 @@ static int read_while_in(sr_sload *L, const sr_key *row, int v, void *target)
         p->while_in[s] = !v;
     if (!v)
         return 0;
-    if (sr_sl_seq(L, v) != 0)
-        return -1;
-    size_t n = sr_ydoc_len(L->d, v);
-    if (n == 0)
-        return sr_ydoc_fail(L->d, v, "must name at least one state (or leave while_in out)");
-    for (size_t i = 0; i < n; i++) {
-        int e = sr_ydoc_item(L->d, v, i);
-        size_t s;
-        if (sr_sl_state(L, e, &s) != 0)
-            return -1;
-        if (p->while_in[s])
-            return sr_ydoc_fail(L->d, e, "names the same state twice");
-        p->while_in[s] = true;
-    }
-    return 0;
+    return read_marks(L, v, sr_sl_state, p->while_in,
+                      "must name at least one state (or leave while_in out)",
+                      "names the same state twice");
 }
 
 static const sr_key costs_keys[] = {

@@ -773,25 +773,32 @@ static int fail_v(const sr_ydoc *d, int where_node, const char *path, const char
     return -1;
 }
 
+/* fail_v about node at its path; got NULL: the node as written. */
+static int fail_node(const sr_ydoc *d, int node, const char *got, const char *fmt, va_list ap)
+{
+    char path[512], written[96];
+    sr_ydoc_path(d, node, path, sizeof path);
+    if (!got) {
+        sr_ydoc_got(d, node, written, sizeof written);
+        got = written;
+    }
+    return fail_v(d, node, path, got, fmt, ap);
+}
+
 int sr_ydoc_fail(const sr_ydoc *d, int node, const char *fmt, ...)
 {
-    char path[512], got[96];
-    sr_ydoc_path(d, node, path, sizeof path);
-    sr_ydoc_got(d, node, got, sizeof got);
     va_list ap;
     va_start(ap, fmt);
-    fail_v(d, node, path, got, fmt, ap);
+    fail_node(d, node, NULL, fmt, ap);
     va_end(ap);
     return -1;
 }
 
 int sr_ydoc_fail_got(const sr_ydoc *d, int node, const char *got, const char *fmt, ...)
 {
-    char path[512];
-    sr_ydoc_path(d, node, path, sizeof path);
     va_list ap;
     va_start(ap, fmt);
-    fail_v(d, node, path, got, fmt, ap);
+    fail_node(d, node, got, fmt, ap);
     va_end(ap);
     return -1;
 }

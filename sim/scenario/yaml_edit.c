@@ -171,6 +171,14 @@ static int override_fail(const sr_ydoc *d, size_t k, const char *fmt, ...)
     return -1;
 }
 
+/* Fails override k at so_far, whose node cur is not what the next step needs. */
+static int fail_step(const sr_ydoc *d, size_t k, const char *so_far, int cur, const char *why)
+{
+    char got[96];
+    sr_ydoc_got(d, cur, got, sizeof got);
+    return override_fail(d, k, "%s: %s, got %s", so_far, why, got);
+}
+
 /* Replaces what slot (pos) of container holds with node. */
 static void set_slot(sr_ydoc *d, int container, size_t pos, int node)
 {
@@ -220,10 +228,10 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k)
         steps_text(st, i, so_far, sizeof so_far);
         if (st[i].is_index) {
             if (!sr_ydoc_is_seq(d, cur)) {
-                char got[96];
-                sr_ydoc_got(d, cur, got, sizeof got);
-                override_fail(d, k, "%s: is not a list, so [%zu] cannot index it, got %s", so_far,
-                              st[i].index, got);
+                char wrong[96];
+                snprintf(wrong, sizeof wrong, "is not a list, so [%zu] cannot index it",
+                         st[i].index);
+                fail_step(d, k, so_far, cur, wrong);
                 goto out;
             }
             size_t len = sr_ydoc_len(d, cur);
@@ -252,10 +260,9 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k)
             cur = m;
         }
         if (!sr_ydoc_is_map(d, cur)) {
-            char got[96];
-            sr_ydoc_got(d, cur, got, sizeof got);
-            override_fail(d, k, "%s: is not a mapping, so it cannot hold key %s, got %s", so_far,
-                          st[i].key, got);
+            char wrong[600];
+            snprintf(wrong, sizeof wrong, "is not a mapping, so it cannot hold key %s", st[i].key);
+            fail_step(d, k, so_far, cur, wrong);
             goto out;
         }
         size_t len = sr_ydoc_len(d, cur);
