@@ -3,7 +3,7 @@
  * The file is read by yaml_doc.c (hostile input stops there: NUL bytes, invalid UTF-8,
  * anchors, aliases, tags, several documents, deep nesting, too many values), overrides are
  * grafted into the document (yaml_edit.c), and the schema's tables are walked over it once
- * (schema.c), filling the model. This file holds the top level's table and those of the
+ * (schema_walk.c), filling the model. This file holds the top level's table and those of the
  * simulation, discount, parameters, correlations and stresses, and checks each stress by
  * loading the file again under it; scenario_dynamics.c and scenario_programme.c hold the
  * other tables, scenario_values.c the typed readers, scenario_print.c the readable print.
@@ -29,7 +29,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/scenario/scenario_internal.h"
+#include "sim/scenario/scenario_values.h"
+#include "sim/scenario/schema_walk.h"
+#include "sim/scenario/scenario_dynamics.h"
+#include "sim/scenario/scenario_programme.h"
 
 #define SR_MAX_HORIZON_MONTHS 1200
 #define SR_MAX_CORRELATED 1000

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/scenario/scenario_internal.h"
+#include "sim/scenario/scenario_dynamics.h"
+#include "sim/scenario/schema_walk.h"
 
 #define SR_MAX_CASH_CELLS (1u << 20)
 #define SR_MAX_MULTIPLY_CELLS (1u << 22)
@@ -310,7 +311,7 @@ int sr_sl_transitions(sr_sload *L, const sr_key *row, int tl, void *target)
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         int e = sr_ydoc_item(L->d, tl, i);
-        if (sr_schema_check_keys(L, e, &sr_transition_table) != 0)
+        if (sr_sl_keys(L, e, &sr_transition_table) != 0)
             return -1;
         int from = sr_sl_req(L, e, "from");
         if (from < 0)
@@ -714,8 +715,6 @@ int sr_sl_strata(sr_sload *L, const sr_key *row, int sl, void *target)
 }
 
 /* ---- macro ----------------------------------------------------------------------------- */
-
-const char *const SR_MACRO_MODELS[] = {"none", "regime", "gaussian_factor", NULL};
 
 static const sr_key switch_keys[] = {
     {"to_recession", SR_KIND_NUMBER, "the probability that a normal month is followed by a "

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "models/intake.h"
-#include "sim/scenario/scenario_internal.h"
+#include "sim/scenario/scenario_programme.h"
+#include "sim/scenario/schema_walk.h"
 
 #define SR_MAX_MONTHS_KEY 1200
 #define SR_MAX_INTAKE_CELLS (1u << 24)
@@ -400,9 +401,6 @@ static const sr_table intervention_table = {
     "without one, both arms are the same.", SR_TABLE_KEYS(intervention_keys)};
 
 /* ---- contract ---------------------------------------------------------------------------- */
-
-const char *const SR_CONTRACT_TYPES[] = {"rate_card", "savings_share", NULL};
-const char *const SR_BASELINE_METHODS[] = {"none", "historical", "control_group", NULL};
 
 static int read_outcome_tenure(sr_sload *L, const sr_key *row, int node, void *target)
 {

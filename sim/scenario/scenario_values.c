@@ -12,8 +12,7 @@
 #include <string.h>
 
 #include "models/dist.h"
-#include "sim/scenario/scenario.h"
-#include "sim/scenario/scenario_internal.h"
+#include "sim/scenario/scenario_values.h"
 #include "sim/base/text.h"
 
 /* Why the limits (scenario.h) hold a run's sums finite. */
@@ -78,6 +77,34 @@ int sr_sl_note(sr_sload *L, const char *fmt, ...)
 }
 
 /* ---- structure ----------------------------------------------------------------------- */
+
+const sr_key *sr_schema_key(const sr_table *t, const char *key)
+{
+    for (size_t i = 0; i < t->n_keys; i++)
+        if (strcmp(t->keys[i].key, key) == 0)
+            return &t->keys[i];
+    return NULL;
+}
+
+int sr_sl_keys(sr_sload *L, int node, const sr_table *t)
+{
+    if (!sr_ydoc_is_map(L->d, node))
+        return sr_ydoc_fail(L->d, node, "must be a mapping");
+    size_t n = sr_ydoc_len(L->d, node);
+    for (size_t i = 0; i < n; i++) {
+        int k, v;
+        sr_ydoc_pair(L->d, node, i, &k, &v);
+        if (sr_schema_key(t, sr_ydoc_text(L->d, k)))
+            continue;
+        char known[512] = "";
+        size_t used = 0;
+        for (size_t j = 0; j < t->n_keys && used < sizeof known; j++)
+            used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", j ? ", " : "",
+                                     t->keys[j].key);
+        return sr_ydoc_fail(L->d, k, "unknown key (expected %s)", known);
+    }
+    return 0;
+}
 
 int sr_sl_seq(sr_sload *L, int node)
 {
@@ -665,7 +692,7 @@ int sr_sl_dist(sr_sload *L, int node, sr_numdef *out)
     switch (out->kind) {
     case SR_DIST_BETA:
     case SR_DIST_GAMMA: {
-        if (sr_schema_check_keys(L, node, keys) != 0 || dist_param(L, node, "mean", name, true, &p[0])
+        if (sr_sl_keys(L, node, keys) != 0 || dist_param(L, node, "mean", name, true, &p[0])
             || dist_param(L, node, "sd", name, true, &p[1]))
             return -1;
         int mean = sr_sl_opt(L, node, "mean"), sd = sr_sl_opt(L, node, "sd");
@@ -681,7 +708,7 @@ int sr_sl_dist(sr_sload *L, int node, sr_numdef *out)
         return 0;
     }
     case SR_DIST_LOGNORMAL: {
-        if (sr_schema_check_keys(L, node, keys) != 0)
+        if (sr_sl_keys(L, node, keys) != 0)
             return -1;
         bool quantiles = sr_sl_opt(L, node, "median") || sr_sl_opt(L, node, "p95");
         bool moments = sr_sl_opt(L, node, "mean") || sr_sl_opt(L, node, "sd");
@@ -714,7 +741,7 @@ int sr_sl_dist(sr_sload *L, int node, sr_numdef *out)
     case SR_DIST_NORMAL: {
         p[2] = -INFINITY;
         p[3] = INFINITY;
-        if (sr_schema_check_keys(L, node, keys) != 0 || dist_param(L, node, "mean", name, true, &p[0])
+        if (sr_sl_keys(L, node, keys) != 0 || dist_param(L, node, "mean", name, true, &p[0])
             || dist_param(L, node, "sd", name, true, &p[1])
             || dist_param(L, node, "min", name, false, &p[2]) < 0
             || dist_param(L, node, "max", name, false, &p[3]) < 0)
@@ -729,7 +756,7 @@ int sr_sl_dist(sr_sload *L, int node, sr_numdef *out)
         return 0;
     }
     case SR_DIST_UNIFORM:
-        if (sr_schema_check_keys(L, node, keys) != 0 || dist_param(L, node, "min", name, true, &p[0])
+        if (sr_sl_keys(L, node, keys) != 0 || dist_param(L, node, "min", name, true, &p[0])
             || dist_param(L, node, "max", name, true, &p[1]))
             return -1;
         if (!(p[0] < p[1]))
@@ -737,7 +764,7 @@ int sr_sl_dist(sr_sload *L, int node, sr_numdef *out)
         return 0;
     case SR_DIST_PERT:
     case SR_DIST_TRIANGULAR:
-        if (sr_schema_check_keys(L, node, keys) != 0 || dist_param(L, node, "min", name, true, &p[0])
+        if (sr_sl_keys(L, node, keys) != 0 || dist_param(L, node, "min", name, true, &p[0])
             || dist_param(L, node, "mode", name, true, &p[1])
             || dist_param(L, node, "max", name, true, &p[2]))
             return -1;

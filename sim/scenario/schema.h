@@ -1,15 +1,17 @@
 /* The scenario schema: one table per mapping of a scenario file. A row (sr_key) says what a
  * key holds (its kind and range), when it is required or ignored, its default, where the
- * loader stores it, its units and its meaning. The loader walks the tables (schema.c), so
- * that unknown keys, missing keys, ranges, defaults and the notes on ignored keys are
- * decided in one place; `sirisk schema` prints the same tables (schema_print.c) as the
- * format reference, docs/scenario-format.md.
+ * loader stores it, its units and its meaning. The loader walks the tables
+ * (schema_walk.c), so that unknown keys, missing keys, ranges, defaults and the notes on
+ * ignored keys are decided in one place; `sirisk schema` prints the same tables
+ * (schema_print.c) as the format reference, docs/scenario-format.md.
  *
  * The tables live beside the code that reads what they describe (scenario.c: the top level,
  * simulation, discount, parameters, correlations, stresses; scenario_dynamics.c: states,
  * transitions, strata, cash flows, macro; scenario_programme.c: programmes;
  * scenario_values.c: flows and distributions), and every one is reachable from
- * sr_schema_root through the rows' `sub`. */
+ * sr_schema_root through the rows' `sub`. The order of the loader's files, each using only
+ * those below: scenario.c; scenario_dynamics.c, scenario_programme.c; schema_walk.c;
+ * scenario_values.c; this header and the YAML layer (yaml_doc.h). */
 #ifndef SR_SCHEMA_H
 #define SR_SCHEMA_H
 
@@ -17,7 +19,22 @@
 #include <stddef.h>
 #include <stdio.h>
 
-struct sr_sload; /* the loading context (scenario_internal.h) */
+struct sr_sload; /* the loading context (scenario_values.h) */
+
+/* Limits that hold every sum and factor of a run finite. A run adds up at most 2^32 - 1
+ * persons per programme over at most 1,200 months, settles flows up to 30 years after,
+ * grows them by indexation and discounts them: with amounts (cash flows, prices, costs,
+ * caps, frames, baselines; DKK) and hazards and multipliers within 1e12 in magnitude, and
+ * annual rates (discount, indexation, the surplus cap's IRR) within [-0.9, 10], a month's
+ * flow is below 4.3e9 x 1e12 x 11^100 = 6e125 DKK and its present value below 1e130
+ * times that: far from the 1.8e308 at which doubles overflow. A value beyond its limit,
+ * or a distribution given for it whose draws or mean can go beyond, is an invalid
+ * scenario. A size scaling's reference size lies within [1, 1e12] persons and its
+ * elasticity within [-10, 10]. */
+#define SR_SCENARIO_MAX_AMOUNT 1e12
+#define SR_SCENARIO_MIN_RATE (-0.9)
+#define SR_SCENARIO_MAX_RATE 10.0
+#define SR_SCENARIO_MAX_ELASTICITY 10.0
 
 /* A valid range of a real-valued key, and how a message names it. A key whose range is
  * unbounded (an amount, a hazard, a rate) also has a limit, [limit_lo, limit_hi], that its

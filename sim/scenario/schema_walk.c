@@ -1,17 +1,20 @@
-/* Walking the schema's tables (schema.h) over a scenario document: unknown keys, missing
- * keys, alternatives, defaults, values by kind and the notes on keys that do not apply are
- * decided here and nowhere else. What one kind of value must be is checked by the typed
- * readers (scenario_values.c); what holds between keys, by the tables' setters and finish
- * hooks beside the code that reads them. */
+/* Walking the schema's tables (schema.h) over a scenario document: missing keys,
+ * alternatives, defaults, values by kind and the notes on keys that do not apply are
+ * decided here and nowhere else. What one value must be (and that a mapping holds only its
+ * table's keys) is checked by the typed readers below (scenario_values.c); what holds
+ * between keys, by the tables' setters and finish hooks beside the code that reads them. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
-#include "sim/scenario/schema.h"
+#include "sim/scenario/schema_walk.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/scenario/scenario_internal.h"
+/* In the order of sr_macro_model, sr_contract_type and sr_baseline_method. */
+const char *const SR_MACRO_MODELS[] = {"none", "regime", "gaussian_factor", NULL};
+const char *const SR_CONTRACT_TYPES[] = {"rate_card", "savings_share", NULL};
+const char *const SR_BASELINE_METHODS[] = {"none", "historical", "control_group", NULL};
 
 const sr_selector_def sr_selectors[SR_SEL_COUNT] = {
     [SR_SEL_MACRO_MODEL] = {SR_MACRO_MODELS, "macro.model %s", "macro.model is %s"},
@@ -20,14 +23,6 @@ const sr_selector_def sr_selectors[SR_SEL_COUNT] = {
     [SR_SEL_FRAME] = {NULL, "an annual_frame", "there is no annual_frame"},
     [SR_SEL_CONTRACT] = {NULL, "a contract", "the programme has no contract"},
 };
-
-const sr_key *sr_schema_key(const sr_table *t, const char *key)
-{
-    for (size_t i = 0; i < t->n_keys; i++)
-        if (strcmp(t->keys[i].key, key) == 0)
-            return &t->keys[i];
-    return NULL;
-}
 
 /* ---- when a key applies ----------------------------------------------------------------- */
 
@@ -184,26 +179,6 @@ int sr_schema_defaults(sr_sload *L, const sr_table *t, void *target)
 
 /* ---- reading -------------------------------------------------------------------------------- */
 
-int sr_schema_check_keys(sr_sload *L, int node, const sr_table *t)
-{
-    if (!sr_ydoc_is_map(L->d, node))
-        return sr_ydoc_fail(L->d, node, "must be a mapping");
-    size_t n = sr_ydoc_len(L->d, node);
-    for (size_t i = 0; i < n; i++) {
-        int k, v;
-        sr_ydoc_pair(L->d, node, i, &k, &v);
-        if (sr_schema_key(t, sr_ydoc_text(L->d, k)))
-            continue;
-        char known[512] = "";
-        size_t used = 0;
-        for (size_t j = 0; j < t->n_keys && used < sizeof known; j++)
-            used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", j ? ", " : "",
-                                     t->keys[j].key);
-        return sr_ydoc_fail(L->d, k, "unknown key (expected %s)", known);
-    }
-    return 0;
-}
-
 /* Reads node as row says into dst; *choice receives a CHOICE's position. */
 static int read_value(sr_sload *L, const sr_key *row, int node, void *dst, int *choice)
 {
@@ -324,7 +299,7 @@ static int read_row(sr_sload *L, int map, const sr_key *row, bool alternative, v
 
 int sr_schema_read(sr_sload *L, int node, const sr_table *t, void *target)
 {
-    if (sr_schema_check_keys(L, node, t) != 0)
+    if (sr_sl_keys(L, node, t) != 0)
         return -1;
     for (size_t i = 0; i < t->n_keys; i++)
         if (t->keys[i].sets != SR_SEL_NONE)

@@ -1,10 +1,9 @@
-/* Shared by the scenario loader's files (scenario.c, schema.c, scenario_values.c,
- * scenario_dynamics.c, scenario_programme.c): the loading context, the walk of the schema's
- * tables and the typed readers of values. Not part of sirisk's interface. Every reader
- * returns 0 on success and -1 after filling the context's error with the node's position,
- * key path and value. */
-#ifndef SR_SCENARIO_INTERNAL_H
-#define SR_SCENARIO_INTERNAL_H
+/* The scenario loader's context and typed readers (scenario_values.c), shared by the
+ * loader's files; not part of sirisk's interface. Every reader checks one node against what
+ * its key allows and returns 0, or -1 after filling the context's error with the node's
+ * position, key path and value (sim/scenario/yaml_doc.h). */
+#ifndef SR_SCENARIO_VALUES_H
+#define SR_SCENARIO_VALUES_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,6 +12,8 @@
 #include "models/model.h"
 #include "sim/scenario/schema.h"
 #include "sim/scenario/yaml_doc.h"
+
+#define SR_MAX_TENURE 600 /* months: a state's tenure_max and every tenure key */
 
 /* Names sorted for lookup, so that a file with many names costs n log n. */
 typedef struct {
@@ -59,38 +60,10 @@ int sr_sl_oom(sr_sload *L);
 /* Appends a line to the model's notes (ignored keys and other remarks for `validate`). */
 int sr_sl_note(sr_sload *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* ---- the schema's tables (schema.c) ------------------------------------------------ */
-
-/* node must be a mapping whose keys are all rows of t: else `unknown key (expected ...)`. */
-int sr_schema_check_keys(sr_sload *L, int node, const sr_table *t);
-/* Reads the mapping at node into target by t: its keys (unknown ones refused), then each
- * row in t's order: a missing required key is refused, an absent one takes its default, a
- * present one is read (by kind into target + at, or by its setter), and one that does not
- * apply (sr_schema_applies) is read, noted as ignored and given its default. Then t's
- * choice and finish hook. */
-int sr_schema_read(sr_sload *L, int node, const sr_table *t, void *target);
-/* Stores the default of every row of t (recursively) in target. */
-int sr_schema_defaults(sr_sload *L, const sr_table *t, void *target);
-/* Reads one value at node as row says into dst (the place itself, not the target). */
-int sr_schema_read_value(sr_sload *L, const sr_key *row, int node, void *dst);
-/* Whether row applies under the selectors as they stand. */
-bool sr_schema_applies(const sr_sload *L, const sr_key *row);
-/* Reads the list at node, whose items are mappings of t with a required `name` (its first
- * row), into items[] (`size` bytes each, the name a char * at name_at): for item i,
- * prepare(L, item, i) when given, then the walk; *count follows the items begun (so that
- * sr_model_free frees them). Then each name must be unique, else `duplicate WHAT name
- * (first at line L, column C)`. *index receives the names' lookup (NULL: not kept). */
-int sr_sl_named_list(sr_sload *L, int node, const sr_table *t, void *items, size_t size,
-                     size_t name_at, size_t *count, const char *what, sr_names *index,
-                     int (*prepare)(sr_sload *L, void *item, size_t i));
-
-/* The choices that are also selectors, for the selectors' names (schema.c). */
-extern const char *const SR_MACRO_MODELS[];
-extern const char *const SR_CONTRACT_TYPES[];
-extern const char *const SR_BASELINE_METHODS[];
-
 /* ---- structure --------------------------------------------------------------------- */
 
+/* node must be a mapping whose keys are all rows of t: else `unknown key (expected ...)`. */
+int sr_sl_keys(sr_sload *L, int node, const sr_table *t);
 /* node must be a list. */
 int sr_sl_seq(sr_sload *L, int node);
 /* The value under key, or 0 when the key is absent or its value is null (a null value
@@ -160,22 +133,6 @@ long sr_sl_find_transition(const sr_sload *L, size_t from, size_t to);
 
 /* Fails at again: a name repeats the one at first. */
 int sr_sl_fail_duplicate(sr_sload *L, int first, int again, const char *what);
-
-/* The top level's setters and tables of the dynamics (scenario_dynamics.c): states (also
- * the state lookup), transitions (expanded; the transition lookup), strata (each
- * stratum's node kept in stratum_nodes), cash flows (top level and per stratum). */
-int sr_sl_states(sr_sload *L, const sr_key *row, int node, void *target);
-int sr_sl_transitions(sr_sload *L, const sr_key *row, int node, void *target);
-int sr_sl_strata(sr_sload *L, const sr_key *row, int node, void *target);
-int sr_sl_cash(sr_sload *L, const sr_key *row, int node, void *target);
-extern const sr_table sr_state_table, sr_transition_table, sr_stratum_table, sr_cashflows_table;
-extern const sr_table sr_macro_table;
-
-#define SR_MAX_TENURE 600 /* months: a state's tenure_max and every tenure key */
-
-/* Programmes (scenario_programme.c): fills m->programmes from the `programmes` list. */
-int sr_sl_programmes(sr_sload *L, const sr_key *row, int node, void *target);
-extern const sr_table sr_programme_table;
 
 /* Writes "YYYY-MM" of month index t (from simulation.start). */
 void sr_sl_month_text(const sr_model *m, long t, char *buf, size_t n);
