@@ -1,4 +1,4 @@
-/* The schema's tables (sim/scenario/schema.c, schema_print.c): unknown and missing keys,
+/* The schema's tables (sim/scenario/schema_walk.c, schema_print.c): unknown and missing keys,
  * null as "not given", keys that do not apply; the tables themselves; and the format
  * reference printed from them, which must equal docs/scenario-format.md and name every key
  * the loader accepts. */
