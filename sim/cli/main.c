@@ -21,6 +21,7 @@
 #include "sim/resultset/outfile.h"
 #include "sim/engine/run.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/schema.h"
 #include "sim/variants/stress.h"
 #include "sim/variants/sweep.h"
 #include "sim/variants/variant_file.h"
@@ -36,6 +37,7 @@ static const char usage[] =
     "                        [run options]\n"
     "      (two --params: a grid; --param A,B --values [a1,b1],[a2,b2],...: A and B paired)\n"
     "  sirisk summary FILE.h5\n"
+    "  sirisk schema\n"
     "  sirisk --version | --help\n";
 
 static volatile sig_atomic_t interrupted = 0;
@@ -476,6 +478,13 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--version") == 0) {
         printf("sirisk %s\n", SIRISK_VERSION);
         return 0;
+    }
+    if (strcmp(argv[1], "schema") == 0) {
+        if (argc > 2)
+            return fprintf(stderr, "sirisk: schema takes no arguments\n%s", usage), SR_EXIT_USAGE;
+        if (sr_schema_print(stdout) == 0)
+            return 0;
+        return fputs("sirisk: cannot write the reference\n", stderr), SR_EXIT_IOERR;
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

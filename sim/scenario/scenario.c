@@ -1,69 +1,19 @@
-/* Scenario files (SPEC 3): YAML text in, a validated sr_model out.
+/* Scenario files: YAML text in, a validated sr_model out.
  *
- * The file is read by sim/scenario/yaml_doc.c (hostile input stops there: NUL bytes, invalid UTF-8,
+ * The file is read by yaml_doc.c (hostile input stops there: NUL bytes, invalid UTF-8,
  * anchors, aliases, tags, several documents, deep nesting, too many values), overrides are
- * grafted into the document, and the schema walks it once, filling the model: this file
- * reads the simulation, parameters, correlations and stresses and ties the steps together;
- * scenario_dynamics.c reads states, transitions, strata, cash flows and macro;
- * scenario_programme.c the programmes; scenario_values.c holds the typed readers and
- * scenario_print.c the readable print.
+ * grafted into the document (yaml_edit.c), and the schema's tables are walked over it once
+ * (schema_walk.c), filling the model. This file holds the top level's table and those of the
+ * simulation, discount, parameters, correlations and stresses, and checks each stress by
+ * loading the file again under it; scenario_dynamics.c and scenario_programme.c hold the
+ * other tables, scenario_values.c the typed readers, scenario_print.c the readable print.
  *
- * Decisions where SPEC 3 is silent (each is what `validate` enforces):
- * - Scalars follow the YAML 1.2 core schema, plain scalars only; a quoted scalar is always
- *   a string. An integer key (sizes, months, tenures, trials, seed) takes an integer as
- *   written: `1e3` and `12.0` are floats and are refused there. Any real key takes an
- *   integer or a float. `.inf`, `.nan`, and the plain strings NaN, Inf, Infinity in any
- *   case and sign are refused wherever a number is expected.
- * - A null value (`key:`, `key: ~`) means "not given": an optional key takes its default,
- *   a required one is missing. So `--set programmes[0].contract.cap_total=~` removes a cap.
- * - `$name` may be written plain or quoted. A parameter is a number or a distribution,
- *   never another `$name`. Keys that cannot be uncertain (discount and indexation rates,
- *   stratum shares, correlations) accept `$name` of a fixed parameter. Each use of an
- *   uncertain parameter must fit the key's range over the whole support, like an inline
- *   distribution. A parameter nobody uses is noted.
- * - A beta distribution's support is the open (0, 1), so it fits a probability in [0, 1).
- *   A normal truncated to less than 1e-9 of its probability is refused.
- * - Keys of an option that is not selected (macro keys of another model, contract keys of
- *   another type, baseline keys of another method, financing without a contract, a frame
- *   overflow rule without a frame) are checked like selected ones and then ignored, with
- *   a note: switching an option with --set never uncovers a latent error.
- * - simulation.trials, seed and start are required: no hidden default seed. The horizon
- *   is at most 1200 months (100 years); tenure_max at most 600 months.
- * - States, strata, programmes, parameters, stresses and outcomes are names:
- *   [A-Za-z_][A-Za-z0-9_]*, at most 64 characters, unique in their list. The scenario's
- *   own name and a stress's override paths are free text without control or format
- *   characters (sim/base/text.h), which a name holding one is refused for too.
- * - Transitions: `from` may list states (no repeats); `to` may be absorbing; a by_tenure
- *   step above a source state's tenure_max (it could never apply) is an error. A from-list
- *   shares one number-table entry per number among its expanded transitions (one file
- *   number, one draw). The probability-form check sums the probabilities' means.
- * - `multiply` and `effect.transitions` name transitions `from->to`; spaces around the
- *   arrow are allowed. effect_multiplier is >= 0.
- * - Cash flows: every payer of every flow (base, by_tenure and from entries, one-off
- *   transition flows) is 0 when absent. A `from` month may precede simulation.start.
- * - Intake {start, months}: the whole window [start, start + months) must lie within
- *   [simulation.start, horizon). Intake per_year: each year's count is kept exactly, split
- *   over strata by largest remainder, and each (year, stratum) spread over January ..
- *   December by the even rule; every year with a positive count must lie wholly within
- *   the simulation. Stratum totals are then the sums over years, which can differ by a
- *   person from a split of the whole size. The control group with per_year scales the year
- *   counts to its size by largest remainder, then does the same.
- * - cohort.initial_state must not be absorbing; an initial_tenure above the state's
- *   tenure_max is allowed (the engine caps it) and noted.
- * - A contract's term counts from the programme's first month with a positive intake.
- *   rate_card needs at least one outcome; with baseline historical it needs a rate (an
- *   achievement share in [0, 1]) for every outcome, savings_share needs
- *   expenditure_per_person_month. baseline defaults to method none.
- * - Stresses are checked when the scenario is loaded: each is applied on top of the
- *   command line's overrides and the result validated, so a broken stress is found by
- *   `validate`, not by `stress`. With overrides, a stress that fails is a note, not an
- *   error (the overrides may have changed what it addresses, e.g. made a distribution a
- *   fixed number, and only `sirisk stress` uses it, which then refuses it before running
- *   anything). When the stresses times the file's size exceed a work budget, they are
- *   only checked for syntax, and a note says so.
- * - Sizes are bounded so that memory is: strata x states <= 2^20 cash cells,
- *   strata x transitions <= 2^22 multipliers, programmes x strata x months <= 2^24 intake
- *   cells, programmes x (states + transitions) <= 2^24, correlated parameters <= 1000.
+ * What a file may say, and every rule `validate` enforces, is the reference that
+ * `sirisk schema` prints from the tables (docs/scenario-format.md). Two choices of the code
+ * it does not state: a number's random stream is keyed by the key path that defines it
+ * (sr_sl_push), so a draw does not move when other numbers come or go; and the numbers
+ * enter the model's table in the order the keys are read, which the tables' `order` and
+ * the setters keep fixed.
  */
 #define _POSIX_C_SOURCE 200809L /* strdup, strndup, open, fstat */
 
@@ -71,81 +21,88 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/scenario/scenario_internal.h"
+#include "sim/scenario/scenario_values.h"
+#include "sim/scenario/schema_walk.h"
+#include "sim/scenario/scenario_dynamics.h"
+#include "sim/scenario/scenario_programme.h"
 
 #define SR_MAX_HORIZON_MONTHS 1200
 #define SR_MAX_CORRELATED 1000
 /* Stress checks reload the file once per stress: stresses x values loaded at most this. */
 #define SR_STRESS_CHECK_BUDGET (1u << 22)
 
+/* What a scenario document, and each override grafted into it, may hold. */
+static const sr_ylimits scenario_limits = {SR_SCENARIO_MAX_NODES, SR_SCENARIO_MAX_DEPTH};
+
 /* ---- simulation, discount -------------------------------------------------------------- */
 
-static int load_simulation(sr_sload *L, int root)
+static int read_start(sr_sload *L, const sr_key *row, int node, void *target)
 {
-    static const char *const keys[] = {"trials", "seed", "start", "horizon_years",
-                                       "horizon_months", NULL};
-    sr_model *m = L->m;
-    int sim = sr_sl_req(L, root, "simulation");
-    if (sim < 0 || sr_sl_map(L, sim, keys) != 0)
-        return -1;
-    int v;
-    if ((v = sr_sl_req(L, sim, "trials")) < 0 || sr_sl_uint(L, v, 1, UINT32_MAX, &m->trials) != 0)
-        return -1;
-    if ((v = sr_sl_req(L, sim, "seed")) < 0 || sr_sl_u64(L, v, &m->seed) != 0)
-        return -1;
-    if ((v = sr_sl_req(L, sim, "start")) < 0
-        || sr_sl_month(L, v, &m->start_year, &m->start_month) != 0)
-        return -1;
-    int hy = sr_sl_opt(L, sim, "horizon_years"), hm = sr_sl_opt(L, sim, "horizon_months");
-    if (hy && hm)
-        return sr_ydoc_fail(L->d, hm, "give exactly one of horizon_years and horizon_months");
-    if (!hy && !hm)
-        return sr_ydoc_fail_missing(L->d, sim, "horizon_years", "is required (or horizon_months)");
-    unsigned h;
-    if (hy) {
-        if (sr_sl_uint(L, hy, 1, SR_MAX_HORIZON_MONTHS / 12, &h) != 0)
-            return -1;
-        m->n_months = 12 * h;
-    } else {
-        if (sr_sl_uint(L, hm, 1, SR_MAX_HORIZON_MONTHS, &h) != 0)
-            return -1;
-        m->n_months = h;
-    }
+    sr_model *m = target;
+    return node ? sr_sl_month(L, node, &m->start_year, &m->start_month) : 0;
+}
+
+static int read_horizon_years(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    sr_model *m = target;
+    unsigned years;
+    if (!node || sr_sl_uint(L, node, row->lo, row->hi, &years) != 0)
+        return node ? -1 : 0;
+    m->n_months = 12 * years;
     return 0;
 }
 
-static int load_discount(sr_sload *L, int root)
-{
-    static const char *const keys[] = {"public", "investor", NULL};
-    int dn = sr_sl_req(L, root, "discount");
-    if (dn < 0 || sr_sl_map(L, dn, keys) != 0)
-        return -1;
-    int v;
-    if ((v = sr_sl_req(L, dn, "public")) < 0
-        || sr_sl_real(L, v, &SR_RANGE_RATE, &L->m->discount_public) != 0)
-        return -1;
-    if ((v = sr_sl_req(L, dn, "investor")) < 0
-        || sr_sl_real(L, v, &SR_RANGE_RATE, &L->m->discount_investor) != 0)
-        return -1;
-    L->m->indexation = 0;
-    if ((v = sr_sl_opt(L, root, "indexation")) != 0
-        && sr_sl_real(L, v, &SR_RANGE_RATE, &L->m->indexation) != 0)
-        return -1;
-    return 0;
-}
+static const sr_key simulation_keys[] = {
+    {"trials", SR_KIND_INTEGER, "Monte Carlo trials: each draws the uncertain numbers and the "
+     "macro path once and simulates every programme", "trials", "10000",
+     .lo = 1, .hi = UINT32_MAX, .required = true, SR_AT(sr_model, trials)},
+    {"seed", SR_KIND_SEED, "the seed of every random stream: the same scenario, seed and trials "
+     "give the same result set on any number of threads", NULL, "20261127", .required = true,
+     SR_AT(sr_model, seed)},
+    {"start", SR_KIND_MONTH, "the first simulated month: month index 0, from which every month "
+     "index and present value counts", NULL, "2027-01", .required = true, .read = read_start},
+    {"horizon_years", SR_KIND_INTEGER, "the simulated time in years (12 months each)", "years",
+     "10", .lo = 1, .hi = SR_MAX_HORIZON_MONTHS / 12, .read = read_horizon_years},
+    {"horizon_months", SR_KIND_INTEGER, "the simulated time in months, instead of horizon_years",
+     "months", "120", .lo = 1, .hi = SR_MAX_HORIZON_MONTHS, SR_AT(sr_model, n_months)},
+};
+
+static const sr_choice horizon = {
+    (const char *const[]){"horizon_years", NULL}, (const char *const[]){"horizon_months", NULL},
+    "give exactly one of horizon_years and horizon_months", "is required (or horizon_months)"};
+
+static const sr_table simulation = {
+    .path = "simulation", .meaning = "How many trials, from which seed, over which months.",
+    SR_TABLE_KEYS(simulation_keys), .choice = &horizon};
+
+static const sr_key discount_keys[] = {
+    {"public", SR_KIND_FIXED, "the public sector's discount rate: present values of cash "
+     "flows, costs and savings", "annual effective rate", "0.035", .range = &SR_RANGE_RATE,
+     .required = true, SR_AT(sr_model, discount_public)},
+    {"investor", SR_KIND_FIXED, "the investors' discount rate: investor_npv", "annual "
+     "effective rate", "0.05", .range = &SR_RANGE_RATE, .required = true,
+     SR_AT(sr_model, discount_investor)},
+};
+
+static const sr_table discount = {
+    .path = "discount", .meaning = "Discount rates; a month's flow is discounted to "
+    "simulation.start by (1 + r)^(-(t + 1) / 12).", SR_TABLE_KEYS(discount_keys)};
 
 /* ---- parameters and correlations ------------------------------------------------------ */
 
-static int load_parameters(sr_sload *L, int root)
+/* parameters: a mapping of names to numbers or distributions, each its own entry of the
+ * number table; node 0 (none given) still builds the empty lookup `$name` is resolved in. */
+static int read_parameters(sr_sload *L, const sr_key *row, int pn, void *target)
 {
     sr_model *m = L->m;
-    int pn = sr_sl_opt(L, root, "parameters");
     size_t n = pn ? sr_ydoc_len(L->d, pn) : 0;
     if (pn && !sr_ydoc_is_map(L->d, pn))
         return sr_ydoc_fail(L->d, pn, "must be a mapping of names to numbers or distributions");
@@ -236,34 +193,56 @@ static int correlated_parameter(sr_sload *L, int node, size_t *out)
     return 0;
 }
 
-/* Cholesky of the k x k correlation matrix c (overwritten): whether it is positive
- * definite, and if not the parameter (row) where a pivot fails. */
-static bool positive_definite(double *c, size_t k, size_t *bad_row)
+/* Whether the leading n x n block of the correlation matrix c is positive definite: GSL's
+ * Cholesky factorisation of a copy in work. */
+static bool leading_block_definite(const gsl_matrix *c, gsl_matrix *work, size_t n)
 {
-    for (size_t j = 0; j < k; j++) {
-        double d = c[j * k + j];
-        for (size_t i = 0; i < j; i++)
-            d -= c[j * k + i] * c[j * k + i];
-        if (!(d > 0)) {
-            *bad_row = j;
-            return false;
-        }
-        double l = sqrt(d);
-        c[j * k + j] = l;
-        for (size_t r = j + 1; r < k; r++) {
-            double s = c[r * k + j];
-            for (size_t i = 0; i < j; i++)
-                s -= c[r * k + i] * c[j * k + i];
-            c[r * k + j] = s / l;
-        }
-    }
-    return true;
+    gsl_matrix_const_view from = gsl_matrix_const_submatrix(c, 0, 0, n, n);
+    gsl_matrix_view to = gsl_matrix_submatrix(work, 0, 0, n, n);
+    gsl_matrix_memcpy(&to.matrix, &from.matrix);
+    return gsl_linalg_cholesky_decomp1(&to.matrix) == GSL_SUCCESS;
 }
 
-static int load_correlations(sr_sload *L, int root)
+/* Whether the k x k correlation matrix of the parameters members[k] (slot[p]: parameter p's
+ * row) is positive definite (*definite); if not, *bad_row is the row where its Cholesky
+ * factorisation fails: the first whose leading block is not (the 1 x 1 block, a variance
+ * of 1, always is), found by halving. Returns -1 when out of memory. GSL says "not positive
+ * definite" through its error handler, which aborts unless switched off: off for these
+ * calls, then as it was. */
+static int check_definite(const sr_model *m, const size_t *slot, size_t k, bool *definite,
+                          size_t *bad_row)
+{
+    gsl_error_handler_t *previous = gsl_set_error_handler_off();
+    gsl_matrix *c = gsl_matrix_alloc(k, k), *work = gsl_matrix_alloc(k, k);
+    int rc = -1;
+    if (c && work) {
+        gsl_matrix_set_identity(c);
+        for (size_t i = 0; i < m->n_correlations; i++) {
+            size_t a = slot[m->correlations[i].a], b = slot[m->correlations[i].b];
+            gsl_matrix_set(c, a, b, m->correlations[i].rho);
+            gsl_matrix_set(c, b, a, m->correlations[i].rho);
+        }
+        *definite = leading_block_definite(c, work, k);
+        size_t lo = 1, hi = k; /* block lo is positive definite, block hi is not */
+        while (!*definite && hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (leading_block_definite(c, work, mid))
+                lo = mid;
+            else
+                hi = mid;
+        }
+        *bad_row = hi - 1;
+        rc = 0;
+    }
+    gsl_matrix_free(c);
+    gsl_matrix_free(work);
+    gsl_set_error_handler(previous);
+    return rc;
+}
+
+static int read_correlations(sr_sload *L, const sr_key *row, int cn, void *target)
 {
     sr_model *m = L->m;
-    int cn = sr_sl_opt(L, root, "correlations");
     if (!cn)
         return 0;
     if (sr_sl_seq(L, cn) != 0)
@@ -273,7 +252,6 @@ static int load_correlations(sr_sload *L, int root)
     corr_key *keys = calloc(n ? n : 1, sizeof *keys);
     size_t *slot = malloc((m->n_parameters ? m->n_parameters : 1) * sizeof *slot);
     size_t *members = NULL;
-    double *c = NULL;
     int rc = -1;
     if (!m->correlations || !keys || !slot) {
         sr_sl_oom(L);
@@ -286,7 +264,7 @@ static int load_correlations(sr_sload *L, int root)
         sr_correlation *r = &m->correlations[i];
         if (correlated_parameter(L, sr_ydoc_item(L->d, e, 0), &r->a) != 0
             || correlated_parameter(L, sr_ydoc_item(L->d, e, 1), &r->b) != 0
-            || sr_sl_real(L, sr_ydoc_item(L->d, e, 2), &SR_RANGE_RHO, &r->rho) != 0)
+            || sr_sl_real(L, sr_ydoc_item(L->d, e, 2), row->sub->keys[2].range, &r->rho) != 0)
             goto out;
         if (r->a == r->b) {
             sr_ydoc_fail(L->d, sr_ydoc_item(L->d, e, 1), "must differ from the first parameter");
@@ -326,19 +304,13 @@ static int load_correlations(sr_sload *L, int root)
         sr_ydoc_fail(L->d, cn, "correlate at most %d parameters", SR_MAX_CORRELATED);
         goto out;
     }
-    c = calloc(k > 0 ? k * k : 1, sizeof *c);
-    if (!c) {
+    bool definite = true;
+    size_t bad = 0;
+    if (k > 0 && check_definite(m, slot, k, &definite, &bad) != 0) {
         sr_sl_oom(L);
         goto out;
     }
-    for (size_t i = 0; i < k; i++)
-        c[i * k + i] = 1;
-    for (size_t i = 0; i < n; i++) {
-        size_t a = slot[m->correlations[i].a], b = slot[m->correlations[i].b];
-        c[a * k + b] = c[b * k + a] = m->correlations[i].rho;
-    }
-    size_t bad;
-    if (!positive_definite(c, k, &bad)) {
+    if (!definite) {
         char got[160];
         snprintf(got, sizeof got, "a matrix that is not positive definite (it fails at "
                                   "parameter %s)", m->parameters[members[bad]].name);
@@ -350,16 +322,14 @@ out:
     free(keys);
     free(slot);
     free(members);
-    free(c);
     return rc;
 }
 
 /* ---- stresses --------------------------------------------------------------------------- */
 
-static int load_stresses(sr_sload *L, int root)
+static int read_stresses(sr_sload *L, const sr_key *row, int sn, void *target)
 {
     sr_model *m = L->m;
-    int sn = sr_sl_opt(L, root, "stresses");
     if (!sn)
         return 0;
     if (!sr_ydoc_is_map(L->d, sn))
@@ -394,7 +364,8 @@ static int load_stresses(sr_sload *L, int root)
             sr_ypath_step *steps;
             size_t n_steps;
             char why[256];
-            if (sr_ypath_parse(path, &steps, &n_steps, why, sizeof why) != 0)
+            if (sr_ypath_parse(path, scenario_limits.max_depth, &steps, &n_steps, why,
+                               sizeof why) != 0)
                 return sr_ydoc_fail(L->d, pk, "is not an override path: %s", why);
             sr_ypath_free(steps, n_steps);
             s->overrides[j].path = strdup(path);
@@ -409,44 +380,142 @@ static int load_stresses(sr_sload *L, int root)
 
 /* ---- the whole model ------------------------------------------------------------------- */
 
+/* ---- the tables of parameters, correlations and stresses --------------------------------- */
+
+static const sr_key parameter_keys[] = {
+    {"<name>", SR_KIND_NUMBER, "a parameter named by the key: a literal number or a "
+     "distribution (not another `$name`); each use must fit its key's range over the whole "
+     "support", NULL, "effect: {dist: lognormal, median: 1.35, p95: 1.9}",
+     .type = "number or distribution"},
+};
+
+static const sr_table parameter_table = {
+    .path = "parameters", .meaning = "A mapping of names to numbers or distributions. `$name` "
+    "(plain or quoted) stands for one wherever a number is taken; every use of a name shares "
+    "the trial's draw, and a key that cannot be uncertain takes only a fixed one. A "
+    "parameter nobody uses is noted.",
+    SR_TABLE_KEYS(parameter_keys)};
+
+static const sr_key correlation_keys[] = {
+    {"[0]", SR_KIND_PARAMETER, "an uncertain parameter (a distribution), with or without `$`",
+     NULL, "effect", .required = true},
+    {"[1]", SR_KIND_PARAMETER, "another one; each pair at most once", NULL, "job_finding",
+     .required = true},
+    {"[2]", SR_KIND_FIXED, "the correlation rho of the two parameters' latent normals", NULL,
+     "0.5", .range = &SR_RANGE_RHO, .required = true},
+};
+
+static const sr_table correlation_table = {
+    .path = "correlations[]", .meaning = "[parameter, parameter, rho]: a Gaussian copula over "
+    "the parameters named (at most 1000); the matrix of their correlations must be positive "
+    "definite.", SR_TABLE_KEYS(correlation_keys), .tuple = true};
+
+static const sr_key override_keys[] = {
+    {"<path>", SR_KIND_VALUE, "an override path (the key, as given to --set; quote one with "
+     "brackets) and the value put there, applied on top of the scenario in order", NULL,
+     "\"programmes[0].cohort.intake.start\": 2028-01", .type = "any value"},
+};
+
+static const sr_table override_table = {
+    .path = "stresses.<name>", .meaning = "One stress: a mapping of override paths to values. "
+    "Each stress is checked when the scenario is loaded, by applying it on top of the "
+    "command line's overrides and validating the result: a broken stress is found by "
+    "`validate`. With `--set`, one that no longer applies is a note (`sirisk stress` "
+    "refuses it before running anything); when the stresses times the file's size pass a "
+    "work budget, they are checked for syntax only, with a note.", SR_TABLE_KEYS(override_keys)};
+
+static const sr_key stress_keys[] = {
+    {"<name>", SR_KIND_NAMED, "a stress named by the key: `sirisk stress` runs the scenario "
+     "with its overrides applied", NULL, "recession: {macro.start_in_recession: true}",
+     .sub = &override_table},
+};
+
+static const sr_table stress_table = {
+    .path = "stresses", .meaning = "A mapping of names to stresses.",
+    SR_TABLE_KEYS(stress_keys)};
+
+/* After the whole file: a parameter nobody uses is noted. */
+static int finish_model(sr_sload *L, int node, void *target)
+{
+    sr_model *m = target;
+    for (size_t i = 0; i < m->n_parameters; i++)
+        if (!L->param_used[i]
+            && sr_sl_note(L, "parameter %s is defined but not used", m->parameters[i].name) != 0)
+            return -1;
+    return 0;
+}
+
+enum {
+    ROOT_NAME, ROOT_SIMULATION, ROOT_DISCOUNT, ROOT_INDEXATION, ROOT_PARAMETERS,
+    ROOT_CORRELATIONS, ROOT_STATES, ROOT_TRANSITIONS, ROOT_STRATA, ROOT_CASHFLOWS, ROOT_MACRO,
+    ROOT_PROGRAMMES, ROOT_STRESSES, ROOT_KEYS
+};
+
+static const sr_key root_keys[ROOT_KEYS] = {
+    [ROOT_NAME] = {"name", SR_KIND_TEXT, "the scenario's name, shown by validate and stored "
+                   "in the result file", NULL, "Neighbourhood-mothers job mentoring",
+                   .required = true, SR_AT(sr_model, name)},
+    [ROOT_SIMULATION] = {"simulation", SR_KIND_MAPPING, "trials, seed and horizon", NULL,
+                         "{trials: 10000, seed: 20261127, start: 2027-01, horizon_years: 10}",
+                         .sub = &simulation, .required = true},
+    [ROOT_DISCOUNT] = {"discount", SR_KIND_MAPPING, "discount rates", NULL,
+                       "{public: 0.035, investor: 0.05}", .sub = &discount, .required = true},
+    [ROOT_INDEXATION] = {"indexation", SR_KIND_FIXED, "grows every cash flow and price by "
+                         "(1 + r)^(t / 12) in month t", "annual rate", "0.02",
+                         .range = &SR_RANGE_RATE, SR_DEFAULT(0), SR_AT(sr_model, indexation)},
+    [ROOT_PARAMETERS] = {"parameters", SR_KIND_NAMED, "named numbers and distributions; "
+                         "`$name` elsewhere uses one, and every use shares its draw", NULL,
+                         "{effect: {dist: lognormal, median: 1.35, p95: 1.9}}",
+                         .sub = &parameter_table, .def = "none", .read = read_parameters},
+    [ROOT_CORRELATIONS] = {"correlations", SR_KIND_LIST, "couples uncertain parameters "
+                           "through a Gaussian copula", NULL, "[[effect, job_finding, 0.5]]",
+                           .type = "list of [parameter, parameter, rho]",
+                           .sub = &correlation_table, .def = "none (independent)",
+                           .read = read_correlations},
+    [ROOT_STATES] = {"states", SR_KIND_LIST, "the states a person can be in", NULL,
+                     "[{name: outside, tenure_max: 24}, {name: exited, absorbing: true}]",
+                     .sub = &sr_state_table, .required = true, .read = sr_sl_states},
+    [ROOT_TRANSITIONS] = {"transitions", SR_KIND_LIST, "the monthly moves between states",
+                          NULL, "[{from: outside, to: employed, hazard: 0.01}]",
+                          .sub = &sr_transition_table, .def = "none",
+                          .read = sr_sl_transitions},
+    [ROOT_STRATA] = {"strata", SR_KIND_LIST, "groups of the target population with their own "
+                     "shares, hazards and cash flows", NULL, "[{name: a, share: 1}]",
+                     .sub = &sr_stratum_table, .def = "one stratum, all", .read = sr_sl_strata},
+    [ROOT_CASHFLOWS] = {"cashflows", SR_KIND_NAMED, "public expenditure per person-month in "
+                        "each state", NULL, "{outside: {municipality: 9000, state: 2500}}",
+                        .sub = &sr_cashflows_table, .def = "0 in every state", .read = sr_sl_cash},
+    [ROOT_MACRO] = {"macro", SR_KIND_MAPPING, "the labour market's ups and downs, shared by "
+                    "every programme of a trial", NULL, "{model: none}", .def = "none",
+                    .sub = &sr_macro_table, SR_AT(sr_model, macro)},
+    [ROOT_PROGRAMMES] = {"programmes", SR_KIND_LIST, "the programmes simulated", NULL,
+                         "[{name: pilot, cohort: {size: 1000, intake: {start: 2027-01, "
+                         "months: 24}, initial_state: outside}}]", .sub = &sr_programme_table,
+                         .required = true, .read = sr_sl_programmes},
+    [ROOT_STRESSES] = {"stresses", SR_KIND_NAMED, "named sets of overrides that `sirisk "
+                       "stress` runs beside the scenario", NULL,
+                       "{recession: {macro.start_in_recession: true}}", .sub = &stress_table,
+                       .def = "none", .read = read_stresses},
+};
+
+/* Parameters before the keys that may name them; states, transitions and strata before
+ * what refers to them. */
+static const unsigned char root_order[ROOT_KEYS] = {
+    ROOT_NAME, ROOT_SIMULATION, ROOT_PARAMETERS, ROOT_CORRELATIONS, ROOT_DISCOUNT,
+    ROOT_INDEXATION, ROOT_STATES, ROOT_TRANSITIONS, ROOT_STRATA, ROOT_CASHFLOWS, ROOT_MACRO,
+    ROOT_PROGRAMMES, ROOT_STRESSES};
+
+const sr_table sr_schema_root = {
+    .path = "", .meaning = "A scenario file is a mapping of these keys.", SR_TABLE_KEYS(root_keys),
+    .order = root_order, .finish = finish_model};
+
 static int load_model(sr_sload *L)
 {
-    static const char *const keys[] = {"name", "simulation", "discount", "indexation",
-                                       "parameters", "correlations", "states", "transitions",
-                                       "strata", "cashflows", "macro", "programmes", "stresses",
-                                       NULL};
-    sr_model *m = L->m;
-    int root = sr_ydoc_root(L->d), v;
-    const char *name;
-    if (sr_sl_map(L, root, keys) != 0)
-        return -1;
-    if ((v = sr_sl_req(L, root, "name")) < 0 || sr_sl_text(L, v, &name) != 0)
-        return -1;
-    if (!(m->name = strdup(name)))
-        return sr_sl_oom(L);
     sr_numdef zero = {.kind = SR_DIST_FIXED, .p = {0}, .parameter = -1};
     sr_numdef one = {.kind = SR_DIST_FIXED, .p = {1}, .parameter = -1};
     if (sr_sl_push(L, -1, zero, &L->zero) != 0 || sr_sl_push(L, -1, one, &L->one) != 0)
         return -1;
-    int *stratum_nodes = NULL;
-    int rc = -1;
-    if (load_simulation(L, root) || load_parameters(L, root) || load_correlations(L, root)
-        || load_discount(L, root) || sr_sl_states(L, root) || sr_sl_transitions(L, root)
-        || sr_sl_strata(L, root, &stratum_nodes) || sr_sl_cash(L, root, stratum_nodes)
-        || sr_sl_macro(L, root))
-        goto out;
-    if ((v = sr_sl_req(L, root, "programmes")) < 0 || sr_sl_programmes(L, v) != 0)
-        goto out;
-    if (load_stresses(L, root) != 0)
-        goto out;
-    for (size_t i = 0; i < m->n_parameters; i++)
-        if (!L->param_used[i]
-            && sr_sl_note(L, "parameter %s is defined but not used", m->parameters[i].name) != 0)
-            goto out;
-    rc = 0;
-out:
-    free(stratum_nodes);
-    return rc;
+    return sr_schema_read(L, sr_ydoc_root(L->d), &sr_schema_root, L->m);
 }
 
 typedef struct {
@@ -540,7 +609,7 @@ static sr_model *load(const char *name, const char *text, size_t len, const sr_o
         return NULL;
     }
     bool ok = false;
-    if (sr_ydoc_read(&d, name, text, len, err) != 0)
+    if (sr_ydoc_read(&d, name, text, len, scenario_limits, err) != 0)
         goto out;
     d.ov = ov;
     d.n_ov = n_ov;
@@ -574,6 +643,8 @@ out:
     free(L.param_used);
     free(L.state_mark);
     free(L.stress_nodes);
+    free(L.stratum_nodes);
+    sr_names_free(&L.outcome_names);
     free(L.notes);
     sr_ydoc_free(&d);
     if (!ok) {

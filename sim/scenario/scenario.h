@@ -1,7 +1,8 @@
-/* Scenario files (SPEC 3): YAML in, a validated sr_model out. Every error names the file,
- * line, column and key path: `scenarios/x.yaml:14:7: programmes[0].cohort.size: must be a
- * positive integer, got -5`. Overrides (`--set PATH=VALUE`, stresses) are applied to the
- * parsed document before it is checked, so an override is checked like the file. */
+/* Scenario files (docs/scenario-format.md): YAML in, a validated sr_model out. Every error
+ * names the file, line, column and key path: `scenarios/x.yaml:14:7:
+ * programmes[0].cohort.size: must be a positive integer, got -5`. Overrides (`--set
+ * PATH=VALUE`, stresses) are applied to the parsed document before it is checked, so an
+ * override is checked like the file. */
 #ifndef SR_SCENARIO_H
 #define SR_SCENARIO_H
 
@@ -9,6 +10,7 @@
 
 #include "models/model.h"
 #include "sim/base/error.h"
+#include "sim/scenario/schema.h" /* the limits of amounts and rates */
 
 /* Largest scenario file accepted, bytes; larger files are an error, not a slow parse. */
 #define SR_SCENARIO_MAX_BYTES (16u << 20)
@@ -17,21 +19,6 @@
 /* Most values (scalars, lists, mappings) accepted in a scenario document: bounds the
  * memory a hostile file can make the parser take (about 160 bytes per value). */
 #define SR_SCENARIO_MAX_NODES (1u << 18)
-
-/* Limits that hold every sum and factor of a run finite. A run adds up at most 2^32 - 1
- * persons per programme over at most 1,200 months, settles flows up to 30 years after,
- * grows them by indexation and discounts them: with amounts (cash flows, prices, costs,
- * caps, frames, baselines; DKK) and hazards and multipliers within 1e12 in magnitude, and
- * annual rates (discount, indexation, the surplus cap's IRR) within [-0.9, 10], a month's
- * flow is below 4.3e9 x 1e12 x 11^100 = 6e125 DKK and its present value below 1e130
- * times that: far from the 1.8e308 at which doubles overflow. A value beyond its limit,
- * or a distribution given for it whose draws or mean can go beyond, is an invalid
- * scenario. A size scaling's reference size lies within [1, 1e12] persons and its
- * elasticity within [-10, 10]. */
-#define SR_SCENARIO_MAX_AMOUNT 1e12
-#define SR_SCENARIO_MIN_RATE (-0.9)
-#define SR_SCENARIO_MAX_RATE 10.0
-#define SR_SCENARIO_MAX_ELASTICITY 10.0
 
 /* Loads path, applies the n_overrides overrides in order (an override whose path or value
  * is invalid fails with a message that begins with `--set PATH=VALUE:`), validates, and
@@ -46,7 +33,8 @@ sr_model *sr_scenario_load_text(const char *name, const char *text, size_t len,
                                 sr_error *err);
 
 /* Splits "PATH=VALUE" (as given to --set) into an override. Returns 0, or fills err
- * (SR_EXIT_DATAERR, SPEC 3: an invalid override) when there is no '=' or the path is empty. The strings are copied. */
+ * (SR_EXIT_DATAERR: an invalid override) when there is no '=' or the path is empty. The
+ * strings are copied. */
 int sr_override_parse(const char *arg, sr_override *out, sr_error *err);
 void sr_override_clear(sr_override *o);
 

@@ -1,5 +1,6 @@
-/* The dynamics of a scenario (SPEC 2.2 - 2.5, 2.7): states, transitions, strata, cash
- * flows and the macro model. Read after the parameters, before the programmes. */
+/* The dynamics of a scenario (docs/model.md: states and tenure, transitions, strata, cash
+ * flows, the macro labour market): their tables and what is read between their keys. Read
+ * after the parameters, before the programmes. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
 #include <math.h>
@@ -7,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/scenario/scenario_internal.h"
+#include "sim/scenario/scenario_dynamics.h"
+#include "sim/scenario/schema_walk.h"
 
-#define SR_MAX_TENURE 600
 #define SR_MAX_CASH_CELLS (1u << 20)
 #define SR_MAX_MULTIPLY_CELLS (1u << 22)
 /* Tenure steps and dated cash-flow entries, counted over every copy (from-lists and strata
@@ -18,86 +19,65 @@
 
 /* ---- states ---------------------------------------------------------------------------- */
 
-int sr_sl_states(sr_sload *L, int root)
+static const sr_key state_keys[] = {
+    {"name", SR_KIND_NAME, "the state's name, as transitions, cash flows and outcomes name it",
+     NULL, "employed", .required = true, SR_AT(sr_state, name)},
+    {"tenure_max", SR_KIND_INTEGER, "tenure is tracked up to this: the months spent in the "
+     "state, 0 in the first, growing by one a month and stopping here (0: not tracked)",
+     "months", "24", .lo = 0, .hi = SR_MAX_TENURE, SR_DEFAULT(0), SR_AT(sr_state, tenure_max)},
+    {"absorbing", SR_KIND_BOOL, "nobody leaves the state (moved away, retired, died)", NULL,
+     "true", SR_DEFAULT(false), SR_AT(sr_state, absorbing)},
+};
+
+const sr_table sr_state_table = {
+    .path = "states[]", .meaning = "A state a person can be in; every enrolled person is in "
+    "exactly one each month.", SR_TABLE_KEYS(state_keys)};
+
+int sr_sl_states(sr_sload *L, const sr_key *row, int node, void *target)
 {
-    static const char *const keys[] = {"name", "tenure_max", "absorbing", NULL};
     sr_model *m = L->m;
-    int sn = sr_sl_req(L, root, "states");
-    if (sn < 0 || sr_sl_seq(L, sn) != 0)
+    if (sr_sl_seq(L, node) != 0)
         return -1;
-    size_t n = sr_ydoc_len(L->d, sn);
+    size_t n = sr_ydoc_len(L->d, node);
     if (n == 0)
-        return sr_ydoc_fail(L->d, sn, "must list at least one state");
+        return sr_ydoc_fail(L->d, node, "must list at least one state");
     m->states = calloc(n, sizeof *m->states);
-    const char **names = calloc(n, sizeof *names);
-    int *name_nodes = calloc(n, sizeof *name_nodes);
-    int rc = -1;
-    if (!m->states || !names || !name_nodes) {
-        sr_sl_oom(L);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        int e = sr_ydoc_item(L->d, sn, i), v;
-        const char *name;
-        if (sr_sl_named_item(L, e, keys, &name, &v) != 0)
-            goto out;
-        name_nodes[i] = v;
-        sr_state *s = &m->states[i];
-        if ((v = sr_sl_opt(L, e, "tenure_max")) && sr_sl_uint(L, v, 0, SR_MAX_TENURE, &s->tenure_max))
-            goto out;
-        if ((v = sr_sl_opt(L, e, "absorbing")) && sr_sl_bool(L, v, &s->absorbing))
-            goto out;
-        if (!(s->name = strdup(name))) {
-            sr_sl_oom(L);
-            goto out;
-        }
-        m->n_states = i + 1;
-        names[i] = s->name;
-    }
-    size_t first, again;
-    if (sr_names_build(&L->state_names, names, n, &first, &again) != 0) {
-        sr_sl_oom(L);
-        goto out;
-    }
-    if (again < n) {
-        sr_sl_fail_duplicate(L, name_nodes[first], name_nodes[again], "state");
-        goto out;
-    }
-    if (!(L->state_mark = calloc(n, sizeof *L->state_mark))) {
-        sr_sl_oom(L);
-        goto out;
-    }
-    rc = 0;
-out:
-    free(names);
-    free(name_nodes);
-    return rc;
+    if (!m->states)
+        return sr_sl_oom(L);
+    if (sr_sl_named_list(L, node, &sr_state_table, m->states, sizeof *m->states,
+                         offsetof(sr_state, name), &m->n_states, "state", &L->state_names,
+                         NULL) != 0)
+        return -1;
+    if (!(L->state_mark = calloc(n, sizeof *L->state_mark)))
+        return sr_sl_oom(L);
+    return 0;
 }
 
-/* ---- transitions ------------------------------------------------------------------------ */
+/* ---- tenure steps ------------------------------------------------------------------------ */
 
-/* by_tenure: [[k, x], ...] with k strictly increasing in [0, tenure limit]; items(k, x)
- * are read by `item` (a multiplier or a cash flow). Shared by transitions and cash flows. */
-typedef int (*tenure_item_fn)(sr_sload *L, int node, void *dst, size_t i);
+static const char step_pair[] = "a pair [tenure from (months), value]";
 
-static int load_tenure_steps(sr_sload *L, int node, const size_t *states, size_t n_states,
-                             unsigned **tenure_from, size_t *n_out, tenure_item_fn item,
-                             void **dst, size_t dst_size)
+/* by_tenure: [[k, x], ...] read by the tuple table `pair` ([0] the tenure k, [1] the value
+ * x, stored in dst[i] of `size` bytes), k strictly increasing and within the tenure_max of
+ * every state in states[n_states] (above it, a step could never apply). */
+static int read_tenure_steps(sr_sload *L, int node, const sr_table *pair, const size_t *states,
+                             size_t n_states, unsigned **tenure_from, size_t *n_out, void **dst,
+                             size_t size)
 {
     if (sr_sl_seq(L, node) != 0)
         return -1;
     size_t n = sr_ydoc_len(L->d, node);
     *tenure_from = calloc(n ? n : 1, sizeof **tenure_from);
-    *dst = calloc(n ? n : 1, dst_size);
+    *dst = calloc(n ? n : 1, size);
     if (!*tenure_from || !*dst)
         return sr_sl_oom(L);
     for (size_t i = 0; i < n; i++) {
         int e = sr_ydoc_item(L->d, node, i);
-        if (sr_sl_tuple(L, e, 2, "a pair [tenure from (months), value]") != 0)
+        if (sr_sl_tuple(L, e, 2, step_pair) != 0)
             return -1;
         int kn = sr_ydoc_item(L->d, e, 0);
         unsigned k;
-        if (sr_sl_uint(L, kn, 0, SR_MAX_TENURE, &k) != 0)
+        if (sr_sl_uint(L, kn, pair->keys[0].lo, pair->keys[0].hi, &k) != 0)
             return -1;
         if (i > 0 && k <= (*tenure_from)[i - 1])
             return sr_ydoc_fail(L->d, kn, "must be above the previous step's tenure (%u): steps "
@@ -109,47 +89,140 @@ static int load_tenure_steps(sr_sload *L, int node, const size_t *states, size_t
                                               "would never apply", st->tenure_max, st->name);
         }
         (*tenure_from)[i] = k;
-        if (item(L, sr_ydoc_item(L->d, e, 1), *dst, i) != 0)
+        if (sr_schema_read_value(L, &pair->keys[1], sr_ydoc_item(L->d, e, 1),
+                                 (char *)*dst + i * size) != 0)
             return -1;
         *n_out = i + 1;
     }
     return 0;
 }
 
-static int tenure_multiplier(sr_sload *L, int node, void *dst, size_t i)
-{
-    return sr_sl_num(L, node, &SR_RANGE_NONNEG, &((sr_num *)dst)[i]);
-}
+/* ---- transitions ------------------------------------------------------------------------ */
 
-static int tenure_flow(sr_sload *L, int node, void *dst, size_t i)
+/* One transitions[i] as read, before it is expanded into one transition per source. */
+typedef struct {
+    sr_transition t;           /* to, rate, is_probability, macro, has_cash, cash */
+    size_t *src;               /* [n_src]: the states of `from` */
+    int *src_nodes;            /* [n_src]: where each is named */
+    size_t n_src;
+    unsigned *tenure_from;     /* [n_steps] */
+    sr_num *mult;              /* [n_steps] */
+    size_t n_steps;
+} trans_item;
+
+static void trans_item_clear(trans_item *x)
 {
-    return sr_sl_flow(L, node, &((sr_flow *)dst)[i]);
+    free(x->src);
+    free(x->src_nodes);
+    free(x->tenure_from);
+    free(x->mult);
 }
 
 /* The states of `from`: one name or a list of names, no repeats. */
-static int load_sources(sr_sload *L, int node, size_t **out, size_t *n_out, int **nodes)
+static int read_sources(sr_sload *L, const sr_key *row, int node, void *target)
 {
+    trans_item *x = target;
+    if (!node)
+        return 0;
     bool list = sr_ydoc_is_seq(L->d, node);
     size_t n = list ? sr_ydoc_len(L->d, node) : 1;
     if (n == 0)
         return sr_ydoc_fail(L->d, node, "must name at least one state");
-    *out = calloc(n, sizeof **out);
-    *nodes = calloc(n, sizeof **nodes);
-    if (!*out || !*nodes)
+    x->src = calloc(n, sizeof *x->src);
+    x->src_nodes = calloc(n, sizeof *x->src_nodes);
+    if (!x->src || !x->src_nodes)
         return sr_sl_oom(L);
     unsigned gen = ++L->mark_gen;
     for (size_t i = 0; i < n; i++) {
         int e = list ? sr_ydoc_item(L->d, node, i) : node;
-        (*nodes)[i] = e;
-        if (sr_sl_state(L, e, &(*out)[i]) != 0)
+        x->src_nodes[i] = e;
+        if (sr_sl_state(L, e, &x->src[i]) != 0)
             return -1;
-        if (L->state_mark[(*out)[i]] == gen)
+        if (L->state_mark[x->src[i]] == gen)
             return sr_ydoc_fail(L->d, e, "names a state twice in one from-list");
-        L->state_mark[(*out)[i]] = gen;
+        L->state_mark[x->src[i]] = gen;
     }
-    *n_out = n;
+    x->n_src = n;
     return 0;
 }
+
+/* `to`: a state other than each source, and no source absorbing. */
+static int read_target(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    trans_item *x = target;
+    const sr_model *m = L->m;
+    if (!node)
+        return 0;
+    if (sr_sl_state(L, node, &x->t.to) != 0)
+        return -1;
+    for (size_t s = 0; s < x->n_src; s++) {
+        if (x->src[s] == x->t.to)
+            return sr_ydoc_fail(L->d, node, "must differ from the state it leaves (%s)",
+                                m->states[x->t.to].name);
+        if (m->states[x->src[s]].absorbing)
+            return sr_ydoc_fail(L->d, x->src_nodes[s], "is absorbing: nobody leaves it");
+    }
+    return 0;
+}
+
+static const sr_key multiplier_step_keys[] = {
+    {"[0]", SR_KIND_INTEGER, "the tenure from which the multiplier applies (below the first "
+     "step: 1)", "months", "12", .lo = 0, .hi = SR_MAX_TENURE,
+     .required = true},
+    {"[1]", SR_KIND_NUMBER, "the hazard multiplier", NULL, "0.8", .range = &SR_RANGE_NONNEG,
+     .required = true},
+};
+
+static const sr_table multiplier_step = {
+    .path = "transitions[].by_tenure[]", .meaning = "A step of a hazard's tenure multiplier: "
+    "[tenure from, multiplier], at most the tenure_max of every source state.",
+    SR_TABLE_KEYS(multiplier_step_keys), .tuple = true};
+
+static int read_multiplier_steps(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    trans_item *x = target;
+    if (!node)
+        return 0;
+    return read_tenure_steps(L, node, row->sub, x->src, x->n_src, &x->tenure_from,
+                             &x->n_steps, (void **)&x->mult, sizeof *x->mult);
+}
+
+static const char *const macro_senses[] = {"none", "pro", "counter", NULL};
+
+static const sr_key transition_keys[] = {
+    {"from", SR_KIND_STATES, "the state left, or a list of states each left the same way "
+     "(one transition per state, sharing every number and its draw)", NULL,
+     "[outside, education]", .type = "state, or list of states", .required = true,
+     .read = read_sources},
+    {"to", SR_KIND_STATE, "the state entered", NULL, "employed", .required = true,
+     .read = read_target},
+    {"hazard", SR_KIND_NUMBER, "the monthly hazard; a person leaves a state with hazards "
+     "h1..hk with probability 1 - exp(-(h1 + ... + hk)) a month", "per month", "0.01",
+     .range = &SR_RANGE_NONNEG, SR_AT(trans_item, t.rate)},
+    {"probability", SR_KIND_NUMBER, "the monthly probability instead of a hazard, converted "
+     "exactly; a state's transitions all give one form, and the probabilities out of it sum "
+     "below 1 at their means and to at most 1 at their distributions' upper ends",
+     "per month", "0.02", .range = &SR_RANGE_PROB,
+     SR_AT(trans_item, t.rate), SR_GIVEN(trans_item, t.is_probability)},
+    {"macro", SR_KIND_CHOICE, "how the macro model acts on it: pro (job finding, better in "
+     "booms), counter (job loss, worse in recessions) or none", NULL, "pro",
+     .choices = macro_senses, .def_value = SR_MACRO_NONE, SR_AT(trans_item, t.macro)},
+    {"by_tenure", SR_KIND_LIST, "multiplies the hazard by tenure in the state left, piecewise "
+     "constant", NULL, "[[0, 1.0], [12, 0.8]]", .type = "list of [tenure, multiplier]",
+     .sub = &multiplier_step, .read = read_multiplier_steps},
+    {"cashflow", SR_KIND_FLOW, "a one-off flow per person making the transition, at the end "
+     "of its month (a result grant, say)", "DKK per person", "{municipality: -20000}",
+     .sub = &sr_flow_table, SR_AT(trans_item, t.cash), SR_GIVEN(trans_item, t.has_cash)},
+};
+
+static const sr_choice rate_form = {
+    (const char *const[]){"hazard", NULL}, (const char *const[]){"probability", NULL},
+    "give either hazard or probability, not both", "is required (or probability)"};
+
+const sr_table sr_transition_table = {
+    .path = "transitions[]", .meaning = "A monthly move from one state to another: the "
+    "transitions out of a state compete.", SR_TABLE_KEYS(transition_keys),
+    .choice = &rate_form};
 
 static int u64_cmp(const void *a, const void *b)
 {
@@ -161,7 +234,6 @@ static int u64_cmp(const void *a, const void *b)
 typedef struct {
     int from_node;             /* the source's name in `from` */
     int rate_node;             /* hazard or probability */
-    int entry;                 /* the transitions[i] mapping */
 } trans_nodes;
 
 static int check_transition_forms(sr_sload *L, const trans_nodes *tn)
@@ -227,13 +299,11 @@ out:
     return rc;
 }
 
-int sr_sl_transitions(sr_sload *L, int root)
+/* transitions: each entry expanded into one transition per source state, all sharing
+ * its number-table entries; then no pair from -> to twice and one form out of a state. */
+int sr_sl_transitions(sr_sload *L, const sr_key *row, int tl, void *target)
 {
-    static const char *const keys[] = {"from", "to", "hazard", "probability", "macro",
-                                       "by_tenure", "cashflow", NULL};
-    static const char *const senses[] = {"none", "pro", "counter", NULL};
     sr_model *m = L->m;
-    int tl = sr_sl_opt(L, root, "transitions");
     if (tl && sr_sl_seq(L, tl) != 0)
         return -1;
     size_t n = tl ? sr_ydoc_len(L->d, tl) : 0;
@@ -241,7 +311,7 @@ int sr_sl_transitions(sr_sload *L, int root)
     size_t total = 0;
     for (size_t i = 0; i < n; i++) {
         int e = sr_ydoc_item(L->d, tl, i);
-        if (sr_sl_map(L, e, keys) != 0)
+        if (sr_sl_keys(L, e, &sr_transition_table) != 0)
             return -1;
         int from = sr_sl_req(L, e, "from");
         if (from < 0)
@@ -251,95 +321,48 @@ int sr_sl_transitions(sr_sload *L, int root)
     m->transitions = calloc(total ? total : 1, sizeof *m->transitions);
     L->trans_keys = calloc(total ? total : 1, sizeof *L->trans_keys);
     trans_nodes *tn = calloc(total ? total : 1, sizeof *tn);
-    size_t *src = NULL;
-    int *src_nodes = NULL;
-    unsigned *tenure_from = NULL;
-    sr_num *mult = NULL;
+    trans_item x = {0};
     int rc = -1;
     if (!m->transitions || !L->trans_keys || !tn) {
         sr_sl_oom(L);
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        int e = sr_ydoc_item(L->d, tl, i), v;
-        size_t n_src = 0, to;
-        free(src);
-        free(src_nodes);
-        src = NULL;
-        src_nodes = NULL;
-        if (load_sources(L, sr_sl_opt(L, e, "from"), &src, &n_src, &src_nodes) != 0)
+        int e = sr_ydoc_item(L->d, tl, i);
+        trans_item_clear(&x);
+        x = (trans_item){.t.source_index = i};
+        if (sr_schema_read(L, e, &sr_transition_table, &x) != 0)
             goto out;
-        if ((v = sr_sl_req(L, e, "to")) < 0 || sr_sl_state(L, v, &to) != 0)
-            goto out;
-        for (size_t s = 0; s < n_src; s++) {
-            if (src[s] == to) {
-                sr_ydoc_fail(L->d, v, "must differ from the state it leaves (%s)", m->states[to].name);
-                goto out;
-            }
-            if (m->states[src[s]].absorbing) {
-                sr_ydoc_fail(L->d, src_nodes[s], "is absorbing: nobody leaves it");
-                goto out;
-            }
-        }
-        sr_transition t = {.to = to, .source_index = i};
-        int hz = sr_sl_opt(L, e, "hazard"), pr = sr_sl_opt(L, e, "probability");
-        if (hz && pr) {
-            sr_ydoc_fail(L->d, pr, "give either hazard or probability, not both");
-            goto out;
-        }
-        if (!hz && !pr) {
-            sr_ydoc_fail_missing(L->d, e, "hazard", "is required (or probability)");
-            goto out;
-        }
-        t.is_probability = pr != 0;
-        if (sr_sl_num(L, hz ? hz : pr, hz ? &SR_RANGE_NONNEG : &SR_RANGE_PROB, &t.rate) != 0)
-            goto out;
-        int sense = 0;
-        if ((v = sr_sl_opt(L, e, "macro")) && sr_sl_enum(L, v, senses, &sense) != 0)
-            goto out;
-        t.macro = sense == 1 ? SR_MACRO_PRO : sense == 2 ? SR_MACRO_COUNTER : SR_MACRO_NONE;
-        size_t n_steps = 0;
-        free(tenure_from);
-        free(mult);
-        tenure_from = NULL;
-        mult = NULL;
-        if ((v = sr_sl_opt(L, e, "by_tenure"))
-            && load_tenure_steps(L, v, src, n_src, &tenure_from, &n_steps, tenure_multiplier,
-                                 (void **)&mult, sizeof *mult) != 0)
-            goto out;
-        if ((v = sr_sl_opt(L, e, "cashflow"))) {
-            if (sr_sl_flow(L, v, &t.cash) != 0)
-                goto out;
-            t.has_cash = true;
-        }
-        L->copied_steps += n_src * n_steps;
+        L->copied_steps += x.n_src * x.n_steps;
         if (L->copied_steps > SR_MAX_COPIED_STEPS) {
             sr_ydoc_fail(L->d, sr_sl_opt(L, e, "by_tenure"), "makes the model too large: more than "
                          "%u tenure steps over all transitions", SR_MAX_COPIED_STEPS);
             goto out;
         }
-        for (size_t s = 0; s < n_src; s++) {
-            sr_transition *x = &m->transitions[m->n_transitions];
-            *x = t;
-            x->from = src[s];
-            x->n_by_tenure = n_steps;
-            x->tenure_from = malloc((n_steps ? n_steps : 1) * sizeof *x->tenure_from);
-            x->tenure_mult = malloc((n_steps ? n_steps : 1) * sizeof *x->tenure_mult);
-            if (!x->tenure_from || !x->tenure_mult) {
-                free(x->tenure_from);
-                free(x->tenure_mult);
-                x->tenure_from = NULL;
-                x->tenure_mult = NULL;
+        int rate_node = sr_sl_opt(L, e, x.t.is_probability ? "probability" : "hazard");
+        for (size_t s = 0; s < x.n_src; s++) {
+            sr_transition *t = &m->transitions[m->n_transitions];
+            size_t k = x.n_steps;
+            *t = x.t;
+            t->from = x.src[s];
+            t->n_by_tenure = k;
+            t->tenure_from = malloc((k ? k : 1) * sizeof *t->tenure_from);
+            t->tenure_mult = malloc((k ? k : 1) * sizeof *t->tenure_mult);
+            if (!t->tenure_from || !t->tenure_mult) {
+                free(t->tenure_from);
+                free(t->tenure_mult);
+                t->tenure_from = NULL;
+                t->tenure_mult = NULL;
                 sr_sl_oom(L);
                 goto out;
             }
-            if (n_steps) {
-                memcpy(x->tenure_from, tenure_from, n_steps * sizeof *tenure_from);
-                memcpy(x->tenure_mult, mult, n_steps * sizeof *mult);
+            if (k) {
+                memcpy(t->tenure_from, x.tenure_from, k * sizeof *x.tenure_from);
+                memcpy(t->tenure_mult, x.mult, k * sizeof *x.mult);
             }
-            tn[m->n_transitions] = (trans_nodes){src_nodes[s], hz ? hz : pr, e};
+            tn[m->n_transitions] = (trans_nodes){x.src_nodes[s], rate_node};
             L->trans_keys[m->n_transitions] =
-                (((uint64_t)x->from * m->n_states + x->to) << 20) | m->n_transitions;
+                (((uint64_t)t->from * m->n_states + t->to) << 20) | m->n_transitions;
             m->n_transitions++;
         }
     }
@@ -362,134 +385,7 @@ int sr_sl_transitions(sr_sload *L, int root)
     rc = check_transition_forms(L, tn);
 out:
     free(tn);
-    free(src);
-    free(src_nodes);
-    free(tenure_from);
-    free(mult);
-    return rc;
-}
-
-/* ---- strata ---------------------------------------------------------------------------- */
-
-static int load_multiply(sr_sload *L, int node, sr_stratum *st)
-{
-    if (!sr_ydoc_is_map(L->d, node))
-        return sr_ydoc_fail(L->d, node, "must be a mapping of transitions from->to to multipliers");
-    size_t n = sr_ydoc_len(L->d, node);
-    bool *seen = calloc(L->m->n_transitions ? L->m->n_transitions : 1, sizeof *seen);
-    if (!seen)
-        return sr_sl_oom(L);
-    for (size_t i = 0; i < n; i++) {
-        int k, v;
-        size_t j;
-        sr_ydoc_pair(L->d, node, i, &k, &v);
-        if (sr_sl_transition(L, k, &j) != 0
-            || (seen[j] && sr_ydoc_fail(L->d, k, "names the same transition as an earlier key"))
-            || sr_sl_num(L, v, &SR_RANGE_NONNEG, &st->multiply[j]) != 0) {
-            free(seen);
-            return -1;
-        }
-        seen[j] = true;
-    }
-    free(seen);
-    return 0;
-}
-
-static int check_size(sr_sload *L, int node, double cells, double limit, const char *what)
-{
-    if (cells > limit)
-        return sr_ydoc_fail(L->d, node, "makes the model too large: %.0f %s, at most %.0f", cells,
-                            what, limit);
-    return 0;
-}
-
-int sr_sl_strata(sr_sload *L, int root, int **stratum_nodes)
-{
-    static const char *const keys[] = {"name", "share", "multiply", "cashflows",
-                                       "effect_multiplier", NULL};
-    sr_model *m = L->m;
-    int sl = sr_sl_opt(L, root, "strata");
-    if (sl && sr_sl_seq(L, sl) != 0)
-        return -1;
-    size_t n = sl ? sr_ydoc_len(L->d, sl) : 1;
-    if (sl && n == 0)
-        return sr_ydoc_fail(L->d, sl, "must list at least one stratum (or leave strata out)");
-    if (sl && (check_size(L, sl, (double)n * m->n_states, SR_MAX_CASH_CELLS,
-                          "strata x states cash-flow cells")
-               || check_size(L, sl, (double)n * m->n_transitions, SR_MAX_MULTIPLY_CELLS,
-                             "strata x transitions multipliers")))
-        return -1;
-    m->strata = calloc(n, sizeof *m->strata);
-    *stratum_nodes = calloc(n, sizeof **stratum_nodes);
-    const char **names = calloc(n, sizeof *names);
-    int *name_nodes = calloc(n, sizeof *name_nodes);
-    sr_names index = {0};
-    int rc = -1;
-    if (!m->strata || !*stratum_nodes || !names || !name_nodes) {
-        sr_sl_oom(L);
-        goto out;
-    }
-    double sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        sr_stratum *st = &m->strata[i];
-        st->multiply = malloc((m->n_transitions ? m->n_transitions : 1) * sizeof *st->multiply);
-        if (!st->multiply) {
-            sr_sl_oom(L);
-            goto out;
-        }
-        m->n_strata = i + 1;
-        for (size_t j = 0; j < m->n_transitions; j++)
-            st->multiply[j] = L->one;
-        st->effect_multiplier = L->one;
-        if (!sl) {
-            st->share = 1.0;
-            if (!(st->name = strdup("all"))) {
-                sr_sl_oom(L);
-                goto out;
-            }
-            names[i] = st->name;
-            continue;
-        }
-        int e = sr_ydoc_item(L->d, sl, i), v;
-        (*stratum_nodes)[i] = e;
-        const char *name;
-        if (sr_sl_named_item(L, e, keys, &name, &v) != 0)
-            goto out;
-        name_nodes[i] = v;
-        if (!(st->name = strdup(name))) {
-            sr_sl_oom(L);
-            goto out;
-        }
-        names[i] = st->name;
-        if ((v = sr_sl_req(L, e, "share")) < 0 || sr_sl_real(L, v, &SR_RANGE_SHARE, &st->share) != 0)
-            goto out;
-        sum += st->share;
-        if ((v = sr_sl_opt(L, e, "multiply")) && load_multiply(L, v, st) != 0)
-            goto out;
-        if (sr_sl_num_opt(L, e, "effect_multiplier", &SR_RANGE_NONNEG, &st->effect_multiplier))
-            goto out;
-        /* cashflows are read with the top-level cash flows they override. */
-    }
-    size_t first, again;
-    if (sr_names_build(&index, names, n, &first, &again) != 0) {
-        sr_sl_oom(L);
-        goto out;
-    }
-    if (again < n) {
-        sr_sl_fail_duplicate(L, name_nodes[first], name_nodes[again], "stratum");
-        goto out;
-    }
-    if (sl && !(fabs(sum - 1.0) <= 1e-9)) {
-        char got[64];
-        snprintf(got, sizeof got, "a sum of %.12g", sum);
-        sr_ydoc_fail_got(L->d, sl, got, "the shares must sum to 1 (within 1e-9)");
-        goto out;
-    }
-    rc = 0;
-out:
-    sr_names_free(&index);
-    free(names);
-    free(name_nodes);
+    trans_item_clear(&x);
     return rc;
 }
 
@@ -531,8 +427,20 @@ static int cashspec_copy(sr_sload *L, sr_cashspec *dst, const sr_cashspec *src)
     return 0;
 }
 
-static int load_dated(sr_sload *L, int node, sr_cashspec *c)
+static int read_flow_steps(sr_sload *L, const sr_key *row, int node, void *target)
 {
+    sr_cashspec *c = target;
+    if (!node)
+        return 0;
+    return read_tenure_steps(L, node, row->sub, &L->cash_state, 1, &c->tenure_from,
+                             &c->n_by_tenure, (void **)&c->by_tenure, sizeof *c->by_tenure);
+}
+
+static int read_dated(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    sr_cashspec *c = target;
+    if (!node)
+        return 0;
     if (sr_sl_seq(L, node) != 0)
         return -1;
     size_t n = sr_ydoc_len(L->d, node);
@@ -552,35 +460,69 @@ static int load_dated(sr_sload *L, int node, sr_cashspec *c)
             return sr_ydoc_fail(L->d, mn, "must come after the previous entry's month: entries "
                                           "are in strictly increasing order");
         c->dated_month[i] = t;
-        if (sr_sl_flow(L, sr_ydoc_item(L->d, e, 1), &c->dated[i]) != 0)
+        if (sr_schema_read_value(L, &row->sub->keys[1], sr_ydoc_item(L->d, e, 1), &c->dated[i]))
             return -1;
         c->n_dated = i + 1;
     }
     return 0;
 }
 
-/* A state's cashspec {municipality, state, by_tenure, from}. */
-static int load_cashspec(sr_sload *L, int node, size_t state, sr_cashspec *c)
-{
-    static const char *const keys[] = {"municipality", "state", "by_tenure", "from", NULL};
-    memset(c, 0, sizeof *c);
-    c->base.amount[SR_MUNICIPALITY] = c->base.amount[SR_STATE] = L->zero;
-    if (sr_sl_map(L, node, keys) != 0
-        || sr_sl_num_opt(L, node, "municipality", &SR_RANGE_ANY, &c->base.amount[SR_MUNICIPALITY])
-        || sr_sl_num_opt(L, node, "state", &SR_RANGE_ANY, &c->base.amount[SR_STATE]))
-        return -1;
-    int v;
-    if ((v = sr_sl_opt(L, node, "by_tenure"))
-        && load_tenure_steps(L, v, &state, 1, &c->tenure_from, &c->n_by_tenure, tenure_flow,
-                             (void **)&c->by_tenure, sizeof *c->by_tenure) != 0)
-        return -1;
-    if ((v = sr_sl_opt(L, node, "from")) && load_dated(L, v, c) != 0)
-        return -1;
-    return 0;
-}
+static const sr_key flow_step_keys[] = {
+    {"[0]", SR_KIND_INTEGER, "the tenure from which the flow applies", "months", "12",
+     .lo = 0, .hi = SR_MAX_TENURE, .required = true},
+    {"[1]", SR_KIND_FLOW, "the flow from that tenure on (a payer not given: 0)",
+     "DKK per person-month", "{municipality: 4000}", .sub = &sr_flow_table, .required = true},
+};
+
+static const sr_table flow_step = {
+    .path = "cashflows.<state>.by_tenure[]", .meaning = "A step of a state's cash flow by "
+    "tenure: [tenure from, flow], at most the state's tenure_max.",
+    SR_TABLE_KEYS(flow_step_keys), .tuple = true};
+
+static const sr_key dated_keys[] = {
+    {"[0]", SR_KIND_MONTH, "the month from which the flow applies, to every tenure (may "
+     "precede simulation.start); entries strictly increasing", NULL, "2028-01",
+     .required = true},
+    {"[1]", SR_KIND_FLOW, "the flow from that month on (a payer not given: 0)",
+     "DKK per person-month", "{state: 2600}", .sub = &sr_flow_table, .required = true},
+};
+
+static const sr_table dated = {
+    .path = "cashflows.<state>.from[]", .meaning = "A dated change of a state's cash flow "
+    "(a benefit reform): [YYYY-MM, flow]; the last entry at or before a month applies, "
+    "before any tenure step.", SR_TABLE_KEYS(dated_keys), .tuple = true};
+
+static const sr_key cashspec_keys[] = {
+    {"municipality", SR_KIND_NUMBER, "the municipality's net expenditure on a person in the "
+     "state (benefits +, taxes -)", "DKK per person-month", "9000", .range = &SR_RANGE_ANY,
+     SR_DEFAULT(0), SR_AT(sr_cashspec, base.amount[SR_MUNICIPALITY])},
+    {"state", SR_KIND_NUMBER, "the state's (the national government's) net expenditure",
+     "DKK per person-month", "2500", .range = &SR_RANGE_ANY, SR_DEFAULT(0),
+     SR_AT(sr_cashspec, base.amount[SR_STATE])},
+    {"by_tenure", SR_KIND_LIST, "the flow by tenure in the state, replacing the one above "
+     "from each step's tenure", NULL, "[[12, {municipality: 4000}]]",
+     .type = "list of [tenure, flow]", .sub = &flow_step, .read = read_flow_steps},
+    {"from", SR_KIND_LIST, "the flow from a calendar month on, for every tenure", NULL,
+     "[[2028-01, {state: 2600}]]", .type = "list of [YYYY-MM, flow]", .sub = &dated,
+     .read = read_dated},
+};
+
+static const sr_table cashspec_table = {
+    .path = "cashflows.<state>", .meaning = "The cash flow of one state: what a person in it "
+    "costs each payer a month (positive: expenditure such as benefits; negative: revenue "
+    "such as taxes on earnings).", SR_TABLE_KEYS(cashspec_keys)};
+
+static const sr_key cash_entry_keys[] = {
+    {"<state>", SR_KIND_MAPPING, "the cash flow of the state named by the key", NULL,
+     "outside: {municipality: 9000, state: 2500}", .sub = &cashspec_table},
+};
+
+const sr_table sr_cashflows_table = {
+    .path = "cashflows", .meaning = "A mapping of state names to cash flows; a state not "
+    "named costs 0.", SR_TABLE_KEYS(cash_entry_keys)};
 
 /* Reads a mapping state -> cashspec into specs[n_states] (replacing what is there). */
-static int load_cash_map(sr_sload *L, int node, sr_cashspec *specs)
+static int read_cash_map(sr_sload *L, int node, sr_cashspec *specs)
 {
     if (!sr_ydoc_is_map(L->d, node))
         return sr_ydoc_fail(L->d, node, "must be a mapping of states to cash flows");
@@ -592,13 +534,16 @@ static int load_cash_map(sr_sload *L, int node, sr_cashspec *specs)
         if (sr_sl_state(L, k, &s) != 0)
             return -1;
         cashspec_clear(&specs[s]);
-        if (load_cashspec(L, v, s, &specs[s]) != 0)
+        L->cash_state = s;
+        if (sr_schema_read(L, v, &cashspec_table, &specs[s]) != 0)
             return -1;
     }
     return 0;
 }
 
-int sr_sl_cash(sr_sload *L, int root, const int *stratum_nodes)
+/* cashflows: the top level's, copied to every stratum, where a stratum's own cashflows
+ * replace a state's whole flow (node 0: none at the top level). */
+int sr_sl_cash(sr_sload *L, const sr_key *row, int cn, void *target)
 {
     sr_model *m = L->m;
     size_t ns = m->n_states;
@@ -611,8 +556,7 @@ int sr_sl_cash(sr_sload *L, int root, const int *stratum_nodes)
     }
     for (size_t s = 0; s < ns; s++)
         top[s].base.amount[SR_MUNICIPALITY] = top[s].base.amount[SR_STATE] = L->zero;
-    int cn = sr_sl_opt(L, root, "cashflows");
-    if (cn && load_cash_map(L, cn, top) != 0)
+    if (cn && read_cash_map(L, cn, top) != 0)
         goto out;
     size_t entries = 0;
     for (size_t s = 0; s < ns; s++)
@@ -627,8 +571,8 @@ int sr_sl_cash(sr_sload *L, int root, const int *stratum_nodes)
         for (size_t s = 0; s < ns; s++)
             if (cashspec_copy(L, &m->cash[k * ns + s], &top[s]) != 0)
                 goto out;
-        int sc = stratum_nodes[k] ? sr_sl_opt(L, stratum_nodes[k], "cashflows") : 0;
-        if (sc && load_cash_map(L, sc, &m->cash[k * ns]) != 0)
+        int sc = L->stratum_nodes[k] ? sr_sl_opt(L, L->stratum_nodes[k], "cashflows") : 0;
+        if (sc && read_cash_map(L, sc, &m->cash[k * ns]) != 0)
             goto out;
     }
     rc = 0;
@@ -639,75 +583,191 @@ out:
     return rc;
 }
 
-/* ---- macro ----------------------------------------------------------------------------- */
+/* ---- strata ---------------------------------------------------------------------------- */
 
-int sr_sl_macro(sr_sload *L, int root)
+static const sr_key multiply_entry_keys[] = {
+    {"<from->to>", SR_KIND_NUMBER, "the stratum's multiplier of the hazard of the transition "
+     "named by the key (spaces around -> allowed)", NULL, "outside->employed: 0.7",
+     .range = &SR_RANGE_NONNEG},
+};
+
+static const sr_table multiply_entry = {
+    .path = "strata[].multiply", .meaning = "A mapping of transitions from->to to hazard "
+    "multipliers; a transition not named: 1.", SR_TABLE_KEYS(multiply_entry_keys)};
+
+static int read_multiply(sr_sload *L, const sr_key *row, int node, void *target)
 {
-    static const char *const keys[] = {"model", "switch", "recession", "start_in_recession",
-                                       "rho", "persistence", NULL};
-    static const char *const models[] = {"none", "regime", "gaussian_factor", NULL};
-    static const char *const k_switch[] = {"to_recession", "to_normal", NULL};
-    static const char *const k_recession[] = {"pro", "counter", NULL};
-    sr_macro *x = &L->m->macro;
-    x->model = SR_MACRO_MODEL_NONE;
-    x->to_recession = x->to_normal = x->recession_pro = x->recession_counter = L->zero;
-    x->rho = x->persistence = L->zero;
-    int mn = sr_sl_opt(L, root, "macro");
-    if (!mn)
+    sr_stratum *st = target;
+    if (!node)
         return 0;
-    int v, model;
-    if (sr_sl_map(L, mn, keys) != 0 || (v = sr_sl_req(L, mn, "model")) < 0
-        || sr_sl_enum(L, v, models, &model) != 0)
-        return -1;
-    x->model = (sr_macro_model)model;
-    /* Each key, whether its model is selected: read, then required or noted as ignored. */
-    struct {
-        const char *key;
-        int owner;
-        bool required;
-    } owned[] = {{"switch", SR_MACRO_MODEL_REGIME, true},
-                 {"recession", SR_MACRO_MODEL_REGIME, true},
-                 {"start_in_recession", SR_MACRO_MODEL_REGIME, false},
-                 {"rho", SR_MACRO_MODEL_GAUSSIAN, true},
-                 {"persistence", SR_MACRO_MODEL_GAUSSIAN, true}};
-    for (size_t i = 0; i < sizeof owned / sizeof *owned; i++) {
-        int kn = sr_sl_opt(L, mn, owned[i].key);
-        bool selected = owned[i].owner == model;
-        if (!kn) {
-            if (selected && owned[i].required)
-                return sr_ydoc_fail_missing(L->d, mn, owned[i].key, "is required for macro.model %s",
-                                            models[model]);
-            continue;
-        }
-        int rc = 0;
-        switch (i) {
-        case 0:
-            rc = sr_sl_map(L, kn, k_switch)
-                 || sr_sl_num_req(L, kn, "to_recession", &SR_RANGE_UNIT, &x->to_recession)
-                 || sr_sl_num_req(L, kn, "to_normal", &SR_RANGE_UNIT, &x->to_normal);
-            break;
-        case 1:
-            rc = sr_sl_map(L, kn, k_recession)
-                 || sr_sl_num_req(L, kn, "pro", &SR_RANGE_NONNEG, &x->recession_pro)
-                 || sr_sl_num_req(L, kn, "counter", &SR_RANGE_NONNEG, &x->recession_counter);
-            break;
-        case 2:
-            rc = sr_sl_bool(L, kn, &x->start_in_recession);
-            break;
-        case 3:
-            rc = sr_sl_num(L, kn, &SR_RANGE_PROB, &x->rho);
-            break;
-        default:
-            rc = sr_sl_num(L, kn, &SR_RANGE_PROB, &x->persistence);
-            break;
-        }
-        if (rc)
+    if (!sr_ydoc_is_map(L->d, node))
+        return sr_ydoc_fail(L->d, node, "must be a mapping of transitions from->to to multipliers");
+    size_t n = sr_ydoc_len(L->d, node);
+    bool *seen = calloc(L->m->n_transitions ? L->m->n_transitions : 1, sizeof *seen);
+    if (!seen)
+        return sr_sl_oom(L);
+    for (size_t i = 0; i < n; i++) {
+        int k, v;
+        size_t j;
+        sr_ydoc_pair(L->d, node, i, &k, &v);
+        if (sr_sl_transition(L, k, &j) != 0
+            || (seen[j] && sr_ydoc_fail(L->d, k, "names the same transition as an earlier key"))
+            || sr_schema_read_value(L, &row->sub->keys[0], v, &st->multiply[j]) != 0) {
+            free(seen);
             return -1;
-        if (!selected && sr_sl_note(L, "macro.%s is ignored: macro.model is %s", owned[i].key,
-                                    models[model]) != 0)
-            return -1;
+        }
+        seen[j] = true;
     }
-    if (model != SR_MACRO_MODEL_REGIME)
-        x->start_in_recession = false;
+    free(seen);
     return 0;
 }
+
+/* A stratum's cashflows are read with the top level's (read_cash), which they replace. */
+static int read_later(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    return 0;
+}
+
+static const sr_key stratum_keys[] = {
+    {"name", SR_KIND_NAME, "the stratum's name", NULL, "on_benefits", .required = true,
+     SR_AT(sr_stratum, name)},
+    {"share", SR_KIND_FIXED, "its share of every cohort and control group (strata sizes by "
+     "largest remainder); the shares sum to 1 within 1e-9", NULL, "0.3",
+     .range = &SR_RANGE_SHARE, .required = true, SR_AT(sr_stratum, share)},
+    {"multiply", SR_KIND_NAMED, "multiplies transitions' hazards for the stratum", NULL,
+     "{outside->employed: 0.7}", .sub = &multiply_entry, .def = "1 for every transition",
+     .read = read_multiply},
+    {"cashflows", SR_KIND_NAMED, "replaces the whole cash flow of the states it names for the "
+     "stratum (as cashflows)", NULL, "{outside: {municipality: 9000, state: 2500}}",
+     .sub = &sr_cashflows_table, .def = "the top level's", .read = read_later},
+    {"effect_multiplier", SR_KIND_NUMBER, "scales the intervention's hazard ratio HR for the "
+     "stratum: 1 + (HR - 1) x", NULL, "0.5", .range = &SR_RANGE_NONNEG, SR_DEFAULT(1),
+     SR_AT(sr_stratum, effect_multiplier)},
+};
+
+const sr_table sr_stratum_table = {
+    .path = "strata[]", .meaning = "A group of the target population: its share of each "
+    "cohort, its hazards and its cash flows.", SR_TABLE_KEYS(stratum_keys)};
+
+static int check_size(sr_sload *L, int node, double cells, double limit, const char *what)
+{
+    if (cells > limit)
+        return sr_ydoc_fail(L->d, node, "makes the model too large: %.0f %s, at most %.0f", cells,
+                            what, limit);
+    return 0;
+}
+
+/* Before a stratum is read: every multiplier 1. */
+static int prepare_stratum(sr_sload *L, void *item, size_t i)
+{
+    sr_stratum *st = item;
+    size_t nt = L->m->n_transitions;
+    st->multiply = malloc((nt ? nt : 1) * sizeof *st->multiply);
+    if (!st->multiply)
+        return sr_sl_oom(L);
+    for (size_t j = 0; j < nt; j++)
+        st->multiply[j] = L->one;
+    return 0;
+}
+
+/* strata: each stratum's node kept for its cash flows (node 0: one stratum, "all"). */
+int sr_sl_strata(sr_sload *L, const sr_key *row, int sl, void *target)
+{
+    sr_model *m = L->m;
+    if (sl && sr_sl_seq(L, sl) != 0)
+        return -1;
+    size_t n = sl ? sr_ydoc_len(L->d, sl) : 1;
+    if (sl && n == 0)
+        return sr_ydoc_fail(L->d, sl, "must list at least one stratum (or leave strata out)");
+    if (sl && (check_size(L, sl, (double)n * m->n_states, SR_MAX_CASH_CELLS,
+                          "strata x states cash-flow cells")
+               || check_size(L, sl, (double)n * m->n_transitions, SR_MAX_MULTIPLY_CELLS,
+                             "strata x transitions multipliers")))
+        return -1;
+    m->strata = calloc(n, sizeof *m->strata);
+    L->stratum_nodes = calloc(n, sizeof *L->stratum_nodes);
+    if (!m->strata || !L->stratum_nodes)
+        return sr_sl_oom(L);
+    if (!sl) {
+        sr_stratum *st = &m->strata[0];
+        m->n_strata = 1;
+        st->share = 1.0;
+        st->effect_multiplier = L->one;
+        if (prepare_stratum(L, st, 0) != 0 || !(st->name = strdup("all")))
+            return sr_sl_oom(L);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        L->stratum_nodes[i] = sr_ydoc_item(L->d, sl, i);
+    if (sr_sl_named_list(L, sl, &sr_stratum_table, m->strata, sizeof *m->strata,
+                         offsetof(sr_stratum, name), &m->n_strata, "stratum", NULL,
+                         prepare_stratum) != 0)
+        return -1;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += m->strata[i].share;
+    if (!(fabs(sum - 1.0) <= 1e-9)) {
+        char got[64];
+        snprintf(got, sizeof got, "a sum of %.12g", sum);
+        return sr_ydoc_fail_got(L->d, sl, got, "the shares must sum to 1 (within 1e-9)");
+    }
+    return 0;
+}
+
+/* ---- macro ----------------------------------------------------------------------------- */
+
+static const sr_key switch_keys[] = {
+    {"to_recession", SR_KIND_NUMBER, "the probability that a normal month is followed by a "
+     "recession", "per month", "0.01", .range = &SR_RANGE_UNIT, .required = true,
+     SR_AT(sr_macro, to_recession)},
+    {"to_normal", SR_KIND_NUMBER, "the probability that a recession month is followed by a "
+     "normal one", "per month", "0.05", .range = &SR_RANGE_UNIT, .required = true,
+     SR_AT(sr_macro, to_normal)},
+};
+
+static const sr_table switch_table = {
+    .path = "macro.switch", .meaning = "The regime chain's monthly switching probabilities.",
+    SR_TABLE_KEYS(switch_keys)};
+
+static const sr_key recession_keys[] = {
+    {"pro", SR_KIND_NUMBER, "multiplies the hazards of macro: pro transitions in a recession",
+     NULL, "0.6", .range = &SR_RANGE_NONNEG, .required = true,
+     SR_AT(sr_macro, recession_pro)},
+    {"counter", SR_KIND_NUMBER, "multiplies the hazards of macro: counter transitions in a "
+     "recession", NULL, "1.5", .range = &SR_RANGE_NONNEG, .required = true,
+     SR_AT(sr_macro, recession_counter)},
+};
+
+static const sr_table recession_table = {
+    .path = "macro.recession", .meaning = "What a recession does to the hazards.",
+    SR_TABLE_KEYS(recession_keys)};
+
+static const sr_key macro_keys[] = {
+    {"model", SR_KIND_CHOICE, "the macro model: none; regime, a two-state Markov chain of "
+     "normal and recession months; gaussian_factor, a persistent standard normal factor "
+     "shifting every pro and counter transition's probability", NULL, "regime",
+     .choices = SR_MACRO_MODELS, .required = true, .sets = SR_SEL_MACRO_MODEL,
+     SR_AT(sr_macro, model)},
+    {"switch", SR_KIND_MAPPING, "the regime chain's switching probabilities", NULL,
+     "{to_recession: 0.01, to_normal: 0.05}", .sub = &switch_table, .required = true,
+     .when = {SR_WHEN(SR_SEL_MACRO_MODEL, SR_MACRO_MODEL_REGIME)}},
+    {"recession", SR_KIND_MAPPING, "the recession's hazard multipliers", NULL,
+     "{pro: 0.6, counter: 1.5}", .sub = &recession_table, .required = true,
+     .when = {SR_WHEN(SR_SEL_MACRO_MODEL, SR_MACRO_MODEL_REGIME)}},
+    {"start_in_recession", SR_KIND_BOOL, "the first month is a recession (else the regime is "
+     "drawn from the chain's stationary distribution)", NULL, "true", SR_DEFAULT(false),
+     .when = {SR_WHEN(SR_SEL_MACRO_MODEL, SR_MACRO_MODEL_REGIME)},
+     SR_AT(sr_macro, start_in_recession)},
+    {"rho", SR_KIND_NUMBER, "the factor's weight: the correlation of the latent normals of "
+     "two persons' moves in one month", NULL, "0.2", .range = &SR_RANGE_PROB, .required = true,
+     .when = {SR_WHEN(SR_SEL_MACRO_MODEL, SR_MACRO_MODEL_GAUSSIAN)}, SR_AT(sr_macro, rho)},
+    {"persistence", SR_KIND_NUMBER, "the factor's monthly autocorrelation phi: Z(t) = phi "
+     "Z(t-1) + sqrt(1 - phi^2) e(t)", "per month", "0.9", .range = &SR_RANGE_PROB,
+     .required = true, .when = {SR_WHEN(SR_SEL_MACRO_MODEL, SR_MACRO_MODEL_GAUSSIAN)},
+     SR_AT(sr_macro, persistence)},
+};
+
+const sr_table sr_macro_table = {
+    .path = "macro", .meaning = "The macro labour market: one path per trial, shared by every "
+    "programme, arm and stratum. Keys of a model not selected are checked, then ignored with "
+    "a note.", SR_TABLE_KEYS(macro_keys)};

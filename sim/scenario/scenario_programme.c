@@ -1,38 +1,24 @@
-/* Programmes in a scenario (SPEC 2.4, 2.6, 2.8, 2.9): cohort and intake, intervention,
- * contract, financing. The intake tables are built with the rules of models/intake.h;
- * the decisions where SPEC is silent are listed at the top of scenario.c. */
+/* Programmes in a scenario (docs/model.md: cohorts and intake, the arms and the
+ * intervention, contracts, financing): their tables and what is read between their keys.
+ * The intake tables are built with the rules of models/intake.h. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/intake.h"
-#include "sim/scenario/scenario_internal.h"
+#include "sim/scenario/scenario_programme.h"
+#include "sim/scenario/schema_walk.h"
 
 #define SR_MAX_MONTHS_KEY 1200
 #define SR_MAX_INTAKE_CELLS (1u << 24)
-
-/* Notes that key (a node) is read but ignored, and why. */
-static int note_ignored(sr_sload *L, int node, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int note_ignored(sr_sload *L, int node, const char *fmt, ...)
-{
-    char path[512], why[512];
-    sr_ydoc_path(L->d, node, path, sizeof path);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
-    va_end(ap);
-    return sr_sl_note(L, "%s is ignored: %s", path, why);
-}
 
 /* ---- intake ---------------------------------------------------------------------------- */
 
 /* How a programme enrols: a window of months, or counts per calendar year. Month indices
  * count from simulation.start. */
-typedef struct {
+struct sr_intake_plan {
     bool per_year;
     long start;                /* window: first month */
     unsigned months;           /* window: length */
@@ -40,12 +26,14 @@ typedef struct {
     long *january;             /* per_year: month index of each year's January */
     unsigned *count;           /* per_year: persons enrolled that year (cohort) */
     unsigned total;            /* cohort size */
-} intake_plan;
+    long first_month;          /* the first month with a positive intake (of any stratum) */
+};
 
-static void plan_clear(intake_plan *p)
+static void plan_clear(sr_intake_plan *p)
 {
     free(p->january);
     free(p->count);
+    memset(p, 0, sizeof *p);
 }
 
 static long month_index(const sr_model *m, int year, int month)
@@ -64,34 +52,16 @@ static int fail_window(sr_sload *L, int node, long first, long months)
                         "%s .. %s", a, b, s, e);
 }
 
-static int load_plan(sr_sload *L, int node, unsigned size, intake_plan *p)
+/* per_year: a mapping of calendar years to persons enrolled, summing to the cohort's size;
+ * a year with anyone enrolling lies wholly within the simulation. */
+static int read_per_year(sr_sload *L, const sr_key *row, int per_year, void *target)
 {
-    static const char *const keys[] = {"start", "months", "per_year", NULL};
-    memset(p, 0, sizeof *p);
-    p->total = size;
-    if (sr_sl_map(L, node, keys) != 0)
-        return -1;
-    int start = sr_sl_opt(L, node, "start"), months = sr_sl_opt(L, node, "months");
-    int per_year = sr_sl_opt(L, node, "per_year");
-    if (per_year && (start || months))
-        return sr_ydoc_fail(L->d, per_year, "give either start and months, or per_year");
-    if (!per_year) {
-        int y, mo;
-        if (!start)
-            return sr_ydoc_fail_missing(L->d, node, "start", "is required (with months), or give "
-                                        "per_year");
-        if (!months)
-            return sr_ydoc_fail_missing(L->d, node, "months", "is required with start");
-        if (sr_sl_month(L, start, &y, &mo) != 0
-            || sr_sl_uint(L, months, 1, SR_MAX_MONTHS_KEY, &p->months) != 0)
-            return -1;
-        p->start = month_index(L->m, y, mo);
-        if (p->start < 0 || p->start + (long)p->months > (long)L->m->n_months)
-            return fail_window(L, p->start < 0 ? start : months, p->start, p->months);
+    sr_intake_plan *p = target;
+    if (!per_year)
         return 0;
-    }
     if (!sr_ydoc_is_map(L->d, per_year))
         return sr_ydoc_fail(L->d, per_year, "must be a mapping of years to persons enrolled");
+    const sr_key *count = &row->sub->keys[0];
     p->per_year = true;
     p->n_years = sr_ydoc_len(L->d, per_year);
     p->january = calloc(p->n_years ? p->n_years : 1, sizeof *p->january);
@@ -106,25 +76,68 @@ static int load_plan(sr_sload *L, int node, unsigned size, intake_plan *p)
         size_t digits = strspn(ys, "0123456789");
         if (digits == 0 || digits > 4 || ys[digits] != '\0' || atoi(ys) < 1)
             return sr_ydoc_fail(L->d, k, "must be a calendar year such as 2027");
-        if (sr_sl_uint(L, v, 0, UINT32_MAX, &p->count[i]) != 0)
+        if (sr_sl_uint(L, v, count->lo, count->hi, &p->count[i]) != 0)
             return -1;
         p->january[i] = month_index(L->m, atoi(ys), 1);
         if (p->count[i] > 0 && (p->january[i] < 0 || p->january[i] + 12 > (long)L->m->n_months))
             return fail_window(L, k, p->january[i], 12);
         sum += p->count[i];
     }
-    if (sum != size) {
+    if (sum != p->total) {
         char got[64];
         snprintf(got, sizeof got, "a sum of %llu", sum);
         return sr_ydoc_fail_got(L->d, per_year, got, "the yearly counts must sum to cohort.size "
-                                "(%u)", size);
+                                "(%u)", p->total);
     }
     return 0;
 }
 
+/* A window of months lies within the simulation. */
+static int finish_intake(sr_sload *L, int node, void *target)
+{
+    const sr_intake_plan *p = target;
+    if (p->per_year || (p->start >= 0 && p->start + (long)p->months <= (long)L->m->n_months))
+        return 0;
+    return fail_window(L, sr_sl_opt(L, node, p->start < 0 ? "start" : "months"), p->start,
+                       p->months);
+}
+
+static const sr_key per_year_keys[] = {
+    {"<year>", SR_KIND_INTEGER, "persons enrolled in the calendar year named by the key "
+     "(YYYY), spread over its months January .. December", "persons", "2027: 500", .lo = 0,
+     .hi = UINT32_MAX},
+};
+
+static const sr_table per_year_table = {
+    .path = "programmes[].cohort.intake.per_year", .meaning = "A mapping of calendar years to "
+    "persons enrolled; the counts sum to cohort.size, and a year with anyone enrolling lies "
+    "wholly within the simulation. Each year's count is kept exactly and split over the "
+    "strata by largest remainder (so a stratum's total may differ by a person from a split "
+    "of the whole size); a control group scales the yearly counts to its size by largest "
+    "remainder first.", SR_TABLE_KEYS(per_year_keys)};
+
+static const sr_key intake_keys[] = {
+    {"start", SR_KIND_MONTH, "the first month of enrolment", NULL, "2027-01",
+     SR_AT(sr_intake_plan, start)},
+    {"months", SR_KIND_INTEGER, "how many months enrolment lasts: each stratum's persons "
+     "spread evenly, the first (n mod months) months taking one more", "months", "24", .lo = 1,
+     .hi = SR_MAX_MONTHS_KEY, SR_AT(sr_intake_plan, months)},
+    {"per_year", SR_KIND_NAMED, "persons enrolled per calendar year, instead of start and "
+     "months", NULL, "{2027: 500, 2028: 500}", .sub = &per_year_table, .read = read_per_year},
+};
+
+static const sr_choice intake_form = {
+    (const char *const[]){"start", "months", NULL}, (const char *const[]){"per_year", NULL},
+    "give either start and months, or per_year", "is required (with months), or give per_year"};
+
+static const sr_table intake_table = {
+    .path = "programmes[].cohort.intake", .meaning = "When the cohort enrols: a window of "
+    "months (start and months), or counts per calendar year (per_year), within the "
+    "simulation.", SR_TABLE_KEYS(intake_keys), .choice = &intake_form, .finish = finish_intake};
+
 /* Fills out[n_strata * n_months] with total persons enrolled by plan (scaled to total when
  * it is not the cohort's size, as for a control group). */
-static int fill_intake(sr_sload *L, const intake_plan *p, unsigned total, unsigned *out)
+static int fill_intake(sr_sload *L, const sr_intake_plan *p, unsigned total, unsigned *out)
 {
     const sr_model *m = L->m;
     size_t ns = m->n_strata, nm = m->n_months;
@@ -181,39 +194,6 @@ out:
     return rc;
 }
 
-static int load_cohort(sr_sload *L, int node, sr_programme *p, intake_plan *plan)
-{
-    static const char *const keys[] = {"size", "intake", "initial_state", "initial_tenure", NULL};
-    sr_model *m = L->m;
-    int v;
-    if (sr_sl_map(L, node, keys) != 0)
-        return -1;
-    if ((v = sr_sl_req(L, node, "size")) < 0 || sr_sl_uint(L, v, 1, UINT32_MAX, &p->size) != 0)
-        return -1;
-    if ((v = sr_sl_req(L, node, "initial_state")) < 0 || sr_sl_state(L, v, &p->initial_state) != 0)
-        return -1;
-    const sr_state *s0 = &m->states[p->initial_state];
-    if (s0->absorbing)
-        return sr_ydoc_fail(L->d, v, "is absorbing: an enrolee would never move");
-    if ((v = sr_sl_opt(L, node, "initial_tenure"))) {
-        if (sr_sl_uint(L, v, 0, 600, &p->initial_tenure) != 0)
-            return -1;
-        if (p->initial_tenure > s0->tenure_max) {
-            char path[512];
-            sr_ydoc_path(L->d, v, path, sizeof path);
-            if (sr_sl_note(L, "%s %u is capped at the tenure_max (%u) of state %s", path,
-                           p->initial_tenure, s0->tenure_max, s0->name) != 0)
-                return -1;
-        }
-    }
-    if ((v = sr_sl_req(L, node, "intake")) < 0 || load_plan(L, v, p->size, plan) != 0)
-        return -1;
-    p->intake = malloc(m->n_strata * m->n_months * sizeof *p->intake);
-    if (!p->intake)
-        return sr_sl_oom(L);
-    return fill_intake(L, plan, p->size, p->intake);
-}
-
 /* The first month in which anyone enrols. */
 static long first_intake_month(const sr_model *m, const unsigned *intake)
 {
@@ -227,153 +207,265 @@ static long first_intake_month(const sr_model *m, const unsigned *intake)
     return first;
 }
 
+/* ---- cohort ------------------------------------------------------------------------------ */
+
+static int read_intake(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    sr_programme *p = target;
+    sr_intake_plan *plan = L->plan;
+    if (!node)
+        return 0;
+    plan->total = p->size;
+    if (sr_schema_read(L, node, row->sub, plan) != 0)
+        return -1;
+    p->intake = malloc(L->m->n_strata * L->m->n_months * sizeof *p->intake);
+    if (!p->intake)
+        return sr_sl_oom(L);
+    if (fill_intake(L, plan, p->size, p->intake) != 0)
+        return -1;
+    plan->first_month = first_intake_month(L->m, p->intake);
+    return 0;
+}
+
+static int read_initial_state(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    sr_programme *p = target;
+    if (!node)
+        return 0;
+    if (sr_sl_state(L, node, &p->initial_state) != 0)
+        return -1;
+    if (L->m->states[p->initial_state].absorbing)
+        return sr_ydoc_fail(L->d, node, "is absorbing: an enrolee would never move");
+    return 0;
+}
+
+/* Above the state's tenure_max it is allowed, capped by the engine, and noted. */
+static int read_initial_tenure(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    sr_programme *p = target;
+    p->initial_tenure = 0;
+    if (!node)
+        return 0;
+    if (sr_sl_uint(L, node, row->lo, row->hi, &p->initial_tenure) != 0)
+        return -1;
+    const sr_state *s0 = &L->m->states[p->initial_state];
+    if (p->initial_tenure <= s0->tenure_max)
+        return 0;
+    char path[512];
+    sr_ydoc_path(L->d, node, path, sizeof path);
+    return sr_sl_note(L, "%s %u is capped at the tenure_max (%u) of state %s", path,
+                      p->initial_tenure, s0->tenure_max, s0->name);
+}
+
+enum { COHORT_SIZE, COHORT_INTAKE, COHORT_INITIAL_STATE, COHORT_INITIAL_TENURE, COHORT_KEYS };
+
+static const sr_key cohort_keys[COHORT_KEYS] = {
+    [COHORT_SIZE] = {"size", SR_KIND_INTEGER, "persons enrolled (the treated arm; the "
+                     "counterfactual arm is the same persons without the intervention)",
+                     "persons", "1000", .lo = 1, .hi = UINT32_MAX, .required = true,
+                     SR_AT(sr_programme, size)},
+    [COHORT_INTAKE] = {"intake", SR_KIND_MAPPING, "when they enrol", NULL,
+                       "{start: 2027-01, months: 24}", .sub = &intake_table, .required = true,
+                       .read = read_intake},
+    [COHORT_INITIAL_STATE] = {"initial_state", SR_KIND_STATE, "the state each enrolee starts "
+                              "in (not absorbing)", NULL, "outside", .required = true,
+                              .read = read_initial_state},
+    [COHORT_INITIAL_TENURE] = {"initial_tenure", SR_KIND_INTEGER, "the tenure each enrolee "
+                               "starts with (above the state's tenure_max: capped, with a "
+                               "note)", "months", "24", .lo = 0, .hi = SR_MAX_TENURE,
+                               SR_DEFAULT(0), .read = read_initial_tenure},
+};
+
+/* The initial state before its tenure; the intake last, once the size is known. */
+static const unsigned char cohort_order[COHORT_KEYS] = {
+    COHORT_SIZE, COHORT_INITIAL_STATE, COHORT_INITIAL_TENURE, COHORT_INTAKE};
+
+static const sr_table cohort_table = {
+    .path = "programmes[].cohort", .meaning = "Who enrols, when, and where they start; strata "
+    "split the size by largest remainder, then each stratum's persons are spread over the "
+    "intake's months.", SR_TABLE_KEYS(cohort_keys), .order = cohort_order};
+
 /* ---- intervention ----------------------------------------------------------------------- */
 
-static int load_effect(sr_sload *L, int node, sr_programme *p)
+/* A list at node of at least one name, resolved (a state or a transition) to an index
+ * marked in marks[], none twice; `empty` and `twice` say what is wrong. */
+static int read_marks(sr_sload *L, int node, int (*resolve)(sr_sload *, int, size_t *),
+                      bool *marks, const char *empty, const char *twice)
 {
-    static const char *const keys[] = {"transitions", "hazard_ratio", "months", "fade_months",
-                                       "scale", NULL};
-    static const char *const k_scale[] = {"reference_size", "elasticity", NULL};
-    int v;
-    if (sr_sl_map(L, node, keys) != 0 || (v = sr_sl_req(L, node, "transitions")) < 0
-        || sr_sl_seq(L, v) != 0)
+    if (sr_sl_seq(L, node) != 0)
         return -1;
-    size_t n = sr_ydoc_len(L->d, v);
+    size_t n = sr_ydoc_len(L->d, node);
     if (n == 0)
-        return sr_ydoc_fail(L->d, v, "must name at least one transition from->to");
+        return sr_ydoc_fail(L->d, node, "%s", empty);
     for (size_t i = 0; i < n; i++) {
-        int e = sr_ydoc_item(L->d, v, i);
+        int e = sr_ydoc_item(L->d, node, i);
         size_t j;
-        if (sr_sl_transition(L, e, &j) != 0)
+        if (resolve(L, e, &j) != 0)
             return -1;
-        if (p->effect_on[j])
-            return sr_ydoc_fail(L->d, e, "names the same transition twice");
-        p->effect_on[j] = true;
-    }
-    if (sr_sl_num_req(L, node, "hazard_ratio", &SR_RANGE_NONNEG, &p->hazard_ratio) != 0)
-        return -1;
-    if ((v = sr_sl_req(L, node, "months")) < 0
-        || sr_sl_uint(L, v, 1, SR_MAX_MONTHS_KEY, &p->effect_months) != 0)
-        return -1;
-    if ((v = sr_sl_opt(L, node, "fade_months"))
-        && sr_sl_uint(L, v, 0, SR_MAX_MONTHS_KEY, &p->fade_months) != 0)
-        return -1;
-    if ((v = sr_sl_opt(L, node, "scale"))) {
-        if (sr_sl_map(L, v, k_scale) != 0
-            || sr_sl_num_req(L, v, "reference_size", &SR_RANGE_POS, &p->scale_reference_size)
-            || sr_sl_num_req(L, v, "elasticity", &SR_RANGE_ELASTICITY, &p->scale_elasticity))
-            return -1;
-        p->has_scale = true;
+        if (marks[j])
+            return sr_ydoc_fail(L->d, e, "%s", twice);
+        marks[j] = true;
     }
     return 0;
 }
 
-static int load_costs(sr_sload *L, int node, sr_programme *p)
+static int read_effect_transitions(sr_sload *L, const sr_key *row, int v, void *target)
 {
-    static const char *const keys[] = {"fixed_per_year", "per_participant",
-                                       "per_participant_month", "while_in", NULL};
-    if (sr_sl_map(L, node, keys) != 0
-        || sr_sl_num_opt(L, node, "fixed_per_year", &SR_RANGE_NONNEG, &p->cost_fixed_per_year)
-        || sr_sl_num_opt(L, node, "per_participant", &SR_RANGE_NONNEG, &p->cost_per_participant)
-        || sr_sl_num_opt(L, node, "per_participant_month", &SR_RANGE_NONNEG,
-                         &p->cost_per_participant_month))
-        return -1;
-    int v = sr_sl_opt(L, node, "while_in");
+    sr_programme *p = target;
     if (!v)
         return 0;
-    if (sr_sl_seq(L, v) != 0)
-        return -1;
-    size_t n = sr_ydoc_len(L->d, v);
-    if (n == 0)
-        return sr_ydoc_fail(L->d, v, "must name at least one state (or leave while_in out)");
-    for (size_t s = 0; s < L->m->n_states; s++)
-        p->while_in[s] = false;
-    for (size_t i = 0; i < n; i++) {
-        int e = sr_ydoc_item(L->d, v, i);
-        size_t s;
-        if (sr_sl_state(L, e, &s) != 0)
-            return -1;
-        if (p->while_in[s])
-            return sr_ydoc_fail(L->d, e, "names the same state twice");
-        p->while_in[s] = true;
-    }
-    return 0;
+    return read_marks(L, v, sr_sl_transition, p->effect_on,
+                      "must name at least one transition from->to",
+                      "names the same transition twice");
 }
 
-static int load_intervention(sr_sload *L, int node, sr_programme *p)
+static const sr_key scale_keys[] = {
+    {"reference_size", SR_KIND_NUMBER, "the cohort size n0 at which the hazard ratio is HR",
+     "persons", "1000", .range = &SR_RANGE_POS, .required = true, .def_value = 1,
+     SR_AT(sr_programme, scale_reference_size)},
+    {"elasticity", SR_KIND_NUMBER, "the elasticity e in HR(n) = max(0, 1 + (HR - 1) "
+     "(n / n0)^e)", NULL,
+     "-0.1", .range = &SR_RANGE_ELASTICITY, .required = true,
+     SR_AT(sr_programme, scale_elasticity)},
+};
+
+static const sr_table scale_table = {
+    .path = "programmes[].intervention.effect.scale", .meaning = "Makes the effect depend on "
+    "the cohort's size n (peer effects, dilution).", SR_TABLE_KEYS(scale_keys)};
+
+static const sr_key effect_keys[] = {
+    {"transitions", SR_KIND_TRANSITION, "the transitions whose hazards the intervention "
+     "multiplies", NULL, "[outside->employed]", .type = "list of transitions from->to",
+     .required = true, .read = read_effect_transitions},
+    {"hazard_ratio", SR_KIND_NUMBER, "the hazard ratio HR, multiplying their hazards in the "
+     "treated arm",
+     NULL, "1.35", .range = &SR_RANGE_NONNEG, .required = true, .def_value = 1,
+     SR_AT(sr_programme, hazard_ratio)},
+    {"months", SR_KIND_INTEGER, "how long it acts: the transitions at the end of a person's "
+     "enrolment month and the months after, this many in all", "months", "18", .lo = 1,
+     .hi = SR_MAX_MONTHS_KEY, .required = true, SR_AT(sr_programme, effect_months)},
+    {"fade_months", SR_KIND_INTEGER, "then fades linearly to 1: in fade month k (from 0) the "
+     "ratio is 1 + (HR - 1)(fade_months - k) / (fade_months + 1)", "months", "12", .lo = 0,
+     .hi = SR_MAX_MONTHS_KEY, SR_DEFAULT(0), SR_AT(sr_programme, fade_months)},
+    {"scale", SR_KIND_MAPPING, "makes HR depend on the cohort's size", NULL,
+     "{reference_size: 1000, elasticity: -0.1}", .sub = &scale_table, .def = "none",
+     SR_GIVEN(sr_programme, has_scale)},
+};
+
+static const sr_table effect_table = {
+    .path = "programmes[].intervention.effect", .meaning = "What the intervention does: a "
+    "hazard ratio on some transitions, for some months after enrolment.",
+    SR_TABLE_KEYS(effect_keys)};
+
+static int read_while_in(sr_sload *L, const sr_key *row, int v, void *target)
 {
-    static const char *const keys[] = {"effect", "costs", NULL};
-    int v;
-    if (sr_sl_map(L, node, keys) != 0 || (v = sr_sl_req(L, node, "effect")) < 0
-        || load_effect(L, v, p) != 0)
-        return -1;
-    if ((v = sr_sl_opt(L, node, "costs")) && load_costs(L, v, p) != 0)
-        return -1;
-    p->has_intervention = true;
-    return 0;
+    sr_programme *p = target;
+    for (size_t s = 0; s < L->m->n_states; s++)
+        p->while_in[s] = !v;
+    if (!v)
+        return 0;
+    return read_marks(L, v, sr_sl_state, p->while_in,
+                      "must name at least one state (or leave while_in out)",
+                      "names the same state twice");
 }
+
+static const sr_key costs_keys[] = {
+    {"fixed_per_year", SR_KIND_NUMBER, "a fixed cost, a twelfth of it in every month in which "
+     "anyone is active", "DKK per year", "1500000", .range = &SR_RANGE_NONNEG, SR_DEFAULT(0),
+     SR_AT(sr_programme, cost_fixed_per_year)},
+    {"per_participant", SR_KIND_NUMBER, "paid once, at the end of a participant's enrolment "
+     "month", "DKK per participant", "20000", .range = &SR_RANGE_NONNEG, SR_DEFAULT(0),
+     SR_AT(sr_programme, cost_per_participant)},
+    {"per_participant_month", SR_KIND_NUMBER, "paid for each month a participant is active",
+     "DKK per participant-month", "1500", .range = &SR_RANGE_NONNEG, SR_DEFAULT(0),
+     SR_AT(sr_programme, cost_per_participant_month)},
+    {"while_in", SR_KIND_STATES, "a participant is active (for the effect's months, out of "
+     "absorbing states) only while in one of these", NULL, "[outside, education]",
+     .type = "list of states", .def = "every state", .read = read_while_in},
+};
+
+static const sr_table costs_table = {
+    .path = "programmes[].intervention.costs", .meaning = "What the intervention costs; "
+    "programme_cost is their present value at the public rate.", SR_TABLE_KEYS(costs_keys)};
+
+static const sr_key intervention_keys[] = {
+    {"effect", SR_KIND_MAPPING, "what it does", NULL,
+     "{transitions: [outside->employed], hazard_ratio: 1.35, months: 18}",
+     .sub = &effect_table, .required = true},
+    {"costs", SR_KIND_MAPPING, "what it costs", NULL, "{per_participant: 20000}",
+     .sub = &costs_table, .def = "none"},
+};
+
+static const sr_table intervention_table = {
+    .path = "programmes[].intervention", .meaning = "The intervention of the treated arm; "
+    "without one, both arms are the same.", SR_TABLE_KEYS(intervention_keys)};
 
 /* ---- contract ---------------------------------------------------------------------------- */
 
-static int load_outcomes(sr_sload *L, int node, sr_contract *c, sr_names *names)
+static int read_outcome_tenure(sr_sload *L, const sr_key *row, int node, void *target)
 {
-    static const char *const keys[] = {"name", "state", "tenure", "price", NULL};
-    const sr_model *m = L->m;
+    sr_outcome *o = target;
+    if (!node)
+        return 0;
+    if (sr_sl_uint(L, node, row->lo, row->hi, &o->tenure) != 0)
+        return -1;
+    const sr_state *s = &L->m->states[o->state];
+    if (o->tenure > s->tenure_max)
+        return sr_ydoc_fail(L->d, node, "is above the tenure_max (%u) of state %s",
+                            s->tenure_max, s->name);
+    return 0;
+}
+
+static const sr_key outcome_keys[] = {
+    {"name", SR_KIND_NAME, "the outcome's name", NULL, "job_6m", .required = true,
+     SR_AT(sr_outcome, name)},
+    {"state", SR_KIND_STATE, "the state to be reached", NULL, "employed", .required = true,
+     SR_AT(sr_outcome, state)},
+    {"tenure", SR_KIND_INTEGER, "achieved in the first month a person holds this tenure in "
+     "the state, in a spell begun after enrolment (0: entering it); at most its tenure_max",
+     "months", "6", .lo = 0, .hi = SR_MAX_TENURE, .required = true,
+     .read = read_outcome_tenure},
+    {"price", SR_KIND_NUMBER, "paid per attributable achievement", "DKK per achievement",
+     "30000", .range = &SR_RANGE_ANY, .required = true, SR_AT(sr_outcome, price)},
+};
+
+static const sr_table outcome_table = {
+    .path = "programmes[].contract.outcomes[]", .meaning = "An outcome of a rate card; each "
+    "person achieves it at most once, within the contract's term.",
+    SR_TABLE_KEYS(outcome_keys)};
+
+static int prepare_outcome(sr_sload *L, void *item, size_t i)
+{
+    ((sr_outcome *)item)->historical_rate = L->zero;
+    return 0;
+}
+
+static int read_outcomes(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    sr_contract *c = target;
+    if (!node)
+        return 0;
+    if (sr_schema_applies(L, row) && sr_ydoc_is_seq(L->d, node) && sr_ydoc_len(L->d, node) == 0)
+        return sr_ydoc_fail(L->d, node, "must list at least one outcome for a rate_card contract");
     if (sr_sl_seq(L, node) != 0)
         return -1;
     size_t n = sr_ydoc_len(L->d, node);
     c->outcomes = calloc(n ? n : 1, sizeof *c->outcomes);
-    const char **list = calloc(n ? n : 1, sizeof *list);
-    int *name_nodes = calloc(n ? n : 1, sizeof *name_nodes);
-    int rc = -1;
-    if (!c->outcomes || !list || !name_nodes) {
-        sr_sl_oom(L);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        int e = sr_ydoc_item(L->d, node, i), v;
-        sr_outcome *o = &c->outcomes[i];
-        const char *name;
-        if (sr_sl_named_item(L, e, keys, &name, &v) != 0)
-            goto out;
-        name_nodes[i] = v;
-        if (!(o->name = strdup(name))) {
-            sr_sl_oom(L);
-            goto out;
-        }
-        c->n_outcomes = i + 1;
-        list[i] = o->name;
-        o->historical_rate = L->zero;
-        if ((v = sr_sl_req(L, e, "state")) < 0 || sr_sl_state(L, v, &o->state) != 0)
-            goto out;
-        if ((v = sr_sl_req(L, e, "tenure")) < 0 || sr_sl_uint(L, v, 0, 600, &o->tenure) != 0)
-            goto out;
-        if (o->tenure > m->states[o->state].tenure_max) {
-            sr_ydoc_fail(L->d, v, "is above the tenure_max (%u) of state %s",
-                         m->states[o->state].tenure_max, m->states[o->state].name);
-            goto out;
-        }
-        if (sr_sl_num_req(L, e, "price", &SR_RANGE_ANY, &o->price) != 0)
-            goto out;
-    }
-    size_t first, again;
-    if (sr_names_build(names, list, n, &first, &again) != 0) {
-        sr_sl_oom(L);
-        goto out;
-    }
-    if (again < n) {
-        sr_sl_fail_duplicate(L, name_nodes[first], name_nodes[again], "outcome");
-        goto out;
-    }
-    rc = 0;
-out:
-    free(list);
-    free(name_nodes);
-    return rc;
+    if (!c->outcomes)
+        return sr_sl_oom(L);
+    return sr_sl_named_list(L, node, row->sub, c->outcomes, sizeof *c->outcomes,
+                            offsetof(sr_outcome, name), &c->n_outcomes, "outcome",
+                            &L->outcome_names, prepare_outcome);
 }
 
-static int load_rates(sr_sload *L, int node, sr_contract *c, const sr_names *names, bool required)
+/* rates: one per outcome named (each required where the rates apply); node 0: none. */
+static int read_rates(sr_sload *L, const sr_key *row, int node, void *target)
 {
+    sr_contract *c = target;
+    for (size_t o = 0; o < c->n_outcomes; o++)
+        c->outcomes[o].historical_rate = L->zero;
+    if (!node)
+        return 0;
     if (!sr_ydoc_is_map(L->d, node))
         return sr_ydoc_fail(L->d, node, "must be a mapping of outcome names to achievements per "
                                         "enrolled person");
@@ -385,16 +477,16 @@ static int load_rates(sr_sload *L, int node, sr_contract *c, const sr_names *nam
     for (size_t i = 0; i < n; i++) {
         int k, v;
         sr_ydoc_pair(L->d, node, i, &k, &v);
-        long o = sr_names_find(names, sr_ydoc_text(L->d, k));
+        long o = sr_names_find(&L->outcome_names, sr_ydoc_text(L->d, k));
         if (o < 0) {
             sr_ydoc_fail(L->d, k, "undefined outcome (see contract.outcomes)");
             goto out;
         }
         seen[o] = true;
-        if (sr_sl_num(L, v, &SR_RANGE_UNIT, &c->outcomes[o].historical_rate) != 0)
+        if (sr_schema_read_value(L, &row->sub->keys[0], v, &c->outcomes[o].historical_rate))
             goto out;
     }
-    for (size_t o = 0; required && o < c->n_outcomes; o++) {
+    for (size_t o = 0; sr_schema_applies(L, row) && o < c->n_outcomes; o++) {
         if (!seen[o]) {
             sr_ydoc_fail_missing(L->d, node, c->outcomes[o].name, "is required: baseline "
                                  "historical needs a rate for every outcome");
@@ -407,251 +499,242 @@ out:
     return rc;
 }
 
-static int load_baseline(sr_sload *L, int node, sr_contract *c, const sr_names *outcome_names)
+static const sr_key rate_keys[] = {
+    {"<outcome>", SR_KIND_NUMBER, "achievements of the outcome named by the key per enrolled "
+     "person, as the contract fixes them", "per enrolled person", "job_6m: 0.2",
+     .range = &SR_RANGE_UNIT},
+};
+
+static const sr_table rate_table = {
+    .path = "programmes[].contract.baseline.rates", .meaning = "A mapping of outcome names to "
+    "historical achievement rates.", SR_TABLE_KEYS(rate_keys)};
+
+static const sr_key baseline_keys[] = {
+    {"method", SR_KIND_CHOICE, "the measurement: none, every achievement (rate card) or the "
+     "savings against the counterfactual arm (savings share) counts; historical, against "
+     "figures fixed in the contract; control_group, against a control group of `size` "
+     "persons", NULL, "control_group",
+     .choices = SR_BASELINE_METHODS, .required = true, .sets = SR_SEL_BASELINE,
+     SR_AT(sr_contract, baseline)},
+    {"size", SR_KIND_INTEGER, "the control group's persons, split over strata and months like "
+     "the cohort", "persons", "500", .lo = 1, .hi = UINT32_MAX, .required = true,
+     .when = {SR_WHEN(SR_SEL_BASELINE, SR_BASELINE_CONTROL)},
+     SR_AT(sr_contract, control_size)},
+    {"rates", SR_KIND_NAMED, "the historical achievements of every outcome", NULL,
+     "{job_6m: 0.2}", .sub = &rate_table, .required = true,
+     .when = {SR_WHEN(SR_SEL_CONTRACT_TYPE, SR_CONTRACT_RATE_CARD),
+              SR_WHEN(SR_SEL_BASELINE, SR_BASELINE_HISTORICAL)},
+     .read = read_rates},
+    {"expenditure_per_person_month", SR_KIND_FLOW, "the historical expenditure per enrolled "
+     "person a month, nominal", "DKK per person-month", "{municipality: 7000, state: 2000}",
+     .sub = &sr_flow_table, .required = true,
+     .when = {SR_WHEN(SR_SEL_CONTRACT_TYPE, SR_CONTRACT_SAVINGS_SHARE),
+              SR_WHEN(SR_SEL_BASELINE, SR_BASELINE_HISTORICAL)},
+     SR_AT(sr_contract, historical_expenditure)},
+};
+
+static const sr_table baseline_table = {
+    .path = "programmes[].contract.baseline", .meaning = "What results are measured against, "
+    "cumulatively from the programme's start to the end of each budget year.",
+    SR_TABLE_KEYS(baseline_keys)};
+
+static int read_term(sr_sload *L, const sr_key *row, int node, void *target)
 {
-    static const char *const keys[] = {"method", "size", "rates", "expenditure_per_person_month",
-                                       NULL};
-    static const char *const methods[] = {"none", "historical", "control_group", NULL};
-    int v, method;
-    if (sr_sl_map(L, node, keys) != 0 || (v = sr_sl_req(L, node, "method")) < 0
-        || sr_sl_enum(L, v, methods, &method) != 0)
-        return -1;
-    c->baseline = (sr_baseline_method)method;
-    bool control = method == SR_BASELINE_CONTROL, historical = method == SR_BASELINE_HISTORICAL;
-    bool rate_card = c->type == SR_CONTRACT_RATE_CARD;
-    int size = sr_sl_opt(L, node, "size");
-    if (control && !size)
-        return sr_ydoc_fail_missing(L->d, node, "size", "is required for baseline control_group");
-    if (size && (sr_sl_uint(L, size, 1, UINT32_MAX, &c->control_size) != 0
-                 || (!control && note_ignored(L, size, "baseline.method is %s", methods[method]))))
-        return -1;
-    if (!control)
-        c->control_size = 0;
-    int rates = sr_sl_opt(L, node, "rates");
-    bool rates_needed = historical && rate_card;
-    if (rates_needed && !rates)
-        return sr_ydoc_fail_missing(L->d, node, "rates", "is required for a rate_card contract "
-                                    "with baseline historical");
-    if (rates && (load_rates(L, rates, c, outcome_names, rates_needed) != 0
-                  || (!rates_needed
-                      && note_ignored(L, rates, historical ? "the contract type is savings_share"
-                                                           : "baseline.method is %s",
-                                      methods[method]))))
-        return -1;
-    if (!rates_needed)
-        for (size_t o = 0; o < c->n_outcomes; o++)
-            c->outcomes[o].historical_rate = L->zero;
-    int exp = sr_sl_opt(L, node, "expenditure_per_person_month");
-    bool exp_needed = historical && !rate_card;
-    c->historical_expenditure.amount[SR_MUNICIPALITY] = L->zero;
-    c->historical_expenditure.amount[SR_STATE] = L->zero;
-    if (exp_needed && !exp)
-        return sr_ydoc_fail_missing(L->d, node, "expenditure_per_person_month", "is required for a "
-                                    "savings_share contract with baseline historical");
-    if (exp) {
-        sr_flow f;
-        if (sr_sl_flow(L, exp, &f) != 0)
-            return -1;
-        if (exp_needed)
-            c->historical_expenditure = f;
-        else if (note_ignored(L, exp, historical ? "the contract type is rate_card"
-                                                 : "baseline.method is %s", methods[method]))
-            return -1;
-    }
-    return 0;
-}
-
-static int load_contract(sr_sload *L, int node, sr_programme *p, long first_month)
-{
-    static const char *const keys[] = {"payer", "type", "share", "outcomes", "baseline",
-                                       "term_years", "cap_total", "annual_frame", "frame_overflow",
-                                       "lag_months", "termination", NULL};
-    static const char *const payers[] = {"municipality", "state", NULL};
-    static const char *const types[] = {"rate_card", "savings_share", NULL};
-    static const char *const overflows[] = {"deferred", "forfeited", NULL};
-    static const char *const k_term[] = {"hazard_per_year", "shared", NULL};
-    sr_model *m = L->m;
-    sr_contract *c = &p->contract;
-    sr_names outcome_names = {0};
-    int v, payer, type, rc = -1;
-    c->share = c->cap_total = c->annual_frame = c->termination_hazard_per_year = L->zero;
-    c->historical_expenditure.amount[SR_MUNICIPALITY] = L->zero;
-    c->historical_expenditure.amount[SR_STATE] = L->zero;
-    if (sr_sl_map(L, node, keys) != 0 || (v = sr_sl_req(L, node, "payer")) < 0
-        || sr_sl_enum(L, v, payers, &payer) != 0 || (v = sr_sl_req(L, node, "type")) < 0
-        || sr_sl_enum(L, v, types, &type) != 0)
-        goto out;
-    c->payer = payer == 0 ? SR_MUNICIPALITY : SR_STATE;
-    c->type = type == 0 ? SR_CONTRACT_RATE_CARD : SR_CONTRACT_SAVINGS_SHARE;
-    bool rate_card = c->type == SR_CONTRACT_RATE_CARD;
-
-    int share = sr_sl_opt(L, node, "share");
-    if (!rate_card && !share) {
-        sr_ydoc_fail_missing(L->d, node, "share", "is required for a savings_share contract");
-        goto out;
-    }
-    if (share && (sr_sl_num(L, share, &SR_RANGE_UNIT, &c->share) != 0
-                  || (rate_card && note_ignored(L, share, "the contract type is rate_card"))))
-        goto out;
-    if (rate_card)
-        c->share = L->zero;
-
-    int outcomes = sr_sl_opt(L, node, "outcomes");
-    if (rate_card && (!outcomes || (sr_ydoc_is_seq(L->d, outcomes)
-                                    && sr_ydoc_len(L->d, outcomes) == 0))) {
-        if (outcomes)
-            sr_ydoc_fail(L->d, outcomes, "must list at least one outcome for a rate_card contract");
-        else
-            sr_ydoc_fail_missing(L->d, node, "outcomes", "is required for a rate_card contract");
-        goto out;
-    }
-    if (outcomes && (load_outcomes(L, outcomes, c, &outcome_names) != 0
-                     || (!rate_card && note_ignored(L, outcomes, "the contract type is "
-                                                                 "savings_share"))))
-        goto out;
-
-    c->baseline = SR_BASELINE_NONE;
-    if ((v = sr_sl_opt(L, node, "baseline")) && load_baseline(L, v, c, &outcome_names) != 0)
-        goto out;
-    if (!rate_card) {
-        /* Checked above, not part of a savings-share contract. */
-        for (size_t o = 0; o < c->n_outcomes; o++)
-            free(c->outcomes[o].name);
-        free(c->outcomes);
-        c->outcomes = NULL;
-        c->n_outcomes = 0;
-    }
-
+    sr_contract *c = target;
+    const sr_model *m = L->m;
+    if (!node)
+        return 0;
     unsigned years;
-    if ((v = sr_sl_req(L, node, "term_years")) < 0 || sr_sl_uint(L, v, 1, 100, &years) != 0)
-        goto out;
+    if (sr_sl_uint(L, node, row->lo, row->hi, &years) != 0)
+        return -1;
     c->term_months = 12 * years;
+    long first_month = L->plan->first_month;
     if (first_month + (long)c->term_months > (long)m->n_months) {
         char a[16], b[16], e[16];
         sr_sl_month_text(m, first_month, a, sizeof a);
         sr_sl_month_text(m, first_month + (long)c->term_months - 1, b, sizeof b);
         sr_sl_month_text(m, (long)m->n_months - 1, e, sizeof e);
-        sr_ydoc_fail(L->d, v, "runs %s .. %s from the first intake month, past the horizon "
-                     "(%s)", a, b, e);
-        goto out;
-    }
-    int cap = sr_sl_opt(L, node, "cap_total"), frame = sr_sl_opt(L, node, "annual_frame");
-    if (cap && sr_sl_num(L, cap, &SR_RANGE_NONNEG, &c->cap_total) != 0)
-        goto out;
-    if (frame && sr_sl_num(L, frame, &SR_RANGE_NONNEG, &c->annual_frame) != 0)
-        goto out;
-    c->has_cap_total = cap != 0;
-    c->has_annual_frame = frame != 0;
-    int overflow = 0;
-    if ((v = sr_sl_opt(L, node, "frame_overflow"))
-        && (sr_sl_enum(L, v, overflows, &overflow) != 0
-            || (!frame && note_ignored(L, v, "there is no annual_frame"))))
-        goto out;
-    c->frame_overflow = overflow == 0 ? SR_OVERFLOW_DEFERRED : SR_OVERFLOW_FORFEITED;
-    if ((v = sr_sl_opt(L, node, "lag_months"))
-        && sr_sl_uint(L, v, 0, SR_MAX_MONTHS_KEY, &c->lag_months) != 0)
-        goto out;
-    if ((v = sr_sl_opt(L, node, "termination"))) {
-        int s;
-        if (sr_sl_map(L, v, k_term) != 0
-            || sr_sl_num_req(L, v, "hazard_per_year", &SR_RANGE_NONNEG,
-                             &c->termination_hazard_per_year) != 0
-            || ((s = sr_sl_opt(L, v, "shared")) && sr_sl_bool(L, s, &c->termination_shared)))
-            goto out;
-        c->has_termination = true;
-    }
-    rc = 0;
-out:
-    sr_names_free(&outcome_names);
-    return rc;
-}
-
-static int load_financing(sr_sload *L, int node, sr_programme *p)
-{
-    static const char *const keys[] = {"guarantee", "surplus", NULL};
-    static const char *const k_guarantee[] = {"first_loss", NULL};
-    static const char *const k_surplus[] = {"cap_irr", NULL};
-    sr_financing *f = &p->financing;
-    int v;
-    if (sr_sl_map(L, node, keys) != 0)
-        return -1;
-    if ((v = sr_sl_opt(L, node, "guarantee"))) {
-        if (sr_sl_map(L, v, k_guarantee) != 0
-            || sr_sl_num_req(L, v, "first_loss", &SR_RANGE_UNIT, &f->first_loss) != 0)
-            return -1;
-        f->has_guarantee = true;
-    }
-    if ((v = sr_sl_opt(L, node, "surplus"))) {
-        if (sr_sl_map(L, v, k_surplus) != 0
-            || sr_sl_num_req(L, v, "cap_irr", &SR_RANGE_RATE, &f->cap_irr) != 0)
-            return -1;
-        f->has_surplus_cap = true;
-    }
-    if (!p->has_contract) {
-        if (note_ignored(L, node, "the programme has no contract") != 0)
-            return -1;
-        f->has_guarantee = f->has_surplus_cap = false;
+        return sr_ydoc_fail(L->d, node, "runs %s .. %s from the first intake month, past the "
+                            "horizon (%s)", a, b, e);
     }
     return 0;
 }
 
-/* ---- programmes -------------------------------------------------------------------------- */
+static const sr_key termination_keys[] = {
+    {"hazard_per_year", SR_KIND_NUMBER, "the hazard h of cancellation: the contract is "
+     "cancelled in a month with probability 1 - exp(-h / 12); from then nothing more is "
+     "settled, nobody more enrols and the intervention stops", "per year", "0.05", .range = &SR_RANGE_NONNEG,
+     .required = true, SR_AT(sr_contract, termination_hazard_per_year)},
+    {"shared", SR_KIND_BOOL, "one cancellation for every programme marked shared, instead of "
+     "one per programme", NULL, "true", SR_DEFAULT(false),
+     SR_AT(sr_contract, termination_shared)},
+};
 
-static int load_programme(sr_sload *L, int node, sr_programme *p)
+static const sr_table termination_table = {
+    .path = "programmes[].contract.termination", .meaning = "The risk that the contract is "
+    "cancelled (a policy change).", SR_TABLE_KEYS(termination_keys)};
+
+static const char *const payers[] = {"municipality", "state", NULL};
+static const char *const overflows[] = {"deferred", "forfeited", NULL};
+
+/* A savings-share contract's outcomes were checked (the baseline's rates name them), and are
+ * no part of it. */
+static int finish_contract(sr_sload *L, int node, void *target)
 {
-    static const char *const keys[] = {"name", "cohort", "intervention", "contract", "financing",
-                                       NULL};
-    sr_model *m = L->m;
-    intake_plan plan = {0};
-    int v, rc = -1;
-    const char *name;
-    if (sr_sl_named_item(L, node, keys, &name, &v) != 0)
-        goto out;
-    p->name = strdup(name);
-    p->effect_on = calloc(m->n_transitions ? m->n_transitions : 1, sizeof *p->effect_on);
-    p->while_in = malloc(m->n_states * sizeof *p->while_in);
-    if (!p->name || !p->effect_on || !p->while_in) {
-        sr_sl_oom(L);
-        goto out;
-    }
-    for (size_t s = 0; s < m->n_states; s++)
-        p->while_in[s] = true;
-    p->hazard_ratio = L->one;
-    p->scale_reference_size = L->one;
-    p->scale_elasticity = L->zero;
-    p->cost_fixed_per_year = p->cost_per_participant = p->cost_per_participant_month = L->zero;
-    p->financing.first_loss = L->zero;
-    p->financing.cap_irr = L->zero;
-
-    if ((v = sr_sl_req(L, node, "cohort")) < 0 || load_cohort(L, v, p, &plan) != 0)
-        goto out;
-    if ((v = sr_sl_opt(L, node, "intervention")) && load_intervention(L, v, p) != 0)
-        goto out;
-    if ((v = sr_sl_opt(L, node, "contract"))) {
-        if (load_contract(L, v, p, first_intake_month(m, p->intake)) != 0)
-            goto out;
-        p->has_contract = true;
-        if (p->contract.baseline == SR_BASELINE_CONTROL) {
-            p->control_intake = malloc(m->n_strata * m->n_months * sizeof *p->control_intake);
-            if (!p->control_intake) {
-                sr_sl_oom(L);
-                goto out;
-            }
-            if (fill_intake(L, &plan, p->contract.control_size, p->control_intake) != 0)
-                goto out;
-        }
-    }
-    if ((v = sr_sl_opt(L, node, "financing")) && load_financing(L, v, p) != 0)
-        goto out;
-    rc = 0;
-out:
-    plan_clear(&plan);
-    return rc;
+    sr_contract *c = target;
+    if (c->type == SR_CONTRACT_RATE_CARD)
+        return 0;
+    for (size_t o = 0; o < c->n_outcomes; o++)
+        free(c->outcomes[o].name);
+    free(c->outcomes);
+    c->outcomes = NULL;
+    c->n_outcomes = 0;
+    return 0;
 }
 
-int sr_sl_programmes(sr_sload *L, int node)
+static const sr_key contract_keys[] = {
+    {"payer", SR_KIND_CHOICE, "who pays: the municipality or the state", NULL, "municipality",
+     .choices = payers, .required = true, SR_AT(sr_contract, payer)},
+    {"type", SR_KIND_CHOICE, "what is due: rate_card, a price per outcome achieved; "
+     "savings_share, a share of the payer's measured savings", NULL, "savings_share", .choices = SR_CONTRACT_TYPES,
+     .required = true, .sets = SR_SEL_CONTRACT_TYPE, SR_AT(sr_contract, type)},
+    {"share", SR_KIND_NUMBER, "the share of the payer's measured savings that is due", NULL,
+     "0.5", .range = &SR_RANGE_UNIT, .required = true,
+     .when = {SR_WHEN(SR_SEL_CONTRACT_TYPE, SR_CONTRACT_SAVINGS_SHARE)},
+     SR_AT(sr_contract, share)},
+    {"outcomes", SR_KIND_LIST, "the outcomes paid for (at least one)", NULL,
+     "[{name: job_6m, state: employed, tenure: 6, price: 30000}]", .sub = &outcome_table,
+     .required = true, .when = {SR_WHEN(SR_SEL_CONTRACT_TYPE, SR_CONTRACT_RATE_CARD)},
+     .read = read_outcomes},
+    {"baseline", SR_KIND_MAPPING, "what results are measured against", NULL,
+     "{method: control_group, size: 500}", .sub = &baseline_table, .def = "method none"},
+    {"term_years", SR_KIND_INTEGER, "results are paid for this long from the programme's first "
+     "intake month; the term must end within the horizon", "years", "6", .lo = 1, .hi = 100,
+     .required = true, .read = read_term},
+    {"cap_total", SR_KIND_NUMBER, "the most paid over the contract", "DKK, nominal",
+     "40000000", .range = &SR_RANGE_NONNEG, .def = "no cap", SR_AT(sr_contract, cap_total),
+     SR_GIVEN(sr_contract, has_cap_total)},
+    {"annual_frame", SR_KIND_NUMBER, "the most paid at one annual settlement", "DKK, nominal",
+     "8000000", .range = &SR_RANGE_NONNEG, .def = "no frame", .sets = SR_SEL_FRAME,
+     SR_AT(sr_contract, annual_frame), SR_GIVEN(sr_contract, has_annual_frame)},
+    {"frame_overflow", SR_KIND_CHOICE, "what the frame cuts: deferred to later settlements "
+     "(until paid or the cap is reached) or forfeited", NULL, "forfeited",
+     .choices = overflows, .def_value = SR_OVERFLOW_DEFERRED,
+     .when = {SR_WHEN(SR_SEL_FRAME, 1)}, SR_AT(sr_contract, frame_overflow)},
+    {"lag_months", SR_KIND_INTEGER, "each budget year is settled this long after its end",
+     "months", "3", .lo = 0, .hi = SR_MAX_MONTHS_KEY, SR_DEFAULT(0),
+     SR_AT(sr_contract, lag_months)},
+    {"termination", SR_KIND_MAPPING, "the risk that the contract is cancelled", NULL,
+     "{hazard_per_year: 0.05}", .sub = &termination_table, .def = "none",
+     SR_GIVEN(sr_contract, has_termination)},
+};
+
+static const sr_table contract_table = {
+    .path = "programmes[].contract", .meaning = "Payment by results: who pays what for which "
+    "results, settled once a budget year. Keys of the type or baseline not selected are "
+    "checked, then ignored with a note.", SR_TABLE_KEYS(contract_keys),
+    .finish = finish_contract};
+
+/* contract: the terms, then the control group its baseline may ask for (node 0: none). */
+static int read_contract(sr_sload *L, const sr_key *row, int node, void *target)
+{
+    sr_programme *p = target;
+    const sr_model *m = L->m;
+    if (!node)
+        return sr_schema_defaults(L, row->sub, &p->contract);
+    int rc = sr_schema_read(L, node, row->sub, &p->contract);
+    sr_names_free(&L->outcome_names);
+    if (rc != 0)
+        return -1;
+    if (p->contract.baseline != SR_BASELINE_CONTROL)
+        return 0;
+    p->control_intake = malloc(m->n_strata * m->n_months * sizeof *p->control_intake);
+    if (!p->control_intake)
+        return sr_sl_oom(L);
+    return fill_intake(L, L->plan, p->contract.control_size, p->control_intake);
+}
+
+/* ---- financing ---------------------------------------------------------------------------- */
+
+static const sr_key guarantee_keys[] = {
+    {"first_loss", SR_KIND_NUMBER, "the guaranteed share f: at the last settlement a guarantor "
+     "pays the investors min(loss, f x paid in), loss = max(0, paid in - received)",
+     "share of paid-in", "0.2",
+     .range = &SR_RANGE_UNIT, .required = true, SR_AT(sr_financing, first_loss)},
+};
+
+static const sr_table guarantee_table = {
+    .path = "programmes[].financing.guarantee", .meaning = "A first-loss guarantee for the "
+    "investors.", SR_TABLE_KEYS(guarantee_keys)};
+
+static const sr_key surplus_keys[] = {
+    {"cap_irr", SR_KIND_NUMBER, "what investors would receive above this IRR goes to the "
+     "provider's reinvestment pool (reinvested)", "annual rate", "0.06",
+     .range = &SR_RANGE_RATE, .required = true, SR_AT(sr_financing, cap_irr)},
+};
+
+static const sr_table surplus_table = {
+    .path = "programmes[].financing.surplus", .meaning = "A cap on the investors' return.",
+    SR_TABLE_KEYS(surplus_keys)};
+
+static const sr_key financing_keys[] = {
+    {"guarantee", SR_KIND_MAPPING, "a first-loss guarantee", NULL, "{first_loss: 0.2}",
+     .sub = &guarantee_table, .def = "none", SR_GIVEN(sr_financing, has_guarantee)},
+    {"surplus", SR_KIND_MAPPING, "a cap on the investors' IRR", NULL, "{cap_irr: 0.06}",
+     .sub = &surplus_table, .def = "none", SR_GIVEN(sr_financing, has_surplus_cap)},
+};
+
+static const sr_table financing_table = {
+    .path = "programmes[].financing", .meaning = "Investors pay the intervention's costs as "
+    "they fall and receive the contract's payments; these terms change what they get.",
+    SR_TABLE_KEYS(financing_keys)};
+
+/* ---- programmes -------------------------------------------------------------------------- */
+
+static const sr_key programme_keys[] = {
+    {"name", SR_KIND_NAME, "the programme's name (its group in the result file)", NULL,
+     "copenhagen", .required = true, SR_AT(sr_programme, name)},
+    {"cohort", SR_KIND_MAPPING, "who enrols and when", NULL,
+     "{size: 1000, intake: {start: 2027-01, months: 24}, initial_state: outside}",
+     .sub = &cohort_table, .required = true},
+    {"intervention", SR_KIND_MAPPING, "what the treated arm gets", NULL,
+     "{effect: {transitions: [outside->employed], hazard_ratio: 1.35, months: 18}}",
+     .sub = &intervention_table, .def = "none (the arms are the same)",
+     SR_GIVEN(sr_programme, has_intervention)},
+    {"contract", SR_KIND_MAPPING, "the payment-by-results contract", NULL,
+     "{payer: municipality, type: savings_share, share: 0.5, term_years: 6}",
+     .sub = &contract_table, .def = "none (self-funded: no payments, no investors)",
+     .sets = SR_SEL_CONTRACT, SR_GIVEN(sr_programme, has_contract), .read = read_contract},
+    {"financing", SR_KIND_MAPPING, "the investors' terms", NULL, "{guarantee: {first_loss: 0.2}}",
+     .sub = &financing_table, .def = "none", .when = {SR_WHEN(SR_SEL_CONTRACT, 1)},
+     SR_AT(sr_programme, financing)},
+};
+
+const sr_table sr_programme_table = {
+    .path = "programmes[]", .meaning = "A programme: a cohort, and what is done and paid for "
+    "it. Each is simulated as a treated and a counterfactual arm (and a control group when "
+    "its contract measures against one).", SR_TABLE_KEYS(programme_keys)};
+
+/* Before a programme is read: nothing under the effect, active in every state. */
+static int prepare_programme(sr_sload *L, void *item, size_t i)
+{
+    sr_programme *p = item;
+    const sr_model *m = L->m;
+    plan_clear(L->plan);
+    p->effect_on = calloc(m->n_transitions ? m->n_transitions : 1, sizeof *p->effect_on);
+    p->while_in = malloc(m->n_states * sizeof *p->while_in);
+    if (!p->effect_on || !p->while_in)
+        return sr_sl_oom(L);
+    for (size_t s = 0; s < m->n_states; s++)
+        p->while_in[s] = true;
+    return 0;
+}
+
+int sr_sl_programmes(sr_sload *L, const sr_key *row, int node, void *target)
 {
     sr_model *m = L->m;
+    if (!node)
+        return 0;
     if (sr_sl_seq(L, node) != 0)
         return -1;
     size_t n = sr_ydoc_len(L->d, node);
@@ -664,35 +747,14 @@ int sr_sl_programmes(sr_sload *L, int node)
                             "month intake cells, at most %u", cells > flags ? cells : flags,
                             SR_MAX_INTAKE_CELLS);
     m->programmes = calloc(n, sizeof *m->programmes);
-    const char **names = calloc(n, sizeof *names);
-    int *name_nodes = calloc(n, sizeof *name_nodes);
-    sr_names index = {0};
-    int rc = -1;
-    if (!m->programmes || !names || !name_nodes) {
-        sr_sl_oom(L);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        int e = sr_ydoc_item(L->d, node, i);
-        m->n_programmes = i + 1;
-        if (load_programme(L, e, &m->programmes[i]) != 0)
-            goto out;
-        names[i] = m->programmes[i].name;
-        name_nodes[i] = sr_ydoc_get(L->d, e, "name");
-    }
-    size_t first, again;
-    if (sr_names_build(&index, names, n, &first, &again) != 0) {
-        sr_sl_oom(L);
-        goto out;
-    }
-    if (again < n) {
-        sr_sl_fail_duplicate(L, name_nodes[first], name_nodes[again], "programme");
-        goto out;
-    }
-    rc = 0;
-out:
-    sr_names_free(&index);
-    free(names);
-    free(name_nodes);
+    if (!m->programmes)
+        return sr_sl_oom(L);
+    sr_intake_plan plan = {0};
+    L->plan = &plan;
+    int rc = sr_sl_named_list(L, node, row->sub, m->programmes, sizeof *m->programmes,
+                              offsetof(sr_programme, name), &m->n_programmes, "programme", NULL,
+                              prepare_programme);
+    plan_clear(&plan);
+    L->plan = NULL;
     return rc;
 }

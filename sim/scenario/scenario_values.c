@@ -12,8 +12,7 @@
 #include <string.h>
 
 #include "models/dist.h"
-#include "sim/scenario/scenario.h"
-#include "sim/scenario/scenario_internal.h"
+#include "sim/scenario/scenario_values.h"
 #include "sim/base/text.h"
 
 /* Why the limits (scenario.h) hold a run's sums finite. */
@@ -79,7 +78,15 @@ int sr_sl_note(sr_sload *L, const char *fmt, ...)
 
 /* ---- structure ----------------------------------------------------------------------- */
 
-int sr_sl_map(sr_sload *L, int node, const char *const *keys)
+const sr_key *sr_schema_key(const sr_table *t, const char *key)
+{
+    for (size_t i = 0; i < t->n_keys; i++)
+        if (strcmp(t->keys[i].key, key) == 0)
+            return &t->keys[i];
+    return NULL;
+}
+
+int sr_sl_keys(sr_sload *L, int node, const sr_table *t)
 {
     if (!sr_ydoc_is_map(L->d, node))
         return sr_ydoc_fail(L->d, node, "must be a mapping");
@@ -87,18 +94,13 @@ int sr_sl_map(sr_sload *L, int node, const char *const *keys)
     for (size_t i = 0; i < n; i++) {
         int k, v;
         sr_ydoc_pair(L->d, node, i, &k, &v);
-        const char *key = sr_ydoc_text(L->d, k);
-        size_t j;
-        for (j = 0; keys[j]; j++)
-            if (strcmp(keys[j], key) == 0)
-                break;
-        if (keys[j])
+        if (sr_schema_key(t, sr_ydoc_text(L->d, k)))
             continue;
         char known[512] = "";
         size_t used = 0;
-        for (j = 0; keys[j] && used < sizeof known; j++)
+        for (size_t j = 0; j < t->n_keys && used < sizeof known; j++)
             used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", j ? ", " : "",
-                                     keys[j]);
+                                     t->keys[j].key);
         return sr_ydoc_fail(L->d, k, "unknown key (expected %s)", known);
     }
     return 0;
@@ -223,14 +225,6 @@ int sr_sl_text(sr_sload *L, int node, const char **out)
         return -1;
     *out = s;
     return 0;
-}
-
-int sr_sl_named_item(sr_sload *L, int node, const char *const *keys, const char **name,
-                     int *name_node)
-{
-    if (sr_sl_map(L, node, keys) != 0 || (*name_node = sr_sl_req(L, node, "name")) < 0)
-        return -1;
-    return sr_sl_name(L, *name_node, name);
 }
 
 int sr_sl_name(sr_sload *L, int node, const char **out)
@@ -551,30 +545,16 @@ int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out)
     return sr_sl_push(L, node, d, out);
 }
 
-int sr_sl_num_opt(sr_sload *L, int map, const char *key, const sr_range *r, sr_num *out)
-{
-    int v = sr_sl_opt(L, map, key);
-    return v ? sr_sl_num(L, v, r, out) : 0;
-}
+static const sr_key flow_keys[] = {
+    {"municipality", SR_KIND_NUMBER, "the municipality's part", "DKK", "9000",
+     .range = &SR_RANGE_ANY, SR_DEFAULT(0), SR_AT(sr_flow, amount[SR_MUNICIPALITY])},
+    {"state", SR_KIND_NUMBER, "the state's (the national government's) part", "DKK", "2500",
+     .range = &SR_RANGE_ANY, SR_DEFAULT(0), SR_AT(sr_flow, amount[SR_STATE])},
+};
 
-int sr_sl_num_req(sr_sload *L, int map, const char *key, const sr_range *r, sr_num *out)
-{
-    int v = sr_sl_req(L, map, key);
-    return v < 0 ? -1 : sr_sl_num(L, v, r, out);
-}
-
-int sr_sl_flow(sr_sload *L, int node, sr_flow *out)
-{
-    static const char *const keys[] = {"municipality", "state", NULL};
-    if (sr_sl_map(L, node, keys) != 0)
-        return -1;
-    out->amount[SR_MUNICIPALITY] = L->zero;
-    out->amount[SR_STATE] = L->zero;
-    if (sr_sl_num_opt(L, node, "municipality", &SR_RANGE_ANY, &out->amount[SR_MUNICIPALITY]) != 0
-        || sr_sl_num_opt(L, node, "state", &SR_RANGE_ANY, &out->amount[SR_STATE]) != 0)
-        return -1;
-    return 0;
-}
+const sr_table sr_flow_table = {
+    .path = "<flow>", .meaning = "An amount of money for each payer, the municipality and the "
+    "state; where a key takes a flow, a payer not given is 0.", SR_TABLE_KEYS(flow_keys)};
 
 /* ---- distributions ------------------------------------------------------------------- */
 
@@ -608,30 +588,111 @@ static double truncated_mass(double mu, double sd, double lo, double hi)
     return 1.0 - gsl_cdf_ugaussian_P(a) - gsl_cdf_ugaussian_Q(b);
 }
 
+/* ---- distribution tables --------------------------------------------------------------- */
+
+/* In the order of sr_dist_kind from SR_DIST_BETA. */
+static const char *const dist_kinds[] = {"beta", "gamma", "lognormal", "normal", "uniform",
+                                         "pert", "triangular", NULL};
+
+#define DIST_ROW(kind)                                                                        \
+    {"dist", SR_KIND_CHOICE, "the kind of distribution, here " kind, NULL, kind,              \
+     .choices = dist_kinds,                                                                  \
+     .required = true}
+#define PARAMETER_ROW(key, meaning, example, needed)                                         \
+    {key, SR_KIND_FIXED, meaning, NULL, example, .type = "number (a literal)",                \
+     .required = needed}
+
+static const sr_key beta_keys[] = {
+    DIST_ROW("beta"),
+    PARAMETER_ROW("mean", "the mean, in (0, 1)", "0.3", true),
+    PARAMETER_ROW("sd", "the standard deviation, > 0 and below sqrt(mean (1 - mean))", "0.1",
+                  true),
+};
+
+static const sr_key gamma_keys[] = {
+    DIST_ROW("gamma"),
+    PARAMETER_ROW("mean", "the mean, > 0", "0.008", true),
+    PARAMETER_ROW("sd", "the standard deviation, > 0", "0.002", true),
+};
+
+static const sr_key lognormal_keys[] = {
+    DIST_ROW("lognormal"),
+    PARAMETER_ROW("median", "the median, > 0 (with p95)", "1.35", false),
+    PARAMETER_ROW("p95", "the 95th percentile, above the median: sigma = ln(p95 / median) / "
+                  "1.645", "1.9", false),
+    PARAMETER_ROW("mean", "the mean, > 0 (with sd, instead of median and p95)", "1.4", false),
+    PARAMETER_ROW("sd", "the standard deviation, > 0", "0.3", false),
+};
+
+static const sr_key normal_keys[] = {
+    DIST_ROW("normal"),
+    PARAMETER_ROW("mean", "the mean of the normal before truncation", "0.01", true),
+    PARAMETER_ROW("sd", "its standard deviation, > 0", "0.005", true),
+    PARAMETER_ROW("min", "truncates it below (none: -inf)", "0", false),
+    PARAMETER_ROW("max", "truncates it above (none: +inf); [min, max] must hold at least "
+                  "1e-9 of the normal's probability", "0.05", false),
+};
+
+static const sr_key uniform_keys[] = {
+    DIST_ROW("uniform"),
+    PARAMETER_ROW("min", "the lower end", "0.5", true),
+    PARAMETER_ROW("max", "the upper end, above min", "1.5", true),
+};
+
+static const sr_key pert_keys[] = {
+    DIST_ROW("pert"),
+    PARAMETER_ROW("min", "the lower end", "1.0", true),
+    PARAMETER_ROW("mode", "the most likely value, in [min, max]", "1.3", true),
+    PARAMETER_ROW("max", "the upper end, above min", "2.0", true),
+};
+
+static const sr_key triangular_keys[] = {
+    DIST_ROW("triangular"),
+    PARAMETER_ROW("min", "the lower end", "1.0", true),
+    PARAMETER_ROW("mode", "the most likely value, in [min, max]", "1.3", true),
+    PARAMETER_ROW("max", "the upper end, above min", "2.0", true),
+};
+
+static const sr_table dist_tables[] = {
+    {.path = "{dist: beta}", .meaning = "A beta distribution on (0, 1), by its mean and "
+     "standard deviation.", SR_TABLE_KEYS(beta_keys)},
+    {.path = "{dist: gamma}", .meaning = "A gamma distribution on (0, inf), by its mean and "
+     "standard deviation.", SR_TABLE_KEYS(gamma_keys)},
+    {.path = "{dist: lognormal}", .meaning = "A lognormal distribution on (0, inf), by median "
+     "and p95 or by mean and sd (of the variable itself): one pair, not both.",
+     SR_TABLE_KEYS(lognormal_keys)},
+    {.path = "{dist: normal}", .meaning = "A normal distribution, truncated to [min, max] "
+     "when they are given.", SR_TABLE_KEYS(normal_keys)},
+    {.path = "{dist: uniform}", .meaning = "A uniform distribution on [min, max].",
+     SR_TABLE_KEYS(uniform_keys)},
+    {.path = "{dist: pert}", .meaning = "A PERT distribution on [min, max]: a beta with "
+     "lambda 4 around the mode.", SR_TABLE_KEYS(pert_keys)},
+    {.path = "{dist: triangular}", .meaning = "A triangular distribution on [min, max] with "
+     "its peak at the mode.", SR_TABLE_KEYS(triangular_keys)},
+};
+
+const sr_table *const sr_schema_distributions[] = {
+    &dist_tables[0], &dist_tables[1], &dist_tables[2], &dist_tables[3], &dist_tables[4],
+    &dist_tables[5], &dist_tables[6], NULL};
+
 int sr_sl_dist(sr_sload *L, int node, sr_numdef *out)
 {
-    static const char *const kinds[] = {"beta", "gamma", "lognormal", "normal", "uniform",
-                                        "pert", "triangular", NULL};
-    static const char *const k_moments[] = {"dist", "mean", "sd", NULL};
-    static const char *const k_lognormal[] = {"dist", "median", "p95", "mean", "sd", NULL};
-    static const char *const k_normal[] = {"dist", "mean", "sd", "min", "max", NULL};
-    static const char *const k_uniform[] = {"dist", "min", "max", NULL};
-    static const char *const k_mode[] = {"dist", "min", "mode", "max", NULL};
     sr_ydoc *d = L->d;
     int kn = sr_sl_opt(L, node, "dist");
     if (kn == 0)
         return sr_ydoc_fail_missing(d, node, "dist",
                                     "is required: a number given as a mapping is a distribution");
     int kind;
-    if (sr_sl_enum(L, kn, kinds, &kind) != 0)
+    if (sr_sl_enum(L, kn, dist_kinds, &kind) != 0)
         return -1;
-    const char *name = kinds[kind];
+    const char *name = dist_kinds[kind];
+    const sr_table *keys = sr_schema_distributions[kind];
     *out = (sr_numdef){.kind = (sr_dist_kind)(kind + 1), .parameter = -1};
     double *p = out->p;
     switch (out->kind) {
     case SR_DIST_BETA:
     case SR_DIST_GAMMA: {
-        if (sr_sl_map(L, node, k_moments) != 0 || dist_param(L, node, "mean", name, true, &p[0])
+        if (sr_sl_keys(L, node, keys) != 0 || dist_param(L, node, "mean", name, true, &p[0])
             || dist_param(L, node, "sd", name, true, &p[1]))
             return -1;
         int mean = sr_sl_opt(L, node, "mean"), sd = sr_sl_opt(L, node, "sd");
@@ -647,7 +708,7 @@ int sr_sl_dist(sr_sload *L, int node, sr_numdef *out)
         return 0;
     }
     case SR_DIST_LOGNORMAL: {
-        if (sr_sl_map(L, node, k_lognormal) != 0)
+        if (sr_sl_keys(L, node, keys) != 0)
             return -1;
         bool quantiles = sr_sl_opt(L, node, "median") || sr_sl_opt(L, node, "p95");
         bool moments = sr_sl_opt(L, node, "mean") || sr_sl_opt(L, node, "sd");
@@ -680,7 +741,7 @@ int sr_sl_dist(sr_sload *L, int node, sr_numdef *out)
     case SR_DIST_NORMAL: {
         p[2] = -INFINITY;
         p[3] = INFINITY;
-        if (sr_sl_map(L, node, k_normal) != 0 || dist_param(L, node, "mean", name, true, &p[0])
+        if (sr_sl_keys(L, node, keys) != 0 || dist_param(L, node, "mean", name, true, &p[0])
             || dist_param(L, node, "sd", name, true, &p[1])
             || dist_param(L, node, "min", name, false, &p[2]) < 0
             || dist_param(L, node, "max", name, false, &p[3]) < 0)
@@ -695,7 +756,7 @@ int sr_sl_dist(sr_sload *L, int node, sr_numdef *out)
         return 0;
     }
     case SR_DIST_UNIFORM:
-        if (sr_sl_map(L, node, k_uniform) != 0 || dist_param(L, node, "min", name, true, &p[0])
+        if (sr_sl_keys(L, node, keys) != 0 || dist_param(L, node, "min", name, true, &p[0])
             || dist_param(L, node, "max", name, true, &p[1]))
             return -1;
         if (!(p[0] < p[1]))
@@ -703,7 +764,7 @@ int sr_sl_dist(sr_sload *L, int node, sr_numdef *out)
         return 0;
     case SR_DIST_PERT:
     case SR_DIST_TRIANGULAR:
-        if (sr_sl_map(L, node, k_mode) != 0 || dist_param(L, node, "min", name, true, &p[0])
+        if (sr_sl_keys(L, node, keys) != 0 || dist_param(L, node, "min", name, true, &p[0])
             || dist_param(L, node, "mode", name, true, &p[1])
             || dist_param(L, node, "max", name, true, &p[2]))
             return -1;

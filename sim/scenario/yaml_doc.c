@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/scenario/scenario.h"
 #include "sim/scenario/yaml_doc_internal.h"
 
 /* ---- a growing string ---------------------------------------------------------------- */
@@ -183,7 +182,7 @@ static void fail_from_parser(sr_yread_fail *f, const yaml_parser_t *p, const uns
 /* Checks the event stream: one document, no anchors, aliases or tags, bounded nesting and
  * node count. Stops at the first problem, so hostile input costs little. Returns 0, 1 when
  * the stream holds no document, -1 on a problem (f filled). */
-static int check_events(const unsigned char *s, size_t len, sr_yread_fail *f)
+static int check_events(const unsigned char *s, size_t len, sr_ylimits limits, sr_yread_fail *f)
 {
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p)) {
@@ -251,12 +250,12 @@ static int check_events(const unsigned char *s, size_t len, sr_yread_fail *f)
         } else if (!stop && tag) {
             fail_at_mark(f, e.start_mark, "tags (%s) are not supported", (const char *)tag);
             stop = true;
-        } else if (!stop && is_node && ++nodes > SR_SCENARIO_MAX_NODES) {
-            fail_at_mark(f, e.start_mark, "more than %u values; the file is too large to be a scenario",
-                         (unsigned)SR_SCENARIO_MAX_NODES);
+        } else if (!stop && is_node && ++nodes > limits.max_nodes) {
+            fail_at_mark(f, e.start_mark, "more than %zu values; the file is too large to be a scenario",
+                         limits.max_nodes);
             stop = true;
-        } else if (!stop && opens && ++depth > SR_SCENARIO_MAX_DEPTH) {
-            fail_at_mark(f, e.start_mark, "nesting deeper than %d levels", SR_SCENARIO_MAX_DEPTH);
+        } else if (!stop && opens && ++depth > limits.max_depth) {
+            fail_at_mark(f, e.start_mark, "nesting deeper than %zu levels", limits.max_depth);
             stop = true;
         }
         yaml_event_delete(&e);
@@ -269,7 +268,8 @@ static int check_events(const unsigned char *s, size_t len, sr_yread_fail *f)
 
 /* Reads text into doc (initialised only when 0 is returned). Returns 0, 1 for a stream
  * without a document, -1 on a problem (f filled). */
-int sr_ydoc_load_text(yaml_document_t *doc, const char *text, size_t len, sr_yread_fail *f)
+int sr_ydoc_load_text(yaml_document_t *doc, const char *text, size_t len, sr_ylimits limits,
+                      sr_yread_fail *f)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t bad = scan_bytes(s, len, f->why, sizeof f->why);
@@ -278,7 +278,7 @@ int sr_ydoc_load_text(yaml_document_t *doc, const char *text, size_t len, sr_yre
         f->at = bad + 1;
         return -1;
     }
-    int rc = check_events(s, len, f);
+    int rc = check_events(s, len, limits, f);
     if (rc != 0)
         return rc;
     yaml_parser_t p;
@@ -317,13 +317,15 @@ int sr_ydoc_grow_origin(sr_ydoc *d, int origin)
     return 0;
 }
 
-int sr_ydoc_read(sr_ydoc *d, const char *file, const char *text, size_t len, sr_error *err)
+int sr_ydoc_read(sr_ydoc *d, const char *file, const char *text, size_t len, sr_ylimits limits,
+                 sr_error *err)
 {
     memset(d, 0, sizeof *d);
     d->file = file;
+    d->limits = limits;
     d->err = err;
     sr_yread_fail f = {0};
-    int rc = sr_ydoc_load_text(&d->doc, text, len, &f);
+    int rc = sr_ydoc_load_text(&d->doc, text, len, limits, &f);
     if (rc != 0) {
         if (rc == 1)
             snprintf(f.why, sizeof f.why, "the file is empty: no YAML document (a scenario is a mapping of keys to values)");
@@ -701,28 +703,29 @@ void sr_ydoc_copy_truncated(char *buf, size_t n, const char *s)
     strcpy(buf + cut, n > 4 ? "..." : "");
 }
 
+/* Appends the path of node x, its ancestors' first; at most `left` more levels (the tree
+ * is indexed to limits.max_depth, so the bound only guards against a damaged index). */
+static void put_path(sr_ybuf *b, const sr_ydoc *d, int x, size_t left)
+{
+    int p = d->parent[x];
+    if (p == 0 || left == 0)
+        return;
+    put_path(b, d, p, left - 1);
+    if (sr_ydoc_is_map(d, p)) {
+        put_key(b, sr_ydoc_text(d, d->slot[x]), d->parent[p] == 0);
+    } else {
+        char idx[32];
+        snprintf(idx, sizeof idx, "[%d]", d->slot[x]);
+        sr_ybuf_str(b, idx);
+    }
+}
+
 void sr_ydoc_path(const sr_ydoc *d, int node, char *buf, size_t n)
 {
-    int chain[2 * SR_SCENARIO_MAX_DEPTH + 8];
-    size_t depth = 0;
-    if (d->parent && node > 0 && (size_t)node <= d->n_nodes) {
-        for (int x = node; d->parent[x] != 0 && depth < sizeof chain / sizeof *chain;
-             x = d->parent[x])
-            chain[depth++] = x;
-    }
     sr_ybuf b = {0};
     sr_ybuf_str(&b, "");
-    for (size_t j = depth; j-- > 0;) {
-        int c = chain[j];
-        int p = d->parent[c];
-        if (sr_ydoc_is_map(d, p)) {
-            put_key(&b, sr_ydoc_text(d, d->slot[c]), j + 1 == depth);
-        } else {
-            char idx[32];
-            snprintf(idx, sizeof idx, "[%d]", d->slot[c]);
-            sr_ybuf_str(&b, idx);
-        }
-    }
+    if (d->parent && node > 0 && (size_t)node <= d->n_nodes)
+        put_path(&b, d, node, 2 * d->limits.max_depth + 8);
     sr_ydoc_copy_truncated(buf, n, b.oom || !b.s ? "" : b.s);
     free(b.s);
 }
@@ -782,25 +785,32 @@ static int fail_v(const sr_ydoc *d, int where_node, const char *path, const char
     return -1;
 }
 
+/* fail_v about node at its path; got NULL: the node as written. */
+static int fail_node(const sr_ydoc *d, int node, const char *got, const char *fmt, va_list ap)
+{
+    char path[512], written[96];
+    sr_ydoc_path(d, node, path, sizeof path);
+    if (!got) {
+        sr_ydoc_got(d, node, written, sizeof written);
+        got = written;
+    }
+    return fail_v(d, node, path, got, fmt, ap);
+}
+
 int sr_ydoc_fail(const sr_ydoc *d, int node, const char *fmt, ...)
 {
-    char path[512], got[96];
-    sr_ydoc_path(d, node, path, sizeof path);
-    sr_ydoc_got(d, node, got, sizeof got);
     va_list ap;
     va_start(ap, fmt);
-    fail_v(d, node, path, got, fmt, ap);
+    fail_node(d, node, NULL, fmt, ap);
     va_end(ap);
     return -1;
 }
 
 int sr_ydoc_fail_got(const sr_ydoc *d, int node, const char *got, const char *fmt, ...)
 {
-    char path[512];
-    sr_ydoc_path(d, node, path, sizeof path);
     va_list ap;
     va_start(ap, fmt);
-    fail_v(d, node, path, got, fmt, ap);
+    fail_node(d, node, got, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -912,8 +922,8 @@ static int index_node(sr_ydoc *d, int i, size_t depth)
             return sr_ydoc_fail(d, i, "a NUL character is not allowed in a value");
         return 0;
     }
-    if (depth > SR_SCENARIO_MAX_DEPTH)
-        return sr_ydoc_fail(d, i, "nesting deeper than %d levels", SR_SCENARIO_MAX_DEPTH);
+    if (depth > d->limits.max_depth)
+        return sr_ydoc_fail(d, i, "nesting deeper than %zu levels", d->limits.max_depth);
     size_t len = sr_ydoc_len(d, i);
     if (n->type == YAML_SEQUENCE_NODE) {
         for (size_t j = 0; j < len; j++) {

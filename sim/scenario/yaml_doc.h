@@ -1,9 +1,10 @@
 /* A YAML document read defensively, with every node's position, origin and key path, so
- * that the scenario schema (sim/scenario*.c) can say exactly where a value is wrong.
+ * that a schema read over it (the scenario loader's) can say exactly where a value is wrong.
+ * Nothing here knows a schema: what a document may hold (sr_ylimits) is given by the reader.
  *
  * Reading is two passes over the text: a byte scan (NUL bytes, invalid UTF-8, control
  * characters), then libyaml's event parser, which stops at the first anchor, alias, tag,
- * second document, node past SR_SCENARIO_MAX_NODES or nesting past SR_SCENARIO_MAX_DEPTH.
+ * second document, node past limits.max_nodes or nesting past limits.max_depth.
  * Only a stream that passed both is handed to yaml_parser_load, which never sees hostile
  * nesting (libyaml's scanner is quadratic in flow depth) nor an alias bomb. The result is a
  * tree: every node has at most one parent.
@@ -28,8 +29,16 @@
 #include "sim/base/error.h"
 #include "models/model.h"
 
+/* What one document may hold: bounds on the memory and time a hostile text can take.
+ * Overrides grafted into the document and their paths are held to the same. */
+typedef struct {
+    size_t max_nodes;          /* values: scalars, lists and mappings (about 160 bytes each) */
+    size_t max_depth;          /* nesting of lists and mappings */
+} sr_ylimits;
+
 typedef struct {
     const char *file;          /* the name that stands for the file in messages (borrowed) */
+    sr_ylimits limits;
     yaml_document_t doc;
     bool loaded;               /* doc must be deleted */
     const sr_override *ov;     /* the overrides applied, for messages (borrowed) */
@@ -44,9 +53,11 @@ typedef struct {
     sr_error *err;             /* where failures are reported (borrowed) */
 } sr_ydoc;
 
-/* Reads text[len] as one YAML document whose root is a mapping. On failure fills err
- * (SR_EXIT_DATAERR, `FILE:LINE:COL: message`) and returns -1; d must still be freed. */
-int sr_ydoc_read(sr_ydoc *d, const char *file, const char *text, size_t len, sr_error *err);
+/* Reads text[len] as one YAML document whose root is a mapping, within limits. On failure
+ * fills err (SR_EXIT_DATAERR, `FILE:LINE:COL: message`) and returns -1; d must still be
+ * freed. */
+int sr_ydoc_read(sr_ydoc *d, const char *file, const char *text, size_t len, sr_ylimits limits,
+                 sr_error *err);
 
 /* Grafts override k (d->ov[k]) into the document. Returns 0 or -1 (err set, message
  * beginning with `--set PATH=VALUE: `). */
@@ -54,7 +65,7 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k);
 
 /* Indexes the tree from the root (parents, key paths) and checks what holds for every
  * node whatever the schema: keys are scalars, no key twice in a mapping, no NUL in a
- * scalar, nesting within SR_SCENARIO_MAX_DEPTH. Returns 0 or -1 (err set). */
+ * scalar, nesting within limits.max_depth. Returns 0 or -1 (err set). */
 int sr_ydoc_index(sr_ydoc *d);
 
 void sr_ydoc_free(sr_ydoc *d);
@@ -150,9 +161,10 @@ typedef struct {
     char *key;                 /* owned; NULL for an index */
 } sr_ypath_step;
 
-/* Parses `a.b[2].c` into steps (*steps malloc'd, free with sr_ypath_free). On a syntax error
- * writes a reason into why[n] and returns -1. */
-int sr_ypath_parse(const char *path, sr_ypath_step **steps, size_t *n_steps, char *why, size_t n);
+/* Parses `a.b[2].c` into at most max_steps steps (*steps malloc'd, free with sr_ypath_free).
+ * On a syntax error or a deeper path writes a reason into why[n] and returns -1. */
+int sr_ypath_parse(const char *path, size_t max_steps, sr_ypath_step **steps, size_t *n_steps,
+                   char *why, size_t n);
 void sr_ypath_free(sr_ypath_step *steps, size_t n_steps);
 
 #endif

@@ -1,5 +1,5 @@
-/* Internal to sim/scenario/yaml_doc.c and sim/scenario/yaml_edit.c: a growing string, the raw reader, and
- * the origin table's growth. Not for the schema. */
+/* Internal to sim/scenario/yaml_doc.c and sim/scenario/yaml_edit.c: a growing string, the
+ * raw reader, and the origin table's growth. Not for the schema. */
 #ifndef SR_YAML_DOC_INTERNAL_H
 #define SR_YAML_DOC_INTERNAL_H
 
@@ -26,8 +26,10 @@ typedef struct {
 } sr_yread_fail;
 
 /* Reads text into doc (initialised only when 0 is returned) through the byte scan and the
- * event pre-pass. Returns 0, 1 for a stream without a document, -1 on a problem. */
-int sr_ydoc_load_text(yaml_document_t *doc, const char *text, size_t len, sr_yread_fail *f);
+ * event pre-pass, within limits. Returns 0, 1 for a stream without a document, -1 on a
+ * problem. */
+int sr_ydoc_load_text(yaml_document_t *doc, const char *text, size_t len, sr_ylimits limits,
+                      sr_yread_fail *f);
 
 /* Tags the nodes added since the last call with origin (-1 file, k override k). */
 int sr_ydoc_grow_origin(sr_ydoc *d, int origin);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/scenario/scenario.h"
 #include "sim/scenario/yaml_doc_internal.h"
 
 /* ---- override paths ------------------------------------------------------------------ */
@@ -22,11 +21,11 @@ void sr_ypath_free(sr_ypath_step *steps, size_t n_steps)
 }
 
 /* Appends a step; returns 0 or -1 (why filled). */
-static int push_step(sr_ypath_step **st, size_t *count, size_t *cap, sr_ypath_step step,
-                     char *why, size_t n)
+static int push_step(sr_ypath_step **st, size_t *count, size_t *cap, size_t max_steps,
+                     sr_ypath_step step, char *why, size_t n)
 {
-    if (*count >= SR_SCENARIO_MAX_DEPTH) {
-        snprintf(why, n, "deeper than %d levels", SR_SCENARIO_MAX_DEPTH);
+    if (*count >= max_steps) {
+        snprintf(why, n, "deeper than %zu levels", max_steps);
         return -1;
     }
     if (*count == *cap) {
@@ -43,7 +42,8 @@ static int push_step(sr_ypath_step **st, size_t *count, size_t *cap, sr_ypath_st
     return 0;
 }
 
-int sr_ypath_parse(const char *path, sr_ypath_step **steps, size_t *n_steps, char *why, size_t n)
+int sr_ypath_parse(const char *path, size_t max_steps, sr_ypath_step **steps, size_t *n_steps,
+                   char *why, size_t n)
 {
     sr_ypath_step *st = NULL;
     size_t count = 0, cap = 0;
@@ -60,7 +60,7 @@ int sr_ypath_parse(const char *path, sr_ypath_step **steps, size_t *n_steps, cha
             snprintf(why, n, "out of memory");
             goto fail;
         }
-        if (push_step(&st, &count, &cap, key, why, n) != 0) {
+        if (push_step(&st, &count, &cap, max_steps, key, why, n) != 0) {
             free(key.key);
             goto fail;
         }
@@ -74,7 +74,7 @@ int sr_ypath_parse(const char *path, sr_ypath_step **steps, size_t *n_steps, cha
                 goto fail;
             }
             sr_ypath_step idx = {.is_index = true, .index = (size_t)strtoul(q, NULL, 10)};
-            if (push_step(&st, &count, &cap, idx, why, n) != 0)
+            if (push_step(&st, &count, &cap, max_steps, idx, why, n) != 0)
                 goto fail;
             p = q + digits + 1;
         }
@@ -171,6 +171,14 @@ static int override_fail(const sr_ydoc *d, size_t k, const char *fmt, ...)
     return -1;
 }
 
+/* Fails override k at so_far, whose node cur is not what the next step needs. */
+static int fail_step(const sr_ydoc *d, size_t k, const char *so_far, int cur, const char *why)
+{
+    char got[96];
+    sr_ydoc_got(d, cur, got, sizeof got);
+    return override_fail(d, k, "%s: %s, got %s", so_far, why, got);
+}
+
 /* Replaces what slot (pos) of container holds with node. */
 static void set_slot(sr_ydoc *d, int container, size_t pos, int node)
 {
@@ -187,13 +195,13 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k)
     sr_ypath_step *st = NULL;
     size_t n_st = 0;
     char why[256];
-    if (sr_ypath_parse(o->path, &st, &n_st, why, sizeof why) != 0)
+    if (sr_ypath_parse(o->path, d->limits.max_depth, &st, &n_st, why, sizeof why) != 0)
         return override_fail(d, k, "invalid path: %s", why);
 
     /* The value: one YAML node (an empty value is null). */
     yaml_document_t vdoc;
     sr_yread_fail f = {0};
-    int rc = sr_ydoc_load_text(&vdoc, o->value, strlen(o->value), &f);
+    int rc = sr_ydoc_load_text(&vdoc, o->value, strlen(o->value), d->limits, &f);
     if (rc < 0) {
         sr_ypath_free(st, n_st);
         return override_fail(d, k, "cannot read the value: %s (at character %zu)", f.why, f.at);
@@ -220,10 +228,10 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k)
         steps_text(st, i, so_far, sizeof so_far);
         if (st[i].is_index) {
             if (!sr_ydoc_is_seq(d, cur)) {
-                char got[96];
-                sr_ydoc_got(d, cur, got, sizeof got);
-                override_fail(d, k, "%s: is not a list, so [%zu] cannot index it, got %s", so_far,
-                              st[i].index, got);
+                char wrong[96];
+                snprintf(wrong, sizeof wrong, "is not a list, so [%zu] cannot index it",
+                         st[i].index);
+                fail_step(d, k, so_far, cur, wrong);
                 goto out;
             }
             size_t len = sr_ydoc_len(d, cur);
@@ -252,10 +260,9 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k)
             cur = m;
         }
         if (!sr_ydoc_is_map(d, cur)) {
-            char got[96];
-            sr_ydoc_got(d, cur, got, sizeof got);
-            override_fail(d, k, "%s: is not a mapping, so it cannot hold key %s, got %s", so_far,
-                          st[i].key, got);
+            char wrong[600];
+            snprintf(wrong, sizeof wrong, "is not a mapping, so it cannot hold key %s", st[i].key);
+            fail_step(d, k, so_far, cur, wrong);
             goto out;
         }
         size_t len = sr_ydoc_len(d, cur);

@@ -1,38 +1,19 @@
-/* Shared by the scenario loader's files (scenario.c, scenario_values.c,
- * scenario_programme.c): the loading context and the typed readers of schema values.
- * Not part of sirisk's interface. Every reader returns 0 on success and -1 after filling
- * the context's error with the node's position, key path and value. */
-#ifndef SR_SCENARIO_INTERNAL_H
-#define SR_SCENARIO_INTERNAL_H
+/* The scenario loader's context and typed readers (scenario_values.c), shared by the
+ * loader's files; not part of sirisk's interface. Every reader checks one node against what
+ * its key allows and returns 0, or -1 after filling the context's error with the node's
+ * position, key path and value (sim/scenario/yaml_doc.h). */
+#ifndef SR_SCENARIO_VALUES_H
+#define SR_SCENARIO_VALUES_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "models/model.h"
+#include "sim/scenario/schema.h"
 #include "sim/scenario/yaml_doc.h"
 
-/* A valid range of a real-valued key, and how a message names it. A key whose range is
- * unbounded (an amount, a hazard, a rate) also has a limit, [limit_lo, limit_hi], that its
- * value and every draw of a distribution given for it must stay within, so that no sum or
- * factor of a run can overflow (SR_SCENARIO_MAX_AMOUNT); limit_lo == limit_hi: none. */
-typedef struct {
-    double lo, hi;
-    bool lo_open, hi_open;
-    const char *what;          /* "a number >= 0": completes "must be ..." */
-    double limit_lo, limit_hi;
-    const char *limit_why;     /* "so that ...": completes "must lie within [lo, hi] ..." */
-} sr_range;
-
-extern const sr_range SR_RANGE_ANY;        /* cash flows, prices (DKK) */
-extern const sr_range SR_RANGE_NONNEG;     /* hazards, multipliers, costs, caps */
-extern const sr_range SR_RANGE_POS;        /* reference sizes (persons) */
-extern const sr_range SR_RANGE_ELASTICITY; /* a size scaling's elasticity */
-extern const sr_range SR_RANGE_PROB;       /* monthly probabilities, rho, persistence */
-extern const sr_range SR_RANGE_UNIT;       /* shares, switching probabilities, first loss */
-extern const sr_range SR_RANGE_RATE;       /* annual rates: > -1 */
-extern const sr_range SR_RANGE_SHARE;      /* stratum shares: (0, 1] */
-extern const sr_range SR_RANGE_RHO;        /* correlations: (-1, 1) */
+#define SR_MAX_TENURE 600 /* months: a state's tenure_max and every tenure key */
 
 /* Names sorted for lookup, so that a file with many names costs n log n. */
 typedef struct {
@@ -45,9 +26,13 @@ typedef struct {
     sr_name_ref *e;
 } sr_names;
 
+/* How the programme being read enrols (scenario_programme.c). */
+typedef struct sr_intake_plan sr_intake_plan;
+
 /* The loading context: the document, the model being filled, the number table's growth,
- * the notes, and lookups built as the schema is read (states, parameters, transitions). */
-typedef struct {
+ * the notes, lookups built as the schema is read (states, parameters, transitions), the
+ * selectors that decide which keys apply, and what the keys of one programme share. */
+typedef struct sr_sload {
     sr_ydoc *d;
     sr_model *m;
     sr_error *err;
@@ -62,6 +47,11 @@ typedef struct {
     unsigned mark_gen;
     size_t copied_steps;       /* tenure and dated entries copied so far (bounded) */
     int *stress_nodes;         /* [n_stresses]: the node naming each stress */
+    int *stratum_nodes;        /* [n_strata]: each stratum's node, 0 for the default one */
+    unsigned sel[SR_SEL_COUNT]; /* each selector's value while its mapping is read */
+    size_t cash_state;         /* the state whose cash flows are read */
+    sr_intake_plan *plan;      /* the intake of the programme being read */
+    sr_names outcome_names;    /* the outcomes of the contract being read */
 } sr_sload;
 
 /* ---- failures ---------------------------------------------------------------------- */
@@ -72,8 +62,8 @@ int sr_sl_note(sr_sload *L, const char *fmt, ...) __attribute__((format(printf, 
 
 /* ---- structure --------------------------------------------------------------------- */
 
-/* node must be a mapping whose keys are all among keys[] (NULL-terminated). */
-int sr_sl_map(sr_sload *L, int node, const char *const *keys);
+/* node must be a mapping whose keys are all rows of t: else `unknown key (expected ...)`. */
+int sr_sl_keys(sr_sload *L, int node, const sr_table *t);
 /* node must be a list. */
 int sr_sl_seq(sr_sload *L, int node);
 /* The value under key, or 0 when the key is absent or its value is null (a null value
@@ -100,10 +90,6 @@ int sr_sl_text(sr_sload *L, int node, const char **out);
 /* A name: [A-Za-z_][A-Za-z0-9_]*, at most 64 characters (one holding a control or format
  * character is refused as such, naming it). */
 int sr_sl_name(sr_sload *L, int node, const char **out);
-/* A list item that is a mapping of keys[] with a required `name` (sr_sl_name): *name is
- * its text, *name_node its node. */
-int sr_sl_named_item(sr_sload *L, int node, const char *const *keys, const char **name,
-                     int *name_node);
 /* One of choices[] (NULL-terminated); *out is its position. */
 int sr_sl_enum(sr_sload *L, int node, const char *const *choices, int *out);
 /* A calendar month YYYY-MM: *month_index from simulation.start (may be negative). */
@@ -113,19 +99,15 @@ int sr_sl_month(sr_sload *L, int node, int *year, int *month);
 
 /* A fixed real number in range r (a literal or `$name` of a fixed parameter). */
 int sr_sl_real(sr_sload *L, int node, const sr_range *r, double *out);
-/* A number that may be uncertain (SPEC 2.10): a literal, `$name`, or a distribution whose
- * support lies in r. Adds an entry to the number table (or shares the parameter's). */
+/* A number that may be uncertain (docs/model.md#parameter-uncertainty): a literal, `$name`,
+ * or a distribution whose support lies in r. Adds an entry to the number table (or shares
+ * the parameter's). */
 int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out);
-/* sr_sl_num on map[key] when present (left unchanged when absent). */
-int sr_sl_num_opt(sr_sload *L, int map, const char *key, const sr_range *r, sr_num *out);
-int sr_sl_num_req(sr_sload *L, int map, const char *key, const sr_range *r, sr_num *out);
 /* A distribution mapping {dist: ..., ...}: checked and converted (lognormal to mu, sigma). */
 int sr_sl_dist(sr_sload *L, int node, sr_numdef *out);
 /* Adds def to the number table, its random stream keyed by the key path of node (-1: a
  * constant of the loader); returns 0 or -1 (out of memory). */
 int sr_sl_push(sr_sload *L, int node, sr_numdef def, sr_num *out);
-/* {municipality, state}: DKK, any real, each 0 when absent. */
-int sr_sl_flow(sr_sload *L, int node, sr_flow *out);
 
 /* The support [lo, hi] of a number-table entry (open ends where the distribution never
  * reaches them). */
@@ -151,19 +133,6 @@ long sr_sl_find_transition(const sr_sload *L, size_t from, size_t to);
 
 /* Fails at again: a name repeats the one at first. */
 int sr_sl_fail_duplicate(sr_sload *L, int first, int again, const char *what);
-
-/* The dynamics (scenario_dynamics.c), each from the document's root mapping: states
- * (also builds the state lookup), transitions (expanded; builds the transition lookup),
- * strata (*stratum_nodes[n_strata] receives each stratum's node, 0 for the default),
- * cash flows (top level and per stratum), macro. */
-int sr_sl_states(sr_sload *L, int root);
-int sr_sl_transitions(sr_sload *L, int root);
-int sr_sl_strata(sr_sload *L, int root, int **stratum_nodes);
-int sr_sl_cash(sr_sload *L, int root, const int *stratum_nodes);
-int sr_sl_macro(sr_sload *L, int root);
-
-/* Programmes (scenario_programme.c): fills m->programmes from the `programmes` list. */
-int sr_sl_programmes(sr_sload *L, int node);
 
 /* Writes "YYYY-MM" of month index t (from simulation.start). */
 void sr_sl_month_text(const sr_model *m, long t, char *buf, size_t n);
