@@ -779,6 +779,22 @@ static int link_base(hid_t root, hid_t base, const sr_resultset *rs, sr_error *e
     return 0;
 }
 
+int sr_h5_write_layout_group(hid_t parent, const char *name, const sr_resultset *rs,
+                             hid_t root, sr_error *err)
+{
+    if (check_link_name(parent, name, err) != 0)
+        return SR_EXIT_IOERR;
+    hid_t g = sr_h5_group_create(parent, name, err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    int rc = root >= 0 ? link_base(root, g, rs, err) : sr_h5_write_layout(g, rs, err);
+    if (rc != 0) {
+        H5Gclose(g);
+        return SR_EXIT_IOERR;
+    }
+    return close_obj(g, err);
+}
+
 int sr_h5_write_stress(sr_h5_file *f, char *const *names, sr_resultset *const *results,
                        size_t n, sr_error *err)
 {
@@ -836,7 +852,7 @@ static int dataset_str(hid_t loc, const char *name, int rank, const hsize_t *dim
 
 /* /sweep/values (float64[k] or [k][2]) with the swept key(s) in `param` and the design,
  * and /sweep/value_text, the same values as the YAML text applied. */
-static int write_sweep_values(hid_t g, const sr_sweep_result *s, sr_error *err)
+int sr_h5_write_sweep_values(hid_t g, const sr_sweep_result *s, sr_error *err)
 {
     const int rank = s->n_keys == 1 ? 1 : 2;
     const hsize_t dims[2] = {s->k, s->n_keys};
@@ -881,7 +897,7 @@ int sr_h5_write_sweep_point(sr_h5_file *f, const sr_sweep_result *s, size_t i,
         /* the root is point 0, and /sweep/points/0 links to it (no second copy) */
         if (sr_h5_write_layout(root, rs, err) != 0 ||
             (g = sr_h5_group_create(root, "sweep", err)) < 0 ||
-            write_sweep_values(g, s, err) != 0 ||
+            sr_h5_write_sweep_values(g, s, err) != 0 ||
             (points = sr_h5_group_create(g, "points", err)) < 0 ||
             (pg = sr_h5_group_create(points, name, err)) < 0 ||
             link_base(root, pg, rs, err) != 0)

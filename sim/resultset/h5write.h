@@ -76,7 +76,19 @@ int sr_h5_write_layout(hid_t loc, const sr_resultset *rs, sr_error *err);
 int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv,
                       sr_error *err);
 
+/* Writes rs as the group `name` (a valid link name: non-empty, no '/') created in parent:
+ * its whole root layout, or, when root is a valid id, hard links to the objects of the
+ * same result set's root layout already written at root (no second copy) with the root
+ * attributes. Returns 0 or SR_EXIT_IOERR. */
+int sr_h5_write_layout_group(hid_t parent, const char *name, const sr_resultset *rs,
+                             hid_t root, sr_error *err);
+
 /* ---- sweep files (SPEC 5 /sweep) --------------------------------------------------- */
+
+/* /sweep/values (float64[k], or [k][2] for two keys, with the swept key(s) in the
+ * attribute `param` and the design in `design`) and /sweep/value_text (the same values as
+ * the YAML text applied) in the group g (/sweep). Returns 0 or SR_EXIT_IOERR. */
+int sr_h5_write_sweep_values(hid_t g, const sr_sweep_result *s, sr_error *err);
 
 /* A sweep file is written point by point into a file from sr_h5_file_create, so that one
  * result set is in memory at a time; sr_h5_file_commit publishes it when every point and
