@@ -428,8 +428,8 @@ int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_
     };
     int rc = SR_EXIT_IOERR;
     if (w.scratch == NULL || w.column == NULL || w.quantiles == NULL) {
-        sr_h5_fail(err, SR_EXIT_IOERR, loc, "out of memory for the summary of %zu trials",
-                   rs->n_trials);
+        rc = sr_h5_fail(err, SR_EXIT_SOFTWARE, loc, "out of memory for the summary of %zu "
+                        "trials", rs->n_trials);
         goto done;
     }
     if (write_trials(loc, rs, lv, err) == 0 && write_summary(loc, rs, lv, &w, err) == 0 &&
@@ -559,7 +559,7 @@ static int write_parameters(hid_t loc, const sr_resultset *rs, sr_error *err)
         return 0;
     column *cols = calloc(rs->n_parameters, sizeof *cols);
     if (cols == NULL)
-        return sr_error_set(err, SR_EXIT_IOERR, "out of memory writing /parameters");
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory writing /parameters");
     for (size_t k = 0; k < rs->n_parameters; k++)
         cols[k] = (column){rs->parameter_names[k], "as the keys that refer to the parameter",
                            "Each trial's draw of the named parameter, shared by every key "
@@ -613,7 +613,7 @@ sr_h5_file *sr_h5_file_create(const char *path, sr_error *err)
     sr_h5_quiet();
     sr_h5_file *f = calloc(1, sizeof *f);
     if (f == NULL) {
-        sr_error_set(err, SR_EXIT_IOERR, "%s: out of memory", path);
+        sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory", path);
         return NULL;
     }
     f->out.fd = -1;
