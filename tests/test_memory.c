@@ -426,12 +426,19 @@ Test(memory, run_refuses_a_scenario_no_machine_can_hold)
 
 Test(memory, stress_and_sweep_refuse_it_before_any_run)
 {
-    char *y = huge_scenario("stresses: {again: {simulation.seed: 2}}\n");
+    char *y = huge_scenario("stresses: {again: {simulation.seed: 2},"
+                            " more: {simulation.trials: 8000}}\n");
+    /* One run at a time: the figures are those of the largest run, the base here (the
+     * stress `again` is as large), not of the two runs' results together. */
+    sr_test_expect_failure(y, true, "stress small.yaml --only again", 65,
+                           "small.yaml: needs 11 TiB per thread (2 threads) and 57 MiB for "
+                           "4,000 trials' results, 22 TiB in all;");
+    /* the largest run is named: the stress `more`, with twice the trials' results */
     sr_test_expect_failure(y, true, "stress small.yaml", 65,
-                           "small.yaml: needs 11 TiB per thread (2 threads) and 114 MiB for "
-                           "the results of 2 runs of 4,000 trials");
+                           "small.yaml: stress more needs 11 TiB per thread (2 threads) and "
+                           "114 MiB for 8,000 trials' results, 22 TiB in all;");
     sr_test_expect_failure(y, true, "sweep small.yaml --param simulation.seed --values 1,2", 65,
-                           "small.yaml: point 1 of 2 needs 11 TiB per thread");
+                           "small.yaml: sweep point 1 of 2 needs 11 TiB per thread");
     free(y);
 }
 
