@@ -433,10 +433,11 @@ Test(memory, stress_and_sweep_refuse_it_before_any_run)
     sr_test_expect_failure(y, true, "stress small.yaml --only again", 65,
                            "small.yaml: needs 11 TiB per thread (2 threads) and 57 MiB for "
                            "4,000 trials' results, 22 TiB in all;");
-    /* the largest run is named: the stress `more`, with twice the trials' results */
+    /* the largest run is named: the stress `more`, with twice the trials (57 MiB above is
+     * 56.6 MiB rounded) */
     sr_test_expect_failure(y, true, "stress small.yaml", 65,
                            "small.yaml: stress more needs 11 TiB per thread (2 threads) and "
-                           "114 MiB for 8,000 trials' results, 22 TiB in all;");
+                           "113 MiB for 8,000 trials' results, 22 TiB in all;");
     sr_test_expect_failure(y, true, "sweep small.yaml --param simulation.seed --values 1,2", 65,
                            "small.yaml: sweep point 1 of 2 needs 11 TiB per thread");
     free(y);
