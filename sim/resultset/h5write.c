@@ -760,8 +760,9 @@ int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err)
     return sr_h5_file_commit(f, err);
 }
 
-/* The base of a stress file is the root layout itself: /stress/base holds hard links to
- * the root's objects (no second copy) and the root's attributes. */
+/* A group that stands for the root layout written at root (a stress file's base, a sweep
+ * file's point 0): hard links to the root's objects (no second copy) and the root's
+ * attributes. */
 static int link_base(hid_t root, hid_t base, const sr_resultset *rs, sr_error *err)
 {
     static const char *const objects[] = {"scenario", "trials", "summary", "annual",
@@ -793,39 +794,6 @@ int sr_h5_write_layout_group(hid_t parent, const char *name, const sr_resultset 
         return SR_EXIT_IOERR;
     }
     return close_obj(g, err);
-}
-
-int sr_h5_write_stress(sr_h5_file *f, char *const *names, sr_resultset *const *results,
-                       size_t n, sr_error *err)
-{
-    hid_t root = sr_h5_file_root(f), g = H5I_INVALID_HID;
-    if (n == 0 || sr_h5_write_layout(root, results[0], err) != 0)
-        goto fail;
-    if ((g = sr_h5_group_create(root, "stress", err)) < 0)
-        goto fail;
-    for (size_t i = 0; i < n; i++) {
-        if (check_link_name(g, names[i], err) != 0)
-            goto fail;
-        hid_t sg = sr_h5_group_create(g, names[i], err);
-        if (sg < 0)
-            goto fail;
-        int rc = i == 0 ? link_base(root, sg, results[0], err)
-                        : sr_h5_write_layout(sg, results[i], err);
-        if (rc != 0 || close_obj(sg, err) != 0) {
-            if (rc != 0)
-                H5Gclose(sg);
-            goto fail;
-        }
-    }
-    if (close_obj(g, err) != 0) {
-        g = H5I_INVALID_HID;
-        goto fail;
-    }
-    return 0;
-fail:
-    if (g >= 0)
-        H5Gclose(g);
-    return SR_EXIT_IOERR;
 }
 
 /* ---- sweep files ------------------------------------------------------------------------ */
@@ -884,52 +852,6 @@ int sr_h5_write_sweep_values(hid_t g, const sr_sweep_result *s, sr_error *err)
     return dataset_str(g, "value_text", rank, dims, s->value_text, "text (YAML)",
                        "Each swept key's value at each point as applied: a YAML flow node, "
                        "set after the command line's --set.", err);
-}
-
-int sr_h5_write_sweep_point(sr_h5_file *f, const sr_sweep_result *s, size_t i,
-                            const sr_resultset *rs, sr_error *err)
-{
-    hid_t root = sr_h5_file_root(f);
-    hid_t g = H5I_INVALID_HID, points = H5I_INVALID_HID, pg = H5I_INVALID_HID;
-    char name[32];
-    snprintf(name, sizeof name, "%zu", i);
-    if (i == 0) {
-        /* the root is point 0, and /sweep/points/0 links to it (no second copy) */
-        if (sr_h5_write_layout(root, rs, err) != 0 ||
-            (g = sr_h5_group_create(root, "sweep", err)) < 0 ||
-            sr_h5_write_sweep_values(g, s, err) != 0 ||
-            (points = sr_h5_group_create(g, "points", err)) < 0 ||
-            (pg = sr_h5_group_create(points, name, err)) < 0 ||
-            link_base(root, pg, rs, err) != 0)
-            goto fail;
-    } else {
-        points = H5Gopen2(root, "sweep/points", H5P_DEFAULT);
-        if (points < 0) {
-            sr_h5_fail(err, SR_EXIT_IOERR, root, "cannot open group 'sweep/points'");
-            goto fail;
-        }
-        if ((pg = sr_h5_group_create(points, name, err)) < 0 ||
-            sr_h5_write_layout(pg, rs, err) != 0)
-            goto fail;
-    }
-    hid_t ids[3] = {pg, points, g};
-    for (size_t k = 0; k < 3; k++) {
-        if (ids[k] >= 0 && close_obj(ids[k], err) != 0) {
-            for (size_t r = k + 1; r < 3; r++)
-                if (ids[r] >= 0)
-                    H5Gclose(ids[r]);
-            return SR_EXIT_IOERR;
-        }
-    }
-    return 0;
-fail:
-    if (pg >= 0)
-        H5Gclose(pg);
-    if (points >= 0)
-        H5Gclose(points);
-    if (g >= 0)
-        H5Gclose(g);
-    return SR_EXIT_IOERR;
 }
 
 int sr_h5_write_sweep_table(sr_h5_file *f, const sr_sweep_result *s, sr_error *err)

@@ -58,12 +58,6 @@ int sr_h5_file_commit(sr_h5_file *f, sr_error *err);
 /* Closes and removes the temporary file and frees f (NULL is fine). */
 void sr_h5_file_abort(sr_h5_file *f);
 
-/* A stress file (SPEC 5 /stress) in f: the base's root layout at the root, and under
- * /stress/<name>/ the root layout of each of the n runs (names[0] is the base, which is
- * linked, not copied). Returns 0 or SR_EXIT_IOERR; commit or abort f after. */
-int sr_h5_write_stress(sr_h5_file *f, char *const *names, sr_resultset *const *results,
-                       size_t n, sr_error *err);
-
 /* Creates a group in loc with timestamps off and links tracked in creation order (readers
  * list metrics in the order written). The caller closes it; H5I_INVALID_HID on failure. */
 hid_t sr_h5_group_create(hid_t loc, const char *name, sr_error *err);
@@ -91,14 +85,6 @@ int sr_h5_write_layout_group(hid_t parent, const char *name, const sr_resultset 
  * the YAML text applied) in the group g (/sweep). Returns 0 or SR_EXIT_IOERR. */
 int sr_h5_write_sweep_values(hid_t g, const sr_sweep_result *s, sr_error *err);
 
-/* A sweep file is written point by point into a file from sr_h5_file_create, so that one
- * result set is in memory at a time; sr_h5_file_commit publishes it when every point and
- * the table are in. Point 0 is the root layout (what every reader of a run file reads),
- * and /sweep/points/0 links to the root's objects like a stress file's base; point i > 0 is
- * written under /sweep/points/<i>/. Point 0 also writes /sweep/values and
- * /sweep/value_text (s must have its values filled). Call in point order. */
-int sr_h5_write_sweep_point(sr_h5_file *f, const sr_sweep_result *s, size_t i,
-                            const sr_resultset *rs, sr_error *err);
 /* /sweep/table/<column>: float64[k] per column of the sweep table, with units, description
  * and a short `heading`. After every point. */
 int sr_h5_write_sweep_table(sr_h5_file *f, const sr_sweep_result *s, sr_error *err);
