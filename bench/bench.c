@@ -26,7 +26,6 @@
 #include "sim/engine/run.h"
 #include "sim/scenario/scenario.h"
 #include "sim/variants/sweep.h"
-#include "sim/variants/variant_file.h"
 
 static double now_seconds(void)
 {
@@ -166,14 +165,6 @@ static double single_runs(unsigned trials, int threads, const char *dir, sr_erro
     return seconds;
 }
 
-static int write_point(void *ctx, const sr_sweep_result *s, size_t i, const sr_model *m,
-                       const sr_resultset *rs, sr_error *err)
-{
-    (void)m;
-    sr_h5_file **f = ctx;
-    return sr_variant_file_sweep_point(*f, s, i, rs, err);
-}
-
 /* The same four points as one sweep, into dir/sweep.h5 if dir. Seconds, or < 0. */
 static double one_sweep(unsigned trials, int threads, const char *dir, sr_error *err)
 {
@@ -190,24 +181,16 @@ static double one_sweep(unsigned trials, int threads, const char *dir, sr_error 
         return -1.0;
     }
     double t0 = now_seconds();
-    sr_h5_file *f = NULL;
-    if (dir != NULL) {
+    if (dir != NULL)
         snprintf(path, sizeof path, "%s/sweep.h5", dir);
-        f = sr_h5_file_create(path, err);
-    }
-    sr_sweep_result result;
     sr_run_options o = {.threads = threads};
-    int rc = dir != NULL && f == NULL;
-    if (rc == 0)
-        rc = sr_sweep_run(sweep_path, &ov, 1, &spec, &o, dir != NULL ? write_point : NULL, &f,
-                          &result, err);
-    if (rc == 0 && f != NULL && (rc = sr_variant_file_sweep_table(f, &result, err)) == 0) {
+    const sr_variants_request rq = {.scenario = sweep_path, .overrides = &ov, .n_overrides = 1,
+                                    .run = &o, .output = dir != NULL ? path : NULL};
+    sr_h5_file *f = NULL;
+    int rc = sr_sweep_run(&rq, &spec, NULL, NULL, NULL, &f, err);
+    if (rc == 0 && f != NULL)
         rc = sr_h5_file_commit(f, err);
-        f = NULL;
-    }
     double seconds = now_seconds() - t0;
-    sr_h5_file_abort(f);
-    sr_sweep_result_clear(&result);
     sr_sweep_spec_clear(&spec);
     sr_override_clear(&ov);
     return rc == 0 ? seconds : -1.0;

@@ -108,6 +108,26 @@ Test(cli, usage_errors_exit_64)
     expect_failure("run small.yaml extra.yaml", 64, "unexpected argument");
 }
 
+/* A usage error names the command and the option; a long option is matched whole, never
+ * by an abbreviation that a later option could make ambiguous. */
+Test(cli, usage_errors_name_the_option_and_the_command)
+{
+    expect_failure("run small.yaml --frobnicate -o old.h5", 64,
+                   "run: unknown option '--frobnicate'");
+    expect_failure("stress small.yaml --frobnicate=3", 64, "stress: unknown option '--frobnicate'");
+    expect_failure("run small.yaml --tri 10 -o old.h5", 64, "run: unknown option '--tri'");
+    expect_failure("sweep small.yaml --threads", 64, "sweep: --threads needs a value");
+    expect_failure("run small.yaml --quiet=yes -o old.h5", 64, "run: --quiet takes no value");
+    expect_failure("run small.yaml --trials=0 -o old.h5", 64,
+                   "run: --trials: expected a whole number from 1 to 1000000000, got '0'");
+    expect_failure("validate small.yaml --trials=5", 64,
+                   "validate: --trials: validate takes a scenario and --set only");
+    expect_failure("summary old.h5 --quiet", 64,
+                   "summary: --quiet: summary takes only a result file");
+    expect_failure("run small.yaml --only=x -o old.h5", 64, "run: --only is an option of stress");
+    expect_failure("--version --quiet", 64, "--version: --quiet: --version takes nothing");
+}
+
 Test(cli, missing_scenario_exits_66)
 {
     expect_failure("run nowhere.yaml -o old.h5", 66, "nowhere.yaml");
@@ -174,6 +194,40 @@ Test(cli, interrupt_leaves_no_file, .timeout = 60)
     cr_expect_eq(empty, 0, "files left in %s", dir);
     free(err);
     sr_test_remove_dir(dir);
+}
+
+/* An interrupt while a sweep or a stress has its file open (its first run written, the
+ * next one running: 20 trials of the national scenario, then 20,000) stops it with 130
+ * and leaves no file, neither the target nor its temporary. */
+Test(cli, interrupt_during_a_sweep_or_a_stress_leaves_no_file, .timeout = 120)
+{
+    const char *commands[] = {
+        "sweep %s/scenarios/national.yaml --param simulation.trials --values 20,20000",
+        "stress %s/scenarios/national.yaml --trials 20 --set "
+        "'stresses={long: {simulation.trials: 20000}}'",
+    };
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++) {
+        char *dir = sr_test_tmpdir();
+        char command[512];
+        snprintf(command, sizeof command, commands[k], SRC);
+        /* SIGINT once the temporary file is there (or the command has ended) */
+        char *err = NULL;
+        int rc = sr_test_run(sr_test_cmd(
+            "cd %s && { %s %s -o r.h5 --quiet & pid=$!; i=0; "
+            "while [ $i -lt 1200 ] && ! ls -A | grep -q sirisk-tmp && kill -0 $pid 2>/dev/null; "
+            "do sleep 0.05; i=$((i+1)); done; "
+            "ls -A | grep -q sirisk-tmp && echo 'temporary seen' >&2; sleep 0.3; "
+            "kill -INT $pid; wait $pid; }",
+            dir, BIN, command), NULL, &err);
+        cr_expect_eq(rc, 130, "%s: exit %d: %s", command, rc, err);
+        cr_expect(strstr(err, "temporary seen") != NULL, "%s: no file was open: %s", command,
+                  err);
+        cr_expect(strstr(err, "interrupted") != NULL, "%s: %s", command, err);
+        int empty = sr_test_run(sr_test_cmd("test -z \"$(ls -A %s)\"", dir), NULL, NULL);
+        cr_expect_eq(empty, 0, "%s: files left in %s", command, dir);
+        free(err);
+        sr_test_remove_dir(dir);
+    }
 }
 
 static const char *stresses =
@@ -247,6 +301,44 @@ Test(cli, stress_runs_every_stress_on_common_random_numbers)
     cr_expect_eq(rc, 65, "stress: exit %d: %s", rc, err);
     cr_expect(strstr(err, "stress no_effect") != NULL && !sr_test_exists(sr_test_cmd("%s/y.h5", dir)),
               "%s", err);
+    free(err);
+    free(text);
+    sr_test_remove_dir(dir);
+}
+
+/* An option's value follows it as the next word or after '=': both give the same file. */
+Test(cli, an_options_value_may_follow_an_equals_sign, .timeout = 60)
+{
+    char *dir = sr_test_tmpdir();
+    char *text = malloc(strlen(small) + strlen(stresses) + 1);
+    strcpy(text, small);
+    strcat(text, stresses);
+    sr_test_write_file(dir, "s.yaml", text);
+    char *err = NULL;
+    int rc = sr_test_run(sr_test_cmd(
+        "cd %s && %s run s.yaml --trials=40 --seed=9 --threads=1 "
+        "--set=programmes[0].cohort.size=200 -o eq.h5 --quiet && "
+        "%s run s.yaml --trials 40 --seed 9 --threads 1 "
+        "--set programmes[0].cohort.size=200 -o sp.h5 --quiet && "
+        "%s stress s.yaml --only=dearer --trials=20 -o st.h5 --quiet && "
+        "%s sweep s.yaml --param=programmes[0].cohort.size --values=200,300 --trials=20 "
+        "-o sw.h5 --quiet",
+        dir, BIN, BIN, BIN, BIN), NULL, &err);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
+    const char *check =
+        "import h5py\n"
+        "a, b = h5py.File('eq.h5', 'r'), h5py.File('sp.h5', 'r')\n"
+        "assert a.attrs['trials'] == 40 and a.attrs['seed'] == 9, dict(a.attrs)\n"
+        "assert 'size: 200' in a['scenario'][()].decode()\n"
+        "assert a['trials/savings_total'].shape == (40,)\n"
+        "assert (a['trials/savings_total'][:] == b['trials/savings_total'][:]).all()\n"
+        "assert a['scenario'][()] == b['scenario'][()]\n"
+        "assert list(h5py.File('st.h5', 'r')['stress']) == ['base', 'dearer']\n"
+        "w = h5py.File('sw.h5', 'r')\n"
+        "assert list(w['sweep/values'][:]) == [200, 300], w['sweep/values'][:]\n"
+        "assert w.attrs['trials'] == 20\n"
+        "print('ok')\n";
+    sr_test_python(dir, check);
     free(err);
     free(text);
     sr_test_remove_dir(dir);

@@ -86,7 +86,8 @@ static collected sweep(const char *yaml, const char *param, const char *values)
     collected c = {0};
     sr_sweep_result result;
     sr_run_options o = {.threads = 2};
-    int rc = sr_sweep_run(path, NULL, 0, &spec, &o, keep_point, &c, &result, &err);
+    const sr_variants_request rq = {.scenario = path, .run = &o};
+    int rc = sr_sweep_run(&rq, &spec, keep_point, &c, &result, NULL, &err);
     cr_assert_eq(rc, 0, "sweep failed: %s", err.msg);
     cr_assert_eq(c.k, result.k);
     sr_sweep_result_clear(&result);

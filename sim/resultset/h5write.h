@@ -11,7 +11,8 @@
  * Reproducibility: object timestamps are off and every object is written in a
  * fixed order, so two writes of the same result set differ only in created_utc.
  * Every function here makes HDF5 calls: call them on one thread, outside OpenMP regions.
- * Failures are SR_EXIT_IOERR, with a message that names the file and the object. */
+ * Failures are SR_EXIT_IOERR, with a message that names the file and the object; a
+ * failure to allocate is SR_EXIT_SOFTWARE in err->code (the functions return nonzero). */
 #ifndef SR_H5WRITE_H
 #define SR_H5WRITE_H
 

@@ -47,27 +47,29 @@ static double room(const machine *a)
     return fmin(a->physical, a->address_left);
 }
 
-/* The peak of the runs with needs[0..n), each on its own threads but at most max_threads;
- * *peak_run gets the run at which it is reached (the largest workspaces when every result
- * set is held). */
-static double total(const sr_run_memory *needs, size_t n, sr_memory_holding holding,
-                    int max_threads, size_t *peak_run)
+/* What run i takes with at most max_threads threads: its shared part, a workspace per
+ * thread and its result set. */
+static double run_bytes(const sr_run_memory *need, int max_threads)
 {
-    double results = 0.0, peak = 0.0;
+    const int threads = need->threads < max_threads ? need->threads : max_threads;
+    return need->shared + threads * need->per_thread + need->results;
+}
+
+/* The peak of the runs with needs[0..n), one at a time, each on its own threads but at
+ * most max_threads; *peak_run gets the run at which it is reached. */
+static double peak_of(const sr_run_memory *needs, size_t n, int max_threads,
+                      size_t *peak_run)
+{
+    double peak = 0.0;
     *peak_run = 0;
     for (size_t i = 0; i < n; i++) {
-        const int threads = needs[i].threads < max_threads ? needs[i].threads : max_threads;
-        double run = needs[i].shared + threads * needs[i].per_thread;
-        if (holding == SR_MEMORY_ALL)
-            results += needs[i].results;
-        else
-            run += needs[i].results;
+        const double run = run_bytes(&needs[i], max_threads);
         if (run > peak) {
             peak = run;
             *peak_run = i;
         }
     }
-    return results + peak;
+    return peak;
 }
 
 void sr_memory_format(double bytes, char *buf, size_t size)
@@ -98,27 +100,17 @@ static void format_count(size_t n, char *buf, size_t size)
     buf[at] = '\0';
 }
 
-/* "X per thread (T threads) and Y for N trials' results, Z in all" for the runs; the
- * figures of the run at which the peak is reached, the results of all of them when every
- * result set is held. */
-static void describe(const sr_run_memory *needs, size_t n, sr_memory_holding holding,
-                     size_t peak_run, double peak, char *buf, size_t size)
+/* "X per thread (T threads) and Y for N trials' results, Z in all" for the run p, whose
+ * peak is `peak`. */
+static void describe(const sr_run_memory *p, double peak, char *buf, size_t size)
 {
-    const sr_run_memory *p = &needs[peak_run];
-    double results = holding == SR_MEMORY_ALL ? 0.0 : p->results;
-    for (size_t i = 0; holding == SR_MEMORY_ALL && i < n; i++)
-        results += needs[i].results;
-    char thread[32], held[32], all[32], trials[32], what[96];
+    char thread[32], held[32], all[32], trials[32];
     sr_memory_format(p->per_thread, thread, sizeof thread);
-    sr_memory_format(results, held, sizeof held);
+    sr_memory_format(p->results, held, sizeof held);
     sr_memory_format(peak, all, sizeof all);
     format_count(p->trials, trials, sizeof trials);
-    if (holding == SR_MEMORY_ALL && n > 1)
-        snprintf(what, sizeof what, "the results of %zu runs of %s trials", n, trials);
-    else
-        snprintf(what, sizeof what, "%s trials' results", trials);
-    snprintf(buf, size, "%s per thread (%d thread%s) and %s for %s, %s in all", thread,
-             p->threads, p->threads == 1 ? "" : "s", held, what, all);
+    snprintf(buf, size, "%s per thread (%d thread%s) and %s for %s trials' results, %s in all",
+             thread, p->threads, p->threads == 1 ? "" : "s", held, trials, all);
 }
 
 /* What the machine offers, as the end of a sentence: "this machine has 23 GiB of memory"
@@ -133,14 +125,13 @@ static void describe_machine(const machine *a, char *buf, size_t size)
         snprintf(buf, size, "this machine has %s of memory", bytes);
 }
 
-/* The most threads, below those of the run at which the peak is reached, with which the
- * runs would fit; 0 if none. */
-static int threads_that_fit(const sr_run_memory *needs, size_t n, sr_memory_holding holding,
-                            size_t peak_run, double limit)
+/* The most threads, fewer than those of run p (the largest), with which every run fits;
+ * 0 if none. */
+static int threads_that_fit(const sr_run_memory *needs, size_t n, size_t p, double limit)
 {
     size_t ignored;
-    for (int t = needs[peak_run].threads - 1; t >= 1; t--)
-        if (total(needs, n, holding, t, &ignored) <= limit)
+    for (int t = needs[p].threads - 1; t >= 1; t--)
+        if (peak_of(needs, n, t, &ignored) <= limit)
             return t;
     return 0;
 }
@@ -155,8 +146,8 @@ static int run_memory_need(const sr_model *m, const sr_run_options *o, sr_run_me
     return 0;
 }
 
-int sr_memory_check(const char *name, sr_model *const *models, size_t n,
-                    sr_memory_holding holding, const sr_run_options *o, sr_error *err)
+int sr_memory_check(const char *name, sr_model *const *models, const char *const *labels,
+                    size_t n, const sr_run_options *o, sr_error *err)
 {
     sr_run_memory *needs = calloc(n > 0 ? n : 1, sizeof *needs);
     if (needs == NULL)
@@ -168,46 +159,45 @@ int sr_memory_check(const char *name, sr_model *const *models, size_t n,
                                 "layout", name);
         }
     const machine a = this_machine();
-    size_t peak_run = 0;
-    const double peak = total(needs, n, holding, INT_MAX, &peak_run);
+    size_t p = 0;
+    const double peak = peak_of(needs, n, INT_MAX, &p);
     int rc = 0;
     if (peak > room(&a)) {
-        char figures[256], offer[128], point[64] = "", fewer[64] = "";
-        describe(needs, n, holding, peak_run, peak, figures, sizeof figures);
+        char figures[256], offer[128], fewer[64] = "";
+        const char *label = n > 1 && labels != NULL ? labels[p] : NULL;
+        describe(&needs[p], peak, figures, sizeof figures);
         describe_machine(&a, offer, sizeof offer);
-        if (holding == SR_MEMORY_EACH && n > 1)
-            snprintf(point, sizeof point, "point %zu of %zu ", peak_run + 1, n);
-        int t = threads_that_fit(needs, n, holding, peak_run, room(&a));
+        int t = threads_that_fit(needs, n, p, room(&a));
         if (t > 0)
             snprintf(fewer, sizeof fewer, " (it fits with --threads %d)", t);
-        rc = sr_error_set(err, SR_EXIT_DATAERR, "%s: %sneeds %s; %s%s", name, point, figures,
+        rc = sr_error_set(err, SR_EXIT_DATAERR, "%s: %s%sneeds %s; %s%s", name,
+                          label != NULL ? label : "", label != NULL ? " " : "", figures,
                           offer, fewer);
     }
     free(needs);
     return rc;
 }
 
-void sr_memory_print(FILE *out, const sr_model *m, const sr_run_options *o)
+int sr_memory_print(FILE *out, const sr_model *m, const sr_run_options *o, sr_error *err)
 {
     sr_run_memory need;
-    if (run_memory_need(m, o, &need) != 0) {
-        fputs("Memory: cannot be estimated (out of memory for the cell layout)\n", out);
-        return;
-    }
+    if (run_memory_need(m, o, &need) != 0)
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory for the cell layout, "
+                            "estimating the memory a run takes");
     const machine a = this_machine();
-    size_t peak_run;
-    const double peak = total(&need, 1, SR_MEMORY_EACH, INT_MAX, &peak_run);
+    const double peak = run_bytes(&need, INT_MAX);
     char figures[256], offer[128], bytes[32];
-    describe(&need, 1, SR_MEMORY_EACH, 0, peak, figures, sizeof figures);
+    describe(&need, peak, figures, sizeof figures);
     if (peak <= room(&a)) {
         sr_memory_format(room(&a), bytes, sizeof bytes);
         fprintf(out, "Memory: %s; fits in the %s this machine offers\n", figures, bytes);
-        return;
+        return 0;
     }
     describe_machine(&a, offer, sizeof offer);
-    int t = threads_that_fit(&need, 1, SR_MEMORY_EACH, 0, room(&a));
+    int t = threads_that_fit(&need, 1, 0, room(&a));
     fprintf(out, "Memory: %s; does not fit: %s", figures, offer);
     if (t > 0)
         fprintf(out, " (it fits with --threads %d)", t);
     fputs("; run, stress and sweep refuse it\n", out);
+    return 0;
 }

@@ -16,24 +16,23 @@
 #include "models/model.h"
 #include "sim/engine/run.h"
 
-/* How the runs of a command hold their result sets. */
-typedef enum {
-    SR_MEMORY_EACH,           /* one result set at a time (run; a sweep's points) */
-    SR_MEMORY_ALL             /* every run's result set until the end (stress) */
-} sr_memory_holding;
-
-/* Checks that the runs of models[0..n) (with o's threads) fit this machine. Returns 0, or
- * SR_EXIT_DATAERR with a message that begins with `name: ` and gives the figures, e.g.
- * "big.yaml: needs 20 GiB per thread (2 threads) and 3.1 MiB for 4,000 trials' results,
- * 40 GiB in all; this machine has 23 GiB of memory (it fits with --threads 1)". Fails
- * with SR_EXIT_SOFTWARE when the estimate itself cannot be made (out of memory). */
-int sr_memory_check(const char *name, sr_model *const *models, size_t n,
-                    sr_memory_holding holding, const sr_run_options *o, sr_error *err);
+/* Checks that the runs of models[0..n) (with o's threads) fit this machine, one at a time:
+ * a command holds one run's workspaces and result set at once (a stress or a sweep writes
+ * each variant to its file and frees it before the next runs), so the largest run must
+ * fit. labels[i] (labels, or an entry, may be NULL) names run i in the message when n > 1
+ * ("sweep point 2 of 4"). Returns 0, or SR_EXIT_DATAERR with a message that begins with
+ * `name: ` and gives the figures of the largest run, e.g. "big.yaml: needs 20 GiB per
+ * thread (2 threads) and 3.1 MiB for 4,000 trials' results, 40 GiB in all; this machine
+ * has 23 GiB of memory (it fits with --threads 1)". Fails with SR_EXIT_SOFTWARE when the
+ * estimate itself cannot be made (out of memory). */
+int sr_memory_check(const char *name, sr_model *const *models, const char *const *labels,
+                    size_t n, const sr_run_options *o, sr_error *err);
 
 /* `sirisk validate`'s line: what a run of m with o takes and whether it fits, e.g.
  * "Memory: 1.1 MiB per thread (2 threads), 27 MiB for 10,000 trials' results; fits this
- * machine's 23 GiB". */
-void sr_memory_print(FILE *out, const sr_model *m, const sr_run_options *o);
+ * machine's 23 GiB". Returns 0, or SR_EXIT_SOFTWARE with err when the estimate cannot be
+ * made (out of memory); nothing is printed then. */
+int sr_memory_print(FILE *out, const sr_model *m, const sr_run_options *o, sr_error *err);
 
 /* bytes as "512 B", "27 MiB", "3.1 GiB" (binary units; two significant digits below 10). */
 void sr_memory_format(double bytes, char *buf, size_t size);

@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/variants/memory.h"
 #include "models/summary.h"
+#include "sim/resultset/h5write.h"
 #include "sim/scenario/scenario.h"
+#include "sim/variants/variant_file.h"
 
 #define SR_UNITS_PP "DKK per participant (present value at the public rate)"
 
@@ -254,6 +255,8 @@ int sr_sweep_spec_values(sr_sweep_spec *s, const char *list, sr_error *err)
             }
             n_parts = split_items(inner, "--values", &parts, err);
             free(inner);
+            if (n_parts == 0 && err->code == SR_EXIT_SOFTWARE)
+                goto fail;
         }
         if (n_parts != sp->n_keys) {
             for (size_t j = 0; j < n_parts; j++)
@@ -449,88 +452,121 @@ static int fill_values(const sr_sweep_spec *s, sr_sweep_result *out, sr_error *e
     return 0;
 }
 
-int sr_sweep_run(const char *path, const sr_override *overrides, size_t n_overrides,
-                 const sr_sweep_spec *spec, const sr_run_options *o, sr_sweep_point_fn fn,
-                 void *ctx, sr_sweep_result *out, sr_error *err)
-{
-    memset(out, 0, sizeof *out);
-    int rc = sr_sweep_spec_check(spec, err);
-    if (rc != 0)
-        return rc;
-    sr_model **models = NULL;
-    double *scratch = NULL;
-    sr_override *all = calloc(n_overrides + SR_SWEEP_MAX_KEYS, sizeof *all);
-    const size_t k = sr_sweep_spec_points(spec);
-    if (all == NULL || (models = calloc(k, sizeof *models)) == NULL) {
-        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-        goto done;
-    }
-    if ((rc = fill_values(spec, out, err)) != 0)
-        goto done;
+/* A sweep while its points run: the hooks' context. */
+typedef struct {
+    sr_sweep_result *out;     /* values filled; the table row by row */
+    double *scratch;          /* [n_scratch]: sr_sweep_row's workspace */
+    size_t n_scratch;
+    sr_sweep_point_fn fn;     /* the caller's, after each point; may be NULL */
+    void *ctx;
+} sweep_run;
 
-    /* Every point's scenario is checked before any runs: a bad value fails in a second,
-     * not after an hour of the points before it. */
+/* "sweep point 2/4: KEY=VALUE ..." on stderr before point i runs. */
+static void show_point(void *ctx, size_t i)
+{
+    const sr_sweep_result *out = ((const sweep_run *)ctx)->out;
+    fprintf(stderr, "sweep point %zu/%zu:", i + 1, out->k);
+    for (size_t j = 0; j < out->n_keys; j++)
+        fprintf(stderr, " %s=%s", out->key[j], out->value_text[i * out->n_keys + j]);
+    fputc('\n', stderr);
+}
+
+/* Point i's row of the table, then the caller's function. */
+static int point_done(void *ctx, size_t i, const sr_model *m, const sr_resultset *rs,
+                      sr_error *err)
+{
+    sweep_run *r = ctx;
+    /* points have the same trials unless simulation.trials is swept */
+    if (rs->n_trials > r->n_scratch) {
+        double *grown = realloc(r->scratch, rs->n_trials * sizeof *grown);
+        if (grown == NULL)
+            return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        r->scratch = grown;
+        r->n_scratch = rs->n_trials;
+    }
+    double row[SR_SWEEP_N_COLUMNS];
+    sr_sweep_row(m, rs, r->scratch, row);
+    for (size_t c = 0; c < SR_SWEEP_N_COLUMNS; c++)
+        r->out->table[c * r->out->k + i] = row[c];
+    return r->fn != NULL ? r->fn(r->ctx, r->out, i, m, rs, err) : 0;
+}
+
+/* After the root layout: /sweep with its values, then /sweep/points, returned open. */
+static hid_t open_points_group(void *ctx, sr_h5_file *f, sr_error *err)
+{
+    const sweep_run *r = ctx;
+    return sr_variant_file_sweep_parent(f, r->out, err);
+}
+
+/* The variants of the sweep: point i is the scenario with the command line's overrides
+ * and then the swept values of point i. Every point's scenario is loaded here, before any
+ * runs: a bad value fails in a second, not after an hour of the points before it. */
+static int load_points(const sr_variants_request *rq, const sr_sweep_spec *spec,
+                       sr_variants *v, sr_error *err)
+{
+    const size_t k = sr_sweep_spec_points(spec);
+    sr_override *all = calloc(rq->n_overrides + SR_SWEEP_MAX_KEYS, sizeof *all);
+    if (all == NULL)
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    int rc = sr_variants_alloc(v, k, err);
     size_t idx[SR_SWEEP_MAX_KEYS];
-    for (size_t i = 0; i < k; i++) {
+    for (size_t i = 0; i < k && rc == 0; i++) {
         point_indices(spec, i, idx);
-        size_t n_all = point_overrides(spec, idx, overrides, n_overrides, all);
-        models[i] = sr_scenario_load(path, all, n_all, err);
-        if (models[i] == NULL) {
+        size_t n_all = point_overrides(spec, idx, rq->overrides, rq->n_overrides, all);
+        sr_model *m = sr_scenario_load(rq->scenario, all, n_all, err);
+        if (m == NULL) {
             if (err->code == SR_EXIT_DATAERR)
                 point_error(err, spec, idx);
             rc = err->code;
-            goto done;
+            break;
         }
+        char name[32], label[64];
+        snprintf(name, sizeof name, "%zu", i);
+        snprintf(label, sizeof label, "sweep point %zu of %zu", i + 1, k);
+        rc = sr_variants_set(v, i, m, name, label, err);
     }
-    /* One point's result set at a time; the largest point must fit. */
-    if ((rc = sr_memory_check(path, models, k, SR_MEMORY_EACH, o, err)) != 0)
-        goto done;
-    size_t n_scratch = 0;   /* values scratch holds */
-
-    double row[SR_SWEEP_N_COLUMNS];
-    for (size_t i = 0; i < k; i++) {
-        if (o != NULL && o->progress) {
-            fprintf(stderr, "sweep point %zu/%zu:", i + 1, k);
-            for (size_t j = 0; j < out->n_keys; j++)
-                fprintf(stderr, " %s=%s", out->key[j], out->value_text[i * out->n_keys + j]);
-            fputc('\n', stderr);
-        }
-        sr_resultset *rs = sr_run(models[i], o, err);
-        if (rs == NULL) {
-            sr_error_prefix(err, "sweep point %zu of %zu", i + 1, k);
-            rc = err->code;
-            goto done;
-        }
-        /* points have the same trials unless simulation.trials is swept */
-        if (rs->n_trials > n_scratch) {
-            double *grown = realloc(scratch, rs->n_trials * sizeof *scratch);
-            if (grown == NULL) {
-                sr_resultset_free(rs);
-                rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-                goto done;
-            }
-            scratch = grown;
-            n_scratch = rs->n_trials;
-        }
-        sr_sweep_row(models[i], rs, scratch, row);
-        for (size_t c = 0; c < SR_SWEEP_N_COLUMNS; c++)
-            out->table[c * k + i] = row[c];
-        rc = fn != NULL ? fn(ctx, out, i, models[i], rs, err) : 0;
-        sr_resultset_free(rs);
-        sr_model_free(models[i]);
-        models[i] = NULL;
-        if (rc != 0)
-            goto done;
-    }
-done:
-    if (models != NULL)
-        for (size_t i = 0; i < k; i++)
-            sr_model_free(models[i]);
-    free(models);
     free(all);
-    free(scratch);
-    if (rc != 0)
+    return rc;
+}
+
+int sr_sweep_run(const sr_variants_request *rq, const sr_sweep_spec *spec,
+                 sr_sweep_point_fn fn, void *ctx, sr_sweep_result *out, sr_h5_file **file,
+                 sr_error *err)
+{
+    sr_sweep_result own;
+    if (out == NULL)
+        out = &own;
+    memset(out, 0, sizeof *out);
+    if (file != NULL)
+        *file = NULL;
+    sr_variants v = {0};
+    sweep_run r = {.out = out, .fn = fn, .ctx = ctx};
+    sr_h5_file *f = NULL;
+    int rc = sr_sweep_spec_check(spec, err);
+    if (rc == 0)
+        rc = fill_values(spec, out, err);
+    if (rc == 0)
+        rc = load_points(rq, spec, &v, err);
+    if (rc == 0) {
+        const sr_variant_hooks hooks = {.ctx = &r, .show_progress = show_point,
+                                        .after_run = point_done,
+                                        .open_parent = open_points_group};
+        rc = sr_variants_run(&v, rq, &hooks, &f, err);
+    }
+    if (rc == 0 && f != NULL && sr_variant_file_sweep_table(f, out, err) != 0) {
+        sr_error_prefix(err, "%s", rq->output);
+        rc = err->code;
+    }
+    sr_variants_clear(&v);
+    free(r.scratch);
+    if (rc != 0 || out == &own)
         sr_sweep_result_clear(out);
+    if (rc != 0 || file == NULL) {
+        sr_h5_file_abort(f);
+        f = NULL;
+    }
+    if (file != NULL)
+        *file = f;
     return rc;
 }
 

@@ -28,6 +28,7 @@
 #include "models/model.h"
 #include "sim/engine/results.h"
 #include "sim/engine/run.h"
+#include "sim/variants/variants.h"
 
 #define SR_SWEEP_MAX_KEYS 2   /* keys set per point, over all --params */
 
@@ -119,14 +120,17 @@ typedef struct {
 typedef int (*sr_sweep_point_fn)(void *ctx, const sr_sweep_result *s, size_t i,
                                  const sr_model *m, const sr_resultset *rs, sr_error *err);
 
-/* Loads path with the overrides and each point's values after them, and checks every
- * point's scenario before running any (an invalid one is SR_EXIT_DATAERR naming the
- * --param and the value). Then runs the points in order, one result set in memory at a
- * time, calling fn (may be NULL) after each. Fills out (free with sr_sweep_result_clear;
- * it borrows strings from spec) or returns the error code with err. */
-int sr_sweep_run(const char *path, const sr_override *overrides, size_t n_overrides,
-                 const sr_sweep_spec *spec, const sr_run_options *o, sr_sweep_point_fn fn,
-                 void *ctx, sr_sweep_result *out, sr_error *err);
+/* Loads rq->scenario with the command line's overrides and each point's values after
+ * them, and checks every point's scenario before running any (an invalid one is
+ * SR_EXIT_DATAERR naming the --param and the value). Then runs the points in order as
+ * variants (sim/variants/variants.h: point i is named "<i>"), one result set in memory at
+ * a time, calling fn (may be NULL) after each. With rq->output, *file gets the sweep file
+ * (point 0 at the root, every point under /sweep/points/<i>/, /sweep/values and
+ * /sweep/table) to publish. Fills out (may be NULL; free with sr_sweep_result_clear; it
+ * borrows strings from spec) or returns the error code with err. */
+int sr_sweep_run(const sr_variants_request *rq, const sr_sweep_spec *spec,
+                 sr_sweep_point_fn fn, void *ctx, sr_sweep_result *out, sr_h5_file **file,
+                 sr_error *err);
 void sr_sweep_result_clear(sr_sweep_result *s);
 
 #endif

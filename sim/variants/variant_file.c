@@ -3,22 +3,9 @@
  * fixed order so that the file is reproducible to the byte but for created_utc. */
 #include "sim/variants/variant_file.h"
 
-#include <stdio.h>
-
-int sr_variant_file_stress(sr_h5_file *f, char *const *names, sr_resultset *const *results,
-                           size_t n, sr_error *err)
+hid_t sr_variant_file_stress_parent(sr_h5_file *f, sr_error *err)
 {
-    hid_t root = sr_h5_file_root(f), g = H5I_INVALID_HID;
-    if (n == 0 || sr_h5_write_layout(root, results[0], err) != 0 ||
-        (g = sr_h5_group_create(root, "stress", err)) < 0)
-        return SR_EXIT_IOERR;
-    for (size_t i = 0; i < n; i++)
-        if (sr_h5_write_layout_group(g, names[i], i == 0 ? root : H5I_INVALID_HID,
-                                     results[i], err) != 0) {
-            sr_h5_abandon(g);
-            return SR_EXIT_IOERR;
-        }
-    return sr_h5_close(g, err);
+    return sr_h5_group_create(sr_h5_file_root(f), "stress", err);
 }
 
 /* /sweep/values (float64[k] or [k][2]) with the swept key(s) in `param` and the design,
@@ -42,34 +29,21 @@ static int write_sweep_values(hid_t g, const sr_sweep_result *s, sr_error *err)
                              "node, set after the command line's --set.", err);
 }
 
-int sr_variant_file_sweep_point(sr_h5_file *f, const sr_sweep_result *s, size_t i,
-                                const sr_resultset *rs, sr_error *err)
+hid_t sr_variant_file_sweep_parent(sr_h5_file *f, const sr_sweep_result *s, sr_error *err)
 {
-    hid_t root = sr_h5_file_root(f);
-    hid_t g = H5I_INVALID_HID, points = H5I_INVALID_HID;
-    char name[32];
-    snprintf(name, sizeof name, "%zu", i);
-    if (i == 0) {
-        /* the root is point 0, and /sweep/points/0 links to it */
-        if (sr_h5_write_layout(root, rs, err) != 0 ||
-            (g = sr_h5_group_create(root, "sweep", err)) < 0 ||
-            write_sweep_values(g, s, err) != 0 ||
-            (points = sr_h5_group_create(g, "points", err)) < 0 ||
-            sr_h5_write_layout_group(points, name, root, rs, err) != 0)
-            goto fail;
-    } else if ((points = sr_h5_group_open(root, "sweep/points", err)) < 0 ||
-               sr_h5_write_layout_group(points, name, H5I_INVALID_HID, rs, err) != 0) {
-        goto fail;
+    hid_t g = sr_h5_group_create(sr_h5_file_root(f), "sweep", err), points = H5I_INVALID_HID;
+    if (g < 0)
+        return H5I_INVALID_HID;
+    if (write_sweep_values(g, s, err) != 0 ||
+        (points = sr_h5_group_create(g, "points", err)) < 0) {
+        sr_h5_abandon(g);
+        return H5I_INVALID_HID;
     }
-    if (sr_h5_close(points, err) != 0) {
-        points = H5I_INVALID_HID;
-        goto fail;
+    if (sr_h5_close(g, err) != 0) {
+        sr_h5_abandon(points);
+        return H5I_INVALID_HID;
     }
-    return g >= 0 ? sr_h5_close(g, err) : 0;
-fail:
-    sr_h5_abandon(points);
-    sr_h5_abandon(g);
-    return SR_EXIT_IOERR;
+    return points;
 }
 
 int sr_variant_file_sweep_table(sr_h5_file *f, const sr_sweep_result *s, sr_error *err)

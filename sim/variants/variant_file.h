@@ -16,19 +16,16 @@
 #include "sim/resultset/h5write.h"
 #include "sim/variants/sweep.h"
 
-/* A stress file in f: the base's root layout at the root, and under /stress/<name>/ the
- * root layout of each of the n runs (names[0] is the base, which is linked, not copied). */
-int sr_variant_file_stress(sr_h5_file *f, char *const *names, sr_resultset *const *results,
-                           size_t n, sr_error *err);
+/* The parent group of a stress file's runs, /stress, created in f once the base's root
+ * layout is at the root; /stress/<name>/ holds each run (the base's linking to the root).
+ * Returned open for the caller to close; H5I_INVALID_HID with err on failure. */
+hid_t sr_variant_file_stress_parent(sr_h5_file *f, sr_error *err);
 
-/* A sweep file is written point by point into a file from sr_h5_file_create, so that one
- * result set is in memory at a time; sr_h5_file_commit publishes it when every point and
- * the table are in. Point 0 is the root layout, and /sweep/points/0 links to the root's
- * objects like a stress file's base; point i > 0 is written under /sweep/points/<i>/.
- * Point 0 also writes /sweep/values and /sweep/value_text (s must have its values
- * filled). Call in point order. */
-int sr_variant_file_sweep_point(sr_h5_file *f, const sr_sweep_result *s, size_t i,
-                                const sr_resultset *rs, sr_error *err);
+/* The parent group of a sweep file's points, /sweep/points, created in f once point 0's
+ * root layout is at the root, after /sweep/values and /sweep/value_text (s must have its
+ * values filled); /sweep/points/<i>/ holds point i (point 0's linking to the root).
+ * Returned open for the caller to close; H5I_INVALID_HID with err on failure. */
+hid_t sr_variant_file_sweep_parent(sr_h5_file *f, const sr_sweep_result *s, sr_error *err);
 
 /* /sweep/table/<column>: float64[k] per column of the sweep table (sweep.h), with units,
  * description and a short `heading`. After every point. */
