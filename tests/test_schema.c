@@ -46,7 +46,7 @@ Test(scenario, treats_null_as_not_given)
     expect_fail("name: ~\n", "x.yaml:1:7: name: is required, got ~");
 }
 
-/* ---- keys that do not apply ----------------------------------------------------------------- */
+/* ---- keys that do not apply ------------------------------------------------------------ */
 
 /* A key of an option not selected is checked, noted, and holds its default, not its value. */
 Test(schema, a_key_that_does_not_apply_holds_its_default)
@@ -76,7 +76,7 @@ Test(schema, a_key_that_does_not_apply_holds_its_default)
     sr_model_free(m);
 }
 
-/* ---- the tables ------------------------------------------------------------------------------ */
+/* ---- the tables ------------------------------------------------------------------------ */
 
 /* Calls visit on every table reachable from the top level (each once), the flows' and the
  * distributions' included. */
@@ -186,7 +186,7 @@ Test(tables, say_what_the_loader_needs_of_every_key)
     }
 }
 
-/* ---- the reference ----------------------------------------------------------------------------- */
+/* ---- the reference --------------------------------------------------------------------- */
 
 static char *read_text(const char *path)
 {
@@ -288,7 +288,7 @@ Test(reference, names_every_key_of_every_table)
     free(ref);
 }
 
-/* ---- every key path a shipped scenario uses ---------------------------------------------------- */
+/* ---- every key path a shipped scenario uses -------------------------------------------- */
 
 static void check_mapping(const sr_ydoc *d, int node, const sr_table *t, const char *ref,
                           size_t *count);

@@ -187,7 +187,7 @@ Test(hostile, more_values_than_the_limit)
     free(y);
 }
 
-/* ---- limits ------------------------------------------------------------------------------ */
+/* ---- limits ---------------------------------------------------------------------------- */
 
 /* Reads text with limits; returns the message, or "" when it reads and indexes. */
 static const char *read_with(const char *text, sr_ylimits limits, const char *set)

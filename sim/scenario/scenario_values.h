@@ -41,7 +41,8 @@ typedef struct sr_sload {
     char *notes;
     size_t notes_len, notes_cap;
     sr_names state_names, param_names;
-    uint64_t *trans_keys;      /* sorted (from * n_states + to) << 20 | index; see scenario.c */
+    uint64_t *trans_keys;      /* sorted (from * n_states + to) << 20 | index (see
+                                * scenario_dynamics.c) */
     bool *param_used;          /* [n_parameters] */
     unsigned *state_mark;      /* [n_states]: scratch, a state is marked when == mark_gen */
     unsigned mark_gen;

@@ -24,7 +24,7 @@ const sr_selector_def sr_selectors[SR_SEL_COUNT] = {
     [SR_SEL_CONTRACT] = {NULL, "a contract", "the programme has no contract"},
 };
 
-/* ---- when a key applies ----------------------------------------------------------------- */
+/* ---- when a key applies ---------------------------------------------------------------- */
 
 static bool clause_holds(const sr_sload *L, const sr_clause *c)
 {
@@ -82,7 +82,7 @@ static bool conditional(const sr_key *row)
     return row->when[0].sel != SR_SEL_NONE || row->when[1].sel != SR_SEL_NONE;
 }
 
-/* ---- storing ------------------------------------------------------------------------------ */
+/* ---- storing --------------------------------------------------------------------------- */
 
 /* x in the `width` bytes at p (an unsigned, or a signed month index, in two's complement). */
 static void put_int(void *p, size_t width, long long x)
@@ -177,7 +177,7 @@ int sr_schema_defaults(sr_sload *L, const sr_table *t, void *target)
     return 0;
 }
 
-/* ---- reading -------------------------------------------------------------------------------- */
+/* ---- reading --------------------------------------------------------------------------- */
 
 /* Reads node as row says into dst; *choice receives a CHOICE's position. */
 static int read_value(sr_sload *L, const sr_key *row, int node, void *dst, int *choice)
@@ -281,7 +281,9 @@ static int read_row(sr_sload *L, int map, const sr_key *row, bool alternative, v
         return store_default(L, row, target);
     }
     int choice = 1; /* a presence selector's value when the key is given */
-    if (row->read ? row->read(L, row, v, target) : read_value(L, row, v, place(row, target), &choice))
+    int rc = row->read ? row->read(L, row, v, target)
+                       : read_value(L, row, v, place(row, target), &choice);
+    if (rc != 0)
         return -1;
     if (row->sets != SR_SEL_NONE)
         L->sel[row->sets] = (unsigned)choice;
@@ -319,7 +321,7 @@ int sr_schema_read(sr_sload *L, int node, const sr_table *t, void *target)
     return t->finish ? t->finish(L, node, target) : 0;
 }
 
-/* ---- named lists ------------------------------------------------------------------------------ */
+/* ---- named lists ----------------------------------------------------------------------- */
 
 int sr_sl_named_list(sr_sload *L, int node, const sr_table *t, void *items, size_t size,
                      size_t name_at, size_t *count, const char *what, sr_names *index,

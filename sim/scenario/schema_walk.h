@@ -12,8 +12,8 @@
 /* Reads the mapping at node into target by t: its keys (unknown ones refused), then each
  * row in t's order: a missing required key is refused, an absent one takes its default, a
  * present one is read (by kind into target + at, or by its setter), and one that does not
- * apply (sr_schema_applies) is read, noted as ignored and given its default. Then t's
- * choice and finish hook. */
+ * apply (sr_schema_applies) is read, noted as ignored and given its default. t's choice
+ * of alternatives is checked at the first of them; t's finish hook runs last. */
 int sr_schema_read(sr_sload *L, int node, const sr_table *t, void *target);
 /* Stores the default of every row of t (recursively) in target. */
 int sr_schema_defaults(sr_sload *L, const sr_table *t, void *target);
