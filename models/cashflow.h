@@ -1,4 +1,4 @@
-/* Public cash flows per cell and month (SPEC 2.7), discounting and calendar time (2.1). */
+/* Public cash flows per cell and month (docs/model.md), discounting and calendar time. */
 #ifndef SR_CASHFLOW_H
 #define SR_CASHFLOW_H
 
@@ -15,7 +15,7 @@ void sr_cash_table(double *table, const sr_layout *l, const sr_model *m, const d
 /* The first month after t at which some cash flow changes by date, or INT_MAX. */
 int sr_cash_next_change(const sr_model *m, int t);
 
-/* The amount of a cashspec for one payer in month t at tenure k (SPEC 2.7). */
+/* The amount of a cashspec for one payer in month t at tenure k (docs/model.md). */
 double sr_cashspec_amount(const sr_cashspec *c, const double *v, size_t payer, int t,
                           unsigned k);
 

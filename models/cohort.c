@@ -242,7 +242,7 @@ double sr_phase_hazard_ratio(const sr_model *m, const sr_programme *p, const dou
 }
 
 /* Base hazard of transition j: its hazard, or for the probability form the hazard that
- * reproduces the state's monthly probabilities exactly (SPEC 2.3). */
+ * reproduces the state's monthly probabilities exactly (docs/model.md). */
 static double base_hazard(const sr_model *m, const double *v, size_t j)
 {
     const sr_transition *t = &m->transitions[j];
@@ -274,7 +274,7 @@ double sr_transition_hazard(const sr_model *m, const double *v, size_t j, size_t
     return h;
 }
 
-/* The macro condition's action on one hazard h (SPEC 2.5); z = Phi^-1(1 - exp(-h)), the
+/* The macro condition's action on one hazard h (docs/model.md); z = Phi^-1(1 - exp(-h)), the
  * probit of its monthly probability (NaN where that is 0), used by the factor model. */
 static double macro_hazard(double h, double z, sr_macro_sense sense, const sr_macro_cond *c)
 {

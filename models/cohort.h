@@ -8,7 +8,7 @@
  * breakpoints of the state's outgoing transitions), so exit probabilities are computed per
  * band, not per level.
  *
- * Exit probabilities (SPEC 2.3): with hazards h_1..h_k out of a state, H = sum h_j, a person
+ * Exit probabilities (docs/model.md): with hazards h_1..h_k out of a state, H = sum h_j, a person
  * leaves with probability q = 1 - exp(-H) and, given that, goes to j with h_j / H. They are
  * stored with log(1 - q) and log(q), which binomial inversion needs, and twice for the
  * split over destinations: cumulative (cum[j] = (h_1 + ... + h_j) / H, for drawing a
@@ -16,7 +16,7 @@
  * for sequential binomials when many leave).
  *
  * Tables are indexed by (macro condition, effect phase, stratum, band). Phase 0 is no effect
- * (hazard ratio 1); phase 1 the full hazard ratio; phase 2+k fade month k (SPEC 2.11). */
+ * (hazard ratio 1); phase 1 the full hazard ratio; phase 2+k fade month k (docs/model.md). */
 #ifndef SR_COHORT_H
 #define SR_COHORT_H
 
@@ -53,7 +53,7 @@ double sr_layout_bytes(const sr_layout *l);
 /* The cell at which a person in `state` with `tenure` months is counted. */
 size_t sr_layout_cell(const sr_layout *l, size_t state, unsigned tenure);
 
-/* The macro labour market's action on hazards in one month (SPEC 2.5). */
+/* The macro labour market's action on hazards in one month (docs/model.md). */
 typedef struct {
     double pro, counter;      /* hazard multipliers (regime model); 1 = no effect */
     bool factor;              /* gaussian factor: p' = Phi((Phi^-1(p) + s*shift) * inv_sd) */
@@ -86,7 +86,7 @@ double sr_rates_bytes(const sr_layout *l, size_t n_conds, size_t n_phases);
 /* Number of effect phases a programme needs: 1 without intervention, else 2 + fade. */
 size_t sr_effect_phases(const sr_programme *p);
 
-/* The hazard ratio of phase `phase` for stratum s (SPEC 2.6, 2.11), with size scaling. */
+/* The hazard ratio of phase `phase` for stratum s (docs/model.md), with size scaling. */
 double sr_phase_hazard_ratio(const sr_model *m, const sr_programme *p, const double *v,
                              size_t stratum, size_t phase);
 

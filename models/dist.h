@@ -1,4 +1,4 @@
-/* Parameter distributions (SPEC 2.10): each draw is the inverse CDF of one uniform. */
+/* Parameter distributions (docs/model.md): each draw is the inverse CDF of one uniform. */
 #ifndef SR_DIST_H
 #define SR_DIST_H
 

@@ -1,6 +1,6 @@
-/* Investor finance: NPV, IRR, multiple, loss, and the financing clauses (SPEC 2.9).
+/* Investor finance: NPV, IRR, multiple, loss, and the financing clauses (docs/model.md).
  *
- * Decisions where SPEC is silent:
+ * Decisions where the model leaves open:
  * - Several roots. The IRR is the lowest rate in [−0.99, 10] at which the NPV changes
  *   sign, scanning a grid upward from −0.99 (steps of at most 0.025 in ln(1 + r)). Flows
  *   whose signs change once have at most one root (Descartes' rule of signs, the NPV being
@@ -11,7 +11,7 @@
  * - The NPV is evaluated, for the search only, as a positive multiple of itself that
  *   cannot overflow at r near −0.99 however long the flows (Horner in v or 1/v, whichever
  *   is <= 1): roots and signs are those of the NPV.
- * - Surplus cap (SPEC: "what investors would receive above an IRR of c"): a waterfall run
+ * - Surplus cap ("what investors would receive above an IRR of c"): a waterfall run
  *   as the settlements come. The investors' balance (what they are owed) accrues at c
  *   month by month; each receipt first repays it, and the part of a receipt that would
  *   put them ahead of c goes to the reinvestment pool. It takes nothing back later, so

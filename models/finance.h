@@ -1,4 +1,4 @@
-/* Investor finance (SPEC 2.9): present value, internal rate of return, multiple and loss
+/* Investor finance (docs/model.md): present value, internal rate of return, multiple and loss
  * of the investors' monthly flows, and the financing clauses (first-loss guarantee,
  * surplus cap). Pure functions on caller-owned arrays; the IRR's root finder and scratch
  * space live in a workspace allocated once.
@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The interval searched for an IRR, annual rates (SPEC 2.9). */
+/* The interval searched for an IRR, annual rates (docs/model.md). */
 #define SR_IRR_MIN (-0.99)
 #define SR_IRR_MAX 10.0
 

@@ -1,4 +1,4 @@
-/* Intake arithmetic (SPEC 2.4): how a number of persons is split over strata and spread
+/* Intake arithmetic (docs/model.md): how a number of persons is split over strata and spread
  * over months. Pure functions on counts; the scenario loader builds the intake tables from
  * them, and a reader can check any table by hand with these two rules. */
 #ifndef SR_INTAKE_H

@@ -1,7 +1,7 @@
 /* The resolved scenario: plain structs, no YAML, no files. Filled by the scenario loader
  * (sim/scenario/scenario.c), read by the engine. Every name is already resolved to an index.
  *
- * Numbers that a scenario may make uncertain (SPEC 2.10) are not stored as doubles but as
+ * Numbers that a scenario may make uncertain (docs/model.md) are not stored as doubles but as
  * sr_num, an index into the model's number table. A trial resolves the table into a
  * vector of doubles (one draw per entry; `$name` references share the entry of their named
  * parameter, hence the draw), and every model function reads numbers through that vector.
@@ -87,7 +87,7 @@ typedef enum { SR_MACRO_NONE = 0, SR_MACRO_PRO, SR_MACRO_COUNTER } sr_macro_sens
  * per source state, all with the same `source_index` (its position in the file). */
 typedef struct {
     size_t from, to;          /* state indices; from != to, from not absorbing */
-    bool is_probability;      /* `rate` is a monthly probability, not a hazard (SPEC 2.3);
+    bool is_probability;      /* `rate` is a monthly probability, not a hazard (docs/model.md);
                                * all transitions out of one state use the same form */
     sr_num rate;              /* hazard per month, or probability per month */
     sr_macro_sense macro;
@@ -245,7 +245,7 @@ void sr_model_free(sr_model *m);      /* frees everything m owns and m itself; N
 int sr_model_state_index(const sr_model *m, const char *name);
 
 /* Each number at its mean (a fixed number's value, a distribution's mean): the values of
- * the deterministic expectation (SPEC 2.13). Fills v[n_num]. */
+ * the deterministic expectation (docs/model.md). Fills v[n_num]. */
 void sr_model_mean_values(const sr_model *m, double *v);
 
 /* The mean of one number-table entry (a fixed number's value). */

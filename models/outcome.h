@@ -1,4 +1,4 @@
-/* Rate-card outcomes at cohort level (SPEC 2.8): who has already achieved what.
+/* Rate-card outcomes at cohort level (docs/model.md): who has already achieved what.
  *
  * A person achieves outcome (state S, tenure k) in the first month in which they hold
  * tenure k in S in a spell that began after enrolment; each person counts at most once per

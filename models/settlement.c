@@ -1,11 +1,11 @@
-/* Payment by results: the measured amount due and the annual settlements (SPEC 2.8).
+/* Payment by results: the measured amount due and the annual settlements (docs/model.md).
  *
- * Decisions where SPEC is silent:
+ * Decisions where the model leaves open:
  * - Flooring. The due functions return unfloored values (`effect_measured` is reported
  *   unfloored); sr_settle floors each cumulative amount due at 0, so a caller cannot
  *   forget it. The floor applies to the contract's total, not per outcome: a negative
  *   measured outcome offsets the others, as "the cumulative measured amount due" reads.
- * - "Deferred so far" in SPEC's `amount = cumulative due − (paid + forfeited + deferred so
+ * - "Deferred so far" in the model document's `amount = cumulative due − (paid + forfeited + deferred so
  *   far)` is the deferred balance outstanding, not the sum of all amounts ever deferred:
  *   an amount deferred and later paid is already in `paid`, and counting it again would
  *   pay it twice. Hence amount + balance = cumulative due − paid − forfeited: the request
@@ -24,7 +24,7 @@
  * - Cancellation in month τ: no settlement in month τ or later is made (in the term or
  *   after it); the deferred balance at that point stays unpaid; settlement ends at τ.
  * - A settlement is made for every budget year the term touches, also when it pays 0:
- *   it is a settlement date (and the guarantee falls at the last one, SPEC 2.9). */
+ *   it is a settlement date (and the guarantee falls at the last one, docs/model.md). */
 #include "settlement.h"
 
 #include <math.h>

@@ -1,11 +1,11 @@
-/* Payment by results (SPEC 2.8): what a contract's measurement says is due, and how the
+/* Payment by results (docs/model.md): what a contract's measurement says is due, and how the
  * annual settlements turn a path of cumulative amounts due into payments under the
  * contract's frame, cap, lag and termination. Pure functions: numbers in, numbers out; the
  * caller owns every array.
  *
  * Time: month index t counts from simulation.start (t = 0); a payment falls at the end of
  * its month. Settlements after the horizon have month indices >= n_months and are
- * discounted like any other month (SPEC 2.1). Money: DKK nominal throughout. */
+ * discounted like any other month (docs/model.md). Money: DKK nominal throughout. */
 #ifndef SR_SETTLEMENT_H
 #define SR_SETTLEMENT_H
 
@@ -18,7 +18,7 @@
  *
  * A contract measures cumulative quantities (achievements of an outcome, in persons; a
  * payer's expenditure, in DKK) from the programme's start to the end of a budget year, and
- * compares the treated arm with a baseline (SPEC 2.8). The functions below take one such
+ * compares the treated arm with a baseline (docs/model.md). The functions below take one such
  * cumulative quantity per call, so the caller evaluates them once per budget year (and per
  * outcome). None of them floors: the measured effect may be negative (`effect_measured`
  * is reported unfloored); sr_settle floors the cumulative amount due at 0. */
@@ -103,10 +103,10 @@ typedef struct {
                                   * contract was cancelled or when the frame is 0 */
     size_t end_month;            /* when settlement ends: the month of the last settlement
                                   * made or, if a cancellation cut the schedule short, the
-                                  * termination month (a guarantee falls here, SPEC 2.9) */
+                                  * termination month (a guarantee falls here, docs/model.md) */
 } sr_settlement;
 
-/* Settles a contract (SPEC 2.8). due[y] is the cumulative measured amount due, DKK, at
+/* Settles a contract (docs/model.md). due[y] is the cumulative measured amount due, DKK, at
  * the end of budget year y's measured month (sr_settle_calendar), for y < n_years (0
  * settles nothing); it need not be floored or monotone: sr_settle floors each at 0 and
  * never claws back. settle[y] is year y's settlement month, strictly increasing. Returns

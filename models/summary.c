@@ -1,4 +1,4 @@
-/* Summary statistics of one metric over trials (SPEC 5). Every statistic is taken over the
+/* Summary statistics of one metric over trials (docs/results.md). Every statistic is taken over the
  * finite values, sorted once; NaN values (e.g. an IRR without a root) and infinite values
  * (an overflow) are left out and counted apart, so that a reader can tell a summary of
  * every trial from one of a few. */

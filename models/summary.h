@@ -1,4 +1,4 @@
-/* Summary statistics of one metric over trials (SPEC 5). Quantiles interpolate linearly
+/* Summary statistics of one metric over trials (docs/results.md). Quantiles interpolate linearly
  * between order statistics of the finite values, as gsl_stats_quantile_from_sorted_data.
  * Tails: var95 is the 5% quantile (values: lower is worse); es95 the mean of the values at
  * or below it; es95_upper the mean of the values at or above the 95% quantile. */

@@ -22,7 +22,7 @@ static full_cells cells_of(const sr_model *m)
     return c;
 }
 
-/* Hazard ratio at `age` months after enrolment (SPEC 2.6, 2.11). */
+/* Hazard ratio at `age` months after enrolment (docs/model.md). */
 static double hazard_ratio(const sr_model *m, const sr_programme *p, const double *v,
                            size_t s, size_t age, bool treated)
 {

@@ -1,4 +1,4 @@
-/* Contracts through the whole engine (SPEC 2.8, 2.9, 5): hand-computable cases with
+/* Contracts through the whole engine (docs/model.md, 5): hand-computable cases with
  * deterministic settings (discount 0, no parameter uncertainty), clauses that must hold in
  * every trial, clause-by-clause comparisons on the same random numbers, and the
  * measurement's bias and noise against the truth. */
@@ -361,7 +361,7 @@ static const char *card_clause =
 /* Two programmes in two strata share one layout of cells. Outcome tenures above every
  * breakpoint (on the first state, and above the last one of `employed`) add tenure levels
  * to it, which must move no programme's draws: every programme's paths are those of the
- * same scenario with savings shares (SPEC 2.12). */
+ * same scenario with savings shares (docs/model.md). */
 Test(contract, outcome_tenures_that_add_tenure_levels_leave_every_path_unchanged)
 {
     char with_card[4096], without[4096];
@@ -430,7 +430,7 @@ Test(contract, a_portfolio_effect_needs_one_unit)
 }
 
 /* Contract terms do not change the dynamics, so they leave the simulated paths unchanged
- * (SPEC 2.12): a rate card (whose outcomes split the cohort's cells by what each person has
+ * (docs/model.md): a rate card (whose outcomes split the cohort's cells by what each person has
  * achieved), a savings share and no contract give the same persons' histories. */
 Test(contract, contract_terms_leave_the_paths_unchanged)
 {

@@ -330,7 +330,7 @@ Test(engine, tenure_is_kept_only_as_finely_as_breakpoints_need)
     sr_model_free(m);
 }
 
-/* A programme without a contract is self-funded: no payments, no investors (SPEC 2.4). */
+/* A programme without a contract is self-funded: no payments, no investors (docs/model.md). */
 Test(engine, a_programme_without_contract_is_self_funded)
 {
     sr_model *m = sr_test_model(scenario);

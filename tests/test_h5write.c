@@ -1,6 +1,6 @@
-/* Result files (SPEC 5) read back by independent readers: h5py (numpy recomputes every
+/* Result files (docs/results.md) read back by independent readers: h5py (numpy recomputes every
  * statistic from the trials) and h5dump; reproducibility to the byte but for created_utc
- * (SPEC 2.12); atomic replacement (SPEC 4); and the summary table. The synthetic result set
+ * (docs/model.md); atomic replacement (README.md); and the summary table. The synthetic result set
  * has closed-form values, so the Python side knows every number without being told. */
 #define _POSIX_C_SOURCE 200809L /* strdup, opendir, mkdir */
 

@@ -1,4 +1,4 @@
-/* Rate-card achievements (SPEC 2.8) against an exact chain that carries, for every person,
+/* Rate-card achievements (docs/model.md) against an exact chain that carries, for every person,
  * the set of outcomes already achieved and whether the person is still in the spell they
  * were enrolled in: full tenure, one outcome bit each, expected counts propagated month by
  * month. The engine's expectation must equal it; its Monte Carlo mean must match it within

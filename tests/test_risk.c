@@ -1,7 +1,7 @@
-/* The risk layers against closed forms, on fixed seeds: parameter distributions (SPEC
- * 2.10), the Gaussian copula over named parameters, shared `$name` draws, the regime and
- * Gaussian-factor macro models (SPEC 2.5, the Vasicek mixture), the law of total variance
- * under parameter uncertainty, and thread-count invariance of the draws (SPEC 2.12).
+/* The risk layers against closed forms, on fixed seeds: parameter distributions
+ * (docs/model.md), the Gaussian copula over named parameters, shared `$name` draws, the regime and
+ * Gaussian-factor macro models (docs/model.md, the Vasicek mixture), the law of total variance
+ * under parameter uncertainty, and thread-count invariance of the draws (docs/model.md).
  *
  * Tolerances are Z_TOL Monte Carlo standard errors, each estimated from the sample it
  * bounds; the fit of a whole distribution is a chi-square or Kolmogorov-Smirnov test whose
@@ -492,7 +492,7 @@ Test(risk, beta_and_gamma_quantiles_invert_their_cdf_for_every_accepted_shape)
 /* ---- 2. the gaussian factor: the Vasicek mixture --------------------------------------- */
 
 /* One month, one transition outside->employed, n persons enrolled in month 0, so the
- * number employed at the end is K with P(K = k) = E[Binom(k; n, p'(Z))] (SPEC 2.5). */
+ * number employed at the end is K with P(K = k) = E[Binom(k; n, p'(Z))] (docs/model.md). */
 #define VASICEK_N 40u
 #define VASICEK_P 0.2
 #define VASICEK_RHO 0.2

@@ -1,5 +1,5 @@
 /* Contract settlement and the measured amount due (models/settlement.c). Expected values
- * are computed by hand from SPEC 2.8's rule, in DKK with small round numbers; properties
+ * are computed by hand from docs/model.md's rule, in DKK with small round numbers; properties
  * (frames, caps, deferring versus forfeiting, no double counting) are checked on many
  * random inputs from a fixed-seed generator. */
 #include <criterion/criterion.h>

@@ -1,4 +1,4 @@
-/* Sweeps (SPEC 4 `sirisk sweep`, 2.6 effect.scale, 5 /sweep): the scale laws a researcher
+/* Sweeps (README.md `sirisk sweep`, 2.6 effect.scale, 5 /sweep): the scale laws a researcher
  * reads off a sweep table, each against an exact value, with tolerances of 4.5 Monte Carlo
  * standard errors on fixed seeds:
  *   - without systematic risk the coefficient of variation of savings falls like 1/sqrt(n);
@@ -336,7 +336,7 @@ static const char *evaluation =
     "      baseline: {method: control_group, size: 500}\n"
     "      term_years: 2\n";
 
-/* Power of the engine's test (SPEC 5): with rates r_t = x_t / n_t and r_c = x_c / n_c,
+/* Power of the engine's test (docs/results.md): with rates r_t = x_t / n_t and r_c = x_c / n_c,
  * significant when (r_t - r_c) / se > z_0.95, se = sqrt(r_t (1 - r_t) / n_t + r_c (1 - r_c)
  * / n_c) (a zero se decides by the sign of the difference); summed exactly over the two
  * binomial distributions. */
@@ -436,7 +436,7 @@ Test(sweep, peer_effect_raises_attributable_outcomes_per_participant_with_n, .ti
     double previous = -INFINITY, previous_se = 0.0;
     for (size_t i = 0; i < c.k; i++) {
         const double n = c.persons[i];
-        /* SPEC 2.6: HR(n) = 1 + (HR - 1) (n / reference_size)^elasticity; the deterministic
+        /* docs/model.md: HR(n) = 1 + (HR - 1) (n / reference_size)^elasticity; the deterministic
          * expectation equals that of the same programme without peer effects at HR(n) */
         double hr_n = 1.0 + 0.4 * pow(n / 1000.0, 0.5);
         char size[32], hr[64];
@@ -531,7 +531,7 @@ static const char *small =
     "      baseline: {method: control_group, size: 150}\n"
     "      term_years: 3\n";
 
-/* A grid sweep writes the layout of SPEC 5: the root is point 0, /sweep/values [k][2] with
+/* A grid sweep writes the layout of docs/results.md: the root is point 0, /sweep/values [k][2] with
  * both paths, the table's columns agree with each point's trials, and point 2 (600
  * persons, 1,000 DKK per participant: row-major) is the plain run at the same values,
  * every dataset and attribute equal but created_utc. */

@@ -307,7 +307,7 @@ static const double *take_share(gsl_rng *r, size_t k, double *moved, double n_pi
  * cell is `first` and last `top` levels on. Usually one cell; a state's settled cells
  * (those above its settled level exist only for contract outcome tenures: the same
  * hazards, cash flows and so future) are drawn as one, so that a contract's outcomes
- * change neither the paths nor how the arms are paired (SPEC 2.12). */
+ * change neither the paths nor how the arms are paired (docs/model.md). */
 typedef struct {
     size_t s, i, first, top, c0, c1;
 } draw_unit;
@@ -387,7 +387,7 @@ static void tally_transitions(const sr_model *m, const double *v, const size_t *
  * state and first tenure level; a band's its stratum and band (bands start at hazard
  * breakpoints), marked by the top bit. Neither depends on the tenure levels that a
  * contract's outcomes add to the layout, which is shared by every programme of the
- * scenario, so contract terms change no programme's draws (SPEC 2.12). */
+ * scenario, so contract terms change no programme's draws (docs/model.md). */
 static uint64_t unit_key(const sr_layout *l, const draw_unit *u)
 {
     return (uint64_t)(u->s * l->n_states + u->i) << 32 | (uint64_t)(u->c0 - u->first);
@@ -520,7 +520,7 @@ static void draw_leavers(sr_arm_ws *w, const sr_rates *rates, size_t idx, const 
  * hypergeometric draws (every assignment of the movers to persons being equally likely),
  * after the moves, from the same stream. So a contract's outcomes, which only split the
  * persons by what they have achieved, leave the paths of the cohort and the pairing
- * unchanged (SPEC 2.12). */
+ * unchanged (docs/model.md). */
 static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
                        const sr_programme *p, const double *v, const sr_rates *rates,
                        const sr_progress *g, size_t t, size_t cond, gsl_rng *r,

@@ -127,7 +127,7 @@ static size_t first_intake(const sr_model *m, const sr_programme *p)
     return 0;
 }
 
-/* The outcome with the highest price (the evaluation's outcome, SPEC 5). */
+/* The outcome with the highest price (the evaluation's outcome, docs/results.md). */
 static size_t top_outcome(const sr_contract *c, const double *v)
 {
     size_t best = 0;
@@ -193,7 +193,7 @@ static void amounts_due(sr_contract_ws *w, const sr_programme *p, const double *
 }
 
 /* effect_true, effect_measured and evaluation_significant at the term's last measured
- * month `last` (SPEC 5). */
+ * month `last` (docs/results.md). */
 static void evaluation(sr_contract_ws *w, const sr_programme *p, const double *v,
                        const sr_contract_in *in, size_t last, double *metric)
 {
@@ -248,7 +248,7 @@ static void evaluation(sr_contract_ws *w, const sr_programme *p, const double *v
     }
 }
 
-/* The measured achievements the contract paid for (SPEC 5 outcomes_paid): what was paid,
+/* The measured achievements the contract paid for (docs/results.md outcomes_paid): what was paid,
  * DKK, shared over the outcomes in proportion to their share of the largest cumulative
  * amount due that was settled, and divided by each outcome's price. With one outcome it is
  * payments / price, so it always reconciles with what was paid (frames, caps and

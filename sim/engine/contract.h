@@ -1,6 +1,6 @@
 /* A programme's contract in one trial: measuring the arms' results against the contract's
  * baseline at the end of each budget year, settling them (models/settlement), financing
- * the programme by investors (models/finance), and the metrics of SPEC 5 that follow. */
+ * the programme by investors (models/finance), and the metrics of docs/results.md that follow. */
 #ifndef SR_CONTRACT_H
 #define SR_CONTRACT_H
 

@@ -1,4 +1,4 @@
-/* Random streams keyed by what they are for (SPEC 2.12): a stream is a pure function of
+/* Random streams keyed by what they are for (docs/model.md): a stream is a pure function of
  * (seed, trial, programme, arm, purpose, and a purpose-specific index such as the month
  * and cell), never of the thread that draws it. The generator is SplitMix64 (Steele, Lea
  * and Flood 2014: a 64-bit counter stepped by the golden gamma, each step's output

@@ -1,6 +1,6 @@
 /* The parallel driver: trials over OpenMP threads, each trial on its own keyed random
  * streams and written to its own row, so a result set does not depend on the number of
- * threads. Also computes the deterministic expectation (SPEC 2.13). */
+ * threads. Also computes the deterministic expectation (docs/model.md). */
 #ifndef SR_RUN_H
 #define SR_RUN_H
 

@@ -223,7 +223,7 @@ static void draw_values(sr_trial_ws *w, uint64_t seed, uint64_t trial)
     }
 }
 
-/* The trial's macro path (SPEC 2.5): conditions and the condition of each month. */
+/* The trial's macro path (docs/model.md): conditions and the condition of each month. */
 static void draw_macro(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool neutral)
 {
     const sr_model *m = w->model;
@@ -281,7 +281,7 @@ static void annual_sums(const sr_trial_ws *w, const double *flow, double sign, d
         annual[sr_calendar_year(w->model, (int)t) - w->model->start_year] += sign * flow[t];
 }
 
-/* Each contract's month of cancellation (SPEC 2.8 termination), or SIZE_MAX: the first
+/* Each contract's month of cancellation (docs/model.md termination), or SIZE_MAX: the first
  * month whose end sees a cancellation, with monthly probability 1 - exp(-h/12), drawn by
  * inversion from one uniform per programme, or one shared by the programmes marked
  * shared. */

@@ -1,4 +1,4 @@
-/* Checked reading of result sets (SPEC 5): every object a reader touches is checked against
+/* Checked reading of result sets (docs/results.md): every object a reader touches is checked against
  * what the layout written by h5write.c allows before anything is allocated or read for it:
  * its link (a hard link within the file), its class (float, integer, string), its rank and
  * shape, its size against sirisk's limits, and for data, the bytes the file actually stores.

@@ -1,4 +1,4 @@
-/* The file a command writes (SPEC 4): its path checked completely before anything is
+/* The file a command writes (README.md): its path checked completely before anything is
  * simulated, and the temporary file beside it that is renamed onto it once complete, so
  * that an error or an interrupt never leaves a partial file in its place nor damages the
  * file that was there. Linux: file attributes come from statx, locks are open file

@@ -1,4 +1,4 @@
-/* Sweeps (SPEC 4 `sirisk sweep`, 5 /sweep): one scenario run at several values of one or
+/* Sweeps (README.md `sirisk sweep`, 5 /sweep): one scenario run at several values of one or
  * two keys, every point with the same seed and trials. Random streams are keyed by
  * (seed, trial, programme, arm, purpose) and parameter draws by the key path that defines
  * them, never by position or thread, so every point draws from the same random numbers
