@@ -145,8 +145,12 @@ int sr_isolate(sr_isolated_fn fn, void *arg, const char *what, size_t memory_lim
             *err = from_child;
             rc = from_child.code;
         } else {
-            rc = sr_error_set(err, SR_EXIT_SOFTWARE, "%s: the reader process ended with "
-                              "exit %d and no message", what, WEXITSTATUS(status));
+            /* fn always says why it fails: an exit without a word is the library's (a
+             * sanitizer's report of a fault inside HDF5 ends so) */
+            rc = sr_error_set(err, SR_EXIT_IOERR, "%s: cannot be read: the HDF5 library failed "
+                              "on it (its reader ended with exit %d) before sirisk could check "
+                              "its contents; the file is damaged or not a sirisk result set",
+                              what, WEXITSTATUS(status));
         }
     }
 done:

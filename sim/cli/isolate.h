@@ -28,8 +28,8 @@ double sr_isolate_cpu_seconds(double bytes);
 /* Runs fn(arg, err) in a child process with at most memory_limit bytes of address space
  * (not set under AddressSanitizer, whose shadow memory needs terabytes of it) and at most
  * cpu_seconds of processor time, and returns
- * its result: 0, or its exit code with its message in err. A child killed by a signal
- * gives SR_EXIT_IOERR with "what: ..." naming the signal; a failed fork runs nothing and
+ * its result: 0, or its exit code with its message in err. A child killed by a signal,
+ * or ending without a message, gives SR_EXIT_IOERR with "what: ..." naming how it ended; a failed fork runs nothing and
  * gives SR_EXIT_SOFTWARE. While the child runs, SIGINT and SIGTERM to this process kill it
  * and exit SR_EXIT_INTERRUPTED at once. Whatever fn writes to stdout appears as written. */
 int sr_isolate(sr_isolated_fn fn, void *arg, const char *what, size_t memory_limit,
