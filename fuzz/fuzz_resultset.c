@@ -17,7 +17,7 @@
 #include <hdf5.h>
 
 #include "sim/base/error.h"
-#include "sim/resultset/h5read.h"
+#include "sim/cli/summary_print.h"
 
 static FILE *devnull;
 static char path[4096];   /* the temporary file; removed at exit */
