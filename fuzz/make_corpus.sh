@@ -49,7 +49,7 @@ $prune "$work/run.h5" "$out/run_header.h5" --metrics none \
 $prune "$work/run.h5" "$out/run_programmes.h5" --metrics savings_total,investor_npv \
     --drop "$no_extras,trials"
 $prune "$work/run.h5" "$out/run_decision.h5" --drop "$no_extras,programmes,deterministic" \
-    --metrics municipality_net_sib,municipality_net_selffund,payments,programme_cost,overpayment,investor_loss,investor_irr,investor_npv
+    --metrics payer_net_sib,payer_net_selffund,payments,programme_cost,overpayment,investor_loss,investor_irr,investor_npv
 $prune "$work/run.h5" "$out/run_all_groups.h5" --metrics payments,effect --drop b
 $prune "$work/stress.h5" "$out/stress.h5" --metrics savings_total,investor_npv \
     --drop "$no_extras,programmes,deterministic,trials"

@@ -1,13 +1,20 @@
 /* Investor finance: NPV, IRR, multiple, loss, and the financing clauses (docs/model.md).
  *
  * Decisions where the model leaves open:
- * - Several roots. The IRR is the lowest rate in [−0.99, 10] at which the NPV changes
- *   sign, scanning a grid upward from −0.99 (steps of at most 0.025 in ln(1 + r)). Flows
- *   whose signs change once have at most one root (Descartes' rule of signs, the NPV being
- *   a polynomial in v = (1 + r)^(−1/12)), so the grid is skipped and Brent's method
- *   brackets the whole interval. No sign change found: NaN. The value reported is the low
- *   end of Brent's final bracket (width 1e-13 in ln(1 + r)), so it never lies above the
- *   root it brackets.
+ * - Several roots. The IRR is the lowest rate in the interval searched at which the NPV
+ *   changes sign, scanning a grid upward from its low end (steps of at most 0.025 in
+ *   ln(1 + r)). Flows whose signs change once have at most one root (Descartes' rule of
+ *   signs, the NPV being a polynomial in v = (1 + r)^(−1/12)), so the grid is skipped and
+ *   Brent's method brackets the whole interval. No sign change found: NaN. The value
+ *   reported is the low end of Brent's final bracket (width 1e-13 in ln(1 + r)), so it
+ *   never lies above the root it brackets.
+ * - The investors' IRR (sr_investor_compute) is searched on the side of 0 where their
+ *   nominal result lies, since the NPV at 0 is that result: in [−0.99, 0] for a loss, in
+ *   [0, 10] for a gain. Its sign is then the result's, so that P(IRR < 0) is P(loss) in
+ *   every sample, and every trial is ranked: money back (within SR_MONEY_BACK of what was
+ *   paid in, the rounding of the sums: a guarantee that makes a loss good is no loss) is
+ *   exactly 0; a loss without a root above −0.99 is −1, below every root; a gain without a
+ *   root below 10 is 10.
  * - The NPV is evaluated, for the search only, as a positive multiple of itself that
  *   cannot overflow at r near −0.99 however long the flows (Horner in v or 1/v, whichever
  *   is <= 1): roots and signs are those of the NPV.
@@ -38,7 +45,8 @@
 
 #include "size.h"
 
-#define SR_IRR_GRID_STEPS 281   /* ceil((ln 11 − ln 0.01) / 0.025) */
+#define SR_IRR_GRID_STEP 0.025  /* the scan's step in ln(1 + r): 281 steps over the whole
+                                 * interval, ceil((ln 11 − ln 0.01) / 0.025) */
 #define SR_IRR_TOL 1e-13        /* width of Brent's final bracket in ln(1 + r) */
 #define SR_IRR_MAX_ITER 200     /* bisection alone would need ~46 */
 
@@ -139,6 +147,12 @@ static int narrow(gsl_root_fsolver *s, gsl_function *f, double a, double b, doub
 
 int sr_irr(sr_finance_ws *w, const double *flow, size_t n, double *irr)
 {
+    return sr_irr_between(w, flow, n, SR_IRR_MIN, SR_IRR_MAX, irr);
+}
+
+int sr_irr_between(sr_finance_ws *w, const double *flow, size_t n, double lo, double hi,
+                   double *irr)
+{
     *irr = NAN;
     npv_shape shape = {flow, n, 0};
     size_t changes = 0;
@@ -160,11 +174,11 @@ int sr_irr(sr_finance_ws *w, const double *flow, size_t n, double *irr)
         return GSL_SUCCESS;
 
     gsl_function f = {scaled_npv, &shape};
-    const double x_lo = log1p(SR_IRR_MIN), x_hi = log1p(SR_IRR_MAX);
-    const size_t steps = changes == 1 ? 1 : SR_IRR_GRID_STEPS;
+    const double x_lo = log1p(lo), x_hi = log1p(hi);
+    const size_t steps = changes == 1 ? 1 : (size_t)ceil((x_hi - x_lo) / SR_IRR_GRID_STEP);
     double a = x_lo, fa = scaled_npv(a, &shape);
     if (fa == 0) {
-        *irr = SR_IRR_MIN;
+        *irr = lo;
         return GSL_SUCCESS;
     }
     for (size_t i = 1; i <= steps; i++) {
@@ -274,6 +288,16 @@ int sr_investor_compute(sr_finance_ws *w, const double *paid, const double *rece
     out->received = total_received;
     out->npv = sr_npv(w->flow, n, rate);
     out->moic = total_paid > 0 ? total_received / total_paid : NAN;
-    out->loss = total_received < total_paid ? 1.0 : 0.0;
-    return sr_irr(w, w->flow, n, &out->irr);
+    const bool money_back = fabs(total_received - total_paid) <= SR_MONEY_BACK * total_paid;
+    const bool loss = !money_back && total_received < total_paid;
+    out->loss = loss ? 1.0 : 0.0;
+    if (money_back) {
+        out->irr = 0.0;
+        return GSL_SUCCESS;
+    }
+    int status = sr_irr_between(w, w->flow, n, loss ? SR_IRR_MIN : 0.0,
+                                loss ? 0.0 : SR_IRR_MAX, &out->irr);
+    if (status == GSL_SUCCESS && isnan(out->irr))
+        out->irr = loss ? SR_IRR_LOSS_NO_ROOT : SR_IRR_MAX;
+    return status;
 }

@@ -16,6 +16,12 @@
 /* The interval searched for an IRR, annual rates (docs/model.md). */
 #define SR_IRR_MIN (-0.99)
 #define SR_IRR_MAX 10.0
+/* The investors' IRR of a loss with no root in [SR_IRR_MIN, 0]: below every root (a rate
+ * of −100% a year: nothing comes back in time). */
+#define SR_IRR_LOSS_NO_ROOT (-1.0)
+/* Receipts within this share of what was paid in count as the money back (IRR 0, no loss):
+ * the rounding of the sums of a few hundred monthly flows is below 1e-13 of them. */
+#define SR_MONEY_BACK 1e-12
 
 /* Present value at `start` of flow[0 .. n−1] at annual_rate: Σ flow[t] (1 + r)^(−(t+1)/12). */
 double sr_npv(const double *flow, size_t n, double annual_rate);
@@ -40,6 +46,11 @@ double sr_finance_ws_bytes(size_t n_max);
  * solver's own code (GSL_EMAXITER if it has not converged) if it fails. *irr is NaN
  * whenever the return is not 0. flow is the caller's: n is not bounded by the workspace. */
 int sr_irr(sr_finance_ws *w, const double *flow, size_t n, double *irr);
+
+/* The same, searched in [lo, hi] (SR_IRR_MIN <= lo < hi <= SR_IRR_MAX), scanning upward
+ * from lo on the same step when the flows change sign more than once. */
+int sr_irr_between(sr_finance_ws *w, const double *flow, size_t n, double lo, double hi,
+                   double *irr);
 
 /* ---- financing clauses --------------------------------------------------------------- */
 
@@ -87,14 +98,19 @@ typedef struct {
     double paid;              /* DKK nominal: Σ paid */
     double received;          /* DKK nominal: Σ received */
     double npv;               /* DKK at `start`, at the investor rate */
-    double irr;               /* annual; NaN: no root (sr_irr) */
+    double irr;               /* annual, on the side of 0 of the result (below) */
     double moic;              /* received / paid; NaN when nothing was paid */
-    double loss;              /* 1 if received < paid, else 0 */
+    double loss;              /* 1 if received < paid by more than SR_MONEY_BACK × paid,
+                               * else 0 */
 } sr_investor_metrics;
 
 /* Metrics of the investors' flows (after the clauses, or summed over programmes for the
- * portfolio). n <= the workspace's n_max. Returns sr_irr's code, or GSL_EBADLEN if n is
- * too large (metrics then NaN). */
+ * portfolio). The IRR: 0 when received is within SR_MONEY_BACK × paid of paid (no flows at
+ * all included); else the lowest sign change of the NPV in [SR_IRR_MIN, 0] for a loss, in
+ * [0, SR_IRR_MAX] for a gain; where there is none, SR_IRR_LOSS_NO_ROOT for a loss and
+ * SR_IRR_MAX for a gain. So irr < 0 exactly when loss is 1. n <= the workspace's n_max.
+ * Returns sr_irr's code (irr NaN when it is not 0), or GSL_EBADLEN if n is too large
+ * (metrics then NaN). */
 int sr_investor_compute(sr_finance_ws *w, const double *paid, const double *received,
                         size_t n, double rate, sr_investor_metrics *out);
 

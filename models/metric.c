@@ -66,18 +66,37 @@ const sr_metric_def sr_metrics[SR_N_METRICS] = {
         "What the contract pays for results, settlements after the horizon included.",
         .flags = SR_METRIC_ANNUAL | SR_METRIC_ADDITIVE | SR_METRIC_STRESS,
         .report_rank = 5},
-    [SR_M_MUNICIPALITY_NET_SIB] = {
-        "municipality_net_sib", SR_UNITS_PV,
-        "The paying budget's savings minus its payments for results: paying by results.",
-        .flags = SR_METRIC_ADDITIVE | SR_METRIC_TAIL | SR_METRIC_STRESS | SR_METRIC_PAYER,
+    [SR_M_PAYER_NET_SIB] = {
+        "payer_net_sib", SR_UNITS_PV,
+        "The paying budget's (the contract's payer's) savings minus its payments for "
+        "results: paying by results.",
+        .flags = SR_METRIC_ANNUAL | SR_METRIC_ADDITIVE | SR_METRIC_TAIL | SR_METRIC_STRESS |
+                 SR_METRIC_PAYER,
         .report_rank = 8,
-        .caption = "pay by results: savings - payments"},
-    [SR_M_MUNICIPALITY_NET_SELFFUND] = {
-        "municipality_net_selffund", SR_UNITS_PV,
-        "The paying budget's savings minus the programme's cost: funding it itself.",
-        .flags = SR_METRIC_ADDITIVE | SR_METRIC_PAYER,
+        .caption = "pay by results: savings - payments",
+        .former_name = "municipality_net_sib"},
+    [SR_M_PAYER_NET_SELFFUND] = {
+        "payer_net_selffund", SR_UNITS_PV,
+        "The paying budget's (the contract's payer's) savings minus the programme's cost: "
+        "funding it itself.",
+        .flags = SR_METRIC_ANNUAL | SR_METRIC_ADDITIVE | SR_METRIC_PAYER,
         .report_rank = 7,
-        .caption = "fund it itself: savings - programme cost"},
+        .caption = "fund it itself: savings - programme cost",
+        .former_name = "municipality_net_selffund"},
+    [SR_M_PAYBACK_YEAR_SELFFUND] = {
+        "payback_year_selffund", "calendar year",
+        "The first calendar year from which the paying budget's cumulative nominal net "
+        "result funding the programme itself stays at or above 0 to the horizon's last "
+        "year; NaN: never within the horizon.",
+        .flags = 0,
+        .nan_means = "never pays back within the horizon"},
+    [SR_M_PAYBACK_YEAR_SIB] = {
+        "payback_year_sib", "calendar year",
+        "The first calendar year from which the paying budget's cumulative nominal net "
+        "result paying by results stays at or above 0 to the horizon's last year; NaN: "
+        "never within the horizon.",
+        .flags = 0,
+        .nan_means = "never pays back within the horizon"},
     [SR_M_OVERPAYMENT] = {
         "overpayment", SR_UNITS_PV,
         "Payments beyond what the same clauses would pay if every measured result equalled "
@@ -91,7 +110,9 @@ const sr_metric_def sr_metrics[SR_N_METRICS] = {
         .report_rank = 6},
     [SR_M_INVESTOR_IRR] = {
         "investor_irr", "per year (annual effective rate)",
-        "The annual rate that zeroes the investors' monthly flows; NaN where none exists.",
+        "The annual rate that zeroes the investors' monthly flows, searched on the side of 0 "
+        "where their nominal result lies: 0 when they got their money back, -1 for a loss "
+        "with no root above -0.99, 10 for a gain with no root below 10.",
         .flags = 0},
     [SR_M_INVESTOR_MOIC] = {
         "investor_moic", "1 (multiple)",
@@ -99,7 +120,8 @@ const sr_metric_def sr_metrics[SR_N_METRICS] = {
         .flags = 0},
     [SR_M_INVESTOR_LOSS] = {
         "investor_loss", "1 (indicator)",
-        "1 if investors received less than they paid in (nominal), else 0.",
+        "1 if investors received less than they paid in (nominal, beyond a rounding of "
+        "1e-12 of what they paid in), else 0.",
         .flags = 0},
     [SR_M_REINVESTED] = {
         "reinvested", "DKK (nominal)",
@@ -140,6 +162,13 @@ const sr_metric_def sr_metrics[SR_N_METRICS] = {
         "NaN without a control group or a rate card's historical rate, and for a portfolio "
         "of several programmes. Its mean is the power.",
         .flags = 0},
+    [SR_M_TERMINATION_MONTH] = {
+        "termination_month", "month (index from simulation.start, 0 = its first month)",
+        "The month in which the contract was cancelled; NaN when it was not cancelled within "
+        "the horizon or there is no contract; for a portfolio, the earliest of its "
+        "programmes'.",
+        .flags = 0,
+        .nan_means = "not cancelled within the horizon"},
 };
 
 size_t sr_metrics_ranked(unsigned flag, sr_metric out[SR_N_METRICS])

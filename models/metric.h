@@ -22,8 +22,10 @@ typedef enum {
     SR_M_EMPLOYED_END_TREATED,
     SR_M_EMPLOYED_END_COUNTERFACTUAL,
     SR_M_PAYMENTS,
-    SR_M_MUNICIPALITY_NET_SIB,
-    SR_M_MUNICIPALITY_NET_SELFFUND,
+    SR_M_PAYER_NET_SIB,
+    SR_M_PAYER_NET_SELFFUND,
+    SR_M_PAYBACK_YEAR_SELFFUND,
+    SR_M_PAYBACK_YEAR_SIB,
     SR_M_OVERPAYMENT,
     SR_M_INVESTOR_NPV,
     SR_M_INVESTOR_IRR,
@@ -37,13 +39,15 @@ typedef enum {
     SR_M_EFFECT_TRUE,
     SR_M_EFFECT_MEASURED,
     SR_M_EVALUATION_SIGNIFICANT,
+    SR_M_TERMINATION_MONTH,
     SR_N_METRICS
 } sr_metric;
 
 /* What a metric is, as flags. */
 enum {
-    /* A flow with a nominal value per calendar year (/annual/<name>), not discounted, so
-     * that a budget year's figure reads as it would in that year's accounts. */
+    /* A flow kept per calendar year (/annual, /yearly, /yearly_pv): nominal, so that a
+     * budget year's figure reads as it would in that year's accounts, and as a present
+     * value, so that a trial's years add up to its value. */
     SR_METRIC_ANNUAL = 1u << 0,
     /* The portfolio's value is the sum of its programmes' (and so are its annual flows);
      * the others are computed for the portfolio as a whole (investors' returns over the
@@ -71,6 +75,9 @@ typedef struct {
                                * own. */
     const char *caption;      /* how a report names the metric in a sentence ("pay by
                                * results: savings - payments"); NULL: by its name */
+    const char *former_name;  /* its name in result files of format 1, NULL: the same */
+    const char *nan_means;    /* what a trial's NaN says ("never pays back within the
+                               * horizon"), NULL: no value */
 } sr_metric_def;
 
 /* Indexed by sr_metric. */

@@ -24,7 +24,7 @@ def close(a, b):
 
 with h5py.File(path, 'r') as f:
     a = f.attrs
-    assert a['format_version'] == 1 and a['format_version'].dtype == np.int32
+    assert a['format_version'] == 2 and a['format_version'].dtype == np.int32
     assert a['seed'] == 20261127 and a['seed'].dtype == np.uint64
     assert a['trials'] == N and a['trials'].dtype == np.uint64
     for k in ('sirisk_version', 'created_utc', 'scenario_sha256', 'rng', 'gsl_version',
@@ -88,4 +88,41 @@ with h5py.File(path, 'r') as f:
             for y in range(Y):
                 flow = (m + 1) * 1000.0 * (y + 1) + i + level
                 assert np.allclose(ds[y], np.quantile(flow, LEVELS), rtol=1e-12)
+        # every trial's yearly flows, the horizon's years and the column after it
+        for group, k in (('yearly', 0), ('yearly_pv', 1)):
+            assert list(f[prefix + group]) == annual, list(f[prefix + group])
+            for name in annual:
+                m = names.index(name)
+                ds = f[prefix + group + '/' + name]
+                flows = ((m + 1) * 1000.0 * (np.arange(Y + 1) + 1)[None, :] + i[:, None] +
+                         level - 0.25 * k)
+                assert ds.shape == (N, Y + 1) and ds.dtype == np.float64
+                assert ds.chunks is not None and ds.compression == 'gzip'
+                assert np.array_equal(ds[()], flows), name
+                assert ds.attrs['first_year'] == FIRST
+                assert ds.attrs['units'].startswith('DKK (')
+                assert np.array_equal(ds.attrs['quantile_levels'], LEVELS)
+                assert np.allclose(ds.attrs['mean'], flows.mean(axis=0), rtol=1e-12)
+                assert np.allclose(ds.attrs['quantile_values'],
+                                   np.quantile(flows, LEVELS, axis=0).T, rtol=1e-12)
+                assert np.array_equal(ds.attrs['p_negative'], (flows < 0).mean(axis=0))
+        # the budget table, from the nominal yearly net results and the payback years
+        b = f[prefix + 'budget']
+        assert b.attrs['payer'] == 'municipality' and b.attrs['first_year'] == FIRST
+        year = b['year'][()]
+        assert np.array_equal(year[:Y], FIRST + np.arange(Y)) and np.isnan(year[Y])
+        for net in ('payer_net_selffund', 'payer_net_sib'):
+            flows = f[prefix + 'yearly/' + net][()]
+            assert np.allclose(b[net + '_mean'][()], flows.mean(axis=0), rtol=1e-12)
+            assert np.allclose(b[net + '_q05'][()], np.quantile(flows, 0.05, axis=0), rtol=1e-12)
+            assert np.allclose(b[net + '_q95'][()], np.quantile(flows, 0.95, axis=0), rtol=1e-12)
+            assert np.array_equal(b[net + '_p_negative'][()], (flows < 0).mean(axis=0))
+            assert np.allclose(b[net + '_cumulative_mean'][()], flows.mean(axis=0).cumsum(),
+                               rtol=1e-12)
+        for kind in ('selffund', 'sib'):
+            years = f[prefix + 'trials/payback_year_' + kind][()] - FIRST
+            inside = (years >= 0) & (years < Y)
+            share = [((years == y) & inside).mean() for y in range(Y)] + [(~inside).mean()]
+            assert np.allclose(b['payback_share_' + kind][()], share, rtol=0, atol=1e-15)
+            assert abs(b['payback_share_' + kind][()].sum() - 1) < 1e-12
 print('checked')

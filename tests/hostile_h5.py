@@ -18,8 +18,8 @@ import h5py
 import numpy as np
 
 N = 4  # trials of the valid files
-METRICS = ["savings_total", "programme_cost", "payments", "municipality_net_sib",
-           "municipality_net_selffund", "overpayment", "investor_npv", "investor_irr",
+METRICS = ["savings_total", "programme_cost", "payments", "payer_net_sib",
+           "payer_net_selffund", "overpayment", "investor_npv", "investor_irr",
            "investor_loss"]
 UNITS = {"investor_irr": "per year (annual effective rate)", "investor_loss": "1"}
 SCENARIO = "name: Hostile file   # for the reader's tests\nsimulation: {trials: 4}\n"

@@ -341,8 +341,8 @@ Test(engine, a_programme_without_contract_is_self_funded)
         double savings = sr_level_trials(l, m->trials, SR_M_SAVINGS_MUNICIPALITY)[i];
         double cost = sr_level_trials(l, m->trials, SR_M_PROGRAMME_COST)[i];
         cr_expect_eq(sr_level_trials(l, m->trials, SR_M_PAYMENTS)[i], 0.0);
-        cr_expect_eq(sr_level_trials(l, m->trials, SR_M_MUNICIPALITY_NET_SIB)[i], savings);
-        cr_expect_eq(sr_level_trials(l, m->trials, SR_M_MUNICIPALITY_NET_SELFFUND)[i],
+        cr_expect_eq(sr_level_trials(l, m->trials, SR_M_PAYER_NET_SIB)[i], savings);
+        cr_expect_eq(sr_level_trials(l, m->trials, SR_M_PAYER_NET_SELFFUND)[i],
                      savings - cost);
         cr_expect(isnan(sr_level_trials(l, m->trials, SR_M_INVESTOR_IRR)[i]));
         cr_expect(isnan(sr_level_trials(&rs->portfolio, m->trials, SR_M_INVESTOR_NPV)[i]));

@@ -168,12 +168,73 @@ Test(investor, moic_loss_npv_and_irr_of_paid_and_received)
     cr_assert_eq(sr_investor_compute(w, paid, received, 13, 0, &m), GSL_SUCCESS);
     cr_assert_eq(m.loss, 0);
     cr_assert_eq(m.moic, 1);
+    cr_assert_eq(m.irr, 0.0);                      /* exactly, not -1e-15 */
     paid[0] = 0;                                   /* nothing paid in: no multiple */
     cr_assert_eq(sr_investor_compute(w, paid, received, 13, 0, &m), GSL_SUCCESS);
     cr_assert(isnan(m.moic));
-    cr_assert(isnan(m.irr));
+    cr_assert_eq(m.irr, SR_IRR_MAX);               /* a gain without a root below 10 */
     cr_assert_eq(m.loss, 0);
     cr_assert_eq(sr_investor_compute(w, paid, received, N_MAX + 1, 0, &m), GSL_EBADLEN);
+    sr_finance_ws_free(w);
+}
+
+/* Every trial gets an IRR whose sign is its nominal result's (docs/model.md): money back
+ * within rounding is 0 and no loss, a loss without a root above -0.99 is -1, a gain
+ * without one below 10 is 10, and a gain whose flows also have a negative root takes the
+ * root at or above 0. */
+Test(investor, every_outcome_has_an_irr_on_the_side_of_its_result)
+{
+    sr_finance_ws *w = ws();
+    double paid[37] = {0}, received[37] = {0};
+    sr_investor_metrics m;
+    /* paid 0.1 ten times (a sum of 0.9999999999999999) and 1 received */
+    for (size_t t = 0; t < 10; t++)
+        paid[t] = 0.1;
+    received[12] = 1.0;
+    cr_assert_eq(sr_investor_compute(w, paid, received, 13, 0, &m), GSL_SUCCESS);
+    cr_assert_neq(m.paid, m.received);
+    cr_assert_eq(m.irr, 0.0);
+    cr_assert_eq(m.loss, 0);
+    /* nothing at all: no flows, nothing lost */
+    memset(paid, 0, sizeof paid);
+    memset(received, 0, sizeof received);
+    cr_assert_eq(sr_investor_compute(w, paid, received, 13, 0, &m), GSL_SUCCESS);
+    cr_assert_eq(m.irr, 0.0);
+    cr_assert_eq(m.loss, 0);
+    /* everything lost */
+    paid[0] = 100;
+    cr_assert_eq(sr_investor_compute(w, paid, received, 13, 0, &m), GSL_SUCCESS);
+    cr_assert_eq(m.irr, SR_IRR_LOSS_NO_ROOT);
+    cr_assert_eq(m.loss, 1);
+    /* 0.5 back after a year: a rate of -99.5% a year, below the bracket */
+    received[12] = 0.5;
+    cr_assert_eq(sr_investor_compute(w, paid, received, 13, 0, &m), GSL_SUCCESS);
+    cr_assert_eq(m.irr, SR_IRR_LOSS_NO_ROOT);
+    /* 2 back: -98% a year, within it */
+    received[12] = 2.0;
+    cr_assert_eq(sr_investor_compute(w, paid, received, 13, 0, &m), GSL_SUCCESS);
+    cr_assert_float_eq(m.irr, -0.98, IRR_TOL);
+    /* 1,200 back: 1,100% a year, above it */
+    received[12] = 1200.0;
+    cr_assert_eq(sr_investor_compute(w, paid, received, 13, 0, &m), GSL_SUCCESS);
+    cr_assert_eq(m.irr, SR_IRR_MAX);
+    cr_assert_eq(m.loss, 0);
+    /* -100, +230, -121 a year apart (months 0, 12, 24): the NPV is a positive multiple of
+     * -100 + 230 v - 121 v^2, v = 1 / (1 + r), zero at v = (230 +- sqrt 4500) / 242: at
+     * r = -0.1854 and at r = 0.4854. The investors gain 9: their IRR is the second; the
+     * whole bracket's lowest root is the first. */
+    memset(received, 0, sizeof received);
+    paid[0] = 100;
+    received[12] = 230;
+    paid[24] = 121;
+    cr_assert_eq(sr_investor_compute(w, paid, received, 37, 0, &m), GSL_SUCCESS);
+    cr_assert_eq(m.loss, 0);
+    cr_assert_float_eq(m.irr, 242.0 / (230.0 - sqrt(4500.0)) - 1.0, IRR_TOL);
+    double flow[37], lowest;
+    for (size_t t = 0; t < 37; t++)
+        flow[t] = received[t] - paid[t];
+    cr_assert_eq(sr_irr(w, flow, 37, &lowest), GSL_SUCCESS);
+    cr_assert_float_eq(lowest, 242.0 / (230.0 + sqrt(4500.0)) - 1.0, IRR_TOL);
     sr_finance_ws_free(w);
 }
 

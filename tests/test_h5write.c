@@ -41,9 +41,11 @@ static double trial_value(size_t m, size_t i, size_t level)
            1e5 * (double)level;
 }
 
-static double annual_value(size_t m, size_t i, size_t y, size_t level)
+/* Column y of a trial's yearly flows (y = N_YEARS: after the horizon) valued as k. */
+static double annual_value(size_t m, size_t i, size_t y, size_t level, size_t k)
 {
-    return (double)(m + 1) * 1000.0 * (double)(y + 1) + (double)i + (double)level;
+    return (double)(m + 1) * 1000.0 * (double)(y + 1) + (double)i + (double)level -
+           0.25 * (double)k;
 }
 
 static double deterministic_value(size_t m, size_t level)
@@ -59,9 +61,12 @@ static void fill_level(sr_level *lv, size_t level)
             t[i] = trial_value(m, i, level);
             if (!sr_metric_is((sr_metric)m, SR_METRIC_ANNUAL))
                 continue;
-            double *a = sr_level_annual(lv, N_TRIALS, N_YEARS, (sr_metric)m, i);
-            for (size_t y = 0; y < N_YEARS; y++)
-                a[y] = annual_value(m, i, y, level);
+            for (size_t k = 0; k < SR_VALUATIONS; k++) {
+                double *a = sr_level_yearly(lv, N_TRIALS, N_YEARS, (sr_metric)m,
+                                            (sr_valuation)k, i);
+                for (size_t y = 0; y <= N_YEARS; y++)
+                    a[y] = annual_value(m, i, y, level, k);
+            }
         }
         lv->deterministic[m] = deterministic_value(m, level);
     }
@@ -480,7 +485,7 @@ Test(h5write, summary_refuses_hdf5_files_that_are_not_sirisk_result_sets,
      .init = cr_redirect_stderr)
 {
     check_refused("f.create_group(\"summary\")", "format_version", "no format_version");
-    check_refused("f.attrs[\"format_version\"] = np.int32(2)", "newer", "a newer format");
+    check_refused("f.attrs[\"format_version\"] = np.int32(3)", "newer", "a newer format");
     fflush(stderr);
     cr_assert_stderr_eq_str("", "HDF5 printed its error stack");
 }

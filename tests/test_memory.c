@@ -492,7 +492,7 @@ Test(memory, run_refuses_a_scenario_no_machine_can_hold)
     sr_test_expect_failure(y, true, "run small.yaml", 65, "small.yaml: needs 11 TiB per thread");
     cr_expect_lt(seconds() - start, 30.0);
     sr_test_expect_failure(y, false, "run small.yaml -o old.h5 --threads 1", 65,
-                           "needs 11 TiB per thread (1 thread) and 57 MiB for 4,000 trials' "
+                           "needs 11 TiB per thread (1 thread) and 138 MiB for 4,000 trials' "
                            "results, 11 TiB in all; this machine has");
     free(y);
 }
@@ -504,13 +504,13 @@ Test(memory, stress_and_sweep_refuse_it_before_any_run)
     /* One run at a time: the figures are those of the largest run, the base here (the
      * stress `again` is as large), not of the two runs' results together. */
     sr_test_expect_failure(y, true, "stress small.yaml --only again", 65,
-                           "small.yaml: needs 11 TiB per thread (2 threads) and 57 MiB for "
+                           "small.yaml: needs 11 TiB per thread (2 threads) and 138 MiB for "
                            "4,000 trials' results, 22 TiB in all;");
-    /* the largest run is named: the stress `more`, with twice the trials (57 MiB above is
-     * 56.6 MiB rounded) */
+    /* the largest run is named: the stress `more`, with twice the trials (138 MiB above
+     * is about half of it, rounded) */
     sr_test_expect_failure(y, true, "stress small.yaml", 65,
                            "small.yaml: stress more needs 11 TiB per thread (2 threads) and "
-                           "113 MiB for 8,000 trials' results, 22 TiB in all;");
+                           "275 MiB for 8,000 trials' results, 22 TiB in all;");
     sr_test_expect_failure(y, true, "sweep small.yaml --param simulation.seed --values 1,2", 65,
                            "small.yaml: sweep point 1 of 2 needs 11 TiB per thread");
     free(y);
@@ -524,7 +524,7 @@ Test(memory, validate_shows_the_figure_and_that_it_does_not_fit)
     char *out = NULL, *err = NULL;
     int rc = sr_test_run(sr_test_cmd("OMP_NUM_THREADS=2 %s validate %s", BIN, path), &out, &err);
     cr_expect_eq(rc, 0, "a valid scenario that does not fit is still valid: %s", err);
-    cr_expect_not_null(strstr(out, "Memory: 11 TiB per thread (2 threads) and 57 MiB for "
+    cr_expect_not_null(strstr(out, "Memory: 11 TiB per thread (2 threads) and 138 MiB for "
                                    "4,000 trials' results, 22 TiB in all; does not fit: "
                                    "this machine has "),
                        "%s", out);
@@ -537,8 +537,8 @@ Test(memory, validate_shows_the_figure_and_that_it_does_not_fit)
     cr_expect_eq(rc, 0);
     const char *line = strstr(out, "\nMemory: ");
     cr_expect_not_null(line, "%s", out);
-    cr_expect_not_null(strstr(line, " KiB per thread (2 threads) and 18 MiB for 10,000 "
-                                    "trials' results, 19 MiB in all; fits in the "),
+    cr_expect_not_null(strstr(line, " KiB per thread (2 threads) and 42 MiB for 10,000 "
+                                    "trials' results, 43 MiB in all; fits in the "),
                        "%s", line);
     free(out);
     free(path);
@@ -561,7 +561,7 @@ Test(memory, an_address_space_limit_is_respected)
     int rc = sr_test_run(sr_test_cmd("cd %s && ulimit -v 4194304 && %s run big.yaml -o r.h5 "
                                      "--threads 1", dir, BIN), NULL, &err);
     cr_expect_eq(rc, 65, "%s", err);
-    cr_expect_not_null(strstr(err, "big.yaml: needs 20 GiB per thread (1 thread) and 57 MiB "
+    cr_expect_not_null(strstr(err, "big.yaml: needs 20 GiB per thread (1 thread) and 138 MiB "
                                    "for 4,000 trials' results, 20 GiB in all; the "
                                    "address-space limit (ulimit -v) leaves "),
                        "%s", err);

@@ -54,9 +54,9 @@ Test(metric, ranked_lists_are_the_report_rows)
     const sr_metric stress[] = {SR_M_SAVINGS_TOTAL,  SR_M_SAVINGS_MUNICIPALITY,
                                 SR_M_PROGRAMME_COST, SR_M_EMPLOYED_END_TREATED,
                                 SR_M_PAYMENTS,       SR_M_INVESTOR_NPV,
-                                SR_M_MUNICIPALITY_NET_SIB};
-    const sr_metric tail[] = {SR_M_SAVINGS_TOTAL, SR_M_INVESTOR_NPV, SR_M_MUNICIPALITY_NET_SIB};
-    const sr_metric payer[] = {SR_M_MUNICIPALITY_NET_SELFFUND, SR_M_MUNICIPALITY_NET_SIB};
+                                SR_M_PAYER_NET_SIB};
+    const sr_metric tail[] = {SR_M_SAVINGS_TOTAL, SR_M_INVESTOR_NPV, SR_M_PAYER_NET_SIB};
+    const sr_metric payer[] = {SR_M_PAYER_NET_SELFFUND, SR_M_PAYER_NET_SIB};
     expect_ranked(SR_METRIC_STRESS, stress, sizeof stress / sizeof *stress);
     expect_ranked(SR_METRIC_TAIL, tail, sizeof tail / sizeof *tail);
     expect_ranked(SR_METRIC_PAYER, payer, sizeof payer / sizeof *payer);

@@ -993,7 +993,7 @@ static void hazard_ratio_draws(const sr_model *m, size_t n, double *first, doubl
     int too_many = 0;
     sr_trial_ws *w = sr_trial_ws_alloc(m, l, &too_many);
     cr_assert(l && w && !too_many);
-    const size_t levels = 1 + m->n_programmes, per_level = SR_N_METRICS * (1 + w->n_years);
+    const size_t levels = 1 + m->n_programmes, per_level = sr_level_row_values(w->n_years);
     double *buffer = calloc(levels * per_level, sizeof *buffer);
     sr_level_row rows[3];
     cr_assert(buffer && levels == 3);

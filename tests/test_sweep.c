@@ -620,7 +620,7 @@ Test(sweep, a_point_is_the_plain_run_at_its_values_bit_for_bit, .timeout = 120)
         "    irr = p['investor_irr'][:]\n"
         "    close('investor_irr_q50', np.nanquantile(irr, 0.5))\n"
         "    close('investor_irr_q05', np.nanquantile(irr, 0.05))\n"
-        "    close('municipality_net_sib_mean', p['municipality_net_sib'][:].mean())\n"
+        "    close('payer_net_sib_mean', p['payer_net_sib'][:].mean())\n"
         "c = t['cost_per_participant'][:]\n"
         "assert c[2] < c[0] and c[1] > c[0], c\n"
         "print('ok')\n";

@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/finance.h"
 #include "models/metric.h"
+#include "sim/cli/summary_budget.h"
 #include "sim/cli/summary_sweep.h"
 #include "sim/resultset/h5check.h"
 #include "sim/resultset/h5read.h"
@@ -249,8 +251,8 @@ static int print_programmes(hid_t root, const sr_h5_trials *trials, FILE *out, s
 
 /* Diversification of the tail metrics: the portfolio's expected shortfall (mean of the
  * worst 5%) against the sum of the programmes' (what it would be if their bad trials
- * always coincided). */
-static int print_diversification(hid_t root, FILE *out, sr_error *err)
+ * always coincided). `under` names the stress ("" for the file's own run). */
+static int print_diversification(hid_t root, const char *under, FILE *out, sr_error *err)
 {
     hid_t pg;
     int rc = sr_h5check_group(root, "programmes", &pg, err);
@@ -259,7 +261,8 @@ static int print_diversification(hid_t root, FILE *out, sr_error *err)
     sr_h5_names names;
     if ((rc = sr_h5check_names(pg, SR_H5_MAX_LINKS, &names, err)) != 0 || names.n < 2)
         goto done;
-    fprintf(out, "\ndiversification (es95: mean of the worst 5%% of trials, mDKK)\n");
+    fprintf(out, "\ndiversification%s%s (es95: mean of the worst 5%% of trials, mDKK)\n",
+            under[0] ? " under stress " : "", under);
     fprintf(out, "  %-28s %14s %22s %12s\n", "metric", "portfolio es95",
             "sum of programmes' es95", "difference");
     sr_metric tail[SR_N_METRICS];
@@ -287,7 +290,7 @@ done:
 }
 
 /* Counts the trials that pay while the payer's savings are <= 0: payments > 0 and
- * municipality_net_sib + payments <= 0 (columns: the payer's net result, payments). */
+ * payer_net_sib + payments <= 0 (columns: the payer's net result, payments). */
 static int count_unfounded(void *ctx, uint64_t first, const double *const *columns,
                            size_t count, sr_error *err)
 {
@@ -300,10 +303,92 @@ static int count_unfounded(void *ctx, uint64_t first, const double *const *colum
     return 0;
 }
 
-/* Statistic stat of metric m at level (sr_h5_read_stat: NaN when absent, errors sticky). */
+/* Statistic stat of metric m at level (sr_h5_read_stat: NaN when absent, errors sticky),
+ * under the metric's former name in a file of format 1. */
 static double metric_stat(hid_t level, sr_metric m, const char *stat, int *rc, sr_error *err)
 {
-    return sr_h5_read_stat(level, sr_metrics[m].name, stat, rc, err);
+    double v = sr_h5_read_stat(level, sr_metrics[m].name, stat, rc, err);
+    if (isnan(v) && sr_metrics[m].former_name != NULL)
+        v = sr_h5_read_stat(level, sr_metrics[m].former_name, stat, rc, err);
+    return v;
+}
+
+/* Metric m's name as the level's summary holds it: its former name in a file of format 1. */
+static const char *metric_name(hid_t level, sr_metric m)
+{
+    if (sr_metrics[m].former_name != NULL && H5Lexists(level, "summary", H5P_DEFAULT) > 0) {
+        hid_t sg = H5Gopen2(level, "summary", H5P_DEFAULT);
+        bool current = sg >= 0 && H5Lexists(sg, sr_metrics[m].name, H5P_DEFAULT) > 0;
+        if (sg >= 0)
+            H5Gclose(sg);
+        if (!current)
+            return sr_metrics[m].former_name;
+    }
+    return sr_metrics[m].name;
+}
+
+/* A payer-relative caption ("pay by results: savings - payments") with the paying budget
+ * named: "pay by results: the state's savings - payments". */
+static void payer_caption(const char *caption, const char *payer, char *buf, size_t size)
+{
+    const char *at = strstr(caption, "savings");
+    if (payer[0] == '\0' || at == NULL) {
+        snprintf(buf, size, "%s", caption);
+        return;
+    }
+    snprintf(buf, size, "%.*s%s%s's %s", (int)(at - caption), caption,
+             strcmp(payer, "municipality and state") == 0 ? "each payer" : "the ",
+             strcmp(payer, "municipality and state") == 0 ? "" : payer, at);
+}
+
+/* The investors' IRR of every trial by kind (docs/results.md): losses without a root
+ * (stored as SR_IRR_LOSS_NO_ROOT), gains without one (SR_IRR_MAX), money back (0), and of
+ * these the trials with nothing paid in (no flows at all); columns: investor_irr,
+ * investor_moic. */
+typedef struct {
+    uint64_t loss_no_root, gain_no_root, money_back, no_flows;
+} irr_kinds;
+
+static int count_irr_kinds(void *ctx, uint64_t first, const double *const *columns,
+                           size_t count, sr_error *err)
+{
+    (void)first;
+    (void)err;
+    irr_kinds *k = ctx;
+    const double *irr = columns[0], *moic = columns[1];
+    for (size_t i = 0; i < count; i++) {
+        k->loss_no_root += irr[i] == SR_IRR_LOSS_NO_ROOT;
+        k->gain_no_root += irr[i] == SR_IRR_MAX && !(moic[i] <= 1.0);
+        k->money_back += irr[i] == 0.0;
+        k->no_flows += irr[i] == 0.0 && isnan(moic[i]);
+    }
+    return 0;
+}
+
+/* Lines saying how many trials had no IRR root, what they were stored as and why. */
+static int print_irr_kinds(hid_t level, const sr_h5_trials *trials, FILE *out, sr_error *err)
+{
+    irr_kinds k = {0};
+    bool have;
+    const char *const columns[] = {sr_metrics[SR_M_INVESTOR_IRR].name,
+                                   sr_metrics[SR_M_INVESTOR_MOIC].name};
+    int rc = sr_h5_read_trials(level, trials, columns, 2, count_irr_kinds, &k, &have, err);
+    if (rc != 0 || !have)
+        return rc;
+    char n[32], a[32], b[32], c[32], d[32];
+    format_count(trials->n, n, sizeof n);
+    format_count(k.loss_no_root + k.gain_no_root, a, sizeof a);
+    format_count(k.loss_no_root, b, sizeof b);
+    format_count(k.gain_no_root, c, sizeof c);
+    fprintf(out, "  IRR: %s of %s trials have no root in [-0.99, 10] a year: %s lost more "
+                 "than -99%% a year explains\n"
+                 "       (stored as -1, below every root), %s gained more than 1000%% a year "
+                 "or paid nothing in (stored as 10)\n", a, n, b, c);
+    format_count(k.money_back, a, sizeof a);
+    format_count(k.no_flows, d, sizeof d);
+    fprintf(out, "  IRR: %s trials got exactly their money back (IRR 0), %s of them with no "
+                 "flows at all\n", a, d);
+    return 0;
 }
 
 /* The decision table (docs/model.md, contracts and financing): the paying budget's net
@@ -317,7 +402,7 @@ static int print_decision(hid_t level, const sr_h5_trials *trials, FILE *out, sr
         return rc;
     bool have;
     uint64_t unfounded = 0;
-    const char *const columns[] = {sr_metrics[SR_M_MUNICIPALITY_NET_SIB].name,
+    const char *const columns[] = {metric_name(level, SR_M_PAYER_NET_SIB),
                                    sr_metrics[SR_M_PAYMENTS].name};
     if ((rc = sr_h5_read_trials(level, trials, columns, 2, count_unfounded, &unfounded, &have,
                                 err)) != 0 ||
@@ -339,26 +424,31 @@ static int print_decision(hid_t level, const sr_h5_trials *trials, FILE *out, sr
     const double irr_q05 = metric_stat(level, SR_M_INVESTOR_IRR, "q05", &rc, err);
     const double npv_es95 = metric_stat(level, SR_M_INVESTOR_NPV, "es95", &rc, err);
     const double npv_mean = metric_stat(level, SR_M_INVESTOR_NPV, "mean", &rc, err);
-    if (rc != 0)
+    char payer[256];
+    if (rc != 0 || (rc = sr_budget_payer(level, payer, sizeof payer, err)) != 0)
         return rc;
-    fprintf(out, "\ndecision (the paying budget; mDKK, present values at the public rate)\n");
-    fprintf(out, "  %-44s %11s %11s %11s\n", "net result", "mean", "q05", "es95");
-    for (size_t k = 0; k < n_rows; k++)
-        fprintf(out, "  %-44s %11.2f %11.2f %11.2f\n", sr_metrics[rows[k]].caption,
-                net[k][0] / 1e6, net[k][1] / 1e6, net[k][2] / 1e6);
-    fprintf(out, "  %-56s %11.2f\n", "price of transferring the risk: E[payments] - E[cost]",
+    fprintf(out, "\ndecision (the paying budget%s%s; mDKK, present values at the public rate)\n",
+            payer[0] ? ": the " : "", payer);
+    fprintf(out, "  %-60s %11s %11s %11s\n", "net result", "mean", "q05", "es95");
+    for (size_t k = 0; k < n_rows; k++) {
+        char caption[512];
+        payer_caption(sr_metrics[rows[k]].caption, payer, caption, sizeof caption);
+        fprintf(out, "  %-60s %11.2f %11.2f %11.2f\n", caption, net[k][0] / 1e6,
+                net[k][1] / 1e6, net[k][2] / 1e6);
+    }
+    fprintf(out, "  %-60s %11.2f\n", "price of transferring the risk: E[payments] - E[cost]",
             transfer / 1e6);
-    fprintf(out, "  %-56s %11.2f\n", "expected overpayment (deadweight, measurement noise)",
+    fprintf(out, "  %-60s %11.2f\n", "expected overpayment (deadweight, measurement noise)",
             overpayment / 1e6);
-    fprintf(out, "  %-56s %11.3f\n", "P(paying while the payer's savings are <= 0)",
+    fprintf(out, "  %-60s %11.3f\n", "P(paying while the payer's savings are <= 0)",
             (double)unfounded / (double)trials->n);
     fprintf(out, "investors\n");
-    fprintf(out, "  %-56s %11.3f\n", "P(loss)", p_loss);
-    fprintf(out, "  %-56s %11.4f\n", "IRR, median (per year)", irr_q50);
-    fprintf(out, "  %-56s %11.4f\n", "IRR, 5% quantile", irr_q05);
-    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, es95 (mDKK)", npv_es95 / 1e6);
-    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, mean (mDKK)", npv_mean / 1e6);
-    return 0;
+    fprintf(out, "  %-60s %11.3f\n", "P(loss)", p_loss);
+    fprintf(out, "  %-60s %11.4f\n", "IRR, median (per year)", irr_q50);
+    fprintf(out, "  %-60s %11.4f\n", "IRR, 5% quantile", irr_q05);
+    fprintf(out, "  %-60s %11.2f\n", "NPV at the investor rate, es95 (mDKK)", npv_es95 / 1e6);
+    fprintf(out, "  %-60s %11.2f\n", "NPV at the investor rate, mean (mDKK)", npv_mean / 1e6);
+    return print_irr_kinds(level, trials, out, err);
 }
 
 /* One stress's rows of the stress table: per key metric it has (SR_METRIC_STRESS), the
@@ -395,8 +485,64 @@ static int print_stress_rows(hid_t g, hid_t base, const char *name, FILE *out, s
     return rc;
 }
 
+/* The investors' row of one stress: P(loss), IRR median and 5% quantile, and their change
+ * against the base. Nothing where the stress has no investors. */
+static int print_stress_investors(hid_t g, hid_t base, const char *name, FILE *out,
+                                  sr_error *err)
+{
+    int rc = 0;
+    const double v[3] = {metric_stat(g, SR_M_INVESTOR_LOSS, "mean", &rc, err),
+                         metric_stat(g, SR_M_INVESTOR_IRR, "q50", &rc, err),
+                         metric_stat(g, SR_M_INVESTOR_IRR, "q05", &rc, err)};
+    const double b[3] = {metric_stat(base, SR_M_INVESTOR_LOSS, "mean", &rc, err),
+                         metric_stat(base, SR_M_INVESTOR_IRR, "q50", &rc, err),
+                         metric_stat(base, SR_M_INVESTOR_IRR, "q05", &rc, err)};
+    if (rc != 0 || isnan(v[0]))
+        return rc;
+    char shown[SR_H5_MAX_NAME_BYTES + 1];
+    snprintf(shown, sizeof shown, "%s", name);
+    sr_h5check_printable(shown);
+    fprintf(out, "  %-24s", shown);
+    for (size_t c = 0; c < 3; c++)
+        fprintf(out, " %10.4f %+10.4f", v[c], v[c] - b[c]);
+    fputc('\n', out);
+    return 0;
+}
+
+/* Calls fn for every stress group of sg (the base included), in the order written. */
+typedef int (*stress_fn)(hid_t g, hid_t base, const char *name, FILE *out, sr_error *err);
+
+static int each_stress(hid_t sg, hid_t base, const sr_h5_names *names, stress_fn fn,
+                       FILE *out, sr_error *err)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < names->n; i++) {
+        hid_t g;
+        if ((rc = sr_h5check_open(sg, names->name[i], &g, err)) != 0 || g < 0)
+            break;
+        if (H5Iget_type(g) == H5I_GROUP)
+            rc = fn(g, base, names->name[i], out, err);
+        H5Oclose(g);
+    }
+    return rc;
+}
+
+/* The diversification block of one stress (the base's is the file's own, printed above). */
+static int print_stress_diversification(hid_t g, hid_t base, const char *name, FILE *out,
+                                        sr_error *err)
+{
+    (void)base;
+    if (strcmp(name, "base") == 0)
+        return 0;
+    char shown[SR_H5_MAX_NAME_BYTES + 1];
+    snprintf(shown, sizeof shown, "%s", name);
+    sr_h5check_printable(shown);
+    return print_diversification(g, shown, out, err);
+}
+
 /* The stress table: per stress and key metric, the mean and the 5% quantile, and their
- * change against the base (all on common random numbers). */
+ * change against the base (all on common random numbers); then the investors' figures per
+ * stress and, for a portfolio, each stress's diversification. */
 static int print_stresses(hid_t root, FILE *out, sr_error *err)
 {
     hid_t sg, base = H5I_INVALID_HID;
@@ -411,14 +557,16 @@ static int print_stresses(hid_t root, FILE *out, sr_error *err)
                  "q05: 5%% quantile)\n");
     fprintf(out, "  %-24s %-24s %-*s %11s %11s %11s %11s\n", "stress", "metric", UNITS_WIDTH,
             "units", "mean", "change", "q05", "change");
-    for (size_t i = 0; rc == 0 && i < names.n; i++) {
-        hid_t g;
-        if ((rc = sr_h5check_open(sg, names.name[i], &g, err)) != 0 || g < 0)
-            break;
-        if (H5Iget_type(g) == H5I_GROUP)
-            rc = print_stress_rows(g, base, names.name[i], out, err);
-        H5Oclose(g);
+    rc = each_stress(sg, base, &names, print_stress_rows, out, err);
+    if (rc == 0 && !isnan(metric_stat(base, SR_M_INVESTOR_LOSS, "mean", &rc, err))) {
+        fprintf(out, "\ninvestors per stress (portfolio; change against base; IRR per year, "
+                     "every trial ranked)\n");
+        fprintf(out, "  %-24s %10s %10s %10s %10s %10s %10s\n", "stress", "P(loss)", "change",
+                "IRR q50", "change", "IRR q05", "change");
+        rc = each_stress(sg, base, &names, print_stress_investors, out, err);
     }
+    if (rc == 0)
+        rc = each_stress(sg, base, &names, print_stress_diversification, out, err);
 done:
     sr_h5_names_clear(&names);
     if (base >= 0)
@@ -540,8 +688,9 @@ static int print_result_set(const char *path, hid_t root, FILE *out, sr_error *e
     }
     if ((rc = print_level(root, "portfolio", &trials, out, err)) != 0 ||
         (rc = print_programmes(root, &trials, out, err)) != 0 ||
-        (rc = print_diversification(root, out, err)) != 0 ||
-        (rc = print_decision(root, &trials, out, err)) != 0)
+        (rc = print_diversification(root, "", out, err)) != 0 ||
+        (rc = print_decision(root, &trials, out, err)) != 0 ||
+        (rc = sr_print_budget_years(root, out, err)) != 0)
         return rc;
     return print_stresses(root, out, err);
 }

@@ -234,14 +234,15 @@ static void set_investor(double *metric, const sr_investor_metrics *im)
 
 void sr_contract_trial(sr_contract_ws *w, const sr_model *m, const sr_programme *p,
                        const double *v, const sr_contract_in *in, double *metric,
-                       double *annual_payments, size_t n_years, double *portfolio_paid,
-                       double *portfolio_received)
+                       double *payments_nominal, double *payments_pv, size_t n_years,
+                       double *portfolio_paid, double *portfolio_received)
 {
     const size_t pay = p->has_contract ? p->contract.payer : SR_MUNICIPALITY;
-    memset(annual_payments, 0, n_years * sizeof *annual_payments);
+    memset(payments_nominal, 0, sr_yearly_columns(n_years) * sizeof *payments_nominal);
+    memset(payments_pv, 0, sr_yearly_columns(n_years) * sizeof *payments_pv);
     metric[SR_M_PAYMENTS] = 0.0;
-    metric[SR_M_MUNICIPALITY_NET_SIB] = in->savings[pay];
-    metric[SR_M_MUNICIPALITY_NET_SELFFUND] = in->savings[pay] - in->programme_cost;
+    metric[SR_M_PAYER_NET_SIB] = in->savings[pay];
+    metric[SR_M_PAYER_NET_SELFFUND] = in->savings[pay] - in->programme_cost;
     metric[SR_M_OVERPAYMENT] = 0.0;
     metric[SR_M_REINVESTED] = 0.0;
     metric[SR_M_GUARANTOR_PAID] = 0.0;
@@ -276,7 +277,7 @@ void sr_contract_trial(sr_contract_ws *w, const sr_model *m, const sr_programme 
     const size_t stored = s->n < s->capacity ? s->n : s->capacity;
 
     metric[SR_M_PAYMENTS] = r.payments;
-    metric[SR_M_MUNICIPALITY_NET_SIB] = in->savings[pay] - r.payments;
+    metric[SR_M_PAYER_NET_SIB] = in->savings[pay] - r.payments;
     metric[SR_M_OVERPAYMENT] = r.overpayment;
     metric[SR_M_OUTCOMES_TREATED] = r.outcomes_treated;
     metric[SR_M_OUTCOMES_ATTRIBUTABLE] = r.outcomes_attributable;
@@ -284,10 +285,14 @@ void sr_contract_trial(sr_contract_ws *w, const sr_model *m, const sr_programme 
     metric[SR_M_EFFECT_TRUE] = r.evaluation.effect_true;
     metric[SR_M_EFFECT_MEASURED] = r.evaluation.effect_measured;
     metric[SR_M_EVALUATION_SIGNIFICANT] = r.evaluation.significant;
-    for (size_t k = 0; k < stored; k++)
-        if (s->month[k] < T)
-            annual_payments[sr_calendar_year(m, (int)s->month[k]) - m->start_year] +=
-                s->payment[k];
+    for (size_t k = 0; k < stored; k++) {
+        const size_t column = s->month[k] < T
+                                  ? (size_t)(sr_calendar_year(m, (int)s->month[k]) - m->start_year)
+                                  : n_years;
+        payments_nominal[column] += s->payment[k];
+        payments_pv[column] += s->payment[k] * sr_discount_factor(m->discount_public,
+                                                                  (int)s->month[k]);
+    }
 
     /* Investors pay the costs as they fall and receive the payments. */
     memset(w->paid, 0, w->n_flow * sizeof *w->paid);

@@ -52,14 +52,15 @@ typedef struct {
 } sr_contract_in;
 
 /* Fills programme p's contract metrics (payments ... evaluation_significant) in metric[],
- * its nominal payments per calendar year in annual_payments[n_years] (settlements after the
- * horizon are not in it), and adds its investor flows (after guarantee and surplus cap) to
- * the portfolio's paid[] and received[] (n_flow each). A programme without a contract is
- * self-funded: no payments, NaN investor metrics. */
+ * its payments per calendar year, nominal and discounted like `payments`, in
+ * payments_nominal[] and payments_pv[] (sr_yearly_columns(n_years) each: the horizon's
+ * years, then the settlements after it), and adds its investor flows (after guarantee and
+ * surplus cap) to the portfolio's paid[] and received[] (n_flow each). A programme without
+ * a contract is self-funded: no payments, NaN investor metrics. */
 void sr_contract_trial(sr_contract_ws *w, const sr_model *m, const sr_programme *p,
                        const double *v, const sr_contract_in *in, double *metric,
-                       double *annual_payments, size_t n_years, double *portfolio_paid,
-                       double *portfolio_received);
+                       double *payments_nominal, double *payments_pv, size_t n_years,
+                       double *portfolio_paid, double *portfolio_received);
 
 /* The portfolio's investor metrics from the summed flows of its contracts. */
 void sr_contract_portfolio(sr_contract_ws *w, const sr_model *m, const double *paid,

@@ -3,6 +3,7 @@
 #include "sim/engine/results.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/size.h"
 
@@ -30,8 +31,29 @@ static size_t level_trial_values(size_t n_trials)
 
 static size_t level_annual_values(size_t n_trials, size_t n_years)
 {
-    size_t n = sr_size_mul(sr_size_mul(sr_annual_row(SR_N_METRICS), n_trials), n_years);
+    size_t n = sr_size_mul(sr_size_mul(sr_annual_row(SR_N_METRICS) * SR_VALUATIONS, n_trials),
+                           sr_yearly_columns(n_years));
     return n > 0 ? n : 1;
+}
+
+size_t sr_level_row_values(size_t n_years)
+{
+    return sr_size_mul(SR_N_METRICS, 1 + SR_VALUATIONS * sr_yearly_columns(n_years));
+}
+
+void sr_level_store(sr_level *level, const sr_level_row *row, size_t n_trials, size_t n_years,
+                    size_t i)
+{
+    const size_t n_cols = sr_yearly_columns(n_years);
+    for (size_t k = 0; k < SR_N_METRICS; k++) {
+        sr_level_trials(level, n_trials, (sr_metric)k)[i] = row->metric[k];
+        if (!sr_metric_is((sr_metric)k, SR_METRIC_ANNUAL))
+            continue;
+        for (size_t v = 0; v < SR_VALUATIONS; v++)
+            memcpy(sr_level_yearly(level, n_trials, n_years, (sr_metric)k, (sr_valuation)v, i),
+                   sr_row_yearly(row, n_years, (sr_metric)k, (sr_valuation)v),
+                   n_cols * sizeof(double));
+    }
 }
 
 /* Allocates one level's arrays; returns 0 or -1, leaving l's pointers NULL or owned. */
@@ -63,8 +85,10 @@ sr_resultset *sr_resultset_alloc(size_t n_trials, size_t n_years, int first_year
 {
     if (n_trials == 0)
         return NULL;
-    /* the flat arrays index as m * n_trials * n_years: refuse sizes whose product wraps */
-    if (n_years > 0 && n_trials > SIZE_MAX / sizeof(double) / SR_N_METRICS / n_years)
+    /* the flat arrays index as m * 2 * n_trials * (n_years + 1): refuse sizes whose product
+     * wraps */
+    if (n_trials > SIZE_MAX / sizeof(double) / SR_N_METRICS / SR_VALUATIONS /
+                       sr_yearly_columns(n_years))
         return NULL;
     sr_resultset *rs = calloc(1, sizeof *rs);
     if (rs == NULL)
@@ -125,4 +149,24 @@ int sr_resultset_alloc_parameters(sr_resultset *rs, size_t n_parameters)
         return -1;
     rs->n_parameters = n_parameters;
     return 0;
+}
+
+void sr_resultset_set_payers(sr_resultset *rs, const sr_model *m)
+{
+    rs->portfolio.payer = SR_MUNICIPALITY;
+    for (size_t p = 0; p < rs->n_programmes && p < m->n_programmes; p++) {
+        const sr_programme *pr = &m->programmes[p];
+        rs->programme[p].payer = pr->has_contract ? (int)pr->contract.payer : SR_MUNICIPALITY;
+        if (p == 0)
+            rs->portfolio.payer = rs->programme[p].payer;
+        else if (rs->programme[p].payer != rs->portfolio.payer)
+            rs->portfolio.payer = SR_PAYERS;
+    }
+}
+
+const char *sr_payer_name(int payer)
+{
+    return payer == SR_MUNICIPALITY ? "municipality"
+         : payer == SR_STATE        ? "state"
+                                    : "municipality and state";
 }

@@ -17,7 +17,7 @@
  * the result set's arrays at the trial's index. */
 typedef struct {
     sr_trial_ws *trial;
-    double *buffer;           /* [(1 + n_programmes) * SR_N_METRICS * (1 + n_years)] */
+    double *buffer;           /* [(1 + n_programmes) * sr_level_row_values(n_years)] */
     sr_level_row *rows;       /* [1 + n_programmes] into buffer */
 } thread_ws;
 
@@ -28,16 +28,10 @@ static void thread_ws_clear(thread_ws *t)
     free(t->rows);
 }
 
-/* Values of one level's row in a thread's buffer: the metrics, and each metric's years. */
-static size_t row_values(size_t n_years)
-{
-    return sr_size_mul(SR_N_METRICS, 1 + n_years);
-}
-
 static int thread_ws_init(thread_ws *t, const sr_model *m, const sr_layout *l, size_t n_years,
                           int *too_many)
 {
-    size_t levels = 1 + m->n_programmes, per_level = row_values(n_years);
+    size_t levels = 1 + m->n_programmes, per_level = sr_level_row_values(n_years);
     t->trial = sr_trial_ws_alloc(m, l, too_many);
     t->buffer = calloc(sr_size_mul(levels, per_level), sizeof *t->buffer);
     t->rows = calloc(levels, sizeof *t->rows);
@@ -48,18 +42,6 @@ static int thread_ws_init(thread_ws *t, const sr_model *m, const sr_layout *l, s
         t->rows[k].annual = t->rows[k].metric + SR_N_METRICS;
     }
     return 0;
-}
-
-/* Copies one level's row of trial i into the result set. */
-static void store_row(sr_level *level, const sr_level_row *row, size_t n_trials,
-                      size_t n_years, size_t i)
-{
-    for (size_t k = 0; k < SR_N_METRICS; k++) {
-        sr_level_trials(level, n_trials, (sr_metric)k)[i] = row->metric[k];
-        if (n_years > 0 && sr_metric_is((sr_metric)k, SR_METRIC_ANNUAL))
-            memcpy(sr_level_annual(level, n_trials, n_years, (sr_metric)k, i),
-                   row->annual + k * n_years, n_years * sizeof(double));
-    }
 }
 
 static double now_seconds(void)
@@ -114,7 +96,7 @@ int sr_run_memory_need(const sr_model *m, const sr_run_options *o, sr_run_memory
     out->threads = sr_run_threads(m, o);
     out->trials = m->trials;
     out->per_thread = sr_array_bytes(1, sizeof(thread_ws)) + sr_trial_ws_bytes(m, l) +
-                      sr_array_bytes(sr_size_mul(levels, row_values(n_years)), sizeof(double)) +
+                      sr_array_bytes(sr_size_mul(levels, sr_level_row_values(n_years)), sizeof(double)) +
                       sr_array_bytes(levels, sizeof(sr_level_row));
     out->shared = sr_layout_bytes(l) + sr_array_bytes((size_t)out->threads, sizeof(thread_ws));
     out->results = sr_resultset_bytes(m->trials, n_years, m->n_programmes, m->n_parameters) +
@@ -151,6 +133,7 @@ sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
     for (int t = 0; t < threads; t++)   /* trials stop at their next month when it is set */
         ws[t].trial->interrupted = o != NULL ? o->interrupted : NULL;
     rs->seed = m->seed;
+    sr_resultset_set_payers(rs, m);
     rs->rng_name = "SplitMix64, a stream per (seed, trial, programme, arm, purpose) and sub-key";
     rs->scenario_text = copy_string(m->source_text);
     for (size_t p = 0; p < P; p++)
@@ -200,9 +183,9 @@ sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
                 stop = 1;
                 continue;
             }
-            store_row(&rs->portfolio, &mine->rows[0], n_trials, n_years, i);
+            sr_level_store(&rs->portfolio, &mine->rows[0], n_trials, n_years, i);
             for (size_t p = 0; p < P; p++)
-                store_row(&rs->programme[p], &mine->rows[1 + p], n_trials, n_years, i);
+                sr_level_store(&rs->programme[p], &mine->rows[1 + p], n_trials, n_years, i);
             for (size_t k = 0; k < m->n_parameters; k++)
                 rs->parameters[k * n_trials + i] = mine->trial->values[m->parameters[k].num];
             rs->recession_months[i] = mine->trial->recession_months;

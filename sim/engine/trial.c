@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/budget.h"
 #include "models/cashflow.h"
 #include "models/dist.h"
 #include "models/metric.h"
@@ -75,6 +76,7 @@ sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_m
     w->n_conds = macro_conditions(m);
     w->values = calloc(m->n_num > 0 ? m->n_num : 1, sizeof *w->values);
     w->discount = calloc(T, sizeof *w->discount);
+    w->year_of_month = calloc(T, sizeof *w->year_of_month);
     w->termination = calloc(m->n_programmes, sizeof *w->termination);
     w->contract = sr_contract_ws_alloc(m);
     w->rates = calloc(m->n_programmes, sizeof *w->rates);
@@ -100,7 +102,7 @@ sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_m
         w->portfolio_received = calloc(w->contract->n_flow, sizeof *w->portfolio_received);
     }
     w->rng = sr_rng_alloc();
-    if (!w->values || !w->discount || !w->termination || !w->contract ||
+    if (!w->values || !w->discount || !w->year_of_month || !w->termination || !w->contract ||
         !w->control || !w->portfolio_paid || !w->portfolio_received || !w->rates ||
         !w->progress || !w->conds ||
         !w->cond_of_month || !w->latent || !w->arm || !w->rng ||
@@ -111,8 +113,10 @@ sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_m
         if (w->rates[p] == NULL)
             goto fail;
     }
-    for (size_t t = 0; t < T; t++)
+    for (size_t t = 0; t < T; t++) {
         w->discount[t] = sr_discount_factor(m->discount_public, (int)t);
+        w->year_of_month[t] = (size_t)(sr_calendar_year(m, (int)t) - m->start_year);
+    }
     return w;
 fail:
     sr_trial_ws_free(w);
@@ -141,6 +145,7 @@ double sr_trial_ws_bytes(const sr_model *m, const sr_layout *l)
                  sr_array_bytes(1, sizeof(gsl_matrix)) + sr_array_bytes(1, sizeof(gsl_block));
     return bytes + sr_array_bytes(m->n_num > 0 ? m->n_num : 1, sizeof(double)) +  /* values */
            sr_array_bytes(T, sizeof(double)) +                       /* discount */
+           sr_array_bytes(T, sizeof(size_t)) +                       /* year_of_month */
            sr_array_bytes(P, sizeof(size_t)) +                       /* termination */
            sr_contract_ws_bytes(m) +
            2 * sr_array_bytes(P, sizeof(void *)) +                   /* rates, progress */
@@ -167,6 +172,7 @@ void sr_trial_ws_free(sr_trial_ws *w)
     free(w->progress);
     free(w->values);
     free(w->discount);
+    free(w->year_of_month);
     free(w->termination);
     sr_contract_ws_free(w->contract);
     sr_arm_flows_free(w->control);
@@ -275,10 +281,48 @@ static double present_value(const sr_trial_ws *w, const double *flow)
     return pv;
 }
 
-static void annual_sums(const sr_trial_ws *w, const double *flow, double sign, double *annual)
+/* Adds sign × flow[t] (a monthly flow over the horizon, DKK nominal) to metric m's yearly
+ * row: to its calendar year's column as it falls, and discounted like present_value. */
+static void yearly_sums(const sr_trial_ws *w, const double *flow, double sign,
+                        const sr_level_row *row, sr_metric m)
 {
-    for (size_t t = 0; t < w->model->n_months; t++)
-        annual[sr_calendar_year(w->model, (int)t) - w->model->start_year] += sign * flow[t];
+    double *nominal = sr_row_yearly(row, w->n_years, m, SR_NOMINAL);
+    double *pv = sr_row_yearly(row, w->n_years, m, SR_PRESENT_VALUE);
+    for (size_t t = 0; t < w->model->n_months; t++) {
+        nominal[w->year_of_month[t]] += sign * flow[t];
+        pv[w->year_of_month[t]] += sign * flow[t] * w->discount[t];
+    }
+}
+
+/* The paying budget's yearly net results (docs/results.md): its savings of each year minus
+ * the programme's cost, and minus the payments, both valuations. */
+static void payer_net_years(const sr_trial_ws *w, const sr_level_row *row, sr_metric savings)
+{
+    const size_t n_cols = sr_yearly_columns(w->n_years);
+    for (size_t k = 0; k < SR_VALUATIONS; k++) {
+        const double *saved = sr_row_yearly(row, w->n_years, savings, (sr_valuation)k);
+        const double *cost = sr_row_yearly(row, w->n_years, SR_M_PROGRAMME_COST, (sr_valuation)k);
+        const double *paid = sr_row_yearly(row, w->n_years, SR_M_PAYMENTS, (sr_valuation)k);
+        double *selffund = sr_row_yearly(row, w->n_years, SR_M_PAYER_NET_SELFFUND, (sr_valuation)k);
+        double *sib = sr_row_yearly(row, w->n_years, SR_M_PAYER_NET_SIB, (sr_valuation)k);
+        for (size_t y = 0; y < n_cols; y++) {
+            selffund[y] = saved[y] - cost[y];
+            sib[y] = saved[y] - paid[y];
+        }
+    }
+}
+
+/* The payback years of a level's row from its nominal yearly net results (calendar years;
+ * NaN: never within the horizon). */
+static void payback_years(const sr_trial_ws *w, const sr_level_row *row)
+{
+    static const sr_metric net[2] = {SR_M_PAYER_NET_SELFFUND, SR_M_PAYER_NET_SIB};
+    static const sr_metric payback[2] = {SR_M_PAYBACK_YEAR_SELFFUND, SR_M_PAYBACK_YEAR_SIB};
+    for (size_t k = 0; k < 2; k++) {
+        size_t y = sr_payback_year(sr_row_yearly(row, w->n_years, net[k], SR_NOMINAL),
+                                   w->n_years);
+        row->metric[payback[k]] = y == SR_NEVER ? NAN : (double)w->model->start_year + (double)y;
+    }
 }
 
 /* Each contract's month of cancellation (docs/model.md termination), or SIZE_MAX: the first
@@ -335,13 +379,12 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
     bool recompute = deterministic || !w->rates_constant || !w->rates_ready;
     w->rates_ready = w->rates_constant && !deterministic;
 
-    for (size_t p = 0; p <= m->n_programmes; p++) {
-        memset(rows[p].metric, 0, SR_N_METRICS * sizeof(double));
-        memset(rows[p].annual, 0, SR_N_METRICS * Y * sizeof(double));
-    }
+    for (size_t p = 0; p <= m->n_programmes; p++)
+        memset(rows[p].metric, 0, sr_level_row_values(Y) * sizeof(double));
     memset(w->portfolio_paid, 0, w->contract->n_flow * sizeof *w->portfolio_paid);
     memset(w->portfolio_received, 0, w->contract->n_flow * sizeof *w->portfolio_received);
     double enrolled_total = 0.0, effect_true = 0.0, effect_measured = 0.0;
+    double portfolio_termination = NAN;   /* the earliest cancellation, NaN: none */
 
     for (size_t pi = 0; pi < m->n_programmes; pi++) {
         const sr_programme *p = &m->programmes[pi];
@@ -378,7 +421,8 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             return;   /* the arms stopped part way: the run is abandoned */
         const sr_arm_flows *treated = w->arm->flows, *counterfactual = w->arm->counterfactual;
 
-        double *metric = rows[1 + pi].metric, *annual = rows[1 + pi].annual;
+        const sr_level_row *row = &rows[1 + pi];
+        double *metric = row->metric;
         static const sr_metric treated_metric[SR_PAYERS] = {
             SR_M_EXP_TREATED_MUNICIPALITY, SR_M_EXP_TREATED_STATE};
         static const sr_metric counterfactual_metric[SR_PAYERS] = {
@@ -392,17 +436,17 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             metric[counterfactual_metric[pay]] = present_value(w, ce);
             metric[savings_metric[pay]] =
                 metric[counterfactual_metric[pay]] - metric[treated_metric[pay]];
-            annual_sums(w, te, 1.0, annual + treated_metric[pay] * Y);
-            annual_sums(w, ce, 1.0, annual + counterfactual_metric[pay] * Y);
-            annual_sums(w, ce, 1.0, annual + savings_metric[pay] * Y);
-            annual_sums(w, te, -1.0, annual + savings_metric[pay] * Y);
-            annual_sums(w, ce, 1.0, annual + SR_M_SAVINGS_TOTAL * Y);
-            annual_sums(w, te, -1.0, annual + SR_M_SAVINGS_TOTAL * Y);
+            yearly_sums(w, te, 1.0, row, treated_metric[pay]);
+            yearly_sums(w, ce, 1.0, row, counterfactual_metric[pay]);
+            yearly_sums(w, ce, 1.0, row, savings_metric[pay]);
+            yearly_sums(w, te, -1.0, row, savings_metric[pay]);
+            yearly_sums(w, ce, 1.0, row, SR_M_SAVINGS_TOTAL);
+            yearly_sums(w, te, -1.0, row, SR_M_SAVINGS_TOTAL);
         }
         metric[SR_M_SAVINGS_TOTAL] =
             metric[SR_M_SAVINGS_MUNICIPALITY] + metric[SR_M_SAVINGS_STATE];
         metric[SR_M_PROGRAMME_COST] = present_value(w, treated->cost);
-        annual_sums(w, treated->cost, 1.0, annual + SR_M_PROGRAMME_COST * Y);
+        yearly_sums(w, treated->cost, 1.0, row, SR_M_PROGRAMME_COST);
         metric[SR_M_EMPLOYED_END_TREATED] = treated->employed_end;
         metric[SR_M_EMPLOYED_END_COUNTERFACTUAL] = counterfactual->employed_end;
 
@@ -415,8 +459,16 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             .termination = w->termination[pi],
         };
         sr_contract_trial(w->contract, m, p, w->values, &in, metric,
-                          annual + SR_M_PAYMENTS * Y, Y, w->portfolio_paid,
-                          w->portfolio_received);
+                          sr_row_yearly(row, Y, SR_M_PAYMENTS, SR_NOMINAL),
+                          sr_row_yearly(row, Y, SR_M_PAYMENTS, SR_PRESENT_VALUE), Y,
+                          w->portfolio_paid, w->portfolio_received);
+        payer_net_years(w, row, savings_metric[p->has_contract ? p->contract.payer
+                                                               : SR_MUNICIPALITY]);
+        payback_years(w, row);
+        const size_t tau = w->termination[pi];
+        metric[SR_M_TERMINATION_MONTH] = tau == SIZE_MAX ? NAN : (double)tau;
+        if (tau != SIZE_MAX && !(portfolio_termination <= (double)tau))
+            portfolio_termination = (double)tau;
 
         if (p->has_contract) {   /* a programme without one measures no effect */
             double enrolled = 0.0;
@@ -430,10 +482,18 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
         for (size_t k = 0; k < SR_N_METRICS; k++)
             if (sr_metric_is((sr_metric)k, SR_METRIC_ADDITIVE))
                 rows[0].metric[k] += metric[k];
-        for (size_t k = 0; k < SR_N_METRICS * Y; k++)
-            rows[0].annual[k] += annual[k];
+        for (size_t k = 0; k < SR_N_METRICS; k++)
+            if (sr_metric_is((sr_metric)k, SR_METRIC_ANNUAL))
+                for (size_t v = 0; v < SR_VALUATIONS; v++) {
+                    const double *part = sr_row_yearly(row, Y, (sr_metric)k, (sr_valuation)v);
+                    double *sum = sr_row_yearly(&rows[0], Y, (sr_metric)k, (sr_valuation)v);
+                    for (size_t y = 0; y <= Y; y++)
+                        sum[y] += part[y];
+                }
     }
     double *portfolio = rows[0].metric;
+    payback_years(w, &rows[0]);
+    portfolio[SR_M_TERMINATION_MONTH] = portfolio_termination;
     sr_contract_portfolio(w->contract, m, w->portfolio_paid, w->portfolio_received, portfolio);
     /* The programmes with a contract, weighted by enrolment; an effect in achievements and
      * one in DKK do not add up: NaN for such a portfolio. */

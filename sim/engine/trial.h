@@ -15,13 +15,6 @@
 #include "models/model.h"
 #include "sim/engine/results.h"
 
-/* Where one level's metrics of one trial go: metric[SR_N_METRICS] and, for metrics with
- * an annual row, annual[m * n_years + y] (nominal DKK in calendar year y). */
-typedef struct {
-    double *metric;
-    double *annual;
-} sr_level_row;
-
 /* Per-thread workspace. Everything a trial touches is allocated here, once. */
 typedef struct {
     const sr_model *model;
@@ -29,6 +22,8 @@ typedef struct {
     size_t n_years;
     double *values;           /* [n_num]: this trial's numbers */
     double *discount;         /* [n_months]: present value factors at the public rate */
+    size_t *year_of_month;    /* [n_months]: the yearly column of month t (its calendar year
+                               * less the first) */
     sr_arm_ws *arm;
     sr_arm_flows *control;    /* the control group's, copied out before the cohort's pair
                                * runs (whose flows stay in arm) */

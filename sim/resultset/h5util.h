@@ -12,7 +12,7 @@
 
 /* The result-set format: the root attribute format_version of every file written; a
  * reader refuses files of a newer format. */
-#define SR_H5_FORMAT_VERSION 1
+#define SR_H5_FORMAT_VERSION 2
 
 /* Switches HDF5's printing of its error stack off (process-wide; sirisk never wants it:
  * every failure is reported through sr_error instead). Idempotent. */

@@ -18,6 +18,7 @@
 #include <yaml.h>
 
 #include "sim/resultset/h5util.h"
+#include "sim/resultset/h5years.h"
 #include "models/size.h"
 #include "models/summary.h"
 #include "sim/resultset/outfile.h"
@@ -278,6 +279,29 @@ static int attr_texts(hid_t obj, const sr_h5_text_attr *a, sr_error *err)
     return rc;
 }
 
+hid_t sr_h5_create_floats(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                          const double *values, const char *units, const char *description,
+                          sr_error *err)
+{
+    return dataset_f64(loc, name, rank, dims, values, units, description, err);
+}
+
+int sr_h5_attr_floats(hid_t obj, const char *name, int rank, const hsize_t *dims,
+                      const double *values, sr_error *err)
+{
+    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, rank, dims, values, err);
+}
+
+int sr_h5_attr_int(hid_t obj, const char *name, int32_t v, sr_error *err)
+{
+    return attr_i32(obj, name, v, err);
+}
+
+int sr_h5_attr_text(hid_t obj, const char *name, const char *v, sr_error *err)
+{
+    return attr_str(obj, name, v, err);
+}
+
 int sr_h5_write_floats(hid_t loc, const char *name, int rank, const hsize_t *dims,
                        const double *values, const char *units, const char *description,
                        const sr_h5_text_attr *attrs, size_t n_attrs, sr_error *err)
@@ -395,7 +419,8 @@ static int write_summary(hid_t loc, const sr_resultset *rs, const sr_level *lv,
                                err);
         if (ds < 0)
             goto fail;
-        if (attr_summary(ds, &s, err) != 0) {
+        if (attr_summary(ds, &s, err) != 0 ||
+            (mi->nan_means != NULL && attr_str(ds, "nan_means", mi->nan_means, err) != 0)) {
             H5Dclose(ds);
             goto fail;
         }
@@ -421,11 +446,12 @@ static int write_annual(hid_t loc, const sr_resultset *rs, const sr_level *lv,
         const sr_metric_def *mi = &sr_metrics[m];
         if (!sr_metric_is((sr_metric)m, SR_METRIC_ANNUAL))
             continue;
-        /* trial i's years follow trial i - 1's */
+        /* trial i's columns follow trial i - 1's; the horizon's years only */
         const double *flows = sr_level_annual(lv, rs->n_trials, rs->n_years, m, 0);
+        const size_t n_cols = sr_yearly_columns(rs->n_years);
         for (size_t y = 0; y < rs->n_years; y++) {
             for (size_t i = 0; i < rs->n_trials; i++)
-                w->column[i] = flows[i * rs->n_years + y];
+                w->column[i] = flows[i * n_cols + y];
             sr_quantiles(w->column, rs->n_trials, w->scratch,
                          w->quantiles + y * SR_N_QUANTILES);
         }
@@ -479,8 +505,11 @@ static size_t work_quantiles(size_t n_years)
 
 double sr_h5_write_scratch_bytes(size_t n_trials, size_t n_years)
 {
-    return 2 * sr_array_bytes(n_trials, sizeof(double)) +
-           sr_array_bytes(work_quantiles(n_years), sizeof(double));
+    /* the level's buffers are freed before the yearly flows take theirs */
+    double level = 2 * sr_array_bytes(n_trials, sizeof(double)) +
+                   sr_array_bytes(work_quantiles(n_years), sizeof(double));
+    double years = sr_h5_years_scratch_bytes(n_trials, n_years);
+    return level > years ? level : years;
 }
 
 int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_error *err)
@@ -503,7 +532,7 @@ done:
     free(w.scratch);
     free(w.column);
     free(w.quantiles);
-    return rc;
+    return rc == 0 ? sr_h5_write_years(loc, rs, lv, err) : rc;
 }
 
 /* ---- the root layout ----------------------------------------------------------------- */
@@ -822,9 +851,10 @@ int sr_h5_write(const char *path, const sr_resultset *rs, sr_error *err)
  * from: the root attributes, and hard links to the objects sr_h5_write_layout wrote. */
 static int link_layout(hid_t loc, hid_t from, const sr_resultset *rs, sr_error *err)
 {
-    static const char *const objects[] = {"scenario", "trials", "summary", "annual",
-                                          "deterministic", "programmes", "parameters",
-                                          "macro"};
+    static const char *const objects[] = {"scenario",  "trials",    "summary",
+                                          "annual",    "deterministic", "yearly",
+                                          "yearly_pv", "budget",    "programmes",
+                                          "parameters", "macro"};
     const char *scenario = rs->scenario_text != NULL ? rs->scenario_text : "";
     if (write_root_attrs(loc, rs, scenario, err) != 0)
         return SR_EXIT_IOERR;

@@ -85,8 +85,9 @@ int sr_h5_write_layout(hid_t loc, const sr_resultset *rs, sr_error *err);
 int sr_h5_write_layout_group(hid_t loc, const char *name, hid_t linked_from,
                              const sr_resultset *rs, sr_error *err);
 
-/* Writes one level (lv, sized by rs) into the group loc: trials/, summary/, annual/ and
- * deterministic/. Returns 0 or SR_EXIT_IOERR. */
+/* Writes one level (lv, sized by rs) into the group loc: trials/, summary/, annual/,
+ * deterministic/, then yearly/, yearly_pv/ and budget/ (h5years.h). Returns 0 or
+ * SR_EXIT_IOERR. */
 int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv,
                       sr_error *err);
 
@@ -118,6 +119,19 @@ int sr_h5_write_columns(hid_t loc, const char *group, const sr_h5_column *cols,
 int sr_h5_write_floats(hid_t loc, const char *name, int rank, const hsize_t *dims,
                        const double *values, const char *units, const char *description,
                        const sr_h5_text_attr *attrs, size_t n_attrs, sr_error *err);
+
+/* The same dataset, returned open for further attributes (the caller closes it with
+ * sr_h5_close); H5I_INVALID_HID with err on failure. */
+hid_t sr_h5_create_floats(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                          const double *values, const char *units, const char *description,
+                          sr_error *err);
+
+/* Attributes of obj: float64 of rank 0 (a scalar; dims unused) to 2 (values row-major),
+ * int32, and a variable-length UTF-8 string. Each returns 0 or SR_EXIT_IOERR. */
+int sr_h5_attr_floats(hid_t obj, const char *name, int rank, const hsize_t *dims,
+                      const double *values, sr_error *err);
+int sr_h5_attr_int(hid_t obj, const char *name, int32_t v, sr_error *err);
+int sr_h5_attr_text(hid_t obj, const char *name, const char *v, sr_error *err);
 
 /* A variable-length UTF-8 string dataset name in loc of the given shape (rank 1 or 2;
  * text row-major) with its units and description. Returns 0 or SR_EXIT_IOERR. */

@@ -21,20 +21,47 @@
 #define SR_WHY_SCALE "so that the size-scaled hazard ratio stays finite"
 
 const sr_range SR_RANGE_ANY = {-INFINITY, INFINITY, true, true, "a number",
-                               -SR_SCENARIO_MAX_AMOUNT, SR_SCENARIO_MAX_AMOUNT, SR_WHY_AMOUNT};
+                               -SR_SCENARIO_MAX_AMOUNT, SR_SCENARIO_MAX_AMOUNT, SR_WHY_AMOUNT,
+                               0, 0, SR_HINT_NONE};
 const sr_range SR_RANGE_NONNEG = {0, INFINITY, false, true, "a number >= 0",
-                                  0, SR_SCENARIO_MAX_AMOUNT, SR_WHY_AMOUNT};
+                                  0, SR_SCENARIO_MAX_AMOUNT, SR_WHY_AMOUNT, 0, 0, SR_HINT_NONE};
 const sr_range SR_RANGE_POS = {0, INFINITY, true, true, "a number > 0",
-                               1, SR_SCENARIO_MAX_AMOUNT, SR_WHY_SCALE};
+                               1, SR_SCENARIO_MAX_AMOUNT, SR_WHY_SCALE, 0, 0, SR_HINT_NONE};
 const sr_range SR_RANGE_ELASTICITY = {-INFINITY, INFINITY, true, true, "a number",
                                       -SR_SCENARIO_MAX_ELASTICITY, SR_SCENARIO_MAX_ELASTICITY,
-                                      SR_WHY_SCALE};
-const sr_range SR_RANGE_PROB = {0, 1, false, true, "a number in [0, 1)", 0, 0, NULL};
-const sr_range SR_RANGE_UNIT = {0, 1, false, false, "a number in [0, 1]", 0, 0, NULL};
+                                      SR_WHY_SCALE, 0, 0, SR_HINT_NONE};
+const sr_range SR_RANGE_PROB = {0, 1, false, true, "a number in [0, 1)", 0, 0, NULL,
+                                0, 0, SR_HINT_NONE};
+const sr_range SR_RANGE_UNIT = {0, 1, false, false, "a number in [0, 1]", 0, 0, NULL,
+                                0, 0, SR_HINT_NONE};
 const sr_range SR_RANGE_RATE = {-1, INFINITY, true, true, "a rate > -1",
-                                SR_SCENARIO_MIN_RATE, SR_SCENARIO_MAX_RATE, SR_WHY_RATE};
-const sr_range SR_RANGE_SHARE = {0, 1, true, false, "a number in (0, 1]", 0, 0, NULL};
-const sr_range SR_RANGE_RHO = {-1, 1, true, true, "a number in (-1, 1)", 0, 0, NULL};
+                                SR_SCENARIO_MIN_RATE, SR_SCENARIO_MAX_RATE, SR_WHY_RATE,
+                                0, 0, SR_HINT_NONE};
+const sr_range SR_RANGE_SHARE = {0, 1, true, false, "a number in (0, 1]", 0, 0, NULL,
+                                 0, 0, SR_HINT_NONE};
+const sr_range SR_RANGE_RHO = {-1, 1, true, true, "a number in (-1, 1)", 0, 0, NULL,
+                               0, 0, SR_HINT_NONE};
+/* Plausible ranges. A discount rate above 100% a year, an indexation above 100% or a cap on
+ * investors' IRR above 100% are percentages written as numbers; above 15%, 10% and 30%
+ * they are possible (a stress) but unusual. A hazard ratio above 10 is no programme's
+ * effect (35 is a 35% rise written as a number); above 3 it is beyond what evaluations of
+ * such programmes report. A cancellation hazard above 2 a year ends 86% of contracts within
+ * their first year (5 is 5% a year written as a number); above 0.5, 39% a year. */
+const sr_range SR_RANGE_DISCOUNT = {-1, INFINITY, true, true, "a rate > -1",
+                                    SR_SCENARIO_MIN_RATE, SR_SCENARIO_MAX_RATE, SR_WHY_RATE,
+                                    0.15, 1.0, SR_HINT_RATE};
+const sr_range SR_RANGE_INDEXATION = {-1, INFINITY, true, true, "a rate > -1",
+                                      SR_SCENARIO_MIN_RATE, SR_SCENARIO_MAX_RATE, SR_WHY_RATE,
+                                      0.1, 1.0, SR_HINT_RATE};
+const sr_range SR_RANGE_CAP_IRR = {-1, INFINITY, true, true, "a rate > -1",
+                                   SR_SCENARIO_MIN_RATE, SR_SCENARIO_MAX_RATE, SR_WHY_RATE,
+                                   0.3, 1.0, SR_HINT_RATE};
+const sr_range SR_RANGE_HAZARD_RATIO = {0, INFINITY, false, true, "a number >= 0",
+                                        0, SR_SCENARIO_MAX_AMOUNT, SR_WHY_AMOUNT,
+                                        3.0, 10.0, SR_HINT_RATIO};
+const sr_range SR_RANGE_TERMINATION = {0, INFINITY, false, true, "a number >= 0",
+                                       0, SR_SCENARIO_MAX_AMOUNT, SR_WHY_AMOUNT,
+                                       0.5, 2.0, SR_HINT_HAZARD};
 
 /* Phi^-1(0.95): the lognormal's p95 is exp(mu + 1.6448536269514722 sigma). */
 #define SR_Z95 1.6448536269514722

@@ -36,16 +36,30 @@ struct sr_sload; /* the loading context (scenario_values.h) */
 #define SR_SCENARIO_MAX_RATE 10.0
 #define SR_SCENARIO_MAX_ELASTICITY 10.0
 
+/* What a value beyond a key's plausible range was probably meant to be, for the message
+ * that says so. */
+typedef enum {
+    SR_HINT_NONE = 0,
+    SR_HINT_RATE,     /* an annual rate written as a percentage: 3.5 for 0.035 */
+    SR_HINT_RATIO,    /* a hazard ratio written as a percentage rise: 35 for 1.35 */
+    SR_HINT_HAZARD,   /* a hazard per year written as a percentage: 5 for 0.05 */
+} sr_hint;
+
 /* A valid range of a real-valued key, and how a message names it. A key whose range is
  * unbounded (an amount, a hazard, a rate) also has a limit, [limit_lo, limit_hi], that its
  * value and every draw of a distribution given for it must stay within, so that no sum or
- * factor of a run can overflow (SR_SCENARIO_MAX_AMOUNT); limit_lo == limit_hi: none. */
+ * factor of a run can overflow (SR_SCENARIO_MAX_AMOUNT); limit_lo == limit_hi: none.
+ * A key may also have a plausible range: a value (a distribution's mean) above note_above
+ * is valid but noted by validate and run, one above error_above is refused as a mistake
+ * nobody means; both messages say what was probably meant (hint). 0: no such bound. */
 typedef struct {
     double lo, hi;
     bool lo_open, hi_open;
     const char *what;          /* "a number >= 0": completes "must be ..." */
     double limit_lo, limit_hi;
     const char *limit_why;     /* "so that ...": completes "must lie within [lo, hi] ..." */
+    double note_above, error_above;
+    sr_hint hint;
 } sr_range;
 
 extern const sr_range SR_RANGE_ANY;        /* cash flows, prices (DKK) */
@@ -57,6 +71,13 @@ extern const sr_range SR_RANGE_UNIT;       /* shares, switching probabilities, f
 extern const sr_range SR_RANGE_RATE;       /* annual rates: > -1 */
 extern const sr_range SR_RANGE_SHARE;      /* stratum shares: (0, 1] */
 extern const sr_range SR_RANGE_RHO;        /* correlations: (-1, 1) */
+/* Ranges with a plausible range (above), each for its keys: */
+extern const sr_range SR_RANGE_DISCOUNT;    /* discount rates: noted above 0.15, refused above 1 */
+extern const sr_range SR_RANGE_INDEXATION;  /* indexation: noted above 0.1, refused above 1 */
+extern const sr_range SR_RANGE_CAP_IRR;     /* a surplus cap's IRR: noted above 0.3, refused above 1 */
+extern const sr_range SR_RANGE_HAZARD_RATIO; /* an effect: noted above 3, refused above 10 */
+extern const sr_range SR_RANGE_TERMINATION; /* cancellations per year: noted above 0.5,
+                                             * refused above 2 */
 
 /* What a key holds. The kinds down to SR_KIND_MAPPING are read and stored by the walk
  * itself; the others (and any row with a setter) by the row's setter. */

@@ -60,9 +60,9 @@ const sr_sweep_column_info sr_sweep_columns[SR_SWEEP_N_COLUMNS] = {
         "investor_irr_q05", "IRR q05", "per year (annual effective rate)",
         "5% quantile over trials of investor_irr, over the trials where it exists."},
     [SR_SWEEP_NET_SIB_MEAN] = {
-        "municipality_net_sib_mean", "net mDKK", "DKK (present value at the public rate)",
+        "payer_net_sib_mean", "net mDKK", "DKK (present value at the public rate)",
         "The paying budget's expected net result under payment by results: mean over trials "
-        "of municipality_net_sib (portfolio)."},
+        "of payer_net_sib (portfolio)."},
 };
 
 /* ---- the specification ------------------------------------------------------------- */
@@ -336,7 +336,7 @@ void sr_sweep_row(const sr_model *m, const sr_resultset *rs, double *scratch, do
     sr_summary_compute(sr_level_trials(l, n, SR_M_EVALUATION_SIGNIFICANT), n, scratch, &power);
     sr_summary_compute(sr_level_trials(l, n, SR_M_INVESTOR_LOSS), n, scratch, &loss);
     sr_summary_compute(sr_level_trials(l, n, SR_M_INVESTOR_IRR), n, scratch, &irr);
-    sr_summary_compute(sr_level_trials(l, n, SR_M_MUNICIPALITY_NET_SIB), n, scratch, &net);
+    sr_summary_compute(sr_level_trials(l, n, SR_M_PAYER_NET_SIB), n, scratch, &net);
 
     row[SR_SWEEP_PERSONS] = persons;
     row[SR_SWEEP_SAVINGS_PP_MEAN] = savings.mean / persons;
