@@ -8,9 +8,10 @@
 
 #include "exact.h"
 #include "models/cashflow.h"
-#include "models/cohort.h"
-#include "models/outcome.h"
 #include "sim/engine/arm.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/progress.h"
+#include "sim/engine/rates.h"
 #include "sim/engine/rng.h"
 #include "sim/engine/run.h"
 #include "support.h"

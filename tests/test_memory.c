@@ -17,12 +17,13 @@
 #include <unistd.h>
 
 #include "models/cashflow.h"
-#include "models/cohort.h"
-#include "sim/variants/memory.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/rates.h"
 #include "sim/engine/results.h"
 #include "sim/engine/run.h"
-#include "sim/scenario/scenario.h"
 #include "sim/engine/trial.h"
+#include "sim/scenario/scenario.h"
+#include "sim/variants/memory.h"
 #include "tests/support.h"
 
 #define BIN SIRISK_BINARY

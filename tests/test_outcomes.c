@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/cohort.h"
-#include "models/outcome.h"
 #include "sim/engine/arm.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/progress.h"
+#include "sim/engine/rates.h"
 #include "sim/engine/rng.h"
 #include "support.h"
 

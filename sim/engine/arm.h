@@ -16,9 +16,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/cohort.h"
-#include "models/outcome.h"
 #include "models/model.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/progress.h"
+#include "sim/engine/rates.h"
 
 /* What an arm does with the programme. */
 typedef struct {

@@ -8,7 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "models/cohort.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/rates.h"
 
 /* How many of n persons of one cell leave at month end (rate index idx); r == NULL gives
  * the expected number. */

@@ -8,9 +8,10 @@
 #include <unistd.h>
 
 #include "models/cashflow.h"
-#include "models/cohort.h"
-#include "models/outcome.h"
 #include "models/size.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/progress.h"
+#include "sim/engine/rates.h"
 #include "sim/engine/trial.h"
 
 /* One thread's workspace and the buffers its trial rows land in before they are copied to
