@@ -86,12 +86,25 @@ void sr_test_python(const char *dir, const char *script)
     free(err);
 }
 
-sr_model *sr_test_model(const char *yaml)
+sr_scenario *sr_test_scenario(const char *yaml)
 {
     sr_error err = {0};
-    sr_model *m = sr_scenario_load_text("test.yaml", yaml, strlen(yaml), NULL, 0, &err);
-    cr_assert_not_null(m, "scenario rejected: %s", err.msg);
+    sr_scenario *sc = sr_scenario_load_text("test.yaml", yaml, strlen(yaml), NULL, 0, &err);
+    cr_assert_not_null(sc, "scenario rejected: %s", err.msg);
+    return sc;
+}
+
+sr_model *sr_test_take_model(sr_scenario *sc)
+{
+    sr_model *m = sc->model;
+    sc->model = NULL;
+    sr_scenario_free(sc);
     return m;
+}
+
+sr_model *sr_test_model(const char *yaml)
+{
+    return sr_test_take_model(sr_test_scenario(yaml));
 }
 
 int sr_test_exists(const char *path)
@@ -122,7 +135,7 @@ sr_resultset *sr_test_run_model(const sr_model *m, int threads)
 {
     sr_error err = {0};
     sr_run_options o = {.threads = threads};
-    sr_resultset *rs = sr_run(m, &o, &err);
+    sr_resultset *rs = sr_run(m, NULL, &o, &err);
     cr_assert_not_null(rs, "run failed: %s", err.msg);
     return rs;
 }

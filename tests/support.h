@@ -8,6 +8,7 @@
 
 #include "models/model.h"
 #include "sim/engine/results.h"
+#include "sim/scenario/scenario.h"
 
 /* A fresh empty directory under $TMPDIR (or /tmp); malloc'd: the caller frees it (or
  * sr_test_remove_dir removes and frees it). */
@@ -25,6 +26,12 @@ int sr_test_run(const char *cmdline, char **out, char **err);
 void sr_test_python(const char *dir, const char *script);
 
 /* Loads a scenario from text; fails the test with the loader's message if it is invalid. */
+sr_scenario *sr_test_scenario(const char *yaml);
+
+/* The model of sc; the rest of sc is freed. */
+sr_model *sr_test_take_model(sr_scenario *sc);
+
+/* The model of a scenario loaded from text (sr_test_scenario). */
 sr_model *sr_test_model(const char *yaml);
 
 /* A command line built by printf, in a buffer that the next call reuses. */
