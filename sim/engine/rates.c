@@ -7,6 +7,7 @@
 
 #include "models/hazard.h"
 #include "models/size.h"
+#include "sim/base/check.h"
 #include "sim/engine/carve.h"
 
 /* Lays out a rates table on c (sim/engine/carve.h): `entries` (conditions x phases x
@@ -150,7 +151,11 @@ void sr_rates_compute(sr_rates *r, const sr_layout *l, const sr_model *m,
                         cum[o] = o + 1 == n_out ? 1.0 : total > 0.0 ? so_far / total : 0.0;
                         r->cond_log_stay[idx * r->max_out + o] = logs ? log1p(-cond[o]) : NAN;
                         r->cond_log_leave[idx * r->max_out + o] = logs ? log(cond[o]) : NAN;
+                        SR_CHECK(cond[o] >= 0.0 && cond[o] <= 1.0 && cum[o] >= 0.0 &&
+                                 cum[o] <= 1.0 && (o == 0 || cum[o] >= cum[o - 1]));
                     }
+                    SR_CHECK(r->q[idx] >= 0.0 && r->q[idx] <= 1.0 &&
+                             (n_out == 0 || cum[n_out - 1] == 1.0));
                 }
             }
 }

@@ -1,3 +1,12 @@
+/* The parallel driver (sim/engine/run.h): a workspace per thread, trials handed out in
+ * chunks, each trial's rows copied into the result set at the trial's index.
+ *
+ * Invariants: the result set does not depend on the number of threads nor on which thread
+ * ran a trial (every trial draws from its own keyed streams and writes only its own row);
+ * the deterministic expectation runs once, before the trials, on the first workspace; an
+ * interrupt stops the trials at their next month and the run returns no result set. What a
+ * run allocates is what sr_run_memory_need counts, from the same layouts
+ * (sim/engine/carve.h). */
 #include "sim/engine/run.h"
 
 #include <omp.h>

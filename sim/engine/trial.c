@@ -1,3 +1,15 @@
+/* One trial (sim/engine/trial.h): the trial's numbers (each from its own keyed stream, named
+ * parameters through a Gaussian copula), its macro path, its contracts' terminations, then
+ * every programme's arms (its control group, then the treated arm and its counterfactual
+ * as a pair) and the metrics that follow, per programme and summed for the portfolio.
+ *
+ * Invariants: a trial's rows depend only on (seed, trial) and the model, never on the
+ * workspace's earlier trials (rates are recomputed whenever numbers or macro conditions
+ * may differ, everything else is overwritten or zeroed); the deterministic expectation is
+ * the same code with every number at its mean, no macro shock, no termination and every
+ * draw replaced by its expected value (SR_DRAW_EXPECTED). Money: DKK, present values at
+ * the public rate (monthly flows discounted from the end of their month); annual rows are
+ * nominal, by calendar year. */
 #include "sim/engine/trial.h"
 
 #include <gsl/gsl_cdf.h>
