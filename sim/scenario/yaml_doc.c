@@ -182,19 +182,27 @@ static void fail_from_parser(sr_yread_fail *f, const yaml_parser_t *p, const uns
         snprintf(f->why, sizeof f->why, "invalid YAML: %s%s", problem, hint);
 }
 
+/* A parser reading s[len]; -1 (f says so) when memory runs out. */
+static int open_parser(yaml_parser_t *p, const unsigned char *s, size_t len, sr_yread_fail *f)
+{
+    if (!yaml_parser_initialize(p)) {
+        snprintf(f->why, sizeof f->why, "out of memory");
+        f->line = f->col = 1;
+        f->oom = true;
+        return -1;
+    }
+    yaml_parser_set_input_string(p, s, len);
+    return 0;
+}
+
 /* Checks the event stream: one document, no anchors, aliases or tags, bounded nesting and
  * node count. Stops at the first problem, so hostile input costs little. Returns 0, 1 when
  * the stream holds no document, -1 on a problem (f filled). */
 static int check_events(const unsigned char *s, size_t len, sr_ylimits limits, sr_yread_fail *f)
 {
     yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) {
-        snprintf(f->why, sizeof f->why, "out of memory");
-        f->line = f->col = 1;
-        f->oom = true;
+    if (open_parser(&p, s, len, f) != 0)
         return -1;
-    }
-    yaml_parser_set_input_string(&p, s, len);
     size_t depth = 0, nodes = 0, docs = 0;
     int rc = -1;
     for (;;) {
@@ -286,13 +294,8 @@ int sr_ydoc_load_text(yaml_document_t *doc, const char *text, size_t len, sr_yli
     if (rc != 0)
         return rc;
     yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) {
-        snprintf(f->why, sizeof f->why, "out of memory");
-        f->line = f->col = 1;
-        f->oom = true;
+    if (open_parser(&p, s, len, f) != 0)
         return -1;
-    }
-    yaml_parser_set_input_string(&p, s, len);
     if (!yaml_parser_load(&p, doc)) {
         fail_from_parser(f, &p, s, len);
         yaml_parser_delete(&p);
