@@ -109,13 +109,13 @@ double sr_binomial(gsl_rng *r, double n, double p)
  * and costs more than the comparisons). The bounds are cum (tabulated, j = 0) or the
  * running sums of prob[j..] (computed); an empty category's bound equals the one before
  * it, so it is passed over. */
-static void categorical(gsl_rng *r, double n, const sr_split *s, size_t j, size_t last,
-                        double rest, double *out)
+static inline void categorical(gsl_rng *r, double n, const sr_split *s, bool tabulated,
+                               size_t j, size_t last, double rest, double *out)
 {
     for (; n > 0.0; n -= 1.0) {
         const double u = sr_rng_uniform(r) * rest;
         size_t c = j;
-        if (s->prob == NULL) {
+        if (tabulated) {
             for (size_t i = j; i < last; i++)
                 c += u >= s->cum[i];
         } else {
@@ -142,24 +142,27 @@ static bool adds_up(const double *out, size_t k, double n, bool random)
     return random ? sum == n : fabs(sum - n) <= 1e-9 * fmax(1.0, n);
 }
 
-void sr_multinomial(const sr_draw *d, double n, const sr_split *s, double *out)
+/* sr_multinomial for one form of the split (tabulated: prob is NULL), which the compiler
+ * specialises for each. */
+static inline void multinomial(const sr_draw *d, double n, const sr_split *s, bool tabulated,
+                               double *out)
 {
     const bool random = d->mode == SR_DRAW_RANDOM;
     const double persons = n;
     size_t last = s->k - 1;   /* the last category that can take anyone */
-    while (s->prob != NULL && last > 0 && s->prob[last] <= 0.0)
+    while (!tabulated && last > 0 && s->prob[last] <= 0.0)
         last--;
     for (size_t j = 0; j < s->k; j++)
         out[j] = 0.0;
     double rest = 1.0;        /* computed form: the probability of categories j.. */
     for (size_t j = 0; j < last && n > 0.0; j++) {
-        if (random && n <= SR_CATEGORICAL_MAX && (s->prob != NULL || j == 0)) {
-            categorical(d->rng, n, s, j, last, rest, out);
+        if (random && n <= SR_CATEGORICAL_MAX && (!tabulated || j == 0)) {
+            categorical(d->rng, n, s, tabulated, j, last, rest, out);
             SR_CHECK(adds_up(out, s->k, persons, random));
             return;
         }
         double c = 0.0, log_stay = NAN, log_leave = NAN;
-        if (s->prob == NULL) {
+        if (tabulated) {
             c = s->cond[j];
             log_stay = s->cond_log_stay[j];
             log_leave = s->cond_log_leave[j];
@@ -173,6 +176,14 @@ void sr_multinomial(const sr_draw *d, double n, const sr_split *s, double *out)
     }
     out[last] += n;
     SR_CHECK(adds_up(out, s->k, persons, random));
+}
+
+void sr_multinomial(const sr_draw *d, double n, const sr_split *s, double *out)
+{
+    if (s->prob == NULL)
+        multinomial(d, n, s, true, out);
+    else
+        multinomial(d, n, s, false, out);
 }
 
 void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double take,
