@@ -9,8 +9,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/engine/rng.h"
 #include "sim/engine/run.h"
 #include "sim/scenario/scenario.h"
+
+const char sr_test_small[] =
+    "name: small\n"
+    "simulation: {trials: 500, seed: 3, start: 2027-01, horizon_years: 3}\n"
+    "discount: {public: 0.035, investor: 0.05}\n"
+    SR_TEST_STATES
+    "  - {from: outside, to: employed, hazard: 0.02, macro: pro}\n"
+    "  - {from: employed, to: outside, hazard: 0.1, by_tenure: [[0, 1], [3, 0.44]]}\n"
+    "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
+    "cashflows:\n"
+    "  outside: {municipality: 9000, state: 2500}\n"
+    "  employed: {municipality: -5500, state: -3500}\n"
+    "programmes:\n"
+    "  - name: town\n"
+    "    cohort: {size: 300, intake: {start: 2027-01, months: 6}, initial_state: outside}\n"
+    "    intervention:\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: 1.4, months: 12}\n"
+    "      costs: {per_participant: 10000}\n";
 
 char *sr_test_tmpdir(void)
 {
@@ -34,6 +53,7 @@ char *sr_test_write_file(const char *dir, const char *name, const char *text)
     return path;
 }
 
+/* The whole of a file, malloc'd; "" when it cannot be opened. */
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -47,6 +67,12 @@ static char *slurp(const char *path)
     s[got] = '\0';
     fclose(f);
     return s;
+}
+
+char *sr_test_read_file(const char *path)
+{
+    cr_assert(sr_test_exists(path), "cannot read %s", path);
+    return slurp(path);
 }
 
 int sr_test_run(const char *cmdline, char **out, char **err)
@@ -86,12 +112,25 @@ void sr_test_python(const char *dir, const char *script)
     free(err);
 }
 
-sr_model *sr_test_model(const char *yaml)
+sr_scenario *sr_test_scenario(const char *yaml)
 {
     sr_error err = {0};
-    sr_model *m = sr_scenario_load_text("test.yaml", yaml, strlen(yaml), NULL, 0, &err);
-    cr_assert_not_null(m, "scenario rejected: %s", err.msg);
+    sr_scenario *sc = sr_scenario_load_text("test.yaml", yaml, strlen(yaml), NULL, 0, &err);
+    cr_assert_not_null(sc, "scenario rejected: %s", err.msg);
+    return sc;
+}
+
+sr_model *sr_test_take_model(sr_scenario *sc)
+{
+    sr_model *m = sc->model;
+    sc->model = NULL;
+    sr_scenario_free(sc);
     return m;
+}
+
+sr_model *sr_test_model(const char *yaml)
+{
+    return sr_test_take_model(sr_test_scenario(yaml));
 }
 
 int sr_test_exists(const char *path)
@@ -122,7 +161,7 @@ sr_resultset *sr_test_run_model(const sr_model *m, int threads)
 {
     sr_error err = {0};
     sr_run_options o = {.threads = threads};
-    sr_resultset *rs = sr_run(m, &o, &err);
+    sr_resultset *rs = sr_run(m, NULL, &o, &err);
     cr_assert_not_null(rs, "run failed: %s", err.msg);
     return rs;
 }
@@ -153,4 +192,52 @@ void sr_test_expect_failure(const char *scenario, bool results_dir, const char *
     free(err);
     free(args);
     sr_test_remove_dir(dir);
+}
+
+sr_test_arm sr_test_arm_open(const sr_model *m, size_t programme)
+{
+    sr_test_arm a = {.m = m, .p = &m->programmes[programme]};
+    a.v = calloc(m->n_num, sizeof *a.v);
+    cr_assert_not_null(a.v);
+    sr_model_mean_values(m, a.v);
+    a.l = sr_layout_alloc(m);
+    cr_assert_not_null(a.l);
+    a.rates = sr_rates_alloc(a.l, 1, sr_effect_phases(a.p));
+    cr_assert_not_null(a.rates);
+    sr_rates_compute(a.rates, a.l, m, a.p, a.v, &sr_macro_neutral);
+    int too_many = 0;
+    a.progress = sr_progress_alloc(a.l, m, a.p, &too_many);
+    cr_assert_not_null(a.progress);
+    a.w = sr_arm_ws_alloc(a.l, m, a.progress->n_progress, a.progress->n_outcomes);
+    a.r = sr_rng_alloc();
+    a.normal_months = calloc(m->n_months, 1);
+    cr_assert(a.w && a.r && a.normal_months);
+    return a;
+}
+
+void sr_test_arm_close(sr_test_arm *a)
+{
+    free(a->normal_months);
+    gsl_rng_free(a->r);
+    sr_arm_ws_free(a->w);
+    sr_progress_free(a->progress);
+    sr_rates_free(a->rates);
+    sr_layout_free(a->l);
+    free(a->v);
+}
+
+sr_arm_spec sr_test_arm_spec(const sr_test_arm *a, bool treated, sr_draw_mode mode)
+{
+    const sr_programme *p = a->p;
+    return (sr_arm_spec){.model = a->m,
+                         .programme = p,
+                         .values = a->v,
+                         .rates = a->rates,
+                         .cond_of_month = a->normal_months,
+                         .draw = {mode, a->r},
+                         .intake = p->intake,
+                         .window = p->has_intervention ? p->effect_months + p->fade_months : 0,
+                         .treated = treated,
+                         .stop = SIZE_MAX,
+                         .progress = a->progress};
 }

@@ -1,7 +1,8 @@
 /* The memory check (sim/variants/memory.h). Its estimate against what the constructors take, as the
  * C library counts it, and against the peak resident set of a whole run, as the kernel
  * counts it; scenarios too big for any machine, or for an address-space limit, refused at
- * once with the figure (exit 65, no file) by run, stress and sweep, and shown by validate. */
+ * once with the figure (exit 65, no file) by run, stress and sweep, and shown by validate.
+ * And memory that runs out while a scenario loads: exit 70, whichever allocation fails. */
 #define _DEFAULT_SOURCE /* wait4 */
 
 #include <criterion/criterion.h>
@@ -17,15 +18,20 @@
 #include <unistd.h>
 
 #include "models/cashflow.h"
-#include "models/cohort.h"
-#include "sim/variants/memory.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/rates.h"
 #include "sim/engine/results.h"
 #include "sim/engine/run.h"
-#include "sim/scenario/scenario.h"
 #include "sim/engine/trial.h"
+#include "sim/scenario/scenario.h"
+#include "sim/variants/memory.h"
 #include "tests/support.h"
 
 #define BIN SIRISK_BINARY
+
+/* > 0: the fail_in-th allocation from now fails, returns NULL (in a build without
+ * AddressSanitizer, whose allocator this file replaces below). */
+static long fail_in;
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -49,6 +55,13 @@ extern void __libc_free(void *p);
 
 static long long held;   /* usable bytes of the blocks live, updated atomically */
 
+/* Whether this allocation is the one to fail. */
+static bool fails(void)
+{
+    return __atomic_load_n(&fail_in, __ATOMIC_RELAXED) > 0 &&
+           __atomic_sub_fetch(&fail_in, 1, __ATOMIC_RELAXED) == 0;
+}
+
 static void *counted(void *p)
 {
     if (p != NULL)
@@ -64,16 +77,18 @@ static void uncount(void *p)
 
 void *malloc(size_t n)
 {
-    return counted(__libc_malloc(n));
+    return fails() ? NULL : counted(__libc_malloc(n));
 }
 
 void *calloc(size_t n, size_t size)
 {
-    return counted(__libc_calloc(n, size));
+    return fails() ? NULL : counted(__libc_calloc(n, size));
 }
 
 void *realloc(void *p, size_t n)
 {
+    if (fails())
+        return NULL;   /* p stays as it was */
     size_t before = p != NULL ? malloc_usable_size(p) : 0;
     void *q = __libc_realloc(p, n);
     if (q != NULL || n == 0)   /* the old block is gone (moved, or freed by a size 0) */
@@ -163,10 +178,10 @@ Test(memory, the_estimate_bounds_what_the_shipped_scenarios_allocate)
         char path[512];
         snprintf(path, sizeof path, SIRISK_SOURCE_DIR "/scenarios/%s.yaml", files[k]);
         sr_error err = {0};
-        sr_model *m = sr_scenario_load(path, NULL, 0, &err);
-        cr_assert_not_null(m, "%s", err.msg);
-        check_model(files[k], m);
-        sr_model_free(m);
+        sr_scenario *sc = sr_scenario_load(path, NULL, 0, &err);
+        cr_assert_not_null(sc, "%s", err.msg);
+        check_model(files[k], sc->model);
+        sr_scenario_free(sc);
     }
 }
 
@@ -347,10 +362,10 @@ Test(memory, a_run_peaks_within_its_estimate)
     char *dir = sr_test_tmpdir();
     char *y = wide_scenario(512, 16, 40, 2, 0, false);
     char *path = sr_test_write_file(dir, "wide.yaml", y);
-    sr_model *m = sr_test_model(y);
+    sr_scenario *sc = sr_test_scenario(y);
     sr_run_memory need;
     sr_run_options one = {.threads = 1};
-    cr_assert_eq(sr_run_memory_need(m, &one, &need), 0);
+    cr_assert_eq(sr_run_memory_need(sc->model, sc->text, &one, &need), 0);
     const double estimate = need.per_thread + need.shared + need.results;
     cr_assert_gt(estimate, 64.0 * 1048576.0, "the workspace must dominate: %.0f", estimate);
 
@@ -364,7 +379,7 @@ Test(memory, a_run_peaks_within_its_estimate)
                   "validate, its estimate is %.0f", extra, estimate);
     cr_expect_geq(extra, 0.85 * estimate, "the run took %.0f bytes more than validate, its "
                   "estimate is %.0f", extra, estimate);
-    sr_model_free(m);
+    sr_scenario_free(sc);
     free(path);
     free(y);
     sr_test_remove_dir(dir);
@@ -377,11 +392,7 @@ static const char *held_results =
     "name: held\n"
     "simulation: {trials: 10000, seed: 1, start: 2027-01, horizon_years: 2}\n"
     "discount: {public: 0.035, investor: 0.05}\n"
-    "states:\n"
-    "  - {name: outside, tenure_max: 12}\n"
-    "  - {name: employed, tenure_max: 12}\n"
-    "  - {name: exited, absorbing: true}\n"
-    "transitions:\n"
+    SR_TEST_STATES
     "  - {from: outside, to: employed, hazard: 0.02}\n"
     "  - {from: employed, to: outside, hazard: 0.05}\n"
     "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
@@ -413,10 +424,10 @@ Test(memory, stress_and_sweep_peak_no_higher_with_more_runs, .timeout = 120)
         cr_skip_test("AddressSanitizer's quarantine keeps freed memory resident");
     char *dir = sr_test_tmpdir();
     char *path = sr_test_write_file(dir, "held.yaml", held_results);
-    sr_model *m = sr_test_model(held_results);
+    sr_scenario *sc = sr_test_scenario(held_results);
     sr_run_memory need;
     sr_run_options two = {.threads = 2};
-    cr_assert_eq(sr_run_memory_need(m, &two, &need), 0);
+    cr_assert_eq(sr_run_memory_need(sc->model, sc->text, &two, &need), 0);
     cr_assert_gt(need.results, 6.0 * 1048576.0, "the result set must dominate: %.0f",
                  need.results);
     cr_assert_lt(need.per_thread + need.shared, need.results / 16.0);
@@ -438,7 +449,7 @@ Test(memory, stress_and_sweep_peak_no_higher_with_more_runs, .timeout = 120)
         cr_expect_lt(many - few, margin, "%s: 6 runs peak at %.0f bytes, 2 at %.0f: %.0f more "
                      "(at most %.0f)", pairs[k][0][0], many, few, many - few, margin);
     }
-    sr_model_free(m);
+    sr_scenario_free(sc);
     free(path);
     sr_test_remove_dir(dir);
 }
@@ -570,4 +581,95 @@ Test(memory, an_address_space_limit_is_respected)
     free(path);
     free(y);
     sr_test_remove_dir(dir);
+}
+
+/* A scenario that exercises every part of the loader: named and correlated parameters,
+ * strata, tenure and dated cash flows, a rate card with a control group, the regime macro
+ * model and stresses, loaded with overrides. */
+static const char oom_scenario[] =
+    "name: oom\n"
+    "simulation: {trials: 10, seed: 1, start: 2027-01, horizon_years: 4}\n"
+    "parameters:\n"
+    "  find: {dist: gamma, mean: 0.02, sd: 0.005}\n"
+    "  hr: {dist: lognormal, median: 1.3, p95: 1.9}\n"
+    "correlations: [[find, hr, 0.3]]\n"
+    "discount: {public: 0.035, investor: 0.05}\n"
+    SR_TEST_STATES
+    "  - {from: outside, to: employed, hazard: $find, macro: pro, by_tenure: [[0, 1], [6, 0.8]]}\n"
+    "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
+    "  - {from: employed, to: outside, hazard: 0.05, macro: counter}\n"
+    "strata:\n"
+    "  - {name: a, share: 0.5}\n"
+    "  - {name: b, share: 0.5, multiply: {outside->employed: 0.7}}\n"
+    "cashflows:\n"
+    "  outside: {municipality: 6773, state: 2465, by_tenure: [[6, {municipality: 7000}]]}\n"
+    "  employed: {municipality: -4500, state: -2000}\n"
+    "macro: {model: regime, switch: {to_recession: 0.01, to_normal: 0.05},"
+    " recession: {pro: 0.6, counter: 1.5}}\n"
+    "programmes:\n"
+    "  - name: p\n"
+    "    cohort: {size: 1000, intake: {start: 2027-01, months: 12}, initial_state: outside}\n"
+    "    intervention: {effect: {transitions: [outside->employed], hazard_ratio: $hr, months: 6}}\n"
+    "    contract:\n"
+    "      payer: municipality\n"
+    "      type: rate_card\n"
+    "      outcomes: [{name: j6, state: employed, tenure: 6, price: 1000}]\n"
+    "      baseline: {method: control_group, size: 200}\n"
+    "      term_years: 3\n"
+    "stresses:\n"
+    "  weak: {parameters.hr.median: 1.1}\n"
+    "  late: {\"programmes[0].cohort.intake.start\": 2028-01}\n";
+
+/* Whether two loads of a scenario came out the same: the text as run, the notes, the
+ * number table and the stresses. */
+static bool same_load(const sr_scenario *a, const sr_scenario *b)
+{
+    return strcmp(a->text, b->text) == 0 &&
+           (a->notes == NULL ? b->notes == NULL
+                             : b->notes != NULL && strcmp(a->notes, b->notes) == 0) &&
+           a->model->n_num == b->model->n_num &&
+           memcmp(a->model->num, b->model->num, a->model->n_num * sizeof *a->model->num) == 0 &&
+           a->n_stresses == b->n_stresses;
+}
+
+/* Every allocation of a load in turn fails: the load fails with exit 70 and says it ran
+ * out of memory, never calls the scenario invalid (65), never crashes; or, where the
+ * allocation only served a message's text, loads the same scenario as without a failure.
+ * The allocations are walked until the load no longer reaches the one set to fail. */
+Test(memory, running_out_of_memory_while_loading_a_scenario_exits_70, .timeout = 120)
+{
+    if (SANITIZED)
+        cr_skip_test("the allocator is AddressSanitizer's, which cannot be made to fail here");
+    sr_override ov[2];
+    sr_error err = {0};
+    cr_assert_eq(sr_override_parse("programmes[0].cohort.size=2000", &ov[0], &err), 0);
+    cr_assert_eq(sr_override_parse("macro.start_in_recession=true", &ov[1], &err), 0);
+    sr_scenario *whole = sr_scenario_load_text("x.yaml", oom_scenario, strlen(oom_scenario),
+                                               ov, 2, &err);
+    cr_assert_not_null(whole, "%s", err.msg);
+    long failed = 0;
+    for (long k = 1;; k++) {
+        err = (sr_error){0};
+        __atomic_store_n(&fail_in, k, __ATOMIC_RELAXED);
+        sr_scenario *sc = sr_scenario_load_text("x.yaml", oom_scenario, strlen(oom_scenario),
+                                                ov, 2, &err);
+        const bool reached = __atomic_exchange_n(&fail_in, 0, __ATOMIC_RELAXED) == 0;
+        if (sc != NULL) {
+            cr_assert(same_load(sc, whole), "allocation %ld failed and the scenario loaded "
+                      "differently", k);
+            sr_scenario_free(sc);
+            if (!reached)
+                break;
+            continue;
+        }
+        cr_assert(reached, "the load failed without a failing allocation: %s", err.msg);
+        cr_assert_eq(err.code, SR_EXIT_SOFTWARE, "allocation %ld: exit %d: %s", k, err.code,
+                     err.msg);
+        cr_assert_not_null(strstr(err.msg, "out of memory"), "allocation %ld: %s", k, err.msg);
+        failed++;
+    }
+    cr_expect_gt(failed, 1000, "a load takes more allocations than %ld", failed);
+    sr_scenario_free(whole);
+    sr_override_clear(&ov[0]);
+    sr_override_clear(&ov[1]);
 }

@@ -51,7 +51,7 @@ Test(scenario, treats_null_as_not_given)
 /* A key of an option not selected is checked, noted, and holds its default, not its value. */
 Test(schema, a_key_that_does_not_apply_holds_its_default)
 {
-    sr_model *m = sr_test_model(BASE
+    sr_scenario *sc = sr_test_scenario(BASE
         "macro: {model: regime, switch: {to_recession: 0.01, to_normal: 0.05},\n"
         "        recession: {pro: 0.6, counter: 1.5}, rho: 0.2, persistence: 0.5}\n"
         "programmes:\n"
@@ -62,7 +62,8 @@ Test(schema, a_key_that_does_not_apply_holds_its_default)
         "  - name: q\n"
         COHORT
         "    financing: {surplus: {cap_irr: 0.06}}\n");
-    cr_assert_str_eq(m->notes, "macro.rho is ignored: macro.model is regime\n"
+    sr_model *m = sc->model;
+    cr_assert_str_eq(sc->notes, "macro.rho is ignored: macro.model is regime\n"
                                "macro.persistence is ignored: macro.model is regime\n"
                                "programmes[0].contract.frame_overflow is ignored: there is no "
                                "annual_frame\n"
@@ -73,7 +74,7 @@ Test(schema, a_key_that_does_not_apply_holds_its_default)
     cr_assert_eq(m->programmes[0].contract.frame_overflow, SR_OVERFLOW_DEFERRED);
     cr_assert(!m->programmes[1].financing.has_surplus_cap);
     cr_assert_float_eq(num(m, m->programmes[1].financing.cap_irr), 0, 0);
-    sr_model_free(m);
+    sr_scenario_free(sc);
 }
 
 /* ---- the tables ------------------------------------------------------------------------ */
@@ -188,25 +189,9 @@ Test(tables, say_what_the_loader_needs_of_every_key)
 
 /* ---- the reference --------------------------------------------------------------------- */
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    size_t cap = 1 << 16, len = 0;
-    char *s = malloc(cap);
-    for (size_t got; (got = fread(s + len, 1, cap - len - 1, f)) > 0;) {
-        len += got;
-        if (len + 1 == cap)
-            s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    s[len] = '\0';
-    return s;
-}
-
 static char *committed_reference(void)
 {
-    return read_text(SIRISK_SOURCE_DIR "/docs/scenario-format.md");
+    return sr_test_read_file(SIRISK_SOURCE_DIR "/docs/scenario-format.md");
 }
 
 /* Fails at the first line where a and b differ. */
@@ -359,7 +344,7 @@ Test(reference, names_every_key_path_the_shipped_scenarios_use)
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", SIRISK_SOURCE_DIR, files[i]);
-        char *text = read_text(path);
+        char *text = sr_test_read_file(path);
         sr_ydoc d;
         sr_error err = {0};
         sr_ylimits limits = {SR_SCENARIO_MAX_NODES, SR_SCENARIO_MAX_DEPTH};

@@ -106,7 +106,7 @@ static double deterministic(const char *yaml, sr_metric metric)
     m->trials = 1;
     sr_error err = {0};
     sr_run_options o = {.threads = 1};
-    sr_resultset *rs = sr_run(m, &o, &err);
+    sr_resultset *rs = sr_run(m, NULL, &o, &err);
     cr_assert_not_null(rs, "%s", err.msg);
     double d = rs->portfolio.deterministic[metric];
     sr_resultset_free(rs);
@@ -216,11 +216,7 @@ static const char *job_finding =
     "name: parameter risk\n"
     "simulation: {trials: 3000, seed: 23, start: 2027-01, horizon_years: 5}\n"
     "discount: {public: 0.035, investor: 0.05}\n"
-    "states:\n"
-    "  - {name: outside, tenure_max: 12}\n"
-    "  - {name: employed, tenure_max: 12}\n"
-    "  - {name: exited, absorbing: true}\n"
-    "transitions:\n"
+    SR_TEST_STATES
     "  - {from: outside, to: employed, hazard: 0.01, by_tenure: [[0, 1.0], [12, 0.8]]}\n"
     "  - {from: employed, to: outside, hazard: 0.1, by_tenure: [[0, 1.0], [3, 0.44]]}\n"
     "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
@@ -503,11 +499,7 @@ static const char *small =
     "discount: {public: 0.035, investor: 0.05}\n"
     "parameters:\n"
     "  effect: {dist: lognormal, median: 1.4, p95: 1.9}\n"
-    "states:\n"
-    "  - {name: outside, tenure_max: 12}\n"
-    "  - {name: employed, tenure_max: 12}\n"
-    "  - {name: exited, absorbing: true}\n"
-    "transitions:\n"
+    SR_TEST_STATES
     "  - {from: outside, to: employed, hazard: {dist: gamma, mean: 0.02, sd: 0.005},\n"
     "     macro: pro}\n"
     "  - {from: employed, to: outside, hazard: 0.1, by_tenure: [[0, 1], [3, 0.44]],\n"

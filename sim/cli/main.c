@@ -103,24 +103,29 @@ static int write_run(const char *output, const sr_resultset *rs, bool quiet, sr_
 
 static int command_run(const sr_cli_options *o, sr_error *err)
 {
-    sr_model *m = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
-    if (m == NULL)
+    sr_scenario *sc = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
+    if (sc == NULL)
         return err->code;
     sr_run_options ro = run_options(o);
     sr_resultset *rs = NULL;
     char *output = prepare_output(o, err);
-    int rc = output == NULL ? err->code : sr_memory_check(o->operand, &m, NULL, 1, &ro, err);
-    if (rc == 0 && (rs = sr_run(m, &ro, err)) == NULL)
+    int rc = output == NULL ? err->code : sr_memory_check(o->operand, &sc, NULL, 1, &ro, err);
+    if (rc == 0 && (rs = sr_run(sc->model, sc->text, &ro, err)) == NULL)
         rc = err->code;
     if (rc == 0)
         rc = write_run(output, rs, o->quiet, err);
     sr_resultset_free(rs);
-    sr_model_free(m);
+    sr_scenario_free(sc);
     free(output);
     return rc;
 }
 
-static int command_stress(const sr_cli_options *o, sr_error *err)
+/* Runs the variants of a command that makes several (stress, sweep) with run(), into o's
+ * result file, and publishes it. */
+typedef int (*variants_runner)(const sr_cli_options *o, const sr_variants_request *rq,
+                               sr_h5_file **file, sr_error *err);
+
+static int run_variants(const sr_cli_options *o, variants_runner run, sr_error *err)
 {
     char *output = prepare_output(o, err);
     if (output == NULL)
@@ -128,41 +133,48 @@ static int command_stress(const sr_cli_options *o, sr_error *err)
     sr_run_options ro = run_options(o);
     sr_variants_request rq = variants_request(o, &ro, output);
     sr_h5_file *f = NULL;
-    int rc = sr_stress_run(&rq, o->only, &f, err);
+    int rc = run(o, &rq, &f, err);
     if (rc == 0)
         rc = sr_cli_output_publish(f, output, o->quiet, &interrupted, err);
     free(output);
     return rc;
+}
+
+static int run_stresses(const sr_cli_options *o, const sr_variants_request *rq,
+                        sr_h5_file **file, sr_error *err)
+{
+    return sr_stress_run(rq, o->only, file, err);
+}
+
+static int run_sweep_points(const sr_cli_options *o, const sr_variants_request *rq,
+                            sr_h5_file **file, sr_error *err)
+{
+    return sr_sweep_run(rq, &o->sweep, NULL, NULL, NULL, file, err);
+}
+
+static int command_stress(const sr_cli_options *o, sr_error *err)
+{
+    return run_variants(o, run_stresses, err);
 }
 
 static int command_sweep(const sr_cli_options *o, sr_error *err)
 {
     if (sr_sweep_spec_check(&o->sweep, err) != 0)
         return err->code;
-    char *output = prepare_output(o, err);
-    if (output == NULL)
-        return err->code;
-    sr_run_options ro = run_options(o);
-    sr_variants_request rq = variants_request(o, &ro, output);
-    sr_h5_file *f = NULL;
-    int rc = sr_sweep_run(&rq, &o->sweep, NULL, NULL, NULL, &f, err);
-    if (rc == 0)
-        rc = sr_cli_output_publish(f, output, o->quiet, &interrupted, err);
-    free(output);
-    return rc;
+    return run_variants(o, run_sweep_points, err);
 }
 
 static int command_validate(const sr_cli_options *o, sr_error *err)
 {
-    sr_model *m = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
-    if (m == NULL)
+    sr_scenario *sc = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
+    if (sc == NULL)
         return err->code;
     printf("%s: valid\n\n", o->operand);
-    sr_scenario_print(stdout, m);
+    sr_scenario_print(stdout, sc);
     sr_run_options ro = run_options(o);
     putchar('\n');
-    int rc = sr_memory_print(stdout, m, &ro, err);
-    sr_model_free(m);
+    int rc = sr_memory_print(stdout, sc, &ro, err);
+    sr_scenario_free(sc);
     if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
         rc = sr_error_set(err, SR_EXIT_IOERR, "cannot write the model: %s", strerror(errno));
     return rc;
