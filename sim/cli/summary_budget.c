@@ -66,7 +66,7 @@ static void print_table(FILE *out, const char *payer, double *const *col, size_t
     fprintf(out, "\nbudget years (the paying budget: the %s; nominal mDKK in each calendar "
                  "year; q05, q95: quantiles over trials; cum.: mean cumulative net)\n",
             payer[0] ? payer : "contracts' payer");
-    fprintf(out, "  %-5s  %-44s %s\n", "", "fund it itself: savings - programme cost",
+    fprintf(out, "  %-5s %-46s%s\n", "", "fund it itself: savings - programme cost",
             "pay by results: savings - payments");
     fprintf(out, "  %-5s", "year");
     for (size_t k = 0; k < 2; k++)
