@@ -2,8 +2,9 @@
  * hazards and multipliers within 1e12, annual rates within [-0.9, 10], a size scaling's
  * reference size within [1, 1e12] and elasticity within [-10, 10], for fixed values and for
  * every draw of a distribution; a value beyond is an invalid scenario named by file, line,
- * column and key. A run with every input at its limit stays finite, and a result file
- * counts whatever is not (n_infinite beside n_nan). */
+ * column and key. A run with every input at its limit (or, for the keys with a plausible
+ * range, at the most that range accepts) stays finite, and a result file counts whatever
+ * is not (n_infinite beside n_nan). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +16,16 @@
 #define BIN SIRISK_BINARY
 
 /* Every amount, hazard, multiplier and rate at (or next to) its limit: 4,294,967,295
- * persons in a cohort and a control group, 100 years, discounting at -0.9 a year and
- * indexation of 10 a year. */
+ * persons in a cohort and a control group, 100 years, discounting at -0.9 a year; and the
+ * keys with a plausible range at the most it accepts: indexation of 1 a year, a surplus
+ * cap at an IRR of 1, hazard ratios of 10 (their mean, for a distribution). */
 static const char at_limits[] =
     "name: at the limits\n"
     "simulation: {trials: 10, seed: 7, start: 2027-01, horizon_years: 100}\n"
     "discount: {public: -0.9, investor: -0.9}\n"
-    "indexation: 10\n"
+    "indexation: 1\n"
     "parameters:\n"
-    "  hr: {dist: uniform, min: 0, max: 1e12}\n"
+    "  hr: {dist: uniform, min: 0, max: 20}\n"
     "states:\n"
     "  - {name: outside, tenure_max: 24}\n"
     "  - {name: employed, tenure_max: 24}\n"
@@ -56,11 +58,11 @@ static const char at_limits[] =
     "      term_years: 100\n"
     "      annual_frame: 1e12\n"
     "      lag_months: 0\n"
-    "    financing: {guarantee: {first_loss: 1}, surplus: {cap_irr: 10}}\n"
+    "    financing: {guarantee: {first_loss: 1}, surplus: {cap_irr: 1}}\n"
     "  - name: card\n"
     "    cohort: {size: 100000, intake: {start: 2027-01, months: 12}, initial_state: outside}\n"
     "    intervention:\n"
-    "      effect: {transitions: [outside->employed], hazard_ratio: 1e12, months: 6}\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: 10, months: 6}\n"
     "      costs: {per_participant_month: 1e12}\n"
     "    contract:\n"
     "      payer: municipality\n"
@@ -201,9 +203,9 @@ Test(limits, a_cash_flow_of_1e308_is_refused_at_its_place_in_the_file)
 }
 
 /* A run with every input at its limit: every trial of every metric finite (but the NaN
- * that a portfolio mixing effect units, an IRR without a root or a missing measurement
- * gives), values up to 1e225 DKK among them, and the file's n_infinite and n_nan count
- * what the trials hold. */
+ * that a portfolio mixing effect units, a missing measurement, a payback that never comes
+ * or a contract never cancelled gives), values up to 1e152 DKK among them (measured:
+ * 7.7e152), and the file's n_infinite and n_nan count what the trials hold. */
 Test(limits, a_run_at_every_limit_stays_finite_and_its_file_counts_what_is_not)
 {
     char *dir = sr_test_tmpdir();
@@ -227,7 +229,7 @@ Test(limits, a_run_at_every_limit_stays_finite_and_its_file_counts_what_is_not)
         "        finite = x[np.isfinite(x)]\n"
         "        if finite.size:\n"
         "            largest = max(largest, np.abs(finite).max())\n"
-        "assert largest > 1e200, largest\n"
+        "assert largest > 1e150, largest\n"
         "print('ok')\n";
     sr_test_python(dir, check);
     sr_test_remove_dir(dir);

@@ -101,11 +101,29 @@ static int write_run(const char *output, const sr_resultset *rs, bool quiet, sr_
     return sr_cli_output_publish(f, output, quiet, &interrupted, err);
 }
 
+/* The scenario's cautions (values valid but probably not what was meant), one "sirisk:
+ * note:" line each on stderr, escaped, unless quiet. */
+static void print_cautions(const sr_scenario *sc, bool quiet)
+{
+    for (const char *line = sc->cautions; !quiet && line != NULL && *line != '\0';) {
+        const size_t len = strcspn(line, "\n");
+        char *one = strndup(line, len);
+        if (one != NULL) {
+            fputs("sirisk: note: ", stderr);
+            sr_text_write(stderr, one, NULL);
+            fputc('\n', stderr);
+            free(one);
+        }
+        line += len + (line[len] == '\n');
+    }
+}
+
 static int command_run(const sr_cli_options *o, sr_error *err)
 {
     sr_scenario *sc = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
     if (sc == NULL)
         return err->code;
+    print_cautions(sc, o->quiet);
     sr_run_options ro = run_options(o);
     sr_resultset *rs = NULL;
     char *output = prepare_output(o, err);

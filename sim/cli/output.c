@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sim/base/text.h"
 #include "sim/cli/summary_print.h"
@@ -26,9 +27,36 @@ static char *default_output(const char *scenario, const char *suffix)
     return path;
 }
 
+/* The file names' endings of other formats, which an HDF5 file must not be written under,
+ * and the export's format that makes each (csv where it makes none). */
+static const struct {
+    const char *ending, *format;
+} other_formats[] = {
+    {".csv", "csv"}, {".tsv", "csv"}, {".txt", "csv"}, {".json", "csv"}, {".parquet", "csv"},
+    {".xlsx", "xlsx"}, {".xls", "xlsx"}, {".ods", "xlsx"},
+};
+
+/* Refuses -o FILE when FILE's name ends as another format's (case aside): sirisk writes
+ * HDF5, and `sirisk export` makes the other formats from it. */
+static int check_format(const char *given, sr_error *err)
+{
+    const char *base = strrchr(given, '/');
+    base = base != NULL ? base + 1 : given;
+    const char *dot = strrchr(base, '.');
+    for (size_t k = 0; dot != NULL && k < sizeof other_formats / sizeof *other_formats; k++)
+        if (strcasecmp(dot, other_formats[k].ending) == 0)
+            return sr_error_set(err, SR_EXIT_USAGE, "-o %s: sirisk writes HDF5 result sets, "
+                                "not %s: write %.*s.h5, then `sirisk export %.*s.h5 --format "
+                                "%s`", given, dot + 1, (int)(dot - given), given,
+                                (int)(dot - given), given, other_formats[k].format);
+    return 0;
+}
+
 char *sr_cli_output_prepare(const char *given, const char *scenario, const char *suffix,
                             sr_error *err)
 {
+    if (given != NULL && check_format(given, err) != 0)
+        return NULL;
     char *path = given != NULL ? strdup(given) : default_output(scenario, suffix);
     if (path == NULL) {
         sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");

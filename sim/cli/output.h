@@ -13,7 +13,8 @@
  * <suffix>.h5 below the working directory. Checked completely (sr_outfile_check), and
  * results/ created if need be for the default, so that a path that cannot be written is
  * refused before anything is simulated. malloc'd; NULL with err (SR_EXIT_IOERR naming the
- * path, SR_EXIT_SOFTWARE when out of memory). */
+ * path, SR_EXIT_USAGE for a name that ends as another format's, .csv or .xlsx, with the
+ * export that makes it, SR_EXIT_SOFTWARE when out of memory). */
 char *sr_cli_output_prepare(const char *given, const char *scenario, const char *suffix,
                             sr_error *err);
 

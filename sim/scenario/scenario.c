@@ -85,10 +85,10 @@ static const sr_table simulation = {
 
 static const sr_key discount_keys[] = {
     {"public", SR_KIND_FIXED, "the public sector's discount rate: present values of cash "
-     "flows, costs and savings", "annual effective rate", "0.035", .range = &SR_RANGE_RATE,
+     "flows, costs and savings", "annual effective rate", "0.035", .range = &SR_RANGE_DISCOUNT,
      .required = true, SR_AT(sr_model, discount_public)},
     {"investor", SR_KIND_FIXED, "the investors' discount rate: investor_npv", "annual "
-     "effective rate", "0.05", .range = &SR_RANGE_RATE, .required = true,
+     "effective rate", "0.05", .range = &SR_RANGE_DISCOUNT, .required = true,
      SR_AT(sr_model, discount_investor)},
 };
 
@@ -469,7 +469,8 @@ static const sr_key root_keys[ROOT_KEYS] = {
                        "{public: 0.035, investor: 0.05}", .sub = &discount, .required = true},
     [ROOT_INDEXATION] = {"indexation", SR_KIND_FIXED, "grows every cash flow and price by "
                          "(1 + r)^(t / 12) in month t", "annual rate", "0.02",
-                         .range = &SR_RANGE_RATE, SR_DEFAULT(0), SR_AT(sr_model, indexation)},
+                         .range = &SR_RANGE_INDEXATION, SR_DEFAULT(0),
+                         SR_AT(sr_model, indexation)},
     [ROOT_PARAMETERS] = {"parameters", SR_KIND_NAMED, "named numbers and distributions; "
                          "`$name` elsewhere uses one, and every use shares its draw", NULL,
                          "{effect: {dist: lognormal, median: 1.35, p95: 1.9}}",
@@ -645,6 +646,8 @@ static sr_scenario *load(const char *name, const char *text, size_t len, const s
     }
     sc->notes = L.notes;
     L.notes = NULL;
+    sc->cautions = L.cautions;
+    L.cautions = NULL;
     ok = true;
 out:
     sr_names_free(&L.state_names);
@@ -656,6 +659,7 @@ out:
     free(L.stratum_nodes);
     sr_names_free(&L.outcome_names);
     free(L.notes);
+    free(L.cautions);
     sr_ydoc_free(&d);
     if (!ok) {
         if (err && err->code == 0)
@@ -679,6 +683,7 @@ void sr_scenario_free(sr_scenario *sc)
     free(sc->stresses);
     free(sc->text);
     free(sc->notes);
+    free(sc->cautions);
     sr_model_free(sc->model);
     free(sc);
 }

@@ -39,6 +39,8 @@ typedef struct sr_scenario {
     char *text;               /* the scenario text as run, overrides applied (stored with
                                * the results) */
     char *notes;              /* remarks for `validate` (ignored keys), or NULL */
+    char *cautions;           /* the notes that `run` prints too: values valid but outside
+                               * their plausible range (one a line), or NULL */
 } sr_scenario;
 
 void sr_scenario_free(sr_scenario *sc);   /* NULL is fine */

@@ -339,7 +339,7 @@ static const sr_key effect_keys[] = {
      .required = true, .read = read_effect_transitions},
     {"hazard_ratio", SR_KIND_NUMBER, "the hazard ratio HR, multiplying their hazards in the "
      "treated arm",
-     NULL, "1.35", .range = &SR_RANGE_NONNEG, .required = true, .def_value = 1,
+     NULL, "1.35", .range = &SR_RANGE_HAZARD_RATIO, .required = true, .def_value = 1,
      SR_AT(sr_programme, hazard_ratio)},
     {"months", SR_KIND_INTEGER, "how long it acts: the transitions at the end of a person's "
      "enrolment month and the months after, this many in all", "months", "18", .lo = 1,
@@ -563,7 +563,8 @@ static int read_term(sr_sload *L, const sr_key *row, int node, void *target)
 static const sr_key termination_keys[] = {
     {"hazard_per_year", SR_KIND_NUMBER, "the hazard h of cancellation: the contract is "
      "cancelled in a month with probability 1 - exp(-h / 12); from then nothing more is "
-     "settled, nobody more enrols and the intervention stops", "per year", "0.05", .range = &SR_RANGE_NONNEG,
+     "settled, nobody more enrols and the intervention stops", "per year", "0.05",
+     .range = &SR_RANGE_TERMINATION,
      .required = true, SR_AT(sr_contract, termination_hazard_per_year)},
     {"shared", SR_KIND_BOOL, "one cancellation for every programme marked shared, instead of "
      "one per programme", NULL, "true", SR_DEFAULT(false),
@@ -670,7 +671,7 @@ static const sr_table guarantee_table = {
 static const sr_key surplus_keys[] = {
     {"cap_irr", SR_KIND_NUMBER, "what investors would receive above this IRR goes to the "
      "provider's reinvestment pool (reinvested)", "annual rate", "0.06",
-     .range = &SR_RANGE_RATE, .required = true, SR_AT(sr_financing, cap_irr)},
+     .range = &SR_RANGE_CAP_IRR, .required = true, SR_AT(sr_financing, cap_irr)},
 };
 
 static const sr_table surplus_table = {

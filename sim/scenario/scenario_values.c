@@ -34,9 +34,6 @@ const sr_range SR_RANGE_PROB = {0, 1, false, true, "a number in [0, 1)", 0, 0, N
                                 0, 0, SR_HINT_NONE};
 const sr_range SR_RANGE_UNIT = {0, 1, false, false, "a number in [0, 1]", 0, 0, NULL,
                                 0, 0, SR_HINT_NONE};
-const sr_range SR_RANGE_RATE = {-1, INFINITY, true, true, "a rate > -1",
-                                SR_SCENARIO_MIN_RATE, SR_SCENARIO_MAX_RATE, SR_WHY_RATE,
-                                0, 0, SR_HINT_NONE};
 const sr_range SR_RANGE_SHARE = {0, 1, true, false, "a number in (0, 1]", 0, 0, NULL,
                                  0, 0, SR_HINT_NONE};
 const sr_range SR_RANGE_RHO = {-1, 1, true, true, "a number in (-1, 1)", 0, 0, NULL,
@@ -77,30 +74,48 @@ int sr_sl_oom(sr_sload *L)
     return -1;
 }
 
+/* Appends a line to the lines in *text (one a line), growing it. */
+static int append_line(sr_sload *L, char **text, size_t *used, size_t *cap, const char *line)
+{
+    const size_t len = strlen(line);
+    if (*used + len + 2 > *cap) {
+        size_t grown = *cap ? 2 * *cap : 256;
+        while (grown < *used + len + 2)
+            grown *= 2;
+        char *t = realloc(*text, grown);
+        if (!t)
+            return sr_sl_oom(L);
+        *text = t;
+        *cap = grown;
+    }
+    if (*used)
+        (*text)[(*used)++] = '\n';
+    memcpy(*text + *used, line, len);
+    *used += len;
+    (*text)[*used] = '\0';
+    return 0;
+}
+
 int sr_sl_note(sr_sload *L, const char *fmt, ...)
 {
     char line[1024];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
+    vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    size_t len = n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-    if (L->notes_len + len + 2 > L->notes_cap) {
-        size_t cap = L->notes_cap ? 2 * L->notes_cap : 256;
-        while (cap < L->notes_len + len + 2)
-            cap *= 2;
-        char *t = realloc(L->notes, cap);
-        if (!t)
-            return sr_sl_oom(L);
-        L->notes = t;
-        L->notes_cap = cap;
-    }
-    if (L->notes_len)
-        L->notes[L->notes_len++] = '\n';
-    memcpy(L->notes + L->notes_len, line, len);
-    L->notes_len += len;
-    L->notes[L->notes_len] = '\0';
-    return 0;
+    return append_line(L, &L->notes, &L->notes_len, &L->notes_cap, line);
+}
+
+int sr_sl_caution(sr_sload *L, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (append_line(L, &L->notes, &L->notes_len, &L->notes_cap, line) != 0)
+        return -1;
+    return append_line(L, &L->cautions, &L->cautions_len, &L->cautions_cap, line);
 }
 
 /* ---- structure ----------------------------------------------------------------------- */
@@ -421,6 +436,48 @@ static int check_limit(sr_sload *L, int node, const sr_range *r, const sr_numdef
                         d->kind == SR_DIST_NORMAL ? " (bound it with min/max)" : "");
 }
 
+/* A value x of a key with range r (mean: x is a distribution's mean) beyond the key's
+ * plausible range: refused above r->error_above, noted above r->note_above (a caution,
+ * which run prints too), in words that say what was probably meant. */
+static int check_plausible(sr_sload *L, int node, const sr_range *r, double x, bool mean)
+{
+    if (r->note_above <= 0 || !(x > r->note_above))
+        return 0;
+    const bool error = r->error_above > 0 && x > r->error_above;
+    char what[512];
+    const char *its = mean ? "its mean " : "";
+    switch (r->hint) {
+    case SR_HINT_RATE:
+        if (error)
+            snprintf(what, sizeof what, "%s%g is %g%% a year, which no scenario means: rates "
+                     "are fractions (%g for %g%%)", its, x, 100 * x, x / 100, x);
+        else
+            snprintf(what, sizeof what, "%s%g is %g%% a year; if %g%% was meant, write %g "
+                     "(rates are fractions)", its, x, 100 * x, x, x / 100);
+        break;
+    case SR_HINT_RATIO:
+        snprintf(what, sizeof what, "%s%g multiplies the hazards %g-fold, %s; a rise of %g%% "
+                 "is %g", its, x, x, error ? "which no programme does"
+                                         : "beyond what evaluations of such programmes report",
+                 x, 1 + x / 100);
+        break;
+    case SR_HINT_HAZARD:
+        snprintf(what, sizeof what, "%s%g per year cancels %.1f%% of contracts within a "
+                 "year%s; a hazard of %g per year cancels about %g%% a year", its, x,
+                 100 * -expm1(-x), error ? ", which no contract expects" : "", x / 100, x);
+        break;
+    case SR_HINT_NONE:
+        return 0;
+    }
+    if (error)
+        return sr_ydoc_fail(L->d, node, "%s", what);
+    char where[1024], path[512];
+    sr_ydoc_where(L->d, node, where, sizeof where);
+    sr_ydoc_path(L->d, node, path, sizeof path);
+    return sr_sl_caution(L, "%s: %s: %s (valid, but probably not what was meant)", where, path,
+                         what);
+}
+
 /* FNV-1a of a key path into *hash: the stream identity of the number defined there.
  * -1 when memory runs out (the path, and so the stream, unknown). */
 static int path_hash(const sr_ydoc *d, int node, uint64_t *hash)
@@ -505,7 +562,8 @@ int sr_sl_real(sr_sload *L, int node, const sr_range *r, double *out)
         }
         if (!in_range(d->p[0], r))
             return sr_ydoc_fail(L->d, node, "must be %s, but the parameter is %g", r->what, d->p[0]);
-        if (check_limit(L, node, r, d, true) != 0)
+        if (check_limit(L, node, r, d, true) != 0 ||
+            check_plausible(L, node, r, d->p[0], false) != 0)
             return -1;
         *out = d->p[0];
         return 0;
@@ -520,7 +578,7 @@ int sr_sl_real(sr_sload *L, int node, const sr_range *r, double *out)
     if (lit == 0 || !in_range(x, r))
         return sr_ydoc_fail(L->d, node, "must be %s", r->what);
     const sr_numdef fixed = {.kind = SR_DIST_FIXED, .p = {x}, .parameter = -1};
-    if (check_limit(L, node, r, &fixed, false) != 0)
+    if (check_limit(L, node, r, &fixed, false) != 0 || check_plausible(L, node, r, x, false) != 0)
         return -1;
     *out = x;
     return 0;
@@ -544,7 +602,8 @@ int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out)
             return sr_ydoc_fail(L->d, node, "must be %s, but the parameter is %s, which can leave it",
                                 r->what, sup);
         }
-        if (check_limit(L, node, r, d, true) != 0)
+        if (check_limit(L, node, r, d, true) != 0 ||
+            check_plausible(L, node, r, sr_numdef_mean(d), d->kind != SR_DIST_FIXED) != 0)
             return -1;
         *out = n;
         return 0;
@@ -559,7 +618,8 @@ int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out)
             return sr_ydoc_fail(L->d, node, "must be %s, but %s can leave it%s", r->what, sup,
                                 d.kind == SR_DIST_NORMAL ? " (bound it with min/max)" : "");
         }
-        if (check_limit(L, node, r, &d, false) != 0)
+        if (check_limit(L, node, r, &d, false) != 0 ||
+            check_plausible(L, node, r, sr_numdef_mean(&d), true) != 0)
             return -1;
         return sr_sl_push(L, node, d, out);
     }
@@ -570,7 +630,7 @@ int sr_sl_num(sr_sload *L, int node, const sr_range *r, sr_num *out)
     if (lit == 0 || !in_range(x, r))
         return sr_ydoc_fail(L->d, node, "must be %s", r->what);
     sr_numdef d = {.kind = SR_DIST_FIXED, .p = {x}, .parameter = -1};
-    if (check_limit(L, node, r, &d, false) != 0)
+    if (check_limit(L, node, r, &d, false) != 0 || check_plausible(L, node, r, x, false) != 0)
         return -1;
     return sr_sl_push(L, node, d, out);
 }

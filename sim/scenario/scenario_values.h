@@ -43,6 +43,8 @@ typedef struct sr_sload {
     sr_num zero, one;          /* shared fixed entries for the defaults 0 and 1 */
     char *notes;
     size_t notes_len, notes_cap;
+    char *cautions;            /* the notes that `run` prints too (sr_sl_caution) */
+    size_t cautions_len, cautions_cap;
     sr_names state_names, param_names;
     uint64_t *trans_keys;      /* sorted (from * n_states + to) << 20 | index (see
                                 * scenario_dynamics.c) */
@@ -63,6 +65,9 @@ typedef struct sr_sload {
 int sr_sl_oom(sr_sload *L);
 /* Appends a line to the model's notes (ignored keys and other remarks for `validate`). */
 int sr_sl_note(sr_sload *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends a line to the notes and to the cautions, which `run` prints too: a value that is
+ * valid but probably not what was meant. */
+int sr_sl_caution(sr_sload *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- structure --------------------------------------------------------------------- */
 

@@ -68,7 +68,6 @@ extern const sr_range SR_RANGE_POS;        /* reference sizes (persons) */
 extern const sr_range SR_RANGE_ELASTICITY; /* a size scaling's elasticity */
 extern const sr_range SR_RANGE_PROB;       /* monthly probabilities, rho, persistence */
 extern const sr_range SR_RANGE_UNIT;       /* shares, switching probabilities, first loss */
-extern const sr_range SR_RANGE_RATE;       /* annual rates: > -1 */
 extern const sr_range SR_RANGE_SHARE;      /* stratum shares: (0, 1] */
 extern const sr_range SR_RANGE_RHO;        /* correlations: (-1, 1) */
 /* Ranges with a plausible range (above), each for its keys: */

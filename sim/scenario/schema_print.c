@@ -49,6 +49,11 @@ static const char intro[] =
     "- Amounts, hazards and multipliers lie within %s in magnitude and annual rates within "
     "[%s, %s]: a fixed value, every draw and a distribution's mean. No sum of a run can then "
     "overflow. Ranges below show these limits.\n"
+    "- Some keys also have a plausible range: a value (a distribution's mean) above it is "
+    "probably a slip, such as a percentage written where a fraction belongs (a discount rate "
+    "of 3.5 meant as 3.5%%, a hazard ratio of 35 meant as a 35%% rise). Far above, where no "
+    "scenario means it, it is refused; a little above, `validate` and `run` note it, saying "
+    "what was probably meant. Ranges below show both bounds.\n"
     "- A key of an option that is not selected (a macro key of another model, a contract key "
     "of another type, a baseline key of another method, financing without a contract, a "
     "frame overflow rule without a frame) is checked like the others, then ignored with a "
@@ -111,10 +116,16 @@ static void range_text(const sr_range *r, char *buf, size_t n)
             hi_open = false;
         }
     }
-    char a[72], b[72];
+    char a[72], b[72], note[72] = "", error[72] = "";
     number_text(lo, a, sizeof a);
     number_text(hi, b, sizeof b);
-    snprintf(buf, n, "%c%s, %s%c", lo_open ? '(' : '[', a, b, hi_open ? ')' : ']');
+    if (r->note_above > 0) {
+        number_text(r->note_above, note, sizeof note);
+        number_text(r->error_above, error, sizeof error);
+    }
+    snprintf(buf, n, "%c%s, %s%c%s%s%s%s%s", lo_open ? '(' : '[', a, b, hi_open ? ')' : ']',
+             note[0] ? "; above " : "", error, note[0] ? " refused as a slip, above " : "",
+             note, note[0] ? " noted" : "");
 }
 
 static void row_range(const sr_key *row, char *buf, size_t n)

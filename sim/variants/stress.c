@@ -31,7 +31,8 @@ static bool listed(const char *list, const char *name)
     return false;
 }
 
-/* Every name in `only` names a stress of sc; fills err otherwise. */
+/* Every name in `only` names a stress of sc; fills err otherwise, listing the names that
+ * do (as many as a message holds). */
 static int check_only(const sr_scenario *sc, const char *only, sr_error *err)
 {
     const char *item;
@@ -41,11 +42,26 @@ static int check_only(const sr_scenario *sc, const char *only, sr_error *err)
         for (size_t s = 0; s < sc->n_stresses && !found; s++)
             found = strlen(sc->stresses[s].name) == len &&
                     strncmp(sc->stresses[s].name, item, len) == 0;
-        if (!found)
-            return sr_error_set(err, SR_EXIT_USAGE, "--only: no stress named '%.*s' in the "
-                                "scenario", (int)len, item);
+        if (found)
+            continue;
+        char names[SR_ERROR_MSG_MAX / 2] = "";
+        size_t used = 0;
+        for (size_t s = 0; s < sc->n_stresses && used < sizeof names; s++) {
+            int n = snprintf(names + used, sizeof names - used, "%s%s", s > 0 ? ", " : "",
+                             sc->stresses[s].name);
+            used += n > 0 ? (size_t)n : 0;
+        }
+        return sr_error_set(err, SR_EXIT_USAGE, "--only: no stress named '%.*s' in the "
+                            "scenario; its stresses are %s", (int)len, item, names);
     }
     return 0;
+}
+
+/* "stress 2 of 7: recession" on stderr before variant i runs (the runner ends the line). */
+static void show_stress(void *ctx, size_t i)
+{
+    const sr_variants *v = ctx;
+    fprintf(stderr, "stress %zu of %zu: %s", i + 1, v->n, v->name[i]);
 }
 
 /* The scenario at path as stress st makes it on top of the command line's overrides (the
@@ -111,7 +127,8 @@ int sr_stress_run(const sr_variants_request *rq, const char *only, sr_h5_file **
             goto done;
         }
     }
-    const sr_variant_hooks hooks = {.open_parent = open_stress_group};
+    const sr_variant_hooks hooks = {.ctx = &v, .show_progress = show_stress,
+                                    .open_parent = open_stress_group};
     rc = sr_variants_run(&v, rq, &hooks, file, err);
 done:
     sr_scenario_free(base);

@@ -461,14 +461,14 @@ typedef struct {
     void *ctx;
 } sweep_run;
 
-/* "sweep point 2/4: KEY=VALUE ..." on stderr before point i runs. */
+/* "sweep point 2 of 4: KEY=VALUE ..." on stderr before point i runs (the runner ends the
+ * line). */
 static void show_point(void *ctx, size_t i)
 {
     const sr_sweep_result *out = ((const sweep_run *)ctx)->out;
-    fprintf(stderr, "sweep point %zu/%zu:", i + 1, out->k);
+    fprintf(stderr, "sweep point %zu of %zu:", i + 1, out->k);
     for (size_t j = 0; j < out->n_keys; j++)
         fprintf(stderr, " %s=%s", out->key[j], out->value_text[i * out->n_keys + j]);
-    fputc('\n', stderr);
 }
 
 /* Point i's row of the table, then the caller's function. */

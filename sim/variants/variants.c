@@ -3,8 +3,10 @@
 #include "sim/variants/variants.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sim/resultset/h5util.h"
 #include "sim/resultset/h5write.h"
@@ -86,6 +88,30 @@ fail:
     return err->code;
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The line on stderr before variant i of n runs: what it is (the hook's words), the time
+ * since the first began and the whole command's ETA, from the variants run so far (each
+ * as long as their mean). */
+static void show_variant(const sr_variant_hooks *h, size_t i, size_t n, double started)
+{
+    if (h->show_progress != NULL)
+        h->show_progress(h->ctx, i);
+    else
+        fprintf(stderr, "run %zu of %zu", i + 1, n);
+    const double elapsed = now_seconds() - started;
+    if (i == 0)
+        fprintf(stderr, " (the whole command's ETA follows this run)\n");
+    else
+        fprintf(stderr, " (elapsed %.1f s; ETA of the whole command %.1f s)\n", elapsed,
+                elapsed / (double)i * (double)(n - i));
+}
+
 int sr_variants_run(sr_variants *v, const sr_variants_request *rq, const sr_variant_hooks *h,
                     sr_h5_file **file, sr_error *err)
 {
@@ -95,9 +121,10 @@ int sr_variants_run(sr_variants *v, const sr_variants_request *rq, const sr_vari
     int rc = sr_memory_check(rq->scenario, v->scenario, (const char *const *)v->label, v->n,
                              rq->run, err);
     const bool progress = rq->run != NULL && rq->run->progress;
+    const double started = now_seconds();
     for (size_t i = 0; i < v->n && rc == 0; i++) {
-        if (progress && h->show_progress != NULL)
-            h->show_progress(h->ctx, i);
+        if (progress)
+            show_variant(h, i, v->n, started);
         const sr_scenario *sc = v->scenario[i];
         sr_resultset *rs = sr_run(sc->model, sc->text, rq->run, err);
         if (rs == NULL) {

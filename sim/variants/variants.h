@@ -48,7 +48,9 @@ typedef struct {
  * which a run that writes a file needs. */
 typedef struct {
     void *ctx;
-    /* Called before variant i runs when the run shows progress (a line on stderr). */
+    /* Called before variant i runs when the run shows progress: prints what it is on
+     * stderr, "sweep point 2 of 4: KEY=VALUE", without a newline (the runner adds the
+     * time so far and the whole command's ETA, and ends the line). NULL: "run 2 of 4". */
     void (*show_progress)(void *ctx, size_t i);
     /* Called when variant i has run, before its result set is written and freed. Returns 0
      * or an error code with err. */
