@@ -200,33 +200,3 @@ done:
     H5Gclose(tg);
     return rc;
 }
-
-int sr_h5_read_column(hid_t g, const char *name, size_t max, size_t *n, double **values,
-                      sr_error *err)
-{
-    *values = NULL;
-    hid_t ds;
-    sr_h5_shape shape;
-    int rc = sr_h5check_floats(g, name, 1, &ds, &shape, err);
-    if (rc != 0 || ds < 0)
-        return rc;
-    if (shape.rank != 1 || shape.dims[0] == 0 || shape.dims[0] > max ||
-        (*n > 0 && shape.dims[0] != *n)) {
-        rc = *n > 0 ? sr_h5check_refuse(ds, NULL, err, "expected %zu values, as the table's "
-                                        "other columns", *n)
-                    : sr_h5check_refuse(ds, NULL, err, "expected 1 to %zu values", max);
-        H5Oclose(ds);
-        return rc;
-    }
-    *n = (size_t)shape.dims[0];
-    if ((*values = malloc(*n * sizeof **values)) == NULL)
-        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-    else
-        rc = sr_h5check_read_rows(ds, &shape, 0, *n, *values, err);
-    if (rc != 0) {
-        free(*values);
-        *values = NULL;
-    }
-    H5Oclose(ds);
-    return rc;
-}

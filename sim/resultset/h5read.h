@@ -82,10 +82,4 @@ int sr_h5_read_trials(hid_t level, const sr_h5_trials *trials, const char *const
                       size_t n_names, sr_h5_block_fn fn, void *ctx, bool *have,
                       sr_error *err);
 
-/* Reads the 1-D float dataset name of the group g into *values (malloc'd, NULL when the
- * dataset is absent): of exactly *n values when *n > 0 (the other columns of a table),
- * else of any length from 1 to max, which it sets in *n. Refused otherwise. */
-int sr_h5_read_column(hid_t g, const char *name, size_t max, size_t *n, double **values,
-                      sr_error *err);
-
 #endif

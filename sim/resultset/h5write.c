@@ -302,6 +302,11 @@ int sr_h5_attr_text(hid_t obj, const char *name, const char *v, sr_error *err)
     return attr_str(obj, name, v, err);
 }
 
+int sr_h5_attr_texts(hid_t obj, const sr_h5_text_attr *a, sr_error *err)
+{
+    return attr_texts(obj, a, err);
+}
+
 int sr_h5_write_floats(hid_t loc, const char *name, int rank, const hsize_t *dims,
                        const double *values, const char *units, const char *description,
                        const sr_h5_text_attr *attrs, size_t n_attrs, sr_error *err)

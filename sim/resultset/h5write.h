@@ -86,7 +86,7 @@ int sr_h5_write_layout_group(hid_t loc, const char *name, hid_t linked_from,
                              const sr_resultset *rs, sr_error *err);
 
 /* Writes one level (lv, sized by rs) into the group loc: trials/, summary/, annual/,
- * deterministic/, then yearly/, yearly_pv/ and budget/ (h5years.h). Returns 0 or
+ * deterministic/, then yearly/, yearly_pv/ and the budget table (h5years.h). Returns 0 or
  * SR_EXIT_IOERR. */
 int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv,
                       sr_error *err);
@@ -132,6 +132,8 @@ int sr_h5_attr_floats(hid_t obj, const char *name, int rank, const hsize_t *dims
                       const double *values, sr_error *err);
 int sr_h5_attr_int(hid_t obj, const char *name, int32_t v, sr_error *err);
 int sr_h5_attr_text(hid_t obj, const char *name, const char *v, sr_error *err);
+/* A string attribute of obj: a scalar for one value, a 1-D array for several. */
+int sr_h5_attr_texts(hid_t obj, const sr_h5_text_attr *a, sr_error *err);
 
 /* A variable-length UTF-8 string dataset name in loc of the given shape (rank 1 or 2;
  * text row-major) with its units and description. Returns 0 or SR_EXIT_IOERR. */
