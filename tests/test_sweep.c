@@ -570,6 +570,8 @@ Test(sweep, a_point_is_the_plain_run_at_its_values_bit_for_bit, .timeout = 120)
         "assert f['trials'] == f['sweep/points/0/trials'], 'the root is point 0, linked'\n"
         "assert f.attrs['scenario_sha256'] == f['sweep/points/0'].attrs['scenario_sha256']\n"
         "def same(x, y):\n"
+        "    if isinstance(x, np.ndarray) and x.dtype.kind in 'OSU':\n"
+        "        return np.array_equal(x, y)\n"
         "    if isinstance(x, (np.ndarray, float, np.floating)):\n"
         "        return np.array_equal(x, y, equal_nan=True)\n"
         "    return x == y\n"
