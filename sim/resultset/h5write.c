@@ -602,23 +602,36 @@ fail:
     return SR_EXIT_IOERR;
 }
 
-/* /parameters/<name>: each trial's draw of each named parameter. */
+/* /parameters/<name>: each trial's draw of each named parameter and of each other number
+ * given as a distribution, with its key path as the attribute `path`. */
 static int write_parameters(hid_t loc, const sr_resultset *rs, sr_error *err)
 {
     if (rs->n_parameters == 0)
         return 0;
     sr_h5_column *cols = calloc(rs->n_parameters, sizeof *cols);
-    if (cols == NULL)
+    sr_h5_text_attr *paths = calloc(rs->n_parameters, sizeof *paths);
+    if (cols == NULL || paths == NULL) {
+        free(cols);
+        free(paths);
         return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory writing /parameters");
-    for (size_t k = 0; k < rs->n_parameters; k++)
+    }
+    for (size_t k = 0; k < rs->n_parameters; k++) {
+        const bool named = strncmp(rs->parameter_paths[k], "parameters.", 11) == 0;
+        paths[k] = (sr_h5_text_attr){"path", (const char *const *)&rs->parameter_paths[k], 1};
         cols[k] = (sr_h5_column){
             .name = rs->parameter_names[k],
-            .units = "as the keys that refer to the parameter",
-            .description = "Each trial's draw of the named parameter, shared by every key "
-                           "that refers to it.",
-            .values = rs->parameters + k * rs->n_trials};
+            .units = named ? "as the keys that refer to the parameter" : "as the key",
+            .description = named ? "Each trial's draw of the named parameter, shared by every "
+                                   "key that refers to it."
+                                 : "Each trial's draw of the number the key (attribute path) "
+                                   "gives as a distribution.",
+            .values = rs->parameters + k * rs->n_trials,
+            .attrs = &paths[k],
+            .n_attrs = 1};
+    }
     int rc = sr_h5_write_columns(loc, "parameters", cols, rs->n_parameters, rs->n_trials, err);
     free(cols);
+    free(paths);
     return rc;
 }
 
