@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/cohort.h"
+#include "models/hazard.h"
 #include "models/intake.h"
-#include "models/outcome.h"
 #include "models/size.h"
 #include "sim/engine/arm.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/progress.h"
+#include "sim/engine/rates.h"
 #include "sim/engine/rng.h"
 #include "sim/engine/trial.h"
 
@@ -144,6 +146,12 @@ static void pilot_trial(thread_ws *t, const sr_model *m, const pilot_view *v, si
         for (size_t a = 0; a < 2; a++) {
             const uint64_t arm = a == 0 ? SR_ARM_COHORT : SR_ARM_CONTROL;
             const sr_arm_spec spec = {
+                .model = &v->model,
+                .programme = p,
+                .values = values,
+                .rates = t->rates,
+                .cond_of_month = neutral,
+                .draw = {SR_DRAW_RANDOM, t->rng},
                 .intake = v->intake[a] + k * S * months,
                 .window = a == 0 ? p->effect_months + p->fade_months : 0,
                 .treated = a == 0,
@@ -153,7 +161,7 @@ static void pilot_trial(thread_ws *t, const sr_model *m, const pilot_view *v, si
                                         k),
                 .interrupted = o != NULL ? o->interrupted : NULL,
             };
-            sr_arm_run(t->arm, &spec, &v->model, p, values, t->rates, neutral, t->rng);
+            sr_arm_run(t->arm, &spec);
             double persons = 0.0;
             for (size_t s = 0; s < S; s++)
                 persons += spec.intake[s * months];

@@ -243,32 +243,32 @@ void sr_voi_outcome_clear(sr_voi_outcome *o)
     memset(o, 0, sizeof *o);
 }
 
-/* The trials: read from the result file, or simulated; *m is the scenario as run and *rs
- * the run's result set (NULL from a file). */
+/* The trials: read from the result file, or simulated; *sc is the scenario as run and
+ * *rs the run's result set (NULL from a file). */
 static int trials(const sr_voi_request *rq, sr_voi_outcome *o, const sr_metric *metrics,
-                  size_t n_metrics, sr_model **m, sr_resultset **rs, sr_error *err)
+                  size_t n_metrics, sr_scenario **sc, sr_resultset **rs, sr_error *err)
 {
-    *m = NULL;
+    *sc = NULL;
     *rs = NULL;
     if (rq->from_file) {
         sr_voi_source src;
         int rc = sr_voi_read(rq->operand, metrics, n_metrics, &o->data, &src, err);
         if (rc != 0)
             return rc;
-        *m = sr_scenario_load_text(rq->operand, src.scenario, strlen(src.scenario), NULL, 0,
-                                   err);
+        *sc = sr_scenario_load_text(rq->operand, src.scenario, strlen(src.scenario), NULL, 0,
+                                    err);
         sr_voi_source_clear(&src);
-        if (*m == NULL) {
+        if (*sc == NULL) {
             sr_error_prefix(err, "the scenario the result set holds (/scenario)");
             return err->code;
         }
         return 0;
     }
-    *m = sr_scenario_load(rq->operand, rq->overrides, rq->n_overrides, err);
-    if (*m == NULL)
+    *sc = sr_scenario_load(rq->operand, rq->overrides, rq->n_overrides, err);
+    if (*sc == NULL)
         return err->code;
-    int rc = sr_memory_check(rq->operand, m, NULL, 1, rq->run, err);
-    if (rc == 0 && (*rs = sr_run(*m, rq->run, err)) == NULL)
+    int rc = sr_memory_check(rq->operand, sc, NULL, 1, rq->run, err);
+    if (rc == 0 && (*rs = sr_run((*sc)->model, (*sc)->text, rq->run, err)) == NULL)
         rc = err->code;
     if (rc == 0)
         rc = data_from_run(*rs, metrics, n_metrics, &o->data, err);
@@ -299,7 +299,7 @@ int sr_voi_run(const sr_voi_request *rq, sr_voi_outcome *o, sr_h5_file **file, s
 {
     memset(o, 0, sizeof *o);
     *file = NULL;
-    sr_model *m = NULL;
+    sr_scenario *sc = NULL;
     sr_resultset *rs = NULL;
     sr_metric metrics[SR_N_METRICS + SR_VOI_MAX_OPTIONS];
     size_t n_groups = 0;
@@ -307,8 +307,9 @@ int sr_voi_run(const sr_voi_request *rq, sr_voi_outcome *o, sr_h5_file **file, s
     if (rc != 0)
         return rc;
     const size_t n_metrics = wanted_metrics(o, metrics);
-    if ((rc = trials(rq, o, metrics, n_metrics, &m, &rs, err)) != 0)
+    if ((rc = trials(rq, o, metrics, n_metrics, &sc, &rs, err)) != 0)
         goto out;
+    const sr_model *m = sc->model;
     o->data.persons = participants(m);
     termination_never(&o->data, m->n_months);
     if ((rc = parse_groups(rq->groups, &o->data, o, &n_groups, err)) != 0)
@@ -353,6 +354,6 @@ int sr_voi_run(const sr_voi_request *rq, sr_voi_outcome *o, sr_h5_file **file, s
     rc = build_file(rq, rs, &o->report, file, err);
 out:
     sr_resultset_free(rs);
-    sr_model_free(m);
+    sr_scenario_free(sc);
     return rc;
 }
