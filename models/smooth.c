@@ -264,6 +264,7 @@ struct sr_smooth_ws {
                               * A + lambda P */
     gsl_matrix *eig;         /* eigenvectors V of L^-1 P L^-T */
     gsl_matrix *scratch;     /* L^-1 P L^-T, or lambda P, as it is built */
+    gsl_matrix *cross;       /* X'WX of the last weights, for sr_smooth_refactor */
     gsl_vector *d;           /* their eigenvalues, >= 0 */
     gsl_vector *rhs, *z, *coef;
     gsl_eigen_symmv_workspace *eigen;
@@ -279,12 +280,13 @@ sr_smooth_ws *sr_smooth_ws_alloc(size_t p_max)
     ws->factor = gsl_matrix_alloc(p_max, p_max);
     ws->eig = gsl_matrix_alloc(p_max, p_max);
     ws->scratch = gsl_matrix_alloc(p_max, p_max);
+    ws->cross = gsl_matrix_alloc(p_max, p_max);
     ws->d = gsl_vector_alloc(p_max);
     ws->rhs = gsl_vector_alloc(p_max);
     ws->z = gsl_vector_alloc(p_max);
     ws->coef = gsl_vector_alloc(p_max);
     ws->eigen = gsl_eigen_symmv_alloc(p_max);
-    if (!ws->factor || !ws->eig || !ws->scratch || !ws->d || !ws->rhs || !ws->z || !ws->coef || !ws->eigen)
+    if (!ws->factor || !ws->eig || !ws->scratch || !ws->cross || !ws->d || !ws->rhs || !ws->z || !ws->coef || !ws->eigen)
         goto fail;
     return ws;
 fail:
@@ -299,6 +301,7 @@ void sr_smooth_ws_free(sr_smooth_ws *ws)
     gsl_matrix_free(ws->factor);
     gsl_matrix_free(ws->eig);
     gsl_matrix_free(ws->scratch);
+    gsl_matrix_free(ws->cross);
     gsl_vector_free(ws->d);
     gsl_vector_free(ws->rhs);
     gsl_vector_free(ws->z);
@@ -321,12 +324,11 @@ static void cross_products(gsl_matrix *A, const sr_smooth_basis *b, const double
             continue;
         const size_t *col = b->col + i * nnz;
         const double *val = b->val + i * nnz;
-        for (size_t j = 0; j < nnz; j++) {
+        for (size_t j = 0; j < nnz; j++) {   /* columns increase along a row */
             const double vj = wi * val[j];
-            const size_t cj = col[j];
-            for (size_t k = 0; k < nnz; k++)
-                if (col[k] >= cj)
-                    a[cj * tda + col[k]] += vj * val[k];
+            double *row = a + col[j] * tda;
+            for (size_t k = j; k < nnz; k++)
+                row[col[k]] += vj * val[k];
         }
     }
     double top = 0.0;
@@ -339,28 +341,18 @@ static void cross_products(gsl_matrix *A, const sr_smooth_basis *b, const double
     }
 }
 
-int sr_smooth_prepare(sr_smooth_ws *ws, const sr_smooth_basis *b, const double *w,
-                      double lambda)
+/* Factorises the cached cross-products for lambda (NaN: GCV's decomposition follows). */
+static int factor(sr_smooth_ws *ws, double lambda)
 {
+    const size_t p = ws->p;
     ws->prepared = false;
-    if (b->p > ws->p_max)
-        return -1;
-    const size_t p = b->p;
-    double wsum = 0.0;
-    for (size_t i = 0; i < b->n; i++)
-        wsum += w != NULL ? w[i] : 1.0;
-    if (!(wsum > 0.0))
-        return -1;
-    ws->b = b;
-    ws->w = w;
-    ws->p = p;
-    ws->wsum = wsum;
     ws->choose = isnan(lambda);
     ws->lambda = lambda;
     gsl_matrix_view L = gsl_matrix_submatrix(ws->factor, 0, 0, p, p);
     gsl_matrix_view M = gsl_matrix_submatrix(ws->scratch, 0, 0, p, p);
-    gsl_matrix_const_view P = gsl_matrix_const_view_array(b->penalty, p, p);
-    cross_products(&L.matrix, b, w);
+    gsl_matrix_const_view A = gsl_matrix_const_submatrix(ws->cross, 0, 0, p, p);
+    gsl_matrix_const_view P = gsl_matrix_const_view_array(ws->b->penalty, p, p);
+    gsl_matrix_memcpy(&L.matrix, &A.matrix);
     gsl_matrix_memcpy(&M.matrix, &P.matrix);
     if (!ws->choose) {
         gsl_matrix_scale(&M.matrix, lambda);
@@ -391,6 +383,31 @@ int sr_smooth_prepare(sr_smooth_ws *ws, const sr_smooth_basis *b, const double *
             gsl_vector_set(&d.vector, j, 0.0);
     ws->prepared = true;
     return 0;
+}
+
+int sr_smooth_prepare(sr_smooth_ws *ws, const sr_smooth_basis *b, const double *w,
+                      double lambda)
+{
+    ws->prepared = false;
+    if (b->p > ws->p_max)
+        return -1;
+    double wsum = 0.0;
+    for (size_t i = 0; i < b->n; i++)
+        wsum += w != NULL ? w[i] : 1.0;
+    if (!(wsum > 0.0))
+        return -1;
+    ws->b = b;
+    ws->w = w;
+    ws->p = b->p;
+    ws->wsum = wsum;
+    gsl_matrix_view A = gsl_matrix_submatrix(ws->cross, 0, 0, b->p, b->p);
+    cross_products(&A.matrix, b, w);
+    return factor(ws, lambda);
+}
+
+int sr_smooth_refactor(sr_smooth_ws *ws, double lambda)
+{
+    return ws->b != NULL ? factor(ws, lambda) : -1;
 }
 
 /* The weighted residual sum of squares and the trace of the hat matrix at lambda, from

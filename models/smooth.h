@@ -67,6 +67,11 @@ void sr_smooth_ws_free(sr_smooth_ws *ws);        /* NULL is fine */
 int sr_smooth_prepare(sr_smooth_ws *ws, const sr_smooth_basis *b, const double *w,
                       double lambda);
 
+/* Prepares ws again, for the basis and weights of the last sr_smooth_prepare, at another
+ * lambda (NaN: by GCV), without recomputing the cross-products. Returns as
+ * sr_smooth_prepare. */
+int sr_smooth_refactor(sr_smooth_ws *ws, double lambda);
+
 /* What a fit chose. */
 typedef struct {
     double lambda;       /* the penalty's weight */

@@ -125,8 +125,9 @@ int sr_voi_estimate(sr_smooth_ws *ws, const sr_smooth_basis *b, sr_voi_statistic
     *estimate = statistic(stat, fitted, y, k, n, NULL);
     for (size_t r = 0; r < n_boot; r++) {
         sr_voi_replicate(rng, seed, r, n, w);
-        for (size_t j = 0; j < k; j++)
-            if (sr_smooth_prepare(ws, b, w, lambda[j]) != 0 ||
+        for (size_t j = 0; j < k; j++)   /* one set of cross-products per replicate */
+            if ((j == 0 ? sr_smooth_prepare(ws, b, w, lambda[j])
+                        : sr_smooth_refactor(ws, lambda[j])) != 0 ||
                 sr_smooth_fit(ws, y + j * n, fitted + j * n, NULL) != 0)
                 return -1;
         rep[r] = statistic(stat, fitted, y, k, n, w);

@@ -15,8 +15,8 @@
 #include "sim/engine/rng.h"
 
 /* Intervals between the breakpoints of each spline margin, by the number of inputs
- * regressed on: (intervals + 3)^inputs basis functions, 13, 81 and 343. */
-static const size_t intervals_for[SR_SMOOTH_MAX_INPUTS + 1] = {0, 10, 6, 4};
+ * regressed on: (intervals + 3)^inputs basis functions, 13, 81 and 216. */
+static const size_t intervals_for[SR_SMOOTH_MAX_INPUTS + 1] = {0, 10, 6, 3};
 
 /* Seeds of the bootstrap, by what it resamples for: one per metric's attribution and one
  * per decision, so that every figure of a decision draws the same trials per replicate. */
