@@ -175,6 +175,12 @@ static int command_voi(const sr_cli_options *o, sr_error *err)
     if (from_file && o->n_overrides > 0)
         return sr_error_set(err, SR_EXIT_USAGE, "voi: --set, --trials and --seed apply to a "
                                                 "scenario, not to a result file");
+    if (!from_file) {   /* a scenario that cannot load fails before results/ is made */
+        sr_scenario *sc = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
+        if (sc == NULL)
+            return err->code;
+        sr_scenario_free(sc);
+    }
     char *output = from_file && o->output == NULL ? strdup(o->operand) : prepare_output(o, err);
     if (output == NULL)
         return err->code != 0 ? err->code : sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
