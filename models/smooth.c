@@ -172,6 +172,25 @@ static void add_penalty(double *P, size_t p, const margin *mg, size_t stride)
     }
 }
 
+/* b->order: the rows by their first column, stably (a counting sort). */
+static int order_rows(sr_smooth_basis *b)
+{
+    size_t *start = calloc(b->p + 1, sizeof *start);
+    b->order = malloc(sr_size_mul(b->n, sizeof *b->order));
+    if (start == NULL || b->order == NULL) {
+        free(start);
+        return -1;
+    }
+    for (size_t i = 0; i < b->n; i++)
+        start[b->col[i * b->nnz] + 1]++;
+    for (size_t c = 0; c < b->p; c++)
+        start[c + 1] += start[c];
+    for (size_t i = 0; i < b->n; i++)
+        b->order[start[b->col[i * b->nnz]]++] = i;
+    free(start);
+    return 0;
+}
+
 sr_smooth_basis *sr_smooth_basis_alloc(const double *const *x, size_t n_inputs, size_t n,
                                        size_t intervals)
 {
@@ -218,6 +237,8 @@ sr_smooth_basis *sr_smooth_basis_alloc(const double *const *x, size_t n_inputs, 
     for (size_t k = 0; k < n_inputs; k++)
         if (mg[k].spline)
             add_penalty(b->penalty, p, &mg[k], stride[k]);
+    if (order_rows(b) != 0)
+        goto fail;
     for (size_t k = 0; k < n_inputs; k++)
         margin_clear(&mg[k]);
     free(sorted);
@@ -237,6 +258,7 @@ void sr_smooth_basis_free(sr_smooth_basis *b)
     free(b->col);
     free(b->val);
     free(b->penalty);
+    free(b->order);
     free(b);
 }
 
@@ -265,6 +287,7 @@ struct sr_smooth_ws {
     gsl_matrix *eig;         /* eigenvectors V of L^-1 P L^-T */
     gsl_matrix *scratch;     /* L^-1 P L^-T, or lambda P, as it is built */
     gsl_matrix *cross;       /* X'WX of the last weights, for sr_smooth_refactor */
+    double local[SR_SMOOTH_MAX_NNZ * SR_SMOOTH_MAX_NNZ]; /* one first column's block */
     gsl_vector *d;           /* their eigenvalues, >= 0 */
     gsl_vector *rhs, *z, *coef;
     gsl_eigen_symmv_workspace *eigen;
@@ -311,26 +334,50 @@ void sr_smooth_ws_free(sr_smooth_ws *ws)
     free(ws);
 }
 
-/* A = X'WX into the upper triangle of the p x p view, then mirrored. */
-static void cross_products(gsl_matrix *A, const sr_smooth_basis *b, const double *w)
+/* Adds the dense block local[nnz x nnz] (upper triangle) of rows whose columns are col[]
+ * to the upper triangle of a. */
+static void flush_block(double *a, size_t tda, const size_t *col, size_t nnz, double *local)
+{
+    for (size_t j = 0; j < nnz; j++) {
+        double *row = a + col[j] * tda;
+        for (size_t k = j; k < nnz; k++) {
+            row[col[k]] += local[j * nnz + k];
+            local[j * nnz + k] = 0.0;
+        }
+    }
+}
+
+/* A = X'WX into the upper triangle of the p x p view, then mirrored. Rows are taken by
+ * their first column: those that share it share every column, so their products add up
+ * in a small dense block that stays in cache, added to A once per first column. */
+static void cross_products(gsl_matrix *A, const sr_smooth_basis *b, const double *w,
+                           double *local)
 {
     const size_t nnz = b->nnz, p = b->p;
     gsl_matrix_set_zero(A);
     double *a = A->data;
     const size_t tda = A->tda;
-    for (size_t i = 0; i < b->n; i++) {
+    memset(local, 0, nnz * nnz * sizeof *local);
+    const size_t *cols = NULL;   /* the block's columns, NULL before the first row */
+    for (size_t r = 0; r < b->n; r++) {
+        const size_t i = b->order[r];
         const double wi = w != NULL ? w[i] : 1.0;
+        const size_t *col = b->col + i * nnz;
+        if (cols != NULL && col[0] != cols[0])
+            flush_block(a, tda, cols, nnz, local);
+        cols = col;
         if (wi == 0.0)
             continue;
-        const size_t *col = b->col + i * nnz;
         const double *val = b->val + i * nnz;
-        for (size_t j = 0; j < nnz; j++) {   /* columns increase along a row */
+        for (size_t j = 0; j < nnz; j++) {
             const double vj = wi * val[j];
-            double *row = a + col[j] * tda;
+            double *lj = local + j * nnz;
             for (size_t k = j; k < nnz; k++)
-                row[col[k]] += vj * val[k];
+                lj[k] += vj * val[k];
         }
     }
+    if (cols != NULL)
+        flush_block(a, tda, cols, nnz, local);
     double top = 0.0;
     for (size_t r = 0; r < p; r++)
         top = fmax(top, a[r * tda + r]);
@@ -401,7 +448,7 @@ int sr_smooth_prepare(sr_smooth_ws *ws, const sr_smooth_basis *b, const double *
     ws->p = b->p;
     ws->wsum = wsum;
     gsl_matrix_view A = gsl_matrix_submatrix(ws->cross, 0, 0, b->p, b->p);
-    cross_products(&A.matrix, b, w);
+    cross_products(&A.matrix, b, w, ws->local);
     return factor(ws, lambda);
 }
 
@@ -525,10 +572,11 @@ int sr_smooth_fit(sr_smooth_ws *ws, const double *y, double *fitted, sr_smooth_i
     /* Fitted values, recentred so that their weighted mean is exactly ybar (the jitter
      * shrinks the constant a hair; a constant is in the span, so this stays a fit). */
     double mean = 0.0;
+    const double *c = coef.vector.data;   /* a subvector of a vector of stride 1 */
     for (size_t i = 0; i < b->n; i++) {
         double f = 0.0;
         for (size_t j = 0; j < nnz; j++)
-            f += b->val[i * nnz + j] * gsl_vector_get(&coef.vector, b->col[i * nnz + j]);
+            f += b->val[i * nnz + j] * c[b->col[i * nnz + j]];
         fitted[i] = f;
         mean += (w != NULL ? w[i] : 1.0) * f;
     }

@@ -30,6 +30,8 @@
 
 /* Inputs a basis may combine. */
 #define SR_SMOOTH_MAX_INPUTS 3
+/* The most nonzero entries in a row: 4 cubic B-splines per input. */
+#define SR_SMOOTH_MAX_NNZ 64
 /* An input with at most this many distinct values gets indicators, not splines. */
 #define SR_SMOOTH_MAX_LEVELS 8
 
@@ -43,6 +45,9 @@ typedef struct {
     double *val;         /* [n * nnz] */
     double *penalty;     /* [p * p] P, symmetric, positive semidefinite; all 0 when no
                           * margin is a spline */
+    size_t *order;       /* [n]: the rows ordered by their first column (stable): rows with
+                          * the same first column have the same columns, so their
+                          * cross-products add up in one dense block */
 } sr_smooth_basis;
 
 /* The basis of the n_inputs inputs x[k][0 .. n) (finite values), with `intervals`
