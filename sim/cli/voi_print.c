@@ -221,6 +221,10 @@ static void print_report(FILE *out, const sr_voi_outcome *o, size_t *order, doub
                 fprintf(out, " %s", shown(r->inputs[k].name, buf, sizeof buf));
         fputc('\n', out);
     }
+    if (o->termination_unrecorded)
+        fprintf(out, "note: a contract may be terminated, but this result set holds no "
+                     "termination month per trial (/trials/termination_month): that risk is "
+                     "counted with the cohort's noise below\n");
     fprintf(out, "\nvariance explained by each input alone: first-order index "
                  "S = Var(E[Y | input]) / Var(Y)\n");
     for (size_t v = 0; v < r->n_variance; v++)

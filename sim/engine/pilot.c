@@ -158,7 +158,7 @@ static void pilot_trial(thread_ws *t, const sr_model *m, const pilot_view *v, si
                 .stop = SIZE_MAX,
                 .progress = t->progress,
                 .stream = sr_stream_sub(sr_stream_key(m->seed, i, pi, arm, SR_PURPOSE_PILOT),
-                                        k),
+                                        (uint64_t)ps->size[k]),
                 .interrupted = o != NULL ? o->interrupted : NULL,
             };
             sr_arm_run(t->arm, &spec);

@@ -9,8 +9,9 @@
  * alongside without it. Both arms run for the pilot's months under neutral labour-market
  * conditions (a pilot reads the programme's effect, not the future economy), with no
  * contract and no termination. Their streams are keyed by (seed, trial, programme, arm,
- * SR_PURPOSE_PILOT) and the pilot size's position, so no stream of the run changes and
- * the pilots of different sizes are independent.
+ * SR_PURPOSE_PILOT) and the pilot's size, so no stream of the run changes, a pilot of a
+ * given size draws the same whatever other sizes are asked for, and the pilots of
+ * different sizes are independent.
  *
  * The pilot is summarised by two statistics per trial: the difference in the share of
  * person-months employed between the treated arm and the control group (the measured

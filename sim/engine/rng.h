@@ -28,7 +28,7 @@ enum {
     SR_PURPOSE_MACRO = 3,         /* index: 0 */
     SR_PURPOSE_TERMINATION = 4,   /* index: 0 */
     SR_PURPOSE_PILOT = 5          /* the value of sample information's pilots (pilot.h);
-                                   * index: the pilot size's position, then as
+                                   * index: the pilot's size (persons), then as
                                    * transitions */
 };
 

@@ -223,6 +223,20 @@ static size_t wanted_metrics(const sr_voi_outcome *o, sr_metric *out)
     return n;
 }
 
+/* Whether a contract of m may be terminated. */
+static bool may_terminate(const sr_model *m)
+{
+    for (size_t p = 0; p < m->n_programmes; p++)
+        if (m->programmes[p].has_contract && m->programmes[p].contract.has_termination)
+            return true;
+    return false;
+}
+
+static bool has_input(const sr_voi_data *d, const char *name)
+{
+    return input_named(d, name, strlen(name)) >= 0;
+}
+
 /* Participants: the programmes' cohort sizes summed. */
 static double participants(const sr_model *m)
 {
@@ -312,6 +326,7 @@ int sr_voi_run(const sr_voi_request *rq, sr_voi_outcome *o, sr_h5_file **file, s
     const sr_model *m = sc->model;
     o->data.persons = participants(m);
     termination_never(&o->data, m->n_months);
+    o->termination_unrecorded = may_terminate(m) && !has_input(&o->data, "termination_month");
     if ((rc = parse_groups(rq->groups, &o->data, o, &n_groups, err)) != 0)
         goto out;
     size_t n_decisions = 1;

@@ -48,6 +48,9 @@ typedef struct {
     sr_voi_report report;
     unsigned pilot_months;
     double pilot_control;            /* control persons per treated person in a pilot */
+    bool termination_unrecorded;     /* a contract may be terminated, but the result set
+                                      * holds no termination month per trial: that risk
+                                      * counts with the noise */
 } sr_voi_outcome;
 
 void sr_voi_outcome_clear(sr_voi_outcome *o);
