@@ -98,7 +98,7 @@ Test(pilot, statistics_have_the_expected_shares_of_their_one_transition)
     sr_model_free(m);
 }
 
-Test(pilot, the_same_statistics_on_any_number_of_threads)
+Test(pilot, the_same_statistics_on_any_number_of_threads_and_beside_any_sizes)
 {
     sr_model *m = sr_test_model(one_transition);
     const double sizes[] = {50, 500, 5000};
@@ -110,8 +110,16 @@ Test(pilot, the_same_statistics_on_any_number_of_threads)
     cr_assert_eq(sr_pilot_run(m, &ps, 100, &two, &b, &err), 0, "%s", err.msg);
     cr_assert_eq(memcmp(a.stats, b.stats, 3 * SR_PILOT_STATS * 100 * sizeof *a.stats), 0);
     cr_assert_eq(memcmp(a.cost, b.cost, 3 * sizeof *a.cost), 0);
+    /* a size draws the same whatever other sizes are asked for */
+    const double other[] = {500, 7000};
+    sr_pilot_spec po = {.n_sizes = 2, .size = other, .months = 6};
+    sr_pilot_result c;
+    cr_assert_eq(sr_pilot_run(m, &po, 100, &two, &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(memcmp(c.stats, a.stats + SR_PILOT_STATS * 100,
+                        SR_PILOT_STATS * 100 * sizeof *a.stats), 0);
     sr_pilot_result_clear(&a);
     sr_pilot_result_clear(&b);
+    sr_pilot_result_clear(&c);
     sr_model_free(m);
 }
 
