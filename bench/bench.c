@@ -201,6 +201,15 @@ static double one_sweep(unsigned trials, int threads, const char *dir, sr_error 
     return rc == 0 ? seconds : -1.0;
 }
 
+/* Removes a temporary directory of the benchmark and what it holds. */
+static void remove_dir(const char *dir)
+{
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    if (system(rm) != 0)
+        fprintf(stderr, "sirisk_bench: could not remove %s\n", dir);
+}
+
 /* Times the sweep and its single runs, the better of two alternating rounds each (other
  * load on the machine only ever slows a round down). */
 static int bench_sweep(unsigned trials, int threads)
@@ -233,10 +242,7 @@ static int bench_sweep(unsigned trials, int threads)
     }
     if (rc != 0)
         fprintf(stderr, "sirisk_bench: sweep: %s\n", err.msg);
-    char rm[128];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    if (system(rm) != 0)
-        fprintf(stderr, "sirisk_bench: could not remove %s\n", dir);
+    remove_dir(dir);
     return rc;
 }
 
@@ -319,10 +325,7 @@ static int bench_voi(int threads)
     }
     if (rc != 0)
         fprintf(stderr, "sirisk_bench: voi: %s\n", err.msg);
-    char rm[128];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    if (system(rm) != 0)
-        fprintf(stderr, "sirisk_bench: could not remove %s\n", dir);
+    remove_dir(dir);
     return rc;
 }
 

@@ -309,7 +309,8 @@ sr_smooth_ws *sr_smooth_ws_alloc(size_t p_max)
     ws->z = gsl_vector_alloc(p_max);
     ws->coef = gsl_vector_alloc(p_max);
     ws->eigen = gsl_eigen_symmv_alloc(p_max);
-    if (!ws->factor || !ws->eig || !ws->scratch || !ws->cross || !ws->d || !ws->rhs || !ws->z || !ws->coef || !ws->eigen)
+    if (!ws->factor || !ws->eig || !ws->scratch || !ws->cross || !ws->d || !ws->rhs ||
+        !ws->z || !ws->coef || !ws->eigen)
         goto fail;
     return ws;
 fail:

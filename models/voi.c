@@ -145,6 +145,21 @@ double sr_voi_evpi(const double *g, size_t k, size_t n, size_t n_boot, gsl_rng *
     return sr_voi_value(g, k, n, NULL);
 }
 
+void sr_voi_order(const double *value, size_t n, size_t *order)
+{
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < n; i++)   /* insertion sort: stable, and tables are short */
+        for (size_t j = i; j > 0; j--) {
+            const double a = value[order[j - 1]], b = value[order[j]];
+            if (!((isnan(a) && !isnan(b)) || (!isnan(a) && !isnan(b) && b > a)))
+                break;
+            const size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+}
+
 bool sr_voi_subset(const sr_voi_set *a, const sr_voi_set *b)
 {
     for (size_t i = 0; i < a->n; i++) {

@@ -62,6 +62,10 @@ int sr_voi_estimate(sr_smooth_ws *ws, const sr_smooth_basis *b, sr_voi_statistic
 double sr_voi_evpi(const double *g, size_t k, size_t n, size_t n_boot, gsl_rng *rng,
                    unsigned long seed, double *scratch, double *rep);
 
+/* order[0 .. n) = the indices of value[n] from the largest value down, NaN last, ties in
+ * index order (how tables list indices and values). */
+void sr_voi_order(const double *value, size_t n, size_t *order);
+
 /* Inputs in one set whose value of information is estimated: one input, or a group. */
 #define SR_VOI_MAX_GROUP 3
 

@@ -209,7 +209,8 @@ Test(voi, evpi_and_evppi_of_a_linear_gaussian_decision_match_their_closed_forms)
      * 1e-12 relative ridge that keeps the factorisation defined): the group's estimate is
      * the EVPI's own */
     estimate group = estimate_of(both, 2, LG_N, SR_VOI_VALUE, d->inb, 1, NULL);
-    cr_assert_float_eq(group.value, evpi.value, 1e-7 * evpi.value, "%.12g vs %.12g", group.value, evpi.value);
+    cr_assert_float_eq(group.value, evpi.value, 1e-7 * evpi.value, "%.12g vs %.12g",
+                       group.value, evpi.value);
     expect_within(group, lg_value(1.25), "EVPPI(theta, psi)");
     /* nothing to learn from chi: within its bootstrap error of 0 */
     estimate none = estimate_of(chi, 1, LG_N, SR_VOI_VALUE, d->inb, 1, NULL);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "models/metric.h"
+#include "sim/base/text.h"
 #include "sim/resultset/h5check.h"
 
 /* Width of the inputs' column. */
@@ -30,45 +31,9 @@ static const char *shown(const char *name, char *buf, size_t size)
 /* A set of inputs joined by '+', made printable. */
 static const char *set_name(const sr_voi_report *r, const sr_voi_set *s, char *buf, size_t size)
 {
-    buf[0] = '\0';
-    for (size_t j = 0; j < s->n; j++) {
-        size_t used = strlen(buf);
-        snprintf(buf + used, size - used, "%s%s", j > 0 ? "+" : "", r->inputs[s->member[j]].name);
-    }
+    sr_voi_set_name(r, s, buf, size);
     sr_h5check_printable(buf);
     return buf;
-}
-
-/* n with thousands separators: "10,000". */
-static const char *count(double n, char *buf, size_t size)
-{
-    char digits[32];
-    snprintf(digits, sizeof digits, "%.0f", n);
-    const size_t len = strlen(digits), lead = digits[0] == '-';
-    size_t k = 0;
-    for (size_t i = 0; i < len && k + 2 < size; i++) {
-        if (i > lead && (len - i) % 3 == 0)
-            buf[k++] = ',';
-        buf[k++] = digits[i];
-    }
-    buf[k] = '\0';
-    return buf;
-}
-
-/* The order of values[n] from the largest, NaN last. */
-static void by_value(const double *values, size_t n, size_t *order)
-{
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0; j--) {
-            const double a = values[order[j - 1]], b = values[order[j]];
-            if (!((isnan(a) && !isnan(b)) || (!isnan(a) && !isnan(b) && b > a)))
-                break;
-            const size_t t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
 }
 
 /* ---- variance attribution ------------------------------------------------------------- */
@@ -82,14 +47,15 @@ static void print_variance(FILE *out, const sr_voi_report *r, const sr_voi_varia
         fprintf(out, "no trial has a value: not attributed\n");
         return;
     }
-    fprintf(out, "sd %.2f mDKK over %s trials", v->sd / 1e6, count((double)v->n_used, n, sizeof n));
+    fprintf(out, "sd %.2f mDKK over %s trials", v->sd / 1e6,
+            sr_text_count((double)v->n_used, n, sizeof n));
     if (v->n_used < r->n_trials)
         fprintf(out, " (%s without a value or with an input without one, left out)",
-                count((double)(r->n_trials - v->n_used), n, sizeof n));
+                sr_text_count((double)(r->n_trials - v->n_used), n, sizeof n));
     fprintf(out, "\n  %-*s %8s %8s\n", NAME_WIDTH, "input", "S", "se");
     for (size_t k = 0; k < r->n_inputs; k++)
         values[k] = r->varies[k] ? v->index[k].value : NAN;
-    by_value(values, r->n_inputs, order);
+    sr_voi_order(values, r->n_inputs, order);
     for (size_t j = 0; j < r->n_inputs; j++) {
         const size_t k = order[j];
         if (!r->varies[k])
@@ -140,7 +106,7 @@ static void print_pilots(FILE *out, const sr_voi_outcome *o, const sr_voi_decisi
     for (size_t p = 0; p < d->n_pilots; p++) {
         const double scale = r->population / r->persons;
         fprintf(out, "  %10s %12.0f %12.3f %10.3f %10.3f %12.3f %10.3f\n",
-                count(d->pilot_size[p], n, sizeof n), d->evsi[p].value / r->persons,
+                sr_text_count(d->pilot_size[p], n, sizeof n), d->evsi[p].value / r->persons,
                 d->evsi[p].value * scale / 1e6, d->evsi[p].se * scale / 1e6,
                 d->pilot_cost[p] / 1e6, d->enbs[p].value / 1e6, d->enbs[p].se / 1e6);
         if (d->enbs[p].value > 0.0 && (best == SIZE_MAX || d->enbs[p].value > d->enbs[best].value))
@@ -151,7 +117,7 @@ static void print_pilots(FILE *out, const sr_voi_outcome *o, const sr_voi_decisi
                      "is positive)\n");
     else
         fprintf(out, "  ENBS-optimal pilot: %s persons (ENBS %.3f mDKK, se %.3f) of the sizes "
-                     "tried\n", count(d->pilot_size[best], n, sizeof n),
+                     "tried\n", sr_text_count(d->pilot_size[best], n, sizeof n),
                 d->enbs[best].value / 1e6, d->enbs[best].se / 1e6);
 }
 
@@ -176,18 +142,18 @@ static void print_decision(FILE *out, const sr_voi_outcome *o, const sr_voi_deci
         fprintf(out, "%s %s %.3f", k > 0 ? "," : "", s->options[k].name,
                 d->mean[k] / 1e6);
     fprintf(out, "; chosen on current information: %s\n", s->options[d->best].name);
-    fprintf(out, "  over %s trials", count((double)d->n_used, n, sizeof n));
+    fprintf(out, "  over %s trials", sr_text_count((double)d->n_used, n, sizeof n));
     if (d->n_used < r->n_trials)
         fprintf(out, " (%s without every option's net benefit, left out)",
-                count((double)(r->n_trials - d->n_used), n, sizeof n));
-    fprintf(out, "; %s participants, population %s\n", count(r->persons, n, sizeof n),
-            count(r->population, buf, sizeof buf));
+                sr_text_count((double)(r->n_trials - d->n_used), n, sizeof n));
+    fprintf(out, "; %s participants, population %s\n", sr_text_count(r->persons, n, sizeof n),
+            sr_text_count(r->population, buf, sizeof buf));
     fprintf(out, "  %-*s %12s %12s %12s %10s %8s\n", NAME_WIDTH, "", "DKK/particip.",
             "cohort mDKK", "popul. mDKK", "se mDKK", "% EVPI");
     value_row(out, r, "EVPI (perfect information)", d->evpi, d->evpi.value);
     for (size_t k = 0; k < d->n_sets; k++)
         values[k] = d->evppi[k].value;
-    by_value(values, d->n_sets, order);
+    sr_voi_order(values, d->n_sets, order);
     for (size_t j = 0; j < d->n_sets; j++) {
         char label[600];
         snprintf(label, sizeof label, "EVPPI %s", set_name(r, &d->sets[order[j]], buf, sizeof buf));
@@ -202,8 +168,8 @@ static void print_report(FILE *out, const sr_voi_outcome *o, size_t *order, doub
     const sr_voi_report *r = &o->report;
     char n[32], buf[256];
     fprintf(out, "value of information: %s trials; standard errors from %s bootstrap "
-                 "replicates of the trials\n", count((double)r->n_trials, n, sizeof n),
-            count((double)r->bootstrap, buf, sizeof buf));
+                 "replicates of the trials\n", sr_text_count((double)r->n_trials, n, sizeof n),
+            sr_text_count((double)r->bootstrap, buf, sizeof buf));
     fprintf(out, "uncertain inputs:");
     size_t constant = 0;
     for (size_t k = 0; k < r->n_inputs; k++)

@@ -7,6 +7,7 @@
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -569,4 +570,18 @@ void sr_voi_report_clear(sr_voi_report *r)
     }
     free(r->decisions);
     memset(r, 0, sizeof *r);
+}
+
+size_t sr_voi_set_name(const sr_voi_report *r, const sr_voi_set *s, char *buf, size_t size)
+{
+    size_t len = 0;
+    if (size > 0)
+        buf[0] = '\0';
+    for (size_t j = 0; j < s->n; j++) {
+        const int n = snprintf(buf != NULL && len < size ? buf + len : NULL,
+                               len < size ? size - len : 0, "%s%s", j > 0 ? "+" : "",
+                               r->inputs[s->member[j]].name);
+        len += n > 0 ? (size_t)n : 0;
+    }
+    return len;
 }

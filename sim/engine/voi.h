@@ -139,15 +139,20 @@ typedef struct {
 int sr_voi_analyse(const sr_voi_data *data, const sr_voi_spec *spec, sr_voi_report *report,
                    sr_error *err);
 
-/* The EVSI of the first decision of report (the one a pilot is for) for pilots of the n_pilots sizes pilot_size[]
- * costing pilot_cost[] DKK: the value of knowing the n_stats summary statistics
- * stats[(p * n_stats + s) * n_trials + i] of pilot p in trial i (at most
- * SR_SMOOTH_MAX_INPUTS statistics), held to [0, EVPI] in every replicate, and the ENBS.
+/* The EVSI of the first decision of report (the one a pilot is for) for pilots of the
+ * n_pilots sizes pilot_size[] costing pilot_cost[] DKK: the value of knowing the n_stats
+ * summary statistics stats[(p * n_stats + s) * n_trials + i] of pilot p in trial i (at
+ * most SR_SMOOTH_MAX_INPUTS statistics), held to [0, EVPI] in every replicate; and the
+ * ENBS.
  * report->population must be set. Returns 0, or SR_EXIT_SOFTWARE with err. */
 int sr_voi_evsi(sr_voi_report *report, const sr_voi_data *data, const sr_voi_spec *spec,
                 const double *pilot_size, const double *pilot_cost, size_t n_pilots,
                 const double *stats, size_t n_stats, sr_error *err);
 
 void sr_voi_report_clear(sr_voi_report *r);
+
+/* The name of a set of r's inputs: their names joined by '+', into buf[size] (truncated
+ * to fit); returns the length of the whole name, as snprintf does. */
+size_t sr_voi_set_name(const sr_voi_report *r, const sr_voi_set *s, char *buf, size_t size);
 
 #endif

@@ -148,39 +148,14 @@ void sr_voi_source_clear(sr_voi_source *src)
 
 #define UNITS_COHORT "DKK (present value at the public rate), for the whole cohort"
 
-/* The label of a set of inputs: their names joined by '+', malloc'd. */
+/* The name of a set of inputs (sr_voi_set_name), malloc'd. */
 static char *set_label(const sr_voi_report *r, const sr_voi_set *s)
 {
-    size_t n = 1;
-    for (size_t j = 0; j < s->n; j++)
-        n += strlen(r->inputs[s->member[j]].name) + 1;
+    const size_t n = sr_voi_set_name(r, s, NULL, 0) + 1;
     char *label = malloc(n);
-    if (label == NULL)
-        return NULL;
-    label[0] = '\0';
-    for (size_t j = 0; j < s->n; j++) {
-        if (j > 0)
-            strcat(label, "+");
-        strcat(label, r->inputs[s->member[j]].name);
-    }
+    if (label != NULL)
+        sr_voi_set_name(r, s, label, n);
     return label;
-}
-
-/* Indices 0 .. n-1 ordered by value[] from the largest, NaN last, ties in index order. */
-static void order_by_value(const double *value, size_t n, size_t *order)
-{
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    for (size_t i = 1; i < n; i++)   /* insertion sort: stable, and n is small */
-        for (size_t j = i; j > 0; j--) {
-            const double a = value[order[j - 1]], b = value[order[j]];
-            const bool swap = (isnan(a) && !isnan(b)) || (!isnan(a) && !isnan(b) && b > a);
-            if (!swap)
-                break;
-            size_t t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
 }
 
 /* A column of n floats, with its units and description. */
@@ -231,7 +206,7 @@ static int write_variance(hid_t voi, const sr_voi_report *r, sr_error *err)
         const sr_voi_variance *va = &r->variance[v];
         for (size_t i = 0; i < k; i++)
             value[i] = r->varies[i] ? va->index[i].value : NAN;
-        order_by_value(value, k, order);
+        sr_voi_order(value, k, order);
         size_t n = 0;
         for (size_t i = 0; i < k; i++) {
             if (!r->varies[order[i]])
@@ -285,7 +260,7 @@ static int write_evppi(hid_t g, const sr_voi_report *r, const sr_voi_decision *d
     if (rc == 0) {
         for (size_t s = 0; s < k; s++)
             value[s] = dec->evppi[s].value;
-        order_by_value(value, k, order);
+        sr_voi_order(value, k, order);
         for (size_t s = 0; rc == 0 && s < k; s++) {
             sorted[s] = dec->evppi[order[s]].value;
             se[s] = dec->evppi[order[s]].se;
