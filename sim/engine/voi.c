@@ -40,6 +40,23 @@ void sr_voi_data_clear(sr_voi_data *d)
     memset(d, 0, sizeof *d);
 }
 
+int sr_voi_data_add(sr_voi_data *d, const char *prefix, const char *name, double *x,
+                    sr_error *err)
+{
+    sr_voi_input *grown = realloc(d->inputs, (d->n_inputs + 1) * sizeof *grown);
+    char *full = malloc(strlen(prefix) + strlen(name) + 1);
+    if (grown != NULL)
+        d->inputs = grown;
+    if (grown == NULL || full == NULL) {
+        free(full);
+        free(x);
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    }
+    sprintf(full, "%s%s", prefix, name);
+    d->inputs[d->n_inputs++] = (sr_voi_input){.name = full, .x = x};
+    return 0;
+}
+
 /* ---- the trials a figure uses --------------------------------------------------------- */
 
 /* Trial indices, increasing. */

@@ -49,6 +49,11 @@ typedef struct {
 
 void sr_voi_data_clear(sr_voi_data *d);
 
+/* Adds to d an input named prefix followed by name, with the values x[d->n_trials], which
+ * d owns from now on (freed here on failure). Returns 0, or SR_EXIT_SOFTWARE with err. */
+int sr_voi_data_add(sr_voi_data *d, const char *prefix, const char *name, double *x,
+                    sr_error *err);
+
 /* An option's net benefit per trial: a metric's value, or SR_VOI_ZERO (nothing happens:
  * 0 in every trial). */
 #define SR_VOI_ZERO SR_N_METRICS

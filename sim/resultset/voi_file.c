@@ -37,24 +37,6 @@ static int read_column(hid_t loc, const char *name, uint64_t n, double **out, sr
     return rc;
 }
 
-/* Adds an input named prefix + name with values x (taken over). */
-static int add_input(sr_voi_data *d, const char *prefix, const char *name, double *x,
-                     sr_error *err)
-{
-    sr_voi_input *grown = realloc(d->inputs, (d->n_inputs + 1) * sizeof *grown);
-    char *full = malloc(strlen(prefix) + strlen(name) + 1);
-    if (grown != NULL)
-        d->inputs = grown;
-    if (grown == NULL || full == NULL) {
-        free(full);
-        free(x);
-        return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-    }
-    sprintf(full, "%s%s", prefix, name);
-    d->inputs[d->n_inputs++] = (sr_voi_input){.name = full, .x = x};
-    return 0;
-}
-
 /* Every column of group `group` of root as an input named prefix + its name. */
 static int read_inputs(hid_t root, const char *group, const char *prefix, sr_voi_data *d,
                        sr_error *err)
@@ -69,7 +51,7 @@ static int read_inputs(hid_t root, const char *group, const char *prefix, sr_voi
         double *x;
         rc = read_column(g, names.name[k], d->n_trials, &x, err);
         if (rc == 0 && x != NULL)
-            rc = add_input(d, prefix, names.name[k], x, err);
+            rc = sr_voi_data_add(d, prefix, names.name[k], x, err);
     }
     if (rc == 0)
         sr_h5_names_clear(&names);
@@ -121,7 +103,7 @@ int sr_voi_read(const char *path, const sr_metric *metrics, size_t n_metrics, sr
     if (rc == 0)
         rc = read_column(trials, "termination_month", d->n_trials, &termination, err);
     if (rc == 0 && termination != NULL)
-        rc = add_input(d, "", "termination_month", termination, err);
+        rc = sr_voi_data_add(d, "", "termination_month", termination, err);
 out:
     if (trials >= 0)
         H5Gclose(trials);

@@ -139,21 +139,14 @@ static int parse_groups(const char *text, const sr_voi_data *d, sr_voi_outcome *
 
 /* ---- the trials ----------------------------------------------------------------------- */
 
+/* Adds a copy of x as the input name. */
 static int take_input(sr_voi_data *d, const char *name, const double *x, sr_error *err)
 {
-    sr_voi_input *grown = realloc(d->inputs, (d->n_inputs + 1) * sizeof *grown);
-    if (grown == NULL)
+    double *copy = malloc(d->n_trials * sizeof *copy);
+    if (copy == NULL)
         return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-    d->inputs = grown;
-    sr_voi_input in = {.name = strdup(name), .x = malloc(d->n_trials * sizeof *in.x)};
-    if (in.name == NULL || in.x == NULL) {
-        free(in.name);
-        free(in.x);
-        return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-    }
-    memcpy(in.x, x, d->n_trials * sizeof *in.x);
-    d->inputs[d->n_inputs++] = in;
-    return 0;
+    memcpy(copy, x, d->n_trials * sizeof *copy);
+    return sr_voi_data_add(d, "", name, copy, err);
 }
 
 /* The trials of a run in memory, as sr_voi_read reads them from its file. */
@@ -202,15 +195,21 @@ static bool any_finite(const double *x, size_t n)
     return false;
 }
 
-/* The metrics the analysis reads: those whose variance is attributed (savings, the paying
- * budget's net results, investors' NPV) and those the options name. */
-static size_t wanted_metrics(const sr_voi_outcome *o, sr_metric *out)
+/* The metrics whose variance is attributed: savings, the paying budget's net results (by
+ * the metric table), investors' NPV (last, left out without investors). */
+static size_t attributed_metrics(sr_metric *out)
 {
     size_t n = 0;
     out[n++] = SR_M_SAVINGS_TOTAL;
     n += sr_metrics_ranked(SR_METRIC_PAYER, out + n);
     out[n++] = SR_M_INVESTOR_NPV;
-    const size_t attributed = n;
+    return n;
+}
+
+/* The metrics the analysis reads: those attributed and those the options name. */
+static size_t wanted_metrics(const sr_voi_outcome *o, sr_metric *out)
+{
+    size_t n = attributed_metrics(out);
     for (size_t k = 0; k < o->decision[0].n_options; k++) {
         const unsigned m = o->decision[0].options[k].metric;
         bool have = m == SR_VOI_ZERO;
@@ -219,7 +218,6 @@ static size_t wanted_metrics(const sr_voi_outcome *o, sr_metric *out)
         if (!have)
             out[n++] = (sr_metric)m;
     }
-    (void)attributed;
     return n;
 }
 
@@ -334,14 +332,14 @@ int sr_voi_run(const sr_voi_request *rq, sr_voi_outcome *o, sr_h5_file **file, s
         o->decision[n_decisions++] = (sr_voi_decision_spec){
             .key = "investor", .title = "investors", .n_options = 2,
             .options = {{"invest", SR_M_INVESTOR_NPV}, {"decline", SR_VOI_ZERO}}};
-    const sr_metric attributed[] = {SR_M_SAVINGS_TOTAL, metrics[1], metrics[2],
-                                    SR_M_INVESTOR_NPV};
+    sr_metric attributed[SR_N_METRICS];
+    const size_t n_attributed = attributed_metrics(attributed);
     const sr_voi_spec spec = {
         .n_decisions = n_decisions,
         .decisions = o->decision,
         .n_groups = n_groups,
         .groups = o->groups,
-        .n_metrics = n_decisions > 1 ? 4 : 3,
+        .n_metrics = n_decisions > 1 ? n_attributed : n_attributed - 1,
         .metrics = attributed,
         .bootstrap = rq->bootstrap > 0 ? rq->bootstrap : SR_VOI_BOOTSTRAP,
         .threads = rq->run != NULL ? rq->run->threads : 0,
