@@ -197,11 +197,14 @@ static bool any_finite(const double *x, size_t n)
 
 /* The metrics whose variance is attributed: savings, the paying budget's net results (by
  * the metric table), investors' NPV (last, left out without investors). */
-static size_t attributed_metrics(sr_metric *out)
+static size_t attributed_metrics(sr_metric out[SR_N_METRICS + 2])
 {
+    sr_metric payer[SR_N_METRICS];
+    const size_t n_payer = sr_metrics_ranked(SR_METRIC_PAYER, payer);
     size_t n = 0;
     out[n++] = SR_M_SAVINGS_TOTAL;
-    n += sr_metrics_ranked(SR_METRIC_PAYER, out + n);
+    for (size_t k = 0; k < n_payer; k++)
+        out[n++] = payer[k];
     out[n++] = SR_M_INVESTOR_NPV;
     return n;
 }
@@ -313,7 +316,7 @@ int sr_voi_run(const sr_voi_request *rq, sr_voi_outcome *o, sr_h5_file **file, s
     *file = NULL;
     sr_scenario *sc = NULL;
     sr_resultset *rs = NULL;
-    sr_metric metrics[SR_N_METRICS + SR_VOI_MAX_OPTIONS];
+    sr_metric metrics[SR_N_METRICS + 2 + SR_VOI_MAX_OPTIONS];
     size_t n_groups = 0;
     int rc = parse_options(rq->options, o, err);
     if (rc != 0)
@@ -332,7 +335,7 @@ int sr_voi_run(const sr_voi_request *rq, sr_voi_outcome *o, sr_h5_file **file, s
         o->decision[n_decisions++] = (sr_voi_decision_spec){
             .key = "investor", .title = "investors", .n_options = 2,
             .options = {{"invest", SR_M_INVESTOR_NPV}, {"decline", SR_VOI_ZERO}}};
-    sr_metric attributed[SR_N_METRICS];
+    sr_metric attributed[SR_N_METRICS + 2];
     const size_t n_attributed = attributed_metrics(attributed);
     const sr_voi_spec spec = {
         .n_decisions = n_decisions,
