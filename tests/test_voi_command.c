@@ -215,3 +215,26 @@ Test(voi_command, bad_options_are_refused_and_touch_nothing)
     expect_refused("voi s.yaml --set programmes[0].cohort.size=-1", 65, "cohort.size");
     expect_refused("voi missing.h5", 66, "missing.h5");
 }
+
+/* A result file damaged below what sirisk checks (tests/data/damaged: HDF5 loops on
+ * heap_loop.h5 until 30 s of processor time end it) is read first in a child process:
+ * exit 74 with a message naming it, the file unchanged, no file left beside it. */
+Test(voi_command, a_file_on_which_hdf5_loops_is_refused, .timeout = 180)
+{
+    char *dir = sr_test_tmpdir();
+    const char *names[] = {"heap_loop", "heap_fault_dataset"};
+    for (size_t i = 0; i < 2; i++) {
+        char *err = NULL;
+        int rc = sr_test_run(sr_test_cmd("cd %s && cp '%s/tests/data/damaged/%s.h5' x.h5 && "
+                                         "cp x.h5 .keep && %s voi x.h5", dir, SIRISK_SOURCE_DIR,
+                                         names[i], BIN),
+                             NULL, &err);
+        cr_expect_eq(rc, 74, "%s: exit %d: %s", names[i], rc, err);
+        cr_expect(err != NULL && strstr(err, "sirisk: x.h5: ") != NULL, "%s: %s", names[i], err);
+        cr_expect_eq(sr_test_run(sr_test_cmd("cd %s && cmp x.h5 .keep && test $(ls -A | wc -l) "
+                                             "= 2 && rm x.h5 .keep", dir), NULL, NULL), 0,
+                     "%s: x.h5 changed or a file was left", names[i]);
+        free(err);
+    }
+    sr_test_remove_dir(dir);
+}

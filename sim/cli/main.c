@@ -166,9 +166,20 @@ static bool is_hdf5(const char *path)
     return yes;
 }
 
+static int probe_voi(void *rq, sr_error *err)
+{
+    return sr_voi_probe(rq, err);
+}
+
+/* Address space of the child that reads a result file for `voi` first: the trials of
+ * every column it reads, which a run of millions of trials makes gigabytes. */
+#define VOI_PROBE_MEMORY ((size_t)4 << 30)
+
 /* The value of information of a scenario (run first) or of a result file: the result
  * file gets /voi (by default, a file given is replaced by its copy with /voi, atomically),
- * and the tables are printed. */
+ * and the tables are printed. A result file is untrusted input: it is read first in a
+ * child process (sim/cli/isolate.h), so that a file damaged below what sirisk checks
+ * ends in exit 74, not in a crash or a hang. */
 static int command_voi(const sr_cli_options *o, sr_error *err)
 {
     const bool from_file = is_hdf5(o->operand);
@@ -200,9 +211,17 @@ static int command_voi(const sr_cli_options *o, sr_error *err)
         .pilot_months = o->pilot_months,
     };
     memcpy(rq.pilot_size, o->pilot_size, sizeof rq.pilot_size);
-    sr_voi_outcome outcome;
+    sr_voi_outcome outcome = {0};
     sr_h5_file *f = NULL;
-    int rc = sr_voi_run(&rq, &outcome, &f, err);
+    int rc = 0;
+    if (from_file) {
+        struct stat st;
+        double bytes = stat(o->operand, &st) == 0 ? (double)st.st_size : 0.0;
+        rc = sr_isolate(probe_voi, &rq, o->operand, VOI_PROBE_MEMORY,
+                        sr_isolate_cpu_seconds(bytes), err);
+    }
+    if (rc == 0)
+        rc = sr_voi_run(&rq, &outcome, &f, err);
     if (rc == 0)
         rc = sr_cli_output_publish(f, output, true, &interrupted, err);
     if (rc == 0 && !o->quiet) {

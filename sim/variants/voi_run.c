@@ -310,6 +310,20 @@ static int build_file(const sr_voi_request *rq, const sr_resultset *rs,
     return 0;
 }
 
+int sr_voi_probe(const sr_voi_request *rq, sr_error *err)
+{
+    sr_voi_outcome o = {0};
+    sr_metric metrics[SR_N_METRICS + 2 + SR_VOI_MAX_OPTIONS];
+    sr_voi_source src;
+    int rc = parse_options(rq->options, &o, err);
+    if (rc == 0)
+        rc = sr_voi_read(rq->operand, metrics, wanted_metrics(&o, metrics), &o.data, &src, err);
+    if (rc == 0)
+        sr_voi_source_clear(&src);
+    sr_voi_outcome_clear(&o);
+    return rc;
+}
+
 int sr_voi_run(const sr_voi_request *rq, sr_voi_outcome *o, sr_h5_file **file, sr_error *err)
 {
     memset(o, 0, sizeof *o);

@@ -55,6 +55,12 @@ typedef struct {
 
 void sr_voi_outcome_clear(sr_voi_outcome *o);
 
+/* Reads what sr_voi_run reads of the result file rq->operand (rq->from_file) and
+ * discards it: run in a child process first (sim/cli/isolate.h), it finds a file that
+ * would make the HDF5 library fault or loop before the command reads it. Returns 0 or
+ * the error code with err. */
+int sr_voi_probe(const sr_voi_request *rq, sr_error *err);
+
 /* Reads or simulates the trials, analyses them and adds the EVSI of the pilots, into
  * *outcome, and builds the result file rq->output (a copy of the result file with /voi
  * added, or the run's result set with /voi) into *file, complete but not published, for
