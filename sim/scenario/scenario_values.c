@@ -45,7 +45,7 @@ const sr_range SR_RANGE_RHO = {-1, 1, true, true, "a number in (-1, 1)", 0, 0, N
 
 int sr_sl_oom(sr_sload *L)
 {
-    sr_error_set(L->err, SR_EXIT_DATAERR, "%s: out of memory while loading the scenario",
+    sr_error_set(L->err, SR_EXIT_SOFTWARE, "%s: out of memory while loading the scenario",
                  L->d->file);
     return -1;
 }
@@ -406,9 +406,10 @@ static uint64_t path_hash(const char *path)
 int sr_sl_push(sr_sload *L, int node, sr_numdef def, sr_num *out)
 {
     sr_model *m = L->m;
-    char path[1024] = "";
-    if (node >= 0)
-        sr_ydoc_path(L->d, node, path, sizeof path);
+    char path[1024] = "";   /* the key path: the stream's identity, and the name of the
+                             * number's draws in /parameters */
+    if (node >= 0 && sr_ydoc_path(L->d, node, path, sizeof path) != 0)
+        return sr_sl_oom(L);
     def.stream = path_hash(path);
     if (m->n_num == L->num_cap) {
         size_t cap = L->num_cap ? 2 * L->num_cap : 64;
