@@ -52,6 +52,14 @@ static void print_variance(FILE *out, const sr_voi_report *r, const sr_voi_varia
     if (v->n_used < r->n_trials)
         fprintf(out, " (%s without a value or with an input without one, left out)",
                 sr_text_count((double)(r->n_trials - v->n_used), n, sizeof n));
+    size_t varying = 0;
+    for (size_t k = 0; k < r->n_inputs; k++)
+        varying += r->varies[k];
+    if (varying == 0) {
+        fprintf(out, "\n  no uncertain input varies: all of the variance is the cohort's own "
+                     "noise\n");
+        return;
+    }
     fprintf(out, "\n  %-*s %8s %8s\n", NAME_WIDTH, "input", "S", "se");
     for (size_t k = 0; k < r->n_inputs; k++)
         values[k] = r->varies[k] ? v->index[k].value : NAN;
@@ -88,9 +96,11 @@ static void value_row(FILE *out, const sr_voi_report *r, const char *label,
                       sr_voi_figure f, double evpi)
 {
     const double per = f.value / r->persons;
-    fprintf(out, "  %-*s %12.0f %12.3f %12.3f %10.3f %8.1f\n", NAME_WIDTH, label, per,
-            f.value / 1e6, per * r->population / 1e6, f.se / 1e6,
-            evpi > 0.0 ? 100.0 * f.value / evpi : NAN);
+    char share[16] = "-";   /* of an EVPI of 0: nothing to share */
+    if (evpi > 0.0)
+        snprintf(share, sizeof share, "%.1f", 100.0 * f.value / evpi);
+    fprintf(out, "  %-*s %12.0f %12.3f %12.3f %10.3f %8s\n", NAME_WIDTH, label, per,
+            f.value / 1e6, per * r->population / 1e6, f.se / 1e6, share);
 }
 
 static void print_pilots(FILE *out, const sr_voi_outcome *o, const sr_voi_decision *d)

@@ -224,6 +224,24 @@ static size_t wanted_metrics(const sr_voi_outcome *o, sr_metric *out)
     return n;
 }
 
+static bool has_contract(const sr_model *m)
+{
+    for (size_t p = 0; p < m->n_programmes; p++)
+        if (m->programmes[p].has_contract)
+            return true;
+    return false;
+}
+
+/* Removes the option named name from d. */
+static void drop_option(sr_voi_decision_spec *d, const char *name)
+{
+    size_t kept = 0;
+    for (size_t k = 0; k < d->n_options; k++)
+        if (strcmp(d->options[k].name, name) != 0)
+            d->options[kept++] = d->options[k];
+    d->n_options = kept;
+}
+
 /* Whether a contract of m may be terminated. */
 static bool may_terminate(const sr_model *m)
 {
@@ -339,6 +357,8 @@ int sr_voi_run(const sr_voi_request *rq, sr_voi_outcome *o, sr_h5_file **file, s
     if ((rc = trials(rq, o, metrics, n_metrics, &sc, &rs, err)) != 0)
         goto out;
     const sr_model *m = sc->model;
+    if (rq->options == NULL && !has_contract(m))
+        drop_option(&o->decision[0], "pay_by_results");   /* nobody to pay by results */
     o->data.persons = participants(m);
     termination_never(&o->data, m->n_months);
     o->termination_unrecorded = may_terminate(m) && !has_input(&o->data, "termination_month");
