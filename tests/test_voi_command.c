@@ -238,3 +238,30 @@ Test(voi_command, a_file_on_which_hdf5_loops_is_refused, .timeout = 180)
     }
     sr_test_remove_dir(dir);
 }
+
+/* Without a contract nobody is paid by results and there are no investors: the decision
+ * is between funding the programme and doing nothing. Without an uncertain input, the
+ * cohort's noise is all there is, and the EVPPI table is empty. */
+Test(voi_command, without_a_contract_the_decision_is_to_fund_or_not)
+{
+    char *dir = sr_test_tmpdir();
+    free(sr_test_write_file(dir, "plain.yaml", sr_test_small));
+    char *out = must(dir, sr_test_cmd("%s voi plain.yaml -o p.h5 --bootstrap 10", BIN));
+    cr_expect(strstr(out, "no uncertain input varies") != NULL, "%s", out);
+    cr_expect(strstr(out, "investors") == NULL, "%s", out);
+    free(out);
+    const char *check =
+        "import h5py, numpy as np\n"
+        "f = h5py.File('p.h5', 'r')\n"
+        "v = f['voi']\n"
+        "assert list(v.attrs['options']) == ['fund_itself', 'do_nothing'], v.attrs['options']\n"
+        "assert 'investor' not in v and len(v['evppi/input']) == 0\n"
+        "nb = f['trials/municipality_net_selffund'][:]\n"
+        "e = np.maximum(nb, 0).mean() - max(nb.mean(), 0)\n"
+        "assert abs(v.attrs['evpi'] - e) <= 1e-9 * abs(e) + 1e-6, (v.attrs['evpi'], e)\n"
+        "assert sorted(v['variance']) == ['municipality_net_selffund', 'municipality_net_sib',\n"
+        "                                 'savings_total']\n"
+        "print('ok')\n";
+    sr_test_python(dir, check);
+    sr_test_remove_dir(dir);
+}
