@@ -205,8 +205,9 @@ typedef struct {
 
     size_t n_num;
     sr_numdef *num;
-    char **num_path;                  /* [n_num]: the key path that gives each entry drawn
-                                       * from a distribution ("parameters.effect",
+    char **num_path;                  /* [n_num] (grown with num): the key path that gives
+                                       * each entry drawn from a distribution
+                                       * ("parameters.effect",
                                        * "programmes[0].contract.cap_total"); NULL for a
                                        * fixed number */
     size_t n_parameters;
