@@ -1,0 +1,178 @@
+/* A sweep file's table read back (figures.h): its points (the layout of
+ * sim/variants/variant_file.c), checked with h5check.h. Its length is what the file holds:
+ * the rows of /sweep/values, each with its group under /sweep/points. */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli/figures.h"
+#include "sim/resultset/h5check.h"
+#include "sim/variants/sweep.h"
+
+/* The k rows of /sweep/values are the points: /sweep/points must hold a group for each,
+ * named 0 to k - 1, so that the table is as long as what the file holds. */
+static int check_points(hid_t sweep, hid_t values, hsize_t k, sr_error *err)
+{
+    hid_t pg;
+    int rc = sr_h5check_group(sweep, "points", &pg, err);
+    if (rc != 0)
+        return rc;
+    if (pg < 0)
+        return sr_h5check_refuse(values, NULL, err, "declares %" PRIuHSIZE " points, but the "
+                                 "file has no /sweep/points", k);
+    sr_h5_names names;
+    bool *seen = NULL;
+    if ((rc = sr_h5check_names(pg, SR_H5_MAX_LINKS, &names, err)) != 0)
+        goto done;
+    if (k > names.n) {
+        rc = sr_h5check_refuse(values, NULL, err, "declares %" PRIuHSIZE " points, but "
+                               "/sweep/points holds %zu", k, names.n);
+        goto done;
+    }
+    if ((seen = calloc((size_t)k, sizeof *seen)) == NULL) {
+        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < names.n; i++) {
+        const char *name = names.name[i];
+        char *end;
+        errno = 0;
+        unsigned long long p = strtoull(name, &end, 10);
+        /* only the names the writer gives: decimal digits, no sign, space or leading 0 */
+        bool canonical = name[0] >= '0' && name[0] <= '9' && (name[0] != '0' || name[1] == '\0');
+        if (canonical && errno == 0 && *end == '\0' && p < k)
+            seen[p] = true;
+    }
+    for (hsize_t p = 0; rc == 0 && p < k; p++)
+        if (!seen[p])
+            rc = sr_h5check_refuse(pg, NULL, err, "no point %" PRIuHSIZE " of the %" PRIuHSIZE
+                                   " rows of /sweep/values", p, k);
+done:
+    free(seen);
+    sr_h5_names_clear(&names);
+    H5Gclose(pg);
+    return rc;
+}
+
+/* One column of /sweep/table: k values with its units and heading. A link that is not a
+ * dataset (a group, or something newer) is no column. */
+static int read_column(hid_t tg, const char *name, sr_fig_sweep *s, sr_error *err)
+{
+    hid_t ds;
+    int rc = sr_h5check_open(tg, name, &ds, err);
+    if (rc != 0 || ds < 0)
+        return rc;
+    H5I_type_t type = H5Iget_type(ds);
+    H5Oclose(ds);
+    if (type != H5I_DATASET)
+        return 0;
+    rc = sr_h5check_vector(tg, name, s->k, "one per row of /sweep/values", &ds, err);
+    if (rc != 0)
+        return rc;
+    const sr_h5_shape shape = {.rank = 1, .dims = {s->k, 1}};
+    size_t i = s->n_columns;
+    s->cell[i] = calloc(s->k, sizeof *s->cell[i]);
+    s->column[i] = strdup(name);
+    s->n_columns++;   /* from here on, sr_fig_sweep_clear frees what column i holds */
+    if (s->cell[i] == NULL || s->column[i] == NULL) {
+        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        goto done;
+    }
+    if ((rc = sr_h5check_read_rows(ds, &shape, 0, s->k, s->cell[i], err)) != 0 ||
+        (rc = sr_h5check_attr_text(ds, "units", SR_H5_MAX_LABEL_BYTES, &s->units[i], err)) != 0 ||
+        (rc = sr_h5check_attr_text(ds, "heading", SR_H5_MAX_LABEL_BYTES, &s->heading[i],
+                                   err)) != 0)
+        goto done;
+    if (s->heading[i] == NULL && (s->heading[i] = strdup(name)) == NULL)
+        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+done:
+    H5Oclose(ds);
+    return rc;
+}
+
+static int read_columns(hid_t tg, bool with_mcse, sr_fig_sweep *s, sr_error *err)
+{
+    sr_h5_names names;
+    int rc = sr_h5check_names(tg, SR_H5_MAX_LINKS, &names, err);
+    for (size_t i = 0; rc == 0 && i < names.n && s->n_columns < SR_FIG_SWEEP_MAX_COLUMNS; i++) {
+        size_t len = strlen(names.name[i]);
+        if (!with_mcse && len >= 5 && strcmp(names.name[i] + len - 5, "_mcse") == 0)
+            continue;
+        rc = read_column(tg, names.name[i], s, err);
+    }
+    sr_h5_names_clear(&names);
+    return rc;
+}
+
+int sr_fig_read_sweep(hid_t sg, bool with_mcse, sr_fig_sweep *s, sr_error *err)
+{
+    hid_t values = H5I_INVALID_HID, tg = H5I_INVALID_HID;
+    sr_h5_shape shape;
+    memset(s, 0, sizeof *s);
+    int rc;
+    if ((rc = sr_h5check_floats(sg, "values", 2, &values, &shape, err)) != 0 ||
+        (rc = sr_h5check_group(sg, "table", &tg, err)) != 0)
+        goto done;
+    if (values < 0 || tg < 0 || (shape.rank > 0 && shape.dims[0] == 0))
+        goto done;
+    const hsize_t k = shape.dims[0], n_keys = shape.dims[1];
+    if (shape.rank == 0 || n_keys > SR_SWEEP_MAX_KEYS) {
+        rc = sr_h5check_refuse(values, NULL, err, "expected one row per point of 1 to %d "
+                               "values (one per swept key), found %s [%" PRIuHSIZE " x %"
+                               PRIuHSIZE "]", SR_SWEEP_MAX_KEYS,
+                               shape.rank == 0 ? "a scalar" : "2-D", k, n_keys);
+        goto done;
+    }
+    if ((rc = check_points(sg, values, k, err)) != 0)
+        goto done;
+    s->k = (size_t)k;
+    s->n_keys = (size_t)n_keys;
+    if ((s->value = calloc(s->k * s->n_keys + 1, sizeof *s->value)) == NULL) {
+        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        goto done;
+    }
+    if ((rc = sr_h5check_read_rows(values, &shape, 0, k, s->value, err)) != 0 ||
+        (rc = sr_h5check_texts(sg, "value_text", &shape, SR_H5_MAX_LABEL_BYTES, &s->value_text,
+                               err)) != 0 ||
+        (rc = sr_h5check_attr_texts(values, "param", SR_SWEEP_MAX_KEYS, SR_H5_MAX_LABEL_BYTES,
+                                    &s->key, &s->n_key_names, err)) != 0 ||
+        (rc = sr_h5check_attr_text(values, "design", SR_H5_MAX_LABEL_BYTES, &s->design,
+                                   err)) != 0 ||
+        (rc = read_columns(tg, with_mcse, s, err)) != 0)
+        goto done;
+    s->present = true;
+done:
+    if (tg >= 0)
+        H5Gclose(tg);
+    if (values >= 0)
+        H5Oclose(values);
+    if (rc != 0)
+        sr_fig_sweep_clear(s);
+    return rc;
+}
+
+void sr_fig_sweep_clear(sr_fig_sweep *s)
+{
+    for (size_t i = 0; i < s->n_columns; i++) {
+        free(s->cell[i]);
+        free(s->column[i]);
+        free(s->units[i]);
+        free(s->heading[i]);
+    }
+    sr_h5_texts_free(s->value_text, s->value_text != NULL ? s->k * s->n_keys : 0);
+    sr_h5_texts_free(s->key, s->n_key_names);
+    free(s->value);
+    free(s->design);
+    memset(s, 0, sizeof *s);
+}
+
+int sr_fig_sweep_column(const sr_fig_sweep *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_columns; i++)
+        if (strcmp(s->column[i], name) == 0)
+            return (int)i;
+    return -1;
+}
