@@ -20,6 +20,7 @@
 
 #include "models/metric.h"
 #include "sim/cli/figures.h"
+#include "sim/cli/result.h"
 #include "sim/cli/summary_sweep.h"
 #include "sim/resultset/h5check.h"
 #include "sim/resultset/h5read.h"
@@ -330,59 +331,6 @@ static int print_stresses(hid_t root, FILE *out, sr_error *err)
 
 /* ---- the header ------------------------------------------------------------------------ */
 
-/* The unquoted content of a YAML quoted scalar starting at v (*v is the quote) up to the
- * closing quote or the end of the line, into buf: '' in single quotes is one quote, and a
- * backslash in double quotes keeps the next character as is (enough for a header line). */
-static void unquote(const char *v, char *buf, size_t size)
-{
-    char quote = *v++;
-    size_t k = 0;
-    while (*v != '\0' && *v != '\n' && *v != '\r') {
-        char c = *v++;
-        if (c == quote) {
-            if (quote != '\'' || *v != '\'')
-                break;
-            v++;
-        } else if (quote == '"' && c == '\\' && *v != '\0' && *v != '\n') {
-            c = *v++;
-        }
-        if (k + 1 < size)
-            buf[k++] = c;
-    }
-    buf[k] = '\0';
-}
-
-/* The value of the first top-level `name:` line of a scenario text into buf (empty when
- * there is none). A YAML parse is not needed for a header line. */
-static void scenario_name(const char *text, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    for (const char *line = text; line != NULL && *line != '\0';) {
-        if (strncmp(line, "name:", 5) == 0) {
-            const char *v = line + 5;
-            v += strspn(v, " \t");
-            if (*v == '"' || *v == '\'') {
-                unquote(v, buf, size);
-                return;
-            }
-            /* a plain scalar ends at the line's end or at a comment (" #") */
-            size_t n = strcspn(v, "\r\n");
-            for (size_t i = 1; i < n; i++)
-                if (v[i] == '#' && (v[i - 1] == ' ' || v[i - 1] == '\t')) {
-                    n = i;
-                    break;
-                }
-            while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-                n--;
-            snprintf(buf, size, "%.*s", (int)n, v);
-            return;
-        }
-        line = strchr(line, '\n');
-        if (line != NULL)
-            line++;
-    }
-}
-
 /* The header lines: the file, the scenario's name, trials, seed, versions. Reads the root
  * attribute trials into *trials. */
 static int print_header(const char *path, hid_t root, sr_h5_trials *trials, FILE *out,
@@ -395,7 +343,7 @@ static int print_header(const char *path, hid_t root, sr_h5_trials *trials, FILE
         goto done;
     *trials = p.trials;
     if (p.scenario != NULL)
-        scenario_name(p.scenario, name, sizeof name);
+        sr_result_scenario_name(p.scenario, name, sizeof name);
     char *shown[] = {name, p.sirisk_version, p.rng, p.created_utc};
     for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
         if (shown[i] != NULL)

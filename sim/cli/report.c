@@ -1,0 +1,871 @@
+/* The report's page (report.h): its sections in reading order. Each section picks its
+ * figures from the result set, says in one sentence what the chart shows, draws it and
+ * puts the numbers behind it in a table. A section whose figures the file lacks (no
+ * contract, one programme, no stress, no sweep) is left out. */
+#define _POSIX_C_SOURCE 200809L /* fmemopen */
+
+#include "sim/cli/report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli/report_page.h"
+#include "sim/cli/report_svg.h"
+#include "sim/cli/sheets.h"
+#include "sim/cli/words.h"
+
+/* A portfolio statistic. */
+static double stat(const sr_result *r, sr_metric m, sr_fig_stat s)
+{
+    return sr_fig_value(&r->portfolio, m, s);
+}
+
+static double deterministic(const sr_result *r, sr_metric m)
+{
+    const sr_fig_metric *f = sr_fig_find(&r->portfolio, sr_metrics[m].name);
+    return f != NULL ? f->deterministic : NAN;
+}
+
+/* A sentence's template filled with plain words, for a heading or a title. */
+static void fill(char *buf, size_t size, const char *fmt, const char *arg)
+{
+    snprintf(buf, size, fmt, arg);
+}
+
+static void heading2(sr_page *p, const char *text, const char *id)
+{
+    fprintf(p->out, "<h2 id=\"%s\">", id);
+    sr_page_text(p, text);
+    fputs("</h2>\n", p->out);
+}
+
+/* Builds a table, or leaves it empty (n_rows 0) when memory runs out: the page then lacks
+ * that table, and the error is reported at the end. */
+static bool table(const sr_result *r, sr_sheet_id id, sr_lang lang, sr_sheet *t, int *rc,
+                  sr_error *err)
+{
+    if (*rc != 0 || !sr_sheet_present(r, id)) {
+        memset(t, 0, sizeof *t);
+        return false;
+    }
+    *rc = sr_sheet_build(r, id, lang, t, err);
+    return *rc == 0;
+}
+
+/* ---- header and key figures ------------------------------------------------------------- */
+
+static void card(sr_page *p, const char *label, const char *value, const char *note)
+{
+    fputs("<div class=\"card\"><div class=\"label\">", p->out);
+    sr_page_text(p, label);
+    fprintf(p->out, "</div><div class=\"big\">%s</div><div class=\"note\">", value);
+    sr_page_text(p, note);
+    fputs("</div></div>\n", p->out);
+}
+
+static void header(sr_page *p, const sr_result *r)
+{
+    const sr_words *w = p->w;
+    const sr_h5_provenance *pv = &r->provenance;
+    char seed[32] = "?";
+    if (pv->has_seed)
+        snprintf(seed, sizeof seed, "%" PRIu64, pv->seed);
+    fputs("<h1>", p->out);
+    sr_page_text(p, r->scenario_name[0] != '\0' ? r->scenario_name : w->report);
+    fputs("</h1>\n", p->out);
+    const char *trials = pv->trials.known ? sr_page_num(p, 0, (double)pv->trials.n,
+                                                         SR_SHOW_COUNT, "/#trials")
+                                          : "?";
+    sr_page_say(p, "subtitle", w->subtitle, trials, sr_page_slot_text(p, 1, seed),
+                sr_page_slot_text(p, 2, pv->sirisk_version ? pv->sirisk_version : "?"),
+                sr_page_slot_text(p, 3, pv->created_utc ? pv->created_utc : "?"));
+    sr_page_say(p, "intro", w->intro, sr_page_slot_text(p, 1, w->payer[r->payer]), trials);
+}
+
+static void key_figures(sr_page *p, const sr_result *r)
+{
+    const sr_words *w = p->w;
+    if (sr_fig_find(&r->portfolio, sr_metrics[SR_M_MUNICIPALITY_NET_SELFFUND].name) == NULL)
+        return;
+    fputs("<div class=\"cards\">\n", p->out);
+    card(p, w->key_selffund,
+         sr_page_num(p, 0, stat(r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN), SR_SHOW_MDKK,
+                     "/summary/municipality_net_selffund#mean"),
+         w->key_selffund_note);
+    if (r->decision.present) {
+        card(p, w->key_sib,
+             sr_page_num(p, 0, stat(r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_MEAN), SR_SHOW_MDKK,
+                         "/summary/municipality_net_sib#mean"),
+             w->key_sib_note);
+        card(p, w->key_q05,
+             sr_page_num(p, 0, stat(r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_Q05), SR_SHOW_MDKK,
+                         "/summary/municipality_net_sib#q05"),
+             w->key_q05_note);
+        card(p, w->key_loss,
+             sr_page_num(p, 0, stat(r, SR_M_INVESTOR_LOSS, SR_FIG_MEAN), SR_SHOW_PERCENT,
+                         "/summary/investor_loss#mean"),
+             w->key_loss_note);
+    }
+    fputs("</div>\n", p->out);
+}
+
+/* ---- histograms ------------------------------------------------------------------------ */
+
+/* A panel of histogram h, in shown units (scale), with the metric's marks. */
+static sr_svg_panel panel(const sr_result *r, const sr_fig_hist *h, sr_metric m, double scale,
+                          const char *label, const char *colour)
+{
+    sr_svg_panel pl = {.label = label, .colour = colour, .lo = h->lo * scale,
+                       .hi = h->hi * scale, .n_bins = h->n_bins, .count = h->count,
+                       .n = h->n_finite, .n_marks = 3};
+    pl.marks[0] = (sr_svg_mark){SR_MARK_MEAN, stat(r, m, SR_FIG_MEAN) * scale};
+    pl.marks[1] = (sr_svg_mark){SR_MARK_Q05, stat(r, m, SR_FIG_Q05) * scale};
+    pl.marks[2] = (sr_svg_mark){SR_MARK_DETERMINISTIC, deterministic(r, m) * scale};
+    return pl;
+}
+
+/* The counts behind histograms h[n] (one shared range), folded: a row per bar. The table
+ * names the trials it counts (data-trials) and its bars (data-bins) so that a reader can
+ * count them again. */
+static void hist_counts(sr_page *p, const sr_fig_hist *h, size_t n, const char *const *labels,
+                        sr_show show)
+{
+    const sr_words *w = p->w;
+    fprintf(p->out, "<details><summary>");
+    sr_page_text(p, w->hist_counts);
+    fprintf(p->out, "</summary>\n<table class=\"hist\" data-bins=\"%zu\" data-trials=\"",
+            h[0].n_bins);
+    for (size_t j = 0; j < n; j++) {
+        fputs(j > 0 ? " " : "", p->out);
+        fputs("/trials/", p->out);
+        sr_page_text(p, h[j].name);
+    }
+    fputs("\"><thead><tr><th class=\"num\">", p->out);
+    const sr_show_spec *spec = &sr_show_specs[show];
+    char edge[64];
+    fprintf(p->out, "%s</th><th class=\"num\">%s</th>", w->bin_from, w->bin_to);
+    for (size_t j = 0; j < n; j++) {
+        fputs("<th class=\"num\">", p->out);
+        sr_page_text(p, labels[j]);
+        fputs("</th>", p->out);
+    }
+    fputs("</tr></thead><tbody>\n", p->out);
+    const double width = (h[0].hi - h[0].lo) / (double)h[0].n_bins;
+    for (size_t b = 0; b < h[0].n_bins; b++) {
+        fputs("<tr>", p->out);
+        for (int side = 0; side < 2; side++) {
+            sr_format_fixed(edge, sizeof edge, (h[0].lo + width * (double)(b + side)) * spec->scale,
+                            spec->digits + 1, true, p->lang, true);
+            fprintf(p->out, "<td class=\"num\">%s</td>", edge);
+        }
+        for (size_t j = 0; j < n; j++)
+            fprintf(p->out, "<td class=\"num\">%" PRIu64 "</td>", h[j].count[b]);
+        fputs("</tr>\n", p->out);
+    }
+    fputs("</tbody></table></details>\n", p->out);
+}
+
+/* ---- the paying budget's net result ----------------------------------------------------- */
+
+static void net_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
+{
+    const sr_words *w = p->w;
+    sr_sheet t;
+    char title[512], id[32];
+    if (!table(r, SR_SHEET_DECISION, p->lang, &t, rc, err))
+        return;
+    const bool contract = r->decision.present;
+    fill(title, sizeof title, w->h_net, w->payer[r->payer]);
+    heading2(p, title, "net-result");
+    sr_page_figure(p, w->net_title, id, sizeof id);
+    const char *owner = w->payer_owner[r->payer];
+    if (contract)
+        sr_page_say(p, "reading", w->read_net, sr_page_slot_text(p, 0, owner),
+                    sr_page_num(p, 1, stat(r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_MEAN), SR_SHOW_MDKK,
+                                "/summary/municipality_net_sib#mean"),
+                    sr_page_num(p, 2, stat(r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_Q05), SR_SHOW_MDKK,
+                                "/summary/municipality_net_sib#q05"),
+                    sr_page_num(p, 3, stat(r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN),
+                                SR_SHOW_MDKK, "/summary/municipality_net_selffund#mean"),
+                    sr_page_num(p, 4, stat(r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_Q05),
+                                SR_SHOW_MDKK, "/summary/municipality_net_selffund#q05"));
+    else
+        sr_page_say(p, "reading", w->read_net_selffund, sr_page_slot_text(p, 0, owner),
+                    sr_page_num(p, 1, stat(r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN),
+                                SR_SHOW_MDKK, "/summary/municipality_net_selffund#mean"),
+                    sr_page_num(p, 2, stat(r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_Q05),
+                                SR_SHOW_MDKK, "/summary/municipality_net_selffund#q05"));
+    if (r->have_net_hist) {
+        const double scale = sr_show_specs[SR_SHOW_MDKK].scale;
+        sr_svg_panel panels[2];
+        size_t n = 0;
+        panels[n++] = panel(r, &r->net_hist[1], SR_M_MUNICIPALITY_NET_SELFFUND, scale,
+                            w->fund_itself, SR_SVG_ORANGE);
+        if (contract)
+            panels[n++] = panel(r, &r->net_hist[0], SR_M_MUNICIPALITY_NET_SIB, scale,
+                                w->pay_by_results, SR_SVG_BLUE);
+        const sr_svg_chart c = {p->out, p->lang, id, w->net_title, w->net_x, w->share_y};
+        const sr_svg_legend legend = {{w->mark_mean, w->mark_q05, w->mark_det},
+                                      w->loss_region, 0.0};
+        sr_svg_histograms(&c, panels, n, &legend);
+    }
+    sr_page_table(p, &t, NULL, 0, w->chart_data);
+    if (r->have_net_hist) {
+        const sr_fig_hist in_order[2] = {r->net_hist[1], r->net_hist[0]};
+        const char *labels[] = {w->fund_itself, w->pay_by_results};
+        hist_counts(p, in_order, contract ? 2 : 1, labels, SR_SHOW_MDKK);
+    }
+    sr_page_figure_end(p);
+    sr_sheet_clear(&t);
+
+    if (!table(r, SR_SHEET_RISK_TRANSFER, p->lang, &t, rc, err))
+        return;
+    fputs("<h3>", p->out);
+    sr_page_text(p, w->h_transfer);
+    fputs("</h3>\n", p->out);
+    const sr_fig_decision *d = &r->decision;
+    sr_page_say(p, "reading", w->read_transfer, sr_page_slot_text(p, 0, w->payer[r->payer]),
+                sr_page_num(p, 1, d->transfer, SR_SHOW_MDKK,
+                            "/summary/payments#mean - /summary/programme_cost#mean"),
+                sr_page_num(p, 2, (double)d->unfounded / (double)d->trials, SR_SHOW_PERCENT,
+                            "unfounded /"),
+                sr_page_num(p, 3, d->overpayment, SR_SHOW_MDKK, "/summary/overpayment#mean"));
+    sr_page_table(p, &t, NULL, 0, NULL);
+    sr_sheet_clear(&t);
+}
+
+/* ---- budget years ---------------------------------------------------------------------- */
+
+/* The five quantile columns of a fan (5, 25, 50, 75 and 95%) of a yearly dataset, in
+ * shown units, into q[5][years]; false when the dataset lacks one of the levels. */
+static bool fan_columns(const sr_fig_annual *a, double scale, double *q[5])
+{
+    static const double want[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
+    for (size_t k = 0; k < 5; k++) {
+        size_t j = 0;
+        while (j < SR_N_QUANTILES && a->levels[j] != want[k])
+            j++;
+        if (j == SR_N_QUANTILES)
+            return false;
+        for (size_t y = 0; y < a->years; y++)
+            q[k][y] = a->q[y * SR_N_QUANTILES + j] * scale;
+    }
+    return true;
+}
+
+/* A fan of a yearly dataset: its five columns in fan->q05.., owned by store. */
+typedef struct {
+    double col[5][SR_FIG_MAX_YEARS];
+} fan_store;
+
+static bool make_fan(const sr_fig_annual *a, const char *label, const char *colour,
+                     fan_store *store, sr_svg_fan *fan)
+{
+    double *q[5] = {store->col[0], store->col[1], store->col[2], store->col[3], store->col[4]};
+    if (a == NULL || !fan_columns(a, sr_show_specs[SR_SHOW_MDKK].scale, q))
+        return false;
+    *fan = (sr_svg_fan){label, colour, q[0], q[1], q[2], q[3], q[4]};
+    return true;
+}
+
+/* The year in which a fan's median is largest. */
+static size_t peak(const sr_svg_fan *f, size_t years)
+{
+    size_t best = 0;
+    for (size_t y = 1; y < years; y++)
+        if (f->q50[y] > f->q50[best])
+            best = y;
+    return best;
+}
+
+/* The index of quantile level `level` in a's columns (the caller found it present). */
+static size_t level_index(const sr_fig_annual *a, double level)
+{
+    size_t j = 0;
+    while (j + 1 < SR_N_QUANTILES && a->levels[j] != level)
+        j++;
+    return j;
+}
+
+/* The annual table of a under a figure, with the fan's columns. */
+static void annual_table(sr_page *p, const sr_fig_annual *a, const char *title, int *rc,
+                         sr_error *err)
+{
+    sr_sheet t;
+    if (*rc != 0 || (*rc = sr_sheet_annual(a, "", title, p->lang, &t, err)) != 0)
+        return;
+    sr_page_table(p, &t, NULL, 0, title);
+    sr_sheet_clear(&t);
+}
+
+static void budget_section(sr_page *p, const sr_result *r, fan_store *store, int *rc,
+                           sr_error *err)
+{
+    const sr_words *w = p->w;
+    static const sr_metric savings_of[3] = {SR_M_SAVINGS_MUNICIPALITY, SR_M_SAVINGS_STATE,
+                                            SR_M_SAVINGS_TOTAL};
+    const sr_fig_annual *sav = sr_fig_find_annual(&r->portfolio,
+                                                  sr_metrics[savings_of[r->payer]].name);
+    sr_svg_fan fans[2];
+    char title[512], id[32];
+    if (!make_fan(sav, w->median, SR_SVG_BLUE, &store[0], &fans[0]))
+        return;
+    heading2(p, w->h_budget, "budget-years");
+    sr_page_say(p, "note", "%s", w->budget_note);
+
+    if (r->payer == SR_PAYER_UNKNOWN)
+        snprintf(title, sizeof title, "%s", w->budget_total_title);
+    else
+        fill(title, sizeof title, w->budget_savings_title, w->payer[r->payer]);
+    fans[0].label = sr_words_metric(p->lang, sav->name);
+    sr_page_figure(p, title, id, sizeof id);
+    size_t y = peak(&fans[0], sav->years);
+    char year[16];
+    snprintf(year, sizeof year, "%u", sav->first_year + (unsigned)y);
+    sr_page_say(p, "reading", w->read_budget_savings, sr_page_slot_text(p, 0, w->payer[r->payer]),
+                sr_page_slot_text(p, 1, year),
+                sr_page_num(p, 2, sav->q[y * SR_N_QUANTILES + level_index(sav, 0.5)],
+                            SR_SHOW_MDKK, "/annual/%s[%zu,%zu]", sav->name, y,
+                            level_index(sav, 0.5)),
+                sr_page_num(p, 3, sav->q[y * SR_N_QUANTILES + level_index(sav, 0.05)],
+                            SR_SHOW_MDKK, "/annual/%s[%zu,%zu]", sav->name, y,
+                            level_index(sav, 0.05)));
+    const sr_svg_chart c = {p->out, p->lang, id, title, w->year_x, w->per_year_y};
+    sr_svg_fans(&c, sav->first_year, sav->years, fans, 1, w->band_90, w->band_50, w->median);
+    annual_table(p, sav, title, rc, err);
+    sr_page_figure_end(p);
+
+    const sr_fig_annual *cost = sr_fig_find_annual(&r->portfolio, "programme_cost");
+    const sr_fig_annual *pay = r->decision.present ? sr_fig_find_annual(&r->portfolio, "payments")
+                                                   : NULL;
+    size_t n = 0;
+    if (make_fan(cost, sr_words_metric(p->lang, "programme_cost"), SR_SVG_ORANGE, &store[1],
+                 &fans[n]))
+        n++;
+    if (n == 1 && make_fan(pay, sr_words_metric(p->lang, "payments"), SR_SVG_GREEN, &store[2],
+                           &fans[n]))
+        n++;
+    if (n == 0)
+        return;
+    sr_page_figure(p, w->budget_flows_title, id, sizeof id);
+    size_t yc = peak(&fans[0], cost->years);
+    char cost_year[16], pay_year[16];
+    snprintf(cost_year, sizeof cost_year, "%u", cost->first_year + (unsigned)yc);
+    const size_t median = level_index(cost, 0.5);
+    const char *cost_median = sr_page_num(p, 1, cost->q[yc * SR_N_QUANTILES + median],
+                                          SR_SHOW_MDKK, "/annual/programme_cost[%zu,%zu]", yc,
+                                          median);
+    if (n == 2) {
+        size_t yp = peak(&fans[1], pay->years);
+        snprintf(pay_year, sizeof pay_year, "%u", pay->first_year + (unsigned)yp);
+        const size_t pm = level_index(pay, 0.5);
+        sr_page_say(p, "reading", w->read_budget_flows, sr_page_slot_text(p, 0, cost_year),
+                    cost_median, sr_page_slot_text(p, 2, pay_year),
+                    sr_page_num(p, 3, pay->q[yp * SR_N_QUANTILES + pm], SR_SHOW_MDKK,
+                                "/annual/payments[%zu,%zu]", yp, pm));
+    } else {
+        sr_page_say(p, "reading", w->read_budget_cost, sr_page_slot_text(p, 0, cost_year),
+                    cost_median);
+    }
+    const sr_svg_chart c2 = {p->out, p->lang, id, w->budget_flows_title, w->year_x,
+                             w->per_year_y};
+    sr_svg_fans(&c2, cost->first_year, cost->years, fans, n, w->band_90, w->band_50, w->median);
+    annual_table(p, cost, fans[0].label, rc, err);
+    if (n == 2)
+        annual_table(p, pay, fans[1].label, rc, err);
+    sr_page_figure_end(p);
+}
+
+/* ---- investors ------------------------------------------------------------------------- */
+
+static void investors_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
+{
+    const sr_words *w = p->w;
+    sr_sheet t;
+    char id[32];
+    if (!table(r, SR_SHEET_INVESTORS, p->lang, &t, rc, err))
+        return;
+    heading2(p, w->h_investors, "investors");
+    const sr_fig_metric *irr = sr_fig_find(&r->portfolio, "investor_irr");
+    sr_page_figure(p, w->irr_title, id, sizeof id);
+    sr_page_say(p, "reading", w->read_irr,
+                sr_page_num(p, 0, stat(r, SR_M_INVESTOR_LOSS, SR_FIG_MEAN), SR_SHOW_PERCENT,
+                            "/summary/investor_loss#mean"),
+                sr_page_num(p, 1, stat(r, SR_M_INVESTOR_IRR, SR_FIG_Q50), SR_SHOW_PERCENT,
+                            "/summary/investor_irr#q50"),
+                sr_page_num(p, 2, stat(r, SR_M_INVESTOR_IRR, SR_FIG_Q05), SR_SHOW_PERCENT,
+                            "/summary/investor_irr#q05"));
+    const sr_svg_legend legend = {{w->mark_mean, w->mark_q05, w->mark_det}, w->loss_region,
+                                  0.0};
+    if (r->have_irr_hist && r->irr_hist.n_finite > 0) {
+        const double scale = sr_show_specs[SR_SHOW_PERCENT].scale;
+        const sr_svg_panel pl = panel(r, &r->irr_hist, SR_M_INVESTOR_IRR, scale, w->irr_title,
+                                      SR_SVG_BLUE);
+        const sr_svg_chart c = {p->out, p->lang, id, w->irr_title, w->irr_x, w->share_y};
+        sr_svg_histograms(&c, &pl, 1, &legend);
+        const char *label = w->irr_x;
+        hist_counts(p, &r->irr_hist, 1, &label, SR_SHOW_PERCENT);
+    }
+    if (irr != NULL && irr->n_nan > 0)
+        sr_page_say(p, "note", w->irr_left_out,
+                    sr_page_num(p, 0, (double)irr->n_nan, SR_SHOW_COUNT,
+                                "/summary/investor_irr#n_nan"),
+                    sr_page_num(p, 1, (double)r->provenance.trials.n, SR_SHOW_COUNT, "/#trials"));
+    sr_page_figure_end(p);
+
+    if (r->have_moic_hist && r->moic_hist.n_finite > 0) {
+        sr_page_figure(p, w->moic_title, id, sizeof id);
+        sr_page_say(p, "reading", w->read_moic,
+                    sr_page_num(p, 0, stat(r, SR_M_INVESTOR_MOIC, SR_FIG_Q50), SR_SHOW_MULTIPLE,
+                                "/summary/investor_moic#q50"),
+                    sr_page_num(p, 1, stat(r, SR_M_INVESTOR_MOIC, SR_FIG_Q05), SR_SHOW_MULTIPLE,
+                                "/summary/investor_moic#q05"));
+        const sr_svg_panel pl = panel(r, &r->moic_hist, SR_M_INVESTOR_MOIC, 1.0, w->moic_title,
+                                      SR_SVG_BLUE);
+        const sr_svg_legend below_one = {{w->mark_mean, w->mark_q05, w->mark_det},
+                                         w->loss_region, 1.0};
+        const sr_svg_chart c = {p->out, p->lang, id, w->moic_title, w->moic_x, w->share_y};
+        sr_svg_histograms(&c, &pl, 1, &below_one);
+        const char *label = w->moic_x;
+        hist_counts(p, &r->moic_hist, 1, &label, SR_SHOW_MULTIPLE);
+        sr_page_figure_end(p);
+    }
+    if (r->have_guarantee && r->have_cap) {
+        const double n = (double)r->provenance.trials.n;
+        sr_page_say(p, "reading", w->read_guarantee,
+                    sr_page_num(p, 0, (double)r->guarantee_pays / n, SR_SHOW_PERCENT,
+                                "positive /trials/guarantor_paid"),
+                    sr_page_num(p, 1, stat(r, SR_M_GUARANTOR_PAID, SR_FIG_MEAN), SR_SHOW_MDKK,
+                                "/summary/guarantor_paid#mean"),
+                    sr_page_num(p, 2, (double)r->cap_binds / n, SR_SHOW_PERCENT,
+                                "positive /trials/reinvested"),
+                    sr_page_num(p, 3, stat(r, SR_M_REINVESTED, SR_FIG_MEAN), SR_SHOW_MDKK,
+                                "/summary/reinvested#mean"));
+    }
+    sr_page_table(p, &t, NULL, 0, NULL);
+    sr_sheet_clear(&t);
+}
+
+/* ---- programmes ------------------------------------------------------------------------ */
+
+/* The programmes with the highest and the lowest mean of metric m. */
+static void extremes(const sr_fig_levels *l, sr_metric m, size_t *best, size_t *worst)
+{
+    *best = *worst = 0;
+    for (size_t i = 1; i < l->n; i++) {
+        double v = sr_fig_value(&l->level[i], m, SR_FIG_MEAN);
+        if (v > sr_fig_value(&l->level[*best], m, SR_FIG_MEAN))
+            *best = i;
+        if (v < sr_fig_value(&l->level[*worst], m, SR_FIG_MEAN))
+            *worst = i;
+    }
+}
+
+static void programmes_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
+{
+    const sr_words *w = p->w;
+    const sr_fig_levels *l = &r->programmes;
+    if (l->n < 2 || *rc != 0)
+        return;
+    sr_sheet t;
+    if ((*rc = sr_sheet_programme_overview(r, p->lang, &t, err)) != 0)
+        return;
+    const char **names = calloc(l->n, sizeof *names);
+    double *sib = calloc(l->n, sizeof *sib), *self = calloc(l->n, sizeof *self);
+    if (names == NULL || sib == NULL || self == NULL) {
+        *rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        goto done;
+    }
+    const double scale = sr_show_specs[SR_SHOW_MDKK].scale;
+    for (size_t i = 0; i < l->n; i++) {
+        names[i] = l->level[i].name;
+        sib[i] = sr_fig_value(&l->level[i], SR_M_MUNICIPALITY_NET_SIB, SR_FIG_MEAN) * scale;
+        self[i] = sr_fig_value(&l->level[i], SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN) * scale;
+    }
+    heading2(p, w->h_programmes, "programmes");
+    char id[32];
+    sr_page_figure(p, w->programmes_title, id, sizeof id);
+    const bool contract = r->decision.present;
+    const sr_metric ranked = contract ? SR_M_MUNICIPALITY_NET_SIB : SR_M_MUNICIPALITY_NET_SELFFUND;
+    size_t best, worst;
+    extremes(l, ranked, &best, &worst);
+    sr_page_say(p, "reading", contract ? w->read_programmes : w->read_programmes_selffund,
+                sr_page_slot_text(p, 0, l->level[best].name),
+                sr_page_num(p, 1, sr_fig_value(&l->level[best], ranked, SR_FIG_MEAN),
+                            SR_SHOW_MDKK, "/programmes/%s/summary/%s#mean",
+                            l->level[best].name, sr_metrics[ranked].name),
+                sr_page_slot_text(p, 2, l->level[worst].name),
+                sr_page_num(p, 3, sr_fig_value(&l->level[worst], ranked, SR_FIG_MEAN),
+                            SR_SHOW_MDKK, "/programmes/%s/summary/%s#mean",
+                            l->level[worst].name, sr_metrics[ranked].name));
+    const sr_svg_series series[2] = {{w->pay_by_results, SR_SVG_BLUE, sib},
+                                     {w->fund_itself, SR_SVG_ORANGE, self}};
+    const sr_svg_chart c = {p->out, p->lang, id, w->programmes_title, w->programmes_x, ""};
+    sr_svg_bars(&c, names, l->n, contract ? series : series + 1, contract ? 2 : 1, 2);
+    sr_page_table(p, &t, NULL, 0, w->chart_data);
+    sr_page_figure_end(p);
+    sr_sheet_clear(&t);
+
+    if (table(r, SR_SHEET_DIVERSIFICATION, p->lang, &t, rc, err)) {
+        const sr_fig_diversification *d = &r->diversification;
+        fputs("<h3>", p->out);
+        sr_page_text(p, w->h_diversification);
+        fputs("</h3>\n", p->out);
+        for (size_t k = 0; k < d->n; k++) {
+            if (d->metric[k] != SR_M_MUNICIPALITY_NET_SIB || !contract)
+                continue;
+            char count[16];
+            snprintf(count, sizeof count, "%zu", l->n);
+            sr_page_say(p, "reading", w->read_diversification, sr_page_slot_text(p, 0, count),
+                        sr_page_num(p, 1, d->portfolio[k], SR_SHOW_MDKK,
+                                    "/summary/municipality_net_sib#es95"),
+                        sr_page_num(p, 2, d->sum[k], SR_SHOW_MDKK, NULL));
+        }
+        static const char *const cols[] = {"label", "units", "portfolio_es95", "sum_es95",
+                                           "difference"};
+        sr_page_table(p, &t, cols, 5, NULL);
+    }
+done:
+    sr_sheet_clear(&t);
+    free(names);
+    free(sib);
+    free(self);
+}
+
+/* ---- stresses -------------------------------------------------------------------------- */
+
+/* One chart of the stress section: metric m's mean and 5% quantile per stress. */
+static void stress_chart(sr_page *p, const sr_result *r, sr_metric m, double *mean, double *q05,
+                         const char **names)
+{
+    const sr_words *w = p->w;
+    const sr_fig_stresses *s = &r->stresses;
+    size_t n = 0, worst = SIZE_MAX;
+    const sr_fig_stress_row *rows[SR_H5_MAX_LINKS > 1024 ? 1024 : SR_H5_MAX_LINKS];
+    const char *units = NULL;
+    for (size_t i = 0; i < s->n_rows && n < 1024; i++) {
+        const sr_fig_stress_row *x = &s->row[i];
+        if (x->metric != m)
+            continue;
+        units = x->units;
+        rows[n] = x;
+        names[n] = s->names.name[x->stress];
+        const double scale = sr_show_specs[sr_show_of_units(x->units)].scale;
+        mean[n] = x->mean * scale;
+        q05[n] = x->q05 * scale;
+        if (strcmp(names[n], "base") != 0 &&
+            (worst == SIZE_MAX || x->mean - x->base_mean < rows[worst]->mean - rows[worst]->base_mean))
+            worst = n;
+        n++;
+    }
+    if (n == 0)
+        return;
+    const sr_show show = sr_show_of_units(units);
+    char title[512], id[32], x_label[256];
+    const char *label = sr_words_metric(p->lang, sr_metrics[m].name);
+    fill(title, sizeof title, w->stress_title, label);
+    snprintf(x_label, sizeof x_label, "%s", sr_words_units(p->lang, units));
+    sr_page_figure(p, title, id, sizeof id);
+    if (worst != SIZE_MAX && rows[worst]->mean < rows[worst]->base_mean) {
+        const sr_fig_stress_row *x = rows[worst];
+        const char *name = sr_metrics[m].name, *stress = names[worst];
+        sr_page_say(p, "reading", w->read_stress, sr_page_slot_text(p, 0, stress),
+                    sr_page_num(p, 1, x->base_mean, show, "/stress/base/summary/%s#mean", name),
+                    sr_page_num(p, 2, x->mean, show, "/stress/%s/summary/%s#mean", stress, name),
+                    sr_page_num(p, 3, x->base_q05, show, "/stress/base/summary/%s#q05", name),
+                    sr_page_num(p, 4, x->q05, show, "/stress/%s/summary/%s#q05", stress, name),
+                    sr_page_slot_text(p, 5, label));
+    } else {
+        sr_page_say(p, "reading", w->read_stress_none, sr_page_slot_text(p, 0, label));
+    }
+    const sr_svg_series series[2] = {{w->mean_word, SR_SVG_BLUE, mean},
+                                     {w->q05_word, SR_SVG_RED, q05}};
+    const sr_svg_chart c = {p->out, p->lang, id, title, x_label, ""};
+    sr_svg_bars(&c, names, n, series, 2, sr_show_specs[show].digits);
+    sr_page_figure_end(p);
+}
+
+static void stress_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
+{
+    const sr_words *w = p->w;
+    sr_sheet t;
+    if (!table(r, SR_SHEET_STRESSES, p->lang, &t, rc, err))
+        return;
+    const size_t n = r->stresses.names.n;
+    double *mean = calloc(n + 1, sizeof *mean), *q05 = calloc(n + 1, sizeof *q05);
+    const char **names = calloc(n + 1, sizeof *names);
+    if (mean == NULL || q05 == NULL || names == NULL) {
+        *rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    } else {
+        heading2(p, w->h_stresses, "stresses");
+        sr_page_say(p, "note", "%s", w->stress_intro);
+        static const sr_metric charted[] = {SR_M_MUNICIPALITY_NET_SIB, SR_M_SAVINGS_TOTAL,
+                                            SR_M_INVESTOR_NPV};
+        for (size_t k = 0; k < sizeof charted / sizeof *charted; k++)
+            stress_chart(p, r, charted[k], mean, q05, names);
+        sr_page_table(p, &t, NULL, 0, NULL);
+    }
+    free(mean);
+    free(q05);
+    free(names);
+    sr_sheet_clear(&t);
+}
+
+/* ---- the sweep ------------------------------------------------------------------------- */
+
+/* The points in the order of the first swept value (their index when it is not a number
+ * everywhere), and whether that value suits a logarithmic axis. */
+static void sweep_order(const sr_fig_sweep *s, size_t *order, double *x, bool *log_x)
+{
+    bool numeric = true;
+    for (size_t i = 0; i < s->k; i++)
+        numeric = numeric && isfinite(s->value[i * s->n_keys]) && s->n_keys > 0;
+    for (size_t i = 0; i < s->k; i++) {
+        order[i] = i;
+        x[i] = numeric ? s->value[i * s->n_keys] : (double)i;
+    }
+    for (size_t i = 1; i < s->k; i++)   /* insertion sort: a sweep has few points */
+        for (size_t j = i; j > 0 && x[order[j]] < x[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < s->k; i++) {
+        lo = fmin(lo, x[i]);
+        hi = fmax(hi, x[i]);
+    }
+    *log_x = numeric && lo > 0 && hi / lo >= 20.0;
+}
+
+/* One chart of the sweep: columns cols[n_cols] (with their labels) against the swept
+ * value, and a reading of how the first column moves (read: the sentence's template, with
+ * the first and last point's values and their swept values). */
+static void sweep_chart(sr_page *p, const sr_result *r, const char *title, const char *y_label,
+                        const char *const *cols, const char *const *labels, size_t n_cols,
+                        const char *read, const size_t *order, const double *x_all, bool log_x,
+                        double *y_store)
+{
+    const sr_fig_sweep *s = &r->sweep;
+    const char *colours[] = {SR_SVG_BLUE, SR_SVG_ORANGE};
+    sr_svg_series series[2];
+    int c[2];
+    size_t n = 0;
+    for (size_t j = 0; j < n_cols && j < 2; j++) {
+        c[n] = sr_fig_sweep_column(s, cols[j]);
+        if (c[n] < 0)
+            continue;
+        bool any = false;
+        const double scale = sr_show_specs[sr_show_of_units(s->units[c[n]])].scale;
+        double *y = y_store + n * s->k;
+        for (size_t i = 0; i < s->k; i++) {
+            y[i] = s->cell[c[n]][order[i]] * scale;
+            any = any || isfinite(y[i]);
+        }
+        if (!any)
+            continue;
+        series[n] = (sr_svg_series){labels[j], colours[n], y};
+        n++;
+    }
+    if (n == 0)
+        return;
+    double *x = y_store + 2 * s->k;
+    const char **x_text = (const char **)(x + s->k);
+    for (size_t i = 0; i < s->k; i++) {
+        x[i] = x_all[order[i]];
+        x_text[i] = s->value_text != NULL ? s->value_text[order[i] * s->n_keys] : "";
+    }
+    char id[32];
+    sr_page_figure(p, title, id, sizeof id);
+    const size_t first = order[0], last = order[s->k - 1];
+    const sr_show show0 = sr_show_of_units(s->units[c[0]]);
+    const char *at_first = sr_page_slot_text(p, 6, x_text[0]);
+    const char *at_last = sr_page_slot_text(p, 7, x_text[s->k - 1]);
+    if (n == 2) {
+        const sr_show show1 = sr_show_of_units(s->units[c[1]]);
+        sr_page_say(p, "reading", read,
+                    sr_page_num(p, 0, s->cell[c[0]][first], show0, "/sweep/table/%s[%zu]",
+                                s->column[c[0]], first),
+                    sr_page_num(p, 1, s->cell[c[0]][last], show0, "/sweep/table/%s[%zu]",
+                                s->column[c[0]], last),
+                    sr_page_num(p, 2, s->cell[c[1]][first], show1, "/sweep/table/%s[%zu]",
+                                s->column[c[1]], first),
+                    sr_page_num(p, 3, s->cell[c[1]][last], show1, "/sweep/table/%s[%zu]",
+                                s->column[c[1]], last),
+                    at_first, at_last);
+    } else {
+        sr_page_say(p, "reading", read,
+                    sr_page_num(p, 0, s->cell[c[0]][first], show0, "/sweep/table/%s[%zu]",
+                                s->column[c[0]], first),
+                    at_first,
+                    sr_page_num(p, 1, s->cell[c[0]][last], show0, "/sweep/table/%s[%zu]",
+                                s->column[c[0]], last),
+                    at_last);
+    }
+    char x_label[512];
+    snprintf(x_label, sizeof x_label, "%s", s->n_key_names > 0 ? s->key[0] : "");
+    const sr_svg_chart ch = {p->out, p->lang, id, title, x_label, y_label};
+    sr_svg_lines(&ch, x, x_text, s->k, log_x, series, n);
+    sr_page_figure_end(p);
+}
+
+static void sweep_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
+{
+    const sr_words *w = p->w;
+    const sr_fig_sweep *s = &r->sweep;
+    sr_sheet t;
+    if (!table(r, SR_SHEET_SWEEP, p->lang, &t, rc, err))
+        return;
+    size_t *order = calloc(s->k, sizeof *order);
+    double *x = calloc(s->k, sizeof *x);
+    /* two series and the x values, then the x labels' pointers */
+    double *store = calloc(3 * s->k + s->k * (sizeof(char *) / sizeof(double) + 1),
+                           sizeof *store);
+    if (order == NULL || x == NULL || store == NULL) {
+        *rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        goto done;
+    }
+    bool log_x;
+    sweep_order(s, order, x, &log_x);
+    char keys[1024] = "";
+    for (size_t i = 0; i < s->n_key_names; i++) {
+        size_t len = strlen(keys);
+        snprintf(keys + len, sizeof keys - len, "%s%s", i ? ", " : "", s->key[i]);
+    }
+    char count[16];
+    snprintf(count, sizeof count, "%zu", s->k);
+    heading2(p, w->h_sweep, "sweep");
+    sr_page_say(p, "note", w->sweep_intro, sr_page_slot_text(p, 0, keys),
+                sr_page_slot_text(p, 1, s->design != NULL ? s->design : ""),
+                sr_page_slot_text(p, 2, count));
+    const char *power[] = {"power"}, *power_label[] = {w->power_title};
+    sweep_chart(p, r, w->power_title, w->power_y, power, power_label, 1, w->read_sweep_power,
+                order, x, log_x, store);
+    const char *cv[] = {"savings_cv"}, *cv_label[] = {w->cv_title};
+    sweep_chart(p, r, w->cv_title, w->cv_y, cv, cv_label, 1, w->read_sweep_cv, order, x, log_x,
+                store);
+    const char *money[] = {"savings_per_participant_mean", "cost_per_participant"};
+    const char *money_label[] = {w->savings_pp, w->cost_pp};
+    sweep_chart(p, r, w->per_participant_title, w->per_participant_y, money, money_label, 2,
+                w->read_sweep_money, order, x, log_x, store);
+    sr_page_table(p, &t, NULL, 0, NULL);
+    fputs("<p class=\"note\">", p->out);
+    sr_page_text(p, w->sweep_point0);
+    fputs("</p>\n", p->out);
+done:
+    free(order);
+    free(x);
+    free(store);
+    sr_sheet_clear(&t);
+}
+
+/* ---- every figure, provenance ---------------------------------------------------------- */
+
+static void all_figures(sr_page *p, const sr_result *r, int *rc, sr_error *err)
+{
+    const sr_words *w = p->w;
+    sr_sheet t;
+    if (!table(r, SR_SHEET_SUMMARY, p->lang, &t, rc, err))
+        return;
+    heading2(p, w->h_all, "all-figures");
+    static const char *const cols[] = {"label", "metric", "units", "mean", "sd", "q05", "q50",
+                                       "q95", "deterministic"};
+    sr_page_table(p, &t, cols, sizeof cols / sizeof *cols, NULL);
+    for (size_t i = 0; i < r->portfolio.n_metrics; i++) {
+        const sr_fig_metric *m = &r->portfolio.metric[i];
+        if (m->n_nan == 0)
+            continue;
+        sr_page_say(p, "note", w->note_left_out,
+                    sr_page_slot_text(p, 0, sr_words_metric(p->lang, m->name)),
+                    sr_page_num(p, 1, (double)m->n_nan, SR_SHOW_COUNT, "/summary/%s#n_nan",
+                                m->name),
+                    sr_page_num(p, 2, (double)r->provenance.trials.n, SR_SHOW_COUNT, "/#trials"));
+    }
+    sr_sheet_clear(&t);
+}
+
+static void provenance(sr_page *p, const sr_result *r, int *rc, sr_error *err)
+{
+    const sr_words *w = p->w;
+    sr_sheet t;
+    if (!table(r, SR_SHEET_PROVENANCE, p->lang, &t, rc, err))
+        return;
+    heading2(p, w->h_provenance, "provenance");
+    sr_page_table(p, &t, NULL, 0, NULL);
+    sr_sheet_clear(&t);
+    if (r->provenance.scenario != NULL) {
+        fputs("<details><summary>", p->out);
+        sr_page_text(p, w->scenario_text);
+        fputs("</summary>\n<pre class=\"scenario\">", p->out);
+        sr_svg_escape(p->out, r->provenance.scenario, true);
+        fputs("</pre></details>\n", p->out);
+    }
+    fputs("<footer>", p->out);
+    sr_page_say(p, "footer", w->footer, sr_page_slot_text(p, 0, SIRISK_VERSION),
+                sr_page_slot_text(p, 1, r->path));
+    fputs("</footer>\n", p->out);
+}
+
+/* ---- the page -------------------------------------------------------------------------- */
+
+/* Yearly fans need room for their columns; kept off the stack. */
+typedef struct {
+    fan_store fans[3];
+} page_store;
+
+int sr_report_write(const sr_result *r, sr_lang lang, FILE *out, sr_error *err)
+{
+    sr_page *p = calloc(1, sizeof *p);
+    page_store *store = calloc(1, sizeof *store);
+    if (p == NULL || store == NULL) {
+        free(p);
+        free(store);
+        return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    }
+    p->out = out;
+    p->lang = lang;
+    p->w = sr_words_of(lang);
+    int rc = 0;
+    sr_page_begin(p, r->scenario_name[0] != '\0' ? r->scenario_name : p->w->report);
+    header(p, r);
+    if (r->sweep.present) {
+        sweep_section(p, r, &rc, err);
+    } else {
+        key_figures(p, r);
+        net_section(p, r, &rc, err);
+        budget_section(p, r, store->fans, &rc, err);
+        investors_section(p, r, &rc, err);
+        programmes_section(p, r, &rc, err);
+        stress_section(p, r, &rc, err);
+        all_figures(p, r, &rc, err);
+    }
+    provenance(p, r, &rc, err);
+    sr_page_end(p);
+    free(p);
+    free(store);
+    if (rc == 0 && (fflush(out) != 0 || ferror(out)))
+        rc = sr_error_set(err, SR_EXIT_IOERR, "cannot write the report: %s", strerror(errno));
+    return rc;
+}
+
+int sr_report_file(const char *input, sr_lang lang, const char *path, sr_error *err)
+{
+    sr_result r;
+    int rc = sr_result_read(input, &r, err);
+    if (rc != 0)
+        return rc;
+    FILE *out = fopen(path, "w");
+    if (out == NULL) {
+        rc = sr_error_set(err, SR_EXIT_IOERR, "cannot write the report: %s", strerror(errno));
+    } else {
+        rc = sr_report_write(&r, lang, out, err);
+        if (fclose(out) != 0 && rc == 0)
+            rc = sr_error_set(err, SR_EXIT_IOERR, "cannot write the report: %s",
+                              strerror(errno));
+    }
+    sr_result_clear(&r);
+    return rc;
+}
