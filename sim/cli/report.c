@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sim/cli/report_page.h"
+#include "sim/cli/report_sections.h"
 #include "sim/cli/report_svg.h"
 #include "sim/cli/sheets.h"
 #include "sim/cli/words.h"
@@ -35,17 +36,15 @@ static void fill(char *buf, size_t size, const char *fmt, const char *arg)
     snprintf(buf, size, fmt, arg);
 }
 
-static void heading2(sr_page *p, const char *text, const char *id)
+void sr_report_heading(sr_page *p, const char *text, const char *id)
 {
     fprintf(p->out, "<h2 id=\"%s\">", id);
     sr_page_text(p, text);
     fputs("</h2>\n", p->out);
 }
 
-/* Builds a table, or leaves it empty (n_rows 0) when memory runs out: the page then lacks
- * that table, and the error is reported at the end. */
-static bool table(const sr_result *r, sr_sheet_id id, sr_lang lang, sr_sheet *t, int *rc,
-                  sr_error *err)
+bool sr_report_sheet(const sr_result *r, sr_sheet_id id, sr_lang lang, sr_sheet *t, int *rc,
+                     sr_error *err)
 {
     if (*rc != 0 || !sr_sheet_present(r, id)) {
         memset(t, 0, sizeof *t);
@@ -175,11 +174,11 @@ static void net_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
     const sr_words *w = p->w;
     sr_sheet t;
     char title[512], id[32];
-    if (!table(r, SR_SHEET_DECISION, p->lang, &t, rc, err))
+    if (!sr_report_sheet(r, SR_SHEET_DECISION, p->lang, &t, rc, err))
         return;
     const bool contract = r->decision.present;
     fill(title, sizeof title, w->h_net, w->payer[r->payer]);
-    heading2(p, title, "net-result");
+    sr_report_heading(p, title, "net-result");
     sr_page_figure(p, w->net_title, id, sizeof id);
     const char *owner = w->payer_owner[r->payer];
     if (contract)
@@ -221,7 +220,7 @@ static void net_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
     sr_page_figure_end(p);
     sr_sheet_clear(&t);
 
-    if (!table(r, SR_SHEET_RISK_TRANSFER, p->lang, &t, rc, err))
+    if (!sr_report_sheet(r, SR_SHEET_RISK_TRANSFER, p->lang, &t, rc, err))
         return;
     fputs("<h3>", p->out);
     sr_page_text(p, w->h_transfer);
@@ -313,7 +312,7 @@ static void budget_section(sr_page *p, const sr_result *r, fan_store *store, int
     char title[512], id[32];
     if (!make_fan(sav, w->median, SR_SVG_BLUE, &store[0], &fans[0]))
         return;
-    heading2(p, w->h_budget, "budget-years");
+    sr_report_heading(p, w->h_budget, "budget-years");
     sr_page_say(p, "note", "%s", w->budget_note);
 
     if (r->payer == SR_PAYER_UNKNOWN)
@@ -386,9 +385,9 @@ static void investors_section(sr_page *p, const sr_result *r, int *rc, sr_error 
     const sr_words *w = p->w;
     sr_sheet t;
     char id[32];
-    if (!table(r, SR_SHEET_INVESTORS, p->lang, &t, rc, err))
+    if (!sr_report_sheet(r, SR_SHEET_INVESTORS, p->lang, &t, rc, err))
         return;
-    heading2(p, w->h_investors, "investors");
+    sr_report_heading(p, w->h_investors, "investors");
     const sr_fig_metric *irr = sr_fig_find(&r->portfolio, "investor_irr");
     sr_page_figure(p, w->irr_title, id, sizeof id);
     sr_page_say(p, "reading", w->read_irr,
@@ -485,7 +484,7 @@ static void programmes_section(sr_page *p, const sr_result *r, int *rc, sr_error
         sib[i] = sr_fig_value(&l->level[i], SR_M_MUNICIPALITY_NET_SIB, SR_FIG_MEAN) * scale;
         self[i] = sr_fig_value(&l->level[i], SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN) * scale;
     }
-    heading2(p, w->h_programmes, "programmes");
+    sr_report_heading(p, w->h_programmes, "programmes");
     char id[32];
     sr_page_figure(p, w->programmes_title, id, sizeof id);
     const bool contract = r->decision.present;
@@ -509,7 +508,7 @@ static void programmes_section(sr_page *p, const sr_result *r, int *rc, sr_error
     sr_page_figure_end(p);
     sr_sheet_clear(&t);
 
-    if (table(r, SR_SHEET_DIVERSIFICATION, p->lang, &t, rc, err)) {
+    if (sr_report_sheet(r, SR_SHEET_DIVERSIFICATION, p->lang, &t, rc, err)) {
         const sr_fig_diversification *d = &r->diversification;
         fputs("<h3>", p->out);
         sr_page_text(p, w->h_diversification);
@@ -535,242 +534,15 @@ done:
     free(self);
 }
 
-/* ---- stresses -------------------------------------------------------------------------- */
-
-/* One chart of the stress section: metric m's mean and 5% quantile per stress. */
-static void stress_chart(sr_page *p, const sr_result *r, sr_metric m, double *mean, double *q05,
-                         const char **names)
-{
-    const sr_words *w = p->w;
-    const sr_fig_stresses *s = &r->stresses;
-    size_t n = 0, worst = SIZE_MAX;
-    const sr_fig_stress_row *rows[SR_H5_MAX_LINKS > 1024 ? 1024 : SR_H5_MAX_LINKS];
-    const char *units = NULL;
-    for (size_t i = 0; i < s->n_rows && n < 1024; i++) {
-        const sr_fig_stress_row *x = &s->row[i];
-        if (x->metric != m)
-            continue;
-        units = x->units;
-        rows[n] = x;
-        names[n] = s->names.name[x->stress];
-        const double scale = sr_show_specs[sr_show_of_units(x->units)].scale;
-        mean[n] = x->mean * scale;
-        q05[n] = x->q05 * scale;
-        if (strcmp(names[n], "base") != 0 &&
-            (worst == SIZE_MAX || x->mean - x->base_mean < rows[worst]->mean - rows[worst]->base_mean))
-            worst = n;
-        n++;
-    }
-    if (n == 0)
-        return;
-    const sr_show show = sr_show_of_units(units);
-    char title[512], id[32], x_label[256];
-    const char *label = sr_words_metric(p->lang, sr_metrics[m].name);
-    fill(title, sizeof title, w->stress_title, label);
-    snprintf(x_label, sizeof x_label, "%s", sr_words_units(p->lang, units));
-    sr_page_figure(p, title, id, sizeof id);
-    if (worst != SIZE_MAX && rows[worst]->mean < rows[worst]->base_mean) {
-        const sr_fig_stress_row *x = rows[worst];
-        const char *name = sr_metrics[m].name, *stress = names[worst];
-        sr_page_say(p, "reading", w->read_stress, sr_page_slot_text(p, 0, stress),
-                    sr_page_num(p, 1, x->base_mean, show, "/stress/base/summary/%s#mean", name),
-                    sr_page_num(p, 2, x->mean, show, "/stress/%s/summary/%s#mean", stress, name),
-                    sr_page_num(p, 3, x->base_q05, show, "/stress/base/summary/%s#q05", name),
-                    sr_page_num(p, 4, x->q05, show, "/stress/%s/summary/%s#q05", stress, name),
-                    sr_page_slot_text(p, 5, label));
-    } else {
-        sr_page_say(p, "reading", w->read_stress_none, sr_page_slot_text(p, 0, label));
-    }
-    const sr_svg_series series[2] = {{w->mean_word, SR_SVG_BLUE, mean},
-                                     {w->q05_word, SR_SVG_RED, q05}};
-    const sr_svg_chart c = {p->out, p->lang, id, title, x_label, ""};
-    sr_svg_bars(&c, names, n, series, 2, sr_show_specs[show].digits);
-    sr_page_figure_end(p);
-}
-
-static void stress_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
-{
-    const sr_words *w = p->w;
-    sr_sheet t;
-    if (!table(r, SR_SHEET_STRESSES, p->lang, &t, rc, err))
-        return;
-    const size_t n = r->stresses.names.n;
-    double *mean = calloc(n + 1, sizeof *mean), *q05 = calloc(n + 1, sizeof *q05);
-    const char **names = calloc(n + 1, sizeof *names);
-    if (mean == NULL || q05 == NULL || names == NULL) {
-        *rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-    } else {
-        heading2(p, w->h_stresses, "stresses");
-        sr_page_say(p, "note", "%s", w->stress_intro);
-        static const sr_metric charted[] = {SR_M_MUNICIPALITY_NET_SIB, SR_M_SAVINGS_TOTAL,
-                                            SR_M_INVESTOR_NPV};
-        for (size_t k = 0; k < sizeof charted / sizeof *charted; k++)
-            stress_chart(p, r, charted[k], mean, q05, names);
-        sr_page_table(p, &t, NULL, 0, NULL);
-    }
-    free(mean);
-    free(q05);
-    free(names);
-    sr_sheet_clear(&t);
-}
-
-/* ---- the sweep ------------------------------------------------------------------------- */
-
-/* The points in the order of the first swept value (their index when it is not a number
- * everywhere), and whether that value suits a logarithmic axis. */
-static void sweep_order(const sr_fig_sweep *s, size_t *order, double *x, bool *log_x)
-{
-    bool numeric = true;
-    for (size_t i = 0; i < s->k; i++)
-        numeric = numeric && isfinite(s->value[i * s->n_keys]) && s->n_keys > 0;
-    for (size_t i = 0; i < s->k; i++) {
-        order[i] = i;
-        x[i] = numeric ? s->value[i * s->n_keys] : (double)i;
-    }
-    for (size_t i = 1; i < s->k; i++)   /* insertion sort: a sweep has few points */
-        for (size_t j = i; j > 0 && x[order[j]] < x[order[j - 1]]; j--) {
-            size_t t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < s->k; i++) {
-        lo = fmin(lo, x[i]);
-        hi = fmax(hi, x[i]);
-    }
-    *log_x = numeric && lo > 0 && hi / lo >= 20.0;
-}
-
-/* One chart of the sweep: columns cols[n_cols] (with their labels) against the swept
- * value, and a reading of how the first column moves (read: the sentence's template, with
- * the first and last point's values and their swept values). */
-static void sweep_chart(sr_page *p, const sr_result *r, const char *title, const char *y_label,
-                        const char *const *cols, const char *const *labels, size_t n_cols,
-                        const char *read, const size_t *order, const double *x_all, bool log_x,
-                        double *y_store)
-{
-    const sr_fig_sweep *s = &r->sweep;
-    const char *colours[] = {SR_SVG_BLUE, SR_SVG_ORANGE};
-    sr_svg_series series[2];
-    int c[2];
-    size_t n = 0;
-    for (size_t j = 0; j < n_cols && j < 2; j++) {
-        c[n] = sr_fig_sweep_column(s, cols[j]);
-        if (c[n] < 0)
-            continue;
-        bool any = false;
-        const double scale = sr_show_specs[sr_show_of_units(s->units[c[n]])].scale;
-        double *y = y_store + n * s->k;
-        for (size_t i = 0; i < s->k; i++) {
-            y[i] = s->cell[c[n]][order[i]] * scale;
-            any = any || isfinite(y[i]);
-        }
-        if (!any)
-            continue;
-        series[n] = (sr_svg_series){labels[j], colours[n], y};
-        n++;
-    }
-    if (n == 0)
-        return;
-    double *x = y_store + 2 * s->k;
-    const char **x_text = (const char **)(x + s->k);
-    for (size_t i = 0; i < s->k; i++) {
-        x[i] = x_all[order[i]];
-        x_text[i] = s->value_text != NULL ? s->value_text[order[i] * s->n_keys] : "";
-    }
-    char id[32];
-    sr_page_figure(p, title, id, sizeof id);
-    const size_t first = order[0], last = order[s->k - 1];
-    const sr_show show0 = sr_show_of_units(s->units[c[0]]);
-    const char *at_first = sr_page_slot_text(p, 6, x_text[0]);
-    const char *at_last = sr_page_slot_text(p, 7, x_text[s->k - 1]);
-    if (n == 2) {
-        const sr_show show1 = sr_show_of_units(s->units[c[1]]);
-        sr_page_say(p, "reading", read,
-                    sr_page_num(p, 0, s->cell[c[0]][first], show0, "/sweep/table/%s[%zu]",
-                                s->column[c[0]], first),
-                    sr_page_num(p, 1, s->cell[c[0]][last], show0, "/sweep/table/%s[%zu]",
-                                s->column[c[0]], last),
-                    sr_page_num(p, 2, s->cell[c[1]][first], show1, "/sweep/table/%s[%zu]",
-                                s->column[c[1]], first),
-                    sr_page_num(p, 3, s->cell[c[1]][last], show1, "/sweep/table/%s[%zu]",
-                                s->column[c[1]], last),
-                    at_first, at_last);
-    } else {
-        sr_page_say(p, "reading", read,
-                    sr_page_num(p, 0, s->cell[c[0]][first], show0, "/sweep/table/%s[%zu]",
-                                s->column[c[0]], first),
-                    at_first,
-                    sr_page_num(p, 1, s->cell[c[0]][last], show0, "/sweep/table/%s[%zu]",
-                                s->column[c[0]], last),
-                    at_last);
-    }
-    char x_label[512];
-    snprintf(x_label, sizeof x_label, "%s", s->n_key_names > 0 ? s->key[0] : "");
-    const sr_svg_chart ch = {p->out, p->lang, id, title, x_label, y_label};
-    sr_svg_lines(&ch, x, x_text, s->k, log_x, series, n);
-    sr_page_figure_end(p);
-}
-
-static void sweep_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
-{
-    const sr_words *w = p->w;
-    const sr_fig_sweep *s = &r->sweep;
-    sr_sheet t;
-    if (!table(r, SR_SHEET_SWEEP, p->lang, &t, rc, err))
-        return;
-    size_t *order = calloc(s->k, sizeof *order);
-    double *x = calloc(s->k, sizeof *x);
-    /* two series and the x values, then the x labels' pointers */
-    double *store = calloc(3 * s->k + s->k * (sizeof(char *) / sizeof(double) + 1),
-                           sizeof *store);
-    if (order == NULL || x == NULL || store == NULL) {
-        *rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-        goto done;
-    }
-    bool log_x;
-    sweep_order(s, order, x, &log_x);
-    char keys[1024] = "";
-    for (size_t i = 0; i < s->n_key_names; i++) {
-        size_t len = strlen(keys);
-        snprintf(keys + len, sizeof keys - len, "%s%s", i ? ", " : "", s->key[i]);
-    }
-    char count[16];
-    snprintf(count, sizeof count, "%zu", s->k);
-    heading2(p, w->h_sweep, "sweep");
-    sr_page_say(p, "note", w->sweep_intro, sr_page_slot_text(p, 0, keys),
-                sr_page_slot_text(p, 1, s->design != NULL ? s->design : ""),
-                sr_page_slot_text(p, 2, count));
-    const char *power[] = {"power"}, *power_label[] = {w->power_title};
-    sweep_chart(p, r, w->power_title, w->power_y, power, power_label, 1, w->read_sweep_power,
-                order, x, log_x, store);
-    const char *cv[] = {"savings_cv"}, *cv_label[] = {w->cv_title};
-    sweep_chart(p, r, w->cv_title, w->cv_y, cv, cv_label, 1, w->read_sweep_cv, order, x, log_x,
-                store);
-    const char *money[] = {"savings_per_participant_mean", "cost_per_participant"};
-    const char *money_label[] = {w->savings_pp, w->cost_pp};
-    sweep_chart(p, r, w->per_participant_title, w->per_participant_y, money, money_label, 2,
-                w->read_sweep_money, order, x, log_x, store);
-    sr_page_table(p, &t, NULL, 0, NULL);
-    fputs("<p class=\"note\">", p->out);
-    sr_page_text(p, w->sweep_point0);
-    fputs("</p>\n", p->out);
-done:
-    free(order);
-    free(x);
-    free(store);
-    sr_sheet_clear(&t);
-}
-
 /* ---- every figure, provenance ---------------------------------------------------------- */
 
 static void all_figures(sr_page *p, const sr_result *r, int *rc, sr_error *err)
 {
     const sr_words *w = p->w;
     sr_sheet t;
-    if (!table(r, SR_SHEET_SUMMARY, p->lang, &t, rc, err))
+    if (!sr_report_sheet(r, SR_SHEET_SUMMARY, p->lang, &t, rc, err))
         return;
-    heading2(p, w->h_all, "all-figures");
+    sr_report_heading(p, w->h_all, "all-figures");
     static const char *const cols[] = {"label", "metric", "units", "mean", "sd", "q05", "q50",
                                        "q95", "deterministic"};
     sr_page_table(p, &t, cols, sizeof cols / sizeof *cols, NULL);
@@ -791,9 +563,9 @@ static void provenance(sr_page *p, const sr_result *r, int *rc, sr_error *err)
 {
     const sr_words *w = p->w;
     sr_sheet t;
-    if (!table(r, SR_SHEET_PROVENANCE, p->lang, &t, rc, err))
+    if (!sr_report_sheet(r, SR_SHEET_PROVENANCE, p->lang, &t, rc, err))
         return;
-    heading2(p, w->h_provenance, "provenance");
+    sr_report_heading(p, w->h_provenance, "provenance");
     sr_page_table(p, &t, NULL, 0, NULL);
     sr_sheet_clear(&t);
     if (r->provenance.scenario != NULL) {
@@ -832,14 +604,14 @@ int sr_report_write(const sr_result *r, sr_lang lang, FILE *out, sr_error *err)
     sr_page_begin(p, r->scenario_name[0] != '\0' ? r->scenario_name : p->w->report);
     header(p, r);
     if (r->sweep.present) {
-        sweep_section(p, r, &rc, err);
+        sr_report_sweep(p, r, &rc, err);
     } else {
         key_figures(p, r);
         net_section(p, r, &rc, err);
         budget_section(p, r, store->fans, &rc, err);
         investors_section(p, r, &rc, err);
         programmes_section(p, r, &rc, err);
-        stress_section(p, r, &rc, err);
+        sr_report_stresses(p, r, &rc, err);
         all_figures(p, r, &rc, err);
     }
     provenance(p, r, &rc, err);

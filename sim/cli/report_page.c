@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/cli/report_svg.h"
@@ -99,12 +100,21 @@ const char *sr_page_slot_text(sr_page *p, int i, const char *s)
 
 void sr_page_say(sr_page *p, const char *cls, const char *fmt, ...)
 {
-    fprintf(p->out, "<p class=\"%s\">", cls);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem == NULL)
+        return;
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(p->out, fmt, ap);
+    vfprintf(mem, fmt, ap);
     va_end(ap);
-    fputs("</p>\n", p->out);
+    fclose(mem);
+    /* a sentence that ends in an abbreviation ("kr.") takes no second full stop */
+    if (len >= 2 && text[len - 1] == '.' && text[len - 2] == '.')
+        text[--len] = '\0';
+    fprintf(p->out, "<p class=\"%s\">%s</p>\n", cls, text != NULL ? text : "");
+    free(text);
 }
 
 /* A heading with its units as shown ("mean (mDKK, present value)"), unless the caption
@@ -140,14 +150,15 @@ void sr_page_table(sr_page *p, const sr_sheet *t, const char *const *ids, size_t
     /* units that every column with units shares go once, into the caption */
     const char *shared = NULL;
     size_t with_units = 0;
+    bool same = true;
     for (size_t i = 0; i < n_cols; i++) {
         const char *u = t->column[cols[i]].units;
         if (u != NULL && with_units++ == 0)
             shared = u;
-        else if (u != NULL && strcmp(u, shared) != 0)
-            shared = NULL;
+        else if (u != NULL)
+            same = same && strcmp(u, shared) == 0;
     }
-    const bool in_caption = shared != NULL && with_units > 1;
+    const bool in_caption = same && with_units > 1;
     fprintf(p->out, "<table class=\"data\" data-table=\"%s\">\n", t->name);
     if (caption != NULL || in_caption) {
         fputs("<caption>", p->out);
@@ -199,6 +210,44 @@ void sr_page_table(sr_page *p, const sr_sheet *t, const char *const *ids, size_t
             fputs("</td>", p->out);
         }
         fputs("</tr>\n", p->out);
+    }
+    fputs("</tbody></table>\n", p->out);
+}
+
+void sr_page_table_turned(sr_page *p, const sr_sheet *t, const char *const *ids, size_t n,
+                          const char *caption)
+{
+    int cols[64];
+    size_t n_cols = 0;
+    for (size_t i = 0; i < n && n_cols < 64; i++)
+        if ((cols[n_cols] = sr_sheet_column(t, ids[i])) >= 0)
+            n_cols++;
+    if (n_cols == 0)
+        return;
+    char span[SR_PAGE_SLOT_BYTES];
+    fprintf(p->out, "<table class=\"data\" data-table=\"%s\">\n", t->name);
+    if (caption != NULL) {
+        fputs("<caption>", p->out);
+        sr_page_text(p, caption);
+        fputs("</caption>\n", p->out);
+    }
+    for (size_t i = 0; i < n_cols; i++) {
+        const sr_column *c = &t->column[cols[i]];
+        fputs(i == 0 ? "<thead><tr><th>" : "<tr><th>", p->out);
+        heading(p, c, true);
+        fputs("</th>", p->out);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            const sr_cell *cell = sr_sheet_at(t, r, (size_t)cols[i]);
+            fputs(i == 0 ? "<th class=\"num\">" : "<td class=\"num\">", p->out);
+            if (cell->kind == SR_CELL_NUMBER) {
+                number_span(p, span, sizeof span, cell->value, cell->show, cell->source, false);
+                fputs(span, p->out);
+            } else if (cell->kind == SR_CELL_TEXT) {
+                sr_page_text(p, cell->text);
+            }
+            fputs(i == 0 ? "</th>" : "</td>", p->out);
+        }
+        fputs(i == 0 ? "</tr></thead>\n<tbody>\n" : "</tr>\n", p->out);
     }
     fputs("</tbody></table>\n", p->out);
 }

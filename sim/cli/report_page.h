@@ -46,6 +46,11 @@ void sr_page_say(sr_page *p, const char *cls, const char *fmt, ...);
 void sr_page_table(sr_page *p, const sr_sheet *t, const char *const *ids, size_t n,
                    const char *caption);
 
+/* Table t turned on its side: a row per column ids[0 .. n) that t has (its heading with its
+ * units), a column per row of t, headed by the first of those columns' cells. */
+void sr_page_table_turned(sr_page *p, const sr_sheet *t, const char *const *ids, size_t n,
+                          const char *caption);
+
 /* A figure: <figure> with its heading (figcaption), then whatever the caller writes (the
  * reading, the chart, its table), closed by sr_page_figure_end. Writes the figure's id
  * ("fig-N") into id. */

@@ -634,9 +634,13 @@ static void build_sweep(builder *b, const sr_result *r)
                 number(b, s->value[i * s->n_keys + j], SR_SHOW_PLAIN, "/sweep/values[%zu,%zu]",
                        i, j);
         }
-        for (size_t c = 0; c < s->n_columns; c++)
-            number(b, s->cell[c][i], sr_show_of_units(s->units[c]), "/sweep/table/%s[%zu]",
-                   s->column[c], i);
+        for (size_t c = 0; c < s->n_columns; c++) {
+            /* participants are the planned cohorts: whole persons */
+            const sr_show show = strcmp(s->column[c], "persons") == 0
+                                     ? SR_SHOW_COUNT
+                                     : sr_show_of_units(s->units[c]);
+            number(b, s->cell[c][i], show, "/sweep/table/%s[%zu]", s->column[c], i);
+        }
     }
 }
 

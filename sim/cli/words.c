@@ -102,13 +102,13 @@ static const sr_words english = {
     .h_diversification = "Diversification",
 
     .h_stresses = "Stresses",
-    .stress_intro = "Each stress changes the scenario (a recession, a weaker effect, ...) and "
+    .stress_intro = "Each stress changes the scenario (a recession, a weaker effect, \xe2\x80\xa6) and "
                     "runs on the same random numbers as the base, so each difference from "
                     "the base is the stress, not noise.",
     .stress_title = "%1$s under each stress: mean and 5%% quantile",
-    .read_stress = "%6$s falls most under %1$s: its mean from %2$s to %3$s and its 5%% "
-                   "quantile from %4$s to %5$s.",
-    .read_stress_none = "No stress lowers the mean of %1$s.",
+    .read_stress = "\xe2\x80\x9c%6$s\xe2\x80\x9d falls most under %1$s: its mean from %2$s "
+                   "to %3$s and its 5%% quantile from %4$s to %5$s.",
+    .read_stress_none = "No stress lowers the mean of \xe2\x80\x9c%1$s\xe2\x80\x9d.",
     .mean_word = "mean",
     .q05_word = "5% quantile",
 
@@ -131,6 +131,11 @@ static const sr_words english = {
     .cost_pp = "cost per participant",
     .sweep_point0 = "The root of the file holds point 0; every point's full result set is "
                     "under /sweep/points/<point>/.",
+    .paired_with = "with",
+    .savings_pp_title = "Savings per participant",
+    .cost_pp_title = "Cost per participant",
+    .read_sweep_savings = "Savings per participant go from %1$s at %2$s to %3$s at %4$s.",
+    .read_sweep_cost = "Cost per participant goes from %1$s at %2$s to %3$s at %4$s.",
 
     .h_all = "All figures of the portfolio",
     .note_left_out = "%1$s: %2$s of %3$s trials have no value and are left out of its "
@@ -245,12 +250,12 @@ static const sr_words danish = {
 
     .h_stresses = "Stresstest",
     .stress_intro = "Hver stresstest ændrer scenariet (en lavkonjunktur, en svagere effekt "
-                    "...) og køres på de samme tilfældige tal som basis, så hver forskel fra "
+                    "\xe2\x80\xa6) og køres på de samme tilfældige tal som basis, så hver forskel fra "
                     "basis skyldes stresstesten og ikke tilfældigheder.",
     .stress_title = "%1$s under hver stresstest: gennemsnit og 5 %%-fraktil",
-    .read_stress = "%6$s falder mest under %1$s: gennemsnittet fra %2$s til %3$s og "
-                   "5 %%-fraktilen fra %4$s til %5$s.",
-    .read_stress_none = "Ingen stresstest sænker gennemsnittet af %1$s.",
+    .read_stress = "\xc2\xbb%6$s\xc2\xab falder mest under %1$s: gennemsnittet fra %2$s til "
+                   "%3$s og 5 %%-fraktilen fra %4$s til %5$s.",
+    .read_stress_none = "Ingen stresstest sænker gennemsnittet af \xc2\xbb%1$s\xc2\xab.",
     .mean_word = "gennemsnit",
     .q05_word = "5 %-fraktil",
 
@@ -273,6 +278,11 @@ static const sr_words danish = {
     .cost_pp = "omkostning pr. deltager",
     .sweep_point0 = "Filens rod rummer punkt 0; hvert punkts fulde resultater ligger under "
                     "/sweep/points/<punkt>/.",
+    .paired_with = "sammen med",
+    .savings_pp_title = "Besparelse pr. deltager",
+    .cost_pp_title = "Omkostning pr. deltager",
+    .read_sweep_savings = "Besparelsen pr. deltager går fra %1$s ved %2$s til %3$s ved %4$s.",
+    .read_sweep_cost = "Omkostningen pr. deltager går fra %1$s ved %2$s til %3$s ved %4$s.",
 
     .h_all = "Alle tal for porteføljen",
     .note_left_out = "%1$s: %2$s af %3$s simuleringer har ingen værdi og indgår ikke i "
@@ -396,7 +406,9 @@ static const phrase headings[] = {
     {"difference", {"difference", "forskel"}},
     {"point", {"point", "punkt"}},
     {"value_text", {"value as applied", "værdi som anvendt"}},
+    {"value_text_2", {"value as applied", "værdi som anvendt"}},
     {"swept", {"swept value", "varieret værdi"}},
+    {"swept_2", {"swept value", "varieret værdi"}},
     {"persons", {"participants", "deltagere"}},
     {"savings_per_participant_mean",
      {"savings per participant, mean", "besparelse pr. deltager, gennemsnit"}},

@@ -45,7 +45,8 @@ typedef struct {
     /* sweep */
     const char *h_sweep, *sweep_intro, *power_title, *power_y, *read_sweep_power,
         *cv_title, *cv_y, *read_sweep_cv, *per_participant_title, *per_participant_y,
-        *read_sweep_money, *savings_pp, *cost_pp, *sweep_point0;
+        *read_sweep_money, *savings_pp, *cost_pp, *sweep_point0, *paired_with,
+        *savings_pp_title, *cost_pp_title, *read_sweep_savings, *read_sweep_cost;
 
     /* all figures, provenance, notes */
     const char *h_all, *note_left_out, *h_provenance, *scenario_text, *footer, *chart_data;
