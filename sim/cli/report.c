@@ -127,16 +127,17 @@ static sr_svg_panel panel(const sr_result *r, const sr_fig_hist *h, sr_metric m,
 }
 
 /* The counts behind histograms h[n] (one shared range), folded: a row per bar. The table
- * names the trials it counts (data-trials) and its bars (data-bins) so that a reader can
- * count them again. */
+ * names the trials it counts (data-trials), its bars (data-bins) and their range (data-lo,
+ * data-hi, exact) so that a reader can count them again. */
 static void hist_counts(sr_page *p, const sr_fig_hist *h, size_t n, const char *const *labels,
                         sr_show show)
 {
     const sr_words *w = p->w;
     fprintf(p->out, "<details><summary>");
     sr_page_text(p, w->hist_counts);
-    fprintf(p->out, "</summary>\n<table class=\"hist\" data-bins=\"%zu\" data-trials=\"",
-            h[0].n_bins);
+    fprintf(p->out, "</summary>\n<table class=\"hist\" data-bins=\"%zu\" data-lo=\"%.17g\" "
+                    "data-hi=\"%.17g\" data-trials=\"",
+            h[0].n_bins, h[0].lo, h[0].hi);
     for (size_t j = 0; j < n; j++) {
         fputs(j > 0 ? " " : "", p->out);
         fputs("/trials/", p->out);

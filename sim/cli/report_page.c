@@ -56,9 +56,9 @@ static void number_span(sr_page *p, char *buf, size_t size, double v, sr_show sh
     const sr_show_spec *spec = &sr_show_specs[show];
     char shown[128];
     sr_format(shown, sizeof shown, v, show, p->lang, true);
-    int n = snprintf(buf, size, "<span class=\"n\" data-v=\"%.17g\" data-f=\"%c%d\" "
+    int n = snprintf(buf, size, "<span class=\"n\" data-v=\"%.17g\" data-f=\"%c%d%s\" "
                                 "data-s=\"%g\"",
-                     v, spec->conversion, spec->digits, spec->scale);
+                     v, spec->conversion, spec->digits, spec->group ? "g" : "", spec->scale);
     if (source != NULL && n > 0 && (size_t)n < size) {
         FILE *mem = fmemopen(buf + n, size - (size_t)n, "w");
         if (mem != NULL) {
@@ -141,6 +141,22 @@ static bool numeric(const sr_sheet *t, size_t c)
 void sr_page_table(sr_page *p, const sr_sheet *t, const char *const *ids, size_t n,
                    const char *caption)
 {
+    sr_page_table_where(p, t, ids, n, caption, NULL, NULL);
+}
+
+/* Whether row r of t is shown: every row, or those whose column `where` holds `is`. */
+static bool shown_row(const sr_sheet *t, size_t r, int where, const char *is)
+{
+    if (where < 0)
+        return true;
+    const sr_cell *c = sr_sheet_at(t, r, (size_t)where);
+    return c->kind == SR_CELL_TEXT && strcmp(c->text, is) == 0;
+}
+
+void sr_page_table_where(sr_page *p, const sr_sheet *t, const char *const *ids, size_t n,
+                         const char *caption, const char *where, const char *is)
+{
+    const int filter = where != NULL ? sr_sheet_column(t, where) : -1;
     size_t cols[64], n_cols = 0;
     for (size_t i = 0; i < (n > 0 ? n : t->n_columns) && n_cols < 64; i++) {
         int c = n > 0 ? sr_sheet_column(t, ids[i]) : (int)i;
@@ -186,6 +202,8 @@ void sr_page_table(sr_page *p, const sr_sheet *t, const char *const *ids, size_t
     fputs("</tr></thead>\n<tbody>\n", p->out);
     char span[SR_PAGE_SLOT_BYTES];
     for (size_t r = 0; r < t->n_rows; r++) {
+        if (!shown_row(t, r, filter, is))
+            continue;
         fputs("<tr>", p->out);
         for (size_t i = 0; i < n_cols; i++) {
             const sr_cell *cell = sr_sheet_at(t, r, cols[i]);

@@ -46,6 +46,10 @@ void sr_page_say(sr_page *p, const char *cls, const char *fmt, ...);
 void sr_page_table(sr_page *p, const sr_sheet *t, const char *const *ids, size_t n,
                    const char *caption);
 
+/* sr_page_table of the rows whose column `where` holds the text `is` only. */
+void sr_page_table_where(sr_page *p, const sr_sheet *t, const char *const *ids, size_t n,
+                         const char *caption, const char *where, const char *is);
+
 /* Table t turned on its side: a row per column ids[0 .. n) that t has (its heading with its
  * units), a column per row of t, headed by the first of those columns' cells. */
 void sr_page_table_turned(sr_page *p, const sr_sheet *t, const char *const *ids, size_t n,

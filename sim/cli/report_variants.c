@@ -14,8 +14,8 @@
 #define MAX_STRESSES 1024
 
 /* One chart of the stress section: metric m's mean and 5% quantile per stress. */
-static void stress_chart(sr_page *p, const sr_result *r, sr_metric m, double *mean, double *q05,
-                         const char **names)
+static void stress_chart(sr_page *p, const sr_result *r, const sr_sheet *t, sr_metric m,
+                         double *mean, double *q05, const char **names)
 {
     const sr_words *w = p->w;
     const sr_fig_stresses *s = &r->stresses;
@@ -61,6 +61,9 @@ static void stress_chart(sr_page *p, const sr_result *r, sr_metric m, double *me
                                      {w->q05_word, SR_SVG_RED, q05}};
     const sr_svg_chart c = {p->out, p->lang, id, title, x_label, ""};
     sr_svg_bars(&c, names, n, series, 2, sr_show_specs[show].digits);
+    static const char *const cols[] = {"stress", "mean", "mean_change", "q05", "q05_change"};
+    sr_page_table_where(p, t, cols, sizeof cols / sizeof *cols, w->chart_data, "metric",
+                        sr_metrics[m].name);
     sr_page_figure_end(p);
 }
 
@@ -81,7 +84,7 @@ void sr_report_stresses(sr_page *p, const sr_result *r, int *rc, sr_error *err)
         static const sr_metric charted[] = {SR_M_MUNICIPALITY_NET_SIB, SR_M_SAVINGS_TOTAL,
                                             SR_M_INVESTOR_NPV};
         for (size_t k = 0; k < sizeof charted / sizeof *charted; k++)
-            stress_chart(p, r, charted[k], mean, q05, names);
+            stress_chart(p, r, &t, charted[k], mean, q05, names);
         static const char *const cols[] = {"stress", "label", "metric", "units", "mean",
                                            "mean_change", "q05", "q05_change"};
         sr_page_table(p, &t, cols, sizeof cols / sizeof *cols, NULL);
@@ -192,9 +195,9 @@ static void sweep_axes_make(const sr_fig_sweep *s, sr_lang lang, sweep_axes *a, 
  * in a grid, a line per value of the second key, of the first column), and a reading of
  * the first line from its first to its last point (read takes the first column's two
  * values and where they are; with two columns, both columns' values, then where). */
-static void sweep_chart(sr_page *p, const sr_result *r, const sweep_axes *a, const char *title,
-                        const char *y_label, const char *const *cols, const char *const *labels,
-                        size_t n, const char *read, double *y_store)
+static void sweep_chart(sr_page *p, const sr_result *r, const sr_sheet *t, const sweep_axes *a,
+                        const char *title, const char *y_label, const char *const *cols,
+                        const char *const *labels, size_t n, const char *read, double *y_store)
 {
     static const char *const colours[MAX_LINES] = {SR_SVG_BLUE, SR_SVG_ORANGE, SR_SVG_GREEN,
                                                    SR_SVG_RED, SR_SVG_SKY, SR_SVG_PURPLE};
@@ -248,6 +251,8 @@ static void sweep_chart(sr_page *p, const sr_result *r, const sweep_axes *a, con
                  s->key[0], p->w->paired_with, s->n_key_names > 1 ? s->key[1] : "");
     const sr_svg_chart ch = {p->out, p->lang, id, title, x_label, y_label};
     sr_svg_lines(&ch, a->x, a->x_label, a->n_x, a->log_x, series, n_series);
+    const char *rows[] = {"value_text", "value_text_2", cols[0], n > 1 ? cols[1] : cols[0]};
+    sr_page_table_turned(p, t, rows, n > 1 ? 4 : 3, p->w->chart_data);
     sr_page_figure_end(p);
 }
 
@@ -277,18 +282,18 @@ void sr_report_sweep(sr_page *p, const sr_result *r, int *rc, sr_error *err)
                 sr_page_slot_text(p, 1, s->design != NULL ? s->design : ""),
                 sr_page_slot_text(p, 2, count));
     const char *power[] = {"power"}, *cv[] = {"savings_cv"};
-    sweep_chart(p, r, a, w->power_title, w->power_y, power, &w->power_title, 1,
+    sweep_chart(p, r, &t, a, w->power_title, w->power_y, power, &w->power_title, 1,
                 w->read_sweep_power, y);
-    sweep_chart(p, r, a, w->cv_title, w->cv_y, cv, &w->cv_title, 1, w->read_sweep_cv, y);
+    sweep_chart(p, r, &t, a, w->cv_title, w->cv_y, cv, &w->cv_title, 1, w->read_sweep_cv, y);
     const char *money[] = {"savings_per_participant_mean", "cost_per_participant"};
     const char *money_label[] = {w->savings_pp, w->cost_pp};
     if (a->n_lines == 1) {
-        sweep_chart(p, r, a, w->per_participant_title, w->per_participant_y, money, money_label,
+        sweep_chart(p, r, &t, a, w->per_participant_title, w->per_participant_y, money, money_label,
                     2, w->read_sweep_money, y);
     } else {   /* a grid: a chart per column, a line per value of the second key */
-        sweep_chart(p, r, a, w->savings_pp_title, w->per_participant_y, money, money_label, 1,
+        sweep_chart(p, r, &t, a, w->savings_pp_title, w->per_participant_y, money, money_label, 1,
                     w->read_sweep_savings, y);
-        sweep_chart(p, r, a, w->cost_pp_title, w->per_participant_y, money + 1,
+        sweep_chart(p, r, &t, a, w->cost_pp_title, w->per_participant_y, money + 1,
                     money_label + 1, 1, w->read_sweep_cost, y);
     }
     static const char *const rows[] = {
