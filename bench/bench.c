@@ -61,18 +61,19 @@ static int bench_case_timed(const char *label, const char *path, const char *con
     for (size_t k = 0; sets != NULL && sets[k] != NULL && k < MAX_SETS; k++)
         if (sr_override_parse(sets[k], &ov[n_ov++], &err) != 0)
             goto fail;
-    sr_model *m = sr_scenario_load(path, ov, n_ov, &err);
-    if (m == NULL)
+    sr_scenario *sc = sr_scenario_load(path, ov, n_ov, &err);
+    if (sc == NULL)
         goto fail;
+    const sr_model *m = sc->model;
     size_t persons = 0;
     for (size_t p = 0; p < m->n_programmes; p++)
         persons += m->programmes[p].size;
     sr_run_options o = {.threads = threads};
     double t0 = now_seconds();
-    sr_resultset *rs = sr_run(m, &o, &err);
+    sr_resultset *rs = sr_run(m, sc->text, &o, &err);
     double seconds = now_seconds() - t0;
     if (rs == NULL) {
-        sr_model_free(m);
+        sr_scenario_free(sc);
         goto fail;
     }
     double per_trial = seconds / trials;
@@ -82,7 +83,7 @@ static int bench_case_timed(const char *label, const char *path, const char *con
            trials / seconds, 1e3 * per_trial, 1e6 * per_trial / (persons / 1000.0),
            peak_memory_mib());
     sr_resultset_free(rs);
-    sr_model_free(m);
+    sr_scenario_free(sc);
     for (size_t i = 0; i < n_ov; i++)
         sr_override_clear(&ov[i]);
     return 0;
@@ -146,9 +147,9 @@ static double single_runs(unsigned trials, int threads, const char *dir, sr_erro
             if (sr_override_parse(sets[k], &ov[k], err) != 0)
                 return -1.0;
         double t0 = now_seconds();
-        sr_model *m = sr_scenario_load(sweep_path, ov, 3, err);
+        sr_scenario *sc = sr_scenario_load(sweep_path, ov, 3, err);
         sr_run_options o = {.threads = threads};
-        sr_resultset *rs = m != NULL ? sr_run(m, &o, err) : NULL;
+        sr_resultset *rs = sc != NULL ? sr_run(sc->model, sc->text, &o, err) : NULL;
         int rc = rs == NULL;
         if (rc == 0 && dir != NULL) {
             snprintf(path, sizeof path, "%s/single-%zu.h5", dir, i);
@@ -156,7 +157,7 @@ static double single_runs(unsigned trials, int threads, const char *dir, sr_erro
         }
         seconds += now_seconds() - t0;
         sr_resultset_free(rs);
-        sr_model_free(m);
+        sr_scenario_free(sc);
         for (size_t k = 0; k < 3; k++)
             sr_override_clear(&ov[k]);
         if (rc != 0)

@@ -132,14 +132,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         n_ov++;
     }
 
-    sr_model *m = sr_scenario_load_text(DOC_NAME, text, doc_len, ov, n_ov, &err);
-    if (m == NULL) {
+    sr_scenario *sc = sr_scenario_load_text(DOC_NAME, text, doc_len, ov, n_ov, &err);
+    if (sc == NULL) {
         check_error(&err, (const char *const *)set_args, n_args);
     } else {
         if (err.code != 0)
-            contract_broken("a model came back with an error set", &err);
-        sr_scenario_print(devnull, m);
-        sr_model_free(m);
+            contract_broken("a scenario came back with an error set", &err);
+        sr_scenario_print(devnull, sc);
+        sr_scenario_free(sc);
     }
 
 done:

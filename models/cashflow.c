@@ -15,20 +15,6 @@ double sr_cashspec_amount(const sr_cashspec *c, const double *v, size_t payer, i
     return v[f->amount[payer]];
 }
 
-void sr_cash_table(double *table, const sr_layout *l, const sr_model *m, const double *v,
-                   int t)
-{
-    for (size_t s = 0; s < m->n_strata; s++)
-        for (size_t i = 0; i < m->n_states; i++) {
-            const sr_cashspec *c = &m->cash[s * m->n_states + i];
-            for (unsigned k = 0; k < l->n_levels[i]; k++) {
-                size_t cell = s * l->n_cells + l->offset[i] + k;
-                for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                    table[cell * SR_PAYERS + pay] = sr_cashspec_amount(c, v, pay, t, k);
-            }
-        }
-}
-
 int sr_cash_next_change(const sr_model *m, int t)
 {
     int next = INT_MAX;

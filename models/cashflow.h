@@ -1,16 +1,10 @@
-/* Public cash flows per cell and month (docs/model.md), discounting and calendar time. */
+/* Public cash flows by state, tenure and month (docs/model.md), discounting and calendar time. */
 #ifndef SR_CASHFLOW_H
 #define SR_CASHFLOW_H
 
 #include <stddef.h>
 
-#include "cohort.h"
 #include "model.h"
-
-/* Fills table[(stratum * n_cells + cell) * SR_PAYERS + payer] with the cash flow in DKK per
- * person-month, before indexation, that applies in month t. */
-void sr_cash_table(double *table, const sr_layout *l, const sr_model *m, const double *v,
-                   int t);
 
 /* The first month after t at which some cash flow changes by date, or INT_MAX. */
 int sr_cash_next_change(const sr_model *m, int t);

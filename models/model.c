@@ -57,17 +57,6 @@ void sr_model_free(sr_model *m)
     for (size_t i = 0; i < m->n_programmes; i++)
         programme_clear(&m->programmes[i]);
     free(m->programmes);
-    for (size_t i = 0; i < m->n_stresses; i++) {
-        for (size_t j = 0; j < m->stresses[i].n_overrides; j++) {
-            free(m->stresses[i].overrides[j].path);
-            free(m->stresses[i].overrides[j].value);
-        }
-        free(m->stresses[i].overrides);
-        free(m->stresses[i].name);
-    }
-    free(m->stresses);
-    free(m->source_text);
-    free(m->notes);
     free(m);
 }
 

@@ -1,5 +1,6 @@
-/* The resolved scenario: plain structs, no YAML, no files. Filled by the scenario loader
- * (sim/scenario/scenario.c), read by the engine. Every name is already resolved to an index.
+/* The resolved model of a scenario: plain structs, no YAML, no text, no files. Filled by
+ * the scenario loader (sim/scenario/scenario.c, which keeps the scenario's text, stresses
+ * and notes beside it), read by the engine. Every name is already resolved to an index.
  *
  * Numbers that a scenario may make uncertain (docs/model.md) are not stored as doubles but as
  * sr_num, an index into the model's number table. A trial resolves the table into a
@@ -191,19 +192,6 @@ typedef struct {
     sr_num rho, persistence;
 } sr_macro;
 
-/* ---- stresses --------------------------------------------------------------------------- */
-
-typedef struct {
-    char *path;               /* override path, as in --set */
-    char *value;              /* YAML flow text */
-} sr_override;
-
-typedef struct {
-    char *name;
-    size_t n_overrides;
-    sr_override *overrides;
-} sr_stress;
-
 /* ---- the model ---------------------------------------------------------------------------- */
 
 typedef struct {
@@ -232,11 +220,6 @@ typedef struct {
     sr_macro macro;
     size_t n_programmes;
     sr_programme *programmes;
-    size_t n_stresses;
-    sr_stress *stresses;
-
-    char *source_text;                /* the scenario text as run, overrides applied */
-    char *notes;                      /* remarks for `validate` (ignored keys), or NULL */
 } sr_model;
 
 void sr_model_free(sr_model *m);      /* frees everything m owns and m itself; NULL is fine */

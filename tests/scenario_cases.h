@@ -22,23 +22,24 @@
     "transitions: [{from: out, to: job, hazard: 0.1}]\n"
 #define PROG "programmes: [{name: p, cohort: {size: 10, intake: {start: 2027-01, months: 2}, initial_state: out}}]\n"
 
-static inline sr_model *load_with(const char *yaml, const char *const *sets, size_t n, sr_error *err)
+static inline sr_scenario *load_with(const char *yaml, const char *const *sets, size_t n,
+                                     sr_error *err)
 {
     sr_override ov[8];
     cr_assert(n <= 8);
     for (size_t i = 0; i < n; i++)
         cr_assert_eq(sr_override_parse(sets[i], &ov[i], err), 0, "%s", err->msg);
-    sr_model *m = sr_scenario_load_text("x.yaml", yaml, strlen(yaml), ov, n, err);
+    sr_scenario *sc = sr_scenario_load_text("x.yaml", yaml, strlen(yaml), ov, n, err);
     for (size_t i = 0; i < n; i++)
         sr_override_clear(&ov[i]);
-    return m;
+    return sc;
 }
 
 static inline void expect_fail_len(const char *yaml, size_t len, int code, const char *prefix)
 {
     sr_error err = {0};
-    sr_model *m = sr_scenario_load_text("x.yaml", yaml, len, NULL, 0, &err);
-    cr_assert_null(m, "accepted, expected: %s", prefix);
+    sr_scenario *sc = sr_scenario_load_text("x.yaml", yaml, len, NULL, 0, &err);
+    cr_assert_null(sc, "accepted, expected: %s", prefix);
     cr_expect_eq(err.code, code, "exit code %d, message: %s", err.code, err.msg);
     cr_expect(strncmp(err.msg, prefix, strlen(prefix)) == 0, "message:\n  %s\nexpected it to begin:\n  %s",
               err.msg, prefix);
@@ -52,19 +53,24 @@ static inline void expect_fail(const char *yaml, const char *prefix)
 static inline void expect_set_fail(const char *yaml, const char *set, const char *prefix)
 {
     sr_error err = {0};
-    sr_model *m = load_with(yaml, &set, 1, &err);
-    cr_assert_null(m, "accepted --set %s, expected: %s", set, prefix);
+    sr_scenario *sc = load_with(yaml, &set, 1, &err);
+    cr_assert_null(sc, "accepted --set %s, expected: %s", set, prefix);
     cr_assert_eq(err.code, SR_EXIT_DATAERR, "exit code %d, message: %s", err.code, err.msg);
     cr_assert(strncmp(err.msg, prefix, strlen(prefix)) == 0, "message:\n  %s\nexpected it to begin:\n  %s",
               err.msg, prefix);
 }
 
-static inline sr_model *load_set(const char *yaml, const char *set)
+static inline sr_scenario *load_set_scenario(const char *yaml, const char *set)
 {
     sr_error err = {0};
-    sr_model *m = load_with(yaml, &set, 1, &err);
-    cr_assert_not_null(m, "--set %s rejected: %s", set, err.msg);
-    return m;
+    sr_scenario *sc = load_with(yaml, &set, 1, &err);
+    cr_assert_not_null(sc, "--set %s rejected: %s", set, err.msg);
+    return sc;
+}
+
+static inline sr_model *load_set(const char *yaml, const char *set)
+{
+    return sr_test_take_model(load_set_scenario(yaml, set));
 }
 
 static inline double num(const sr_model *m, sr_num n)

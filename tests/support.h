@@ -7,7 +7,9 @@
 #include <stddef.h>
 
 #include "models/model.h"
+#include "sim/engine/arm.h"
 #include "sim/engine/results.h"
+#include "sim/scenario/scenario.h"
 
 /* A fresh empty directory under $TMPDIR (or /tmp); malloc'd: the caller frees it (or
  * sr_test_remove_dir removes and frees it). */
@@ -25,6 +27,12 @@ int sr_test_run(const char *cmdline, char **out, char **err);
 void sr_test_python(const char *dir, const char *script);
 
 /* Loads a scenario from text; fails the test with the loader's message if it is invalid. */
+sr_scenario *sr_test_scenario(const char *yaml);
+
+/* The model of sc; the rest of sc is freed. */
+sr_model *sr_test_take_model(sr_scenario *sc);
+
+/* The model of a scenario loaded from text (sr_test_scenario). */
 sr_model *sr_test_model(const char *yaml);
 
 /* A command line built by printf, in a buffer that the next call reuses. */
@@ -45,5 +53,28 @@ void sr_test_expect_failure(const char *scenario, bool results_dir, const char *
 
 /* Whether a file exists. */
 int sr_test_exists(const char *path);
+
+/* One programme's arms, run directly (sim/engine/arm.h) rather than in a trial: every
+ * number at its mean, no macro shock (every month in condition 0), the programme's rates,
+ * rate-card progress tables and a workspace, and a generator. */
+typedef struct {
+    const sr_model *m;
+    const sr_programme *p;
+    double *v;                     /* [n_num]: the numbers' means */
+    sr_layout *l;
+    sr_rates *rates;
+    sr_progress *progress;
+    sr_arm_ws *w;
+    gsl_rng *r;
+    unsigned char *normal_months;  /* [n_months]: condition 0 */
+} sr_test_arm;
+
+sr_test_arm sr_test_arm_open(const sr_model *m, size_t programme);
+void sr_test_arm_close(sr_test_arm *a);   /* frees what it opened (not the model) */
+
+/* A spec for the arm (treated or not): its programme's intake and intervention window,
+ * never stopped, drawn at random from a->r or as the expectation; the stream is 0 until
+ * the caller keys one. */
+sr_arm_spec sr_test_arm_spec(const sr_test_arm *a, bool treated, sr_draw_mode mode);
 
 #endif

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/cohort.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/rates.h"
 #include "sim/engine/run.h"
 #include "sim/scenario/scenario.h"
 #include "support.h"

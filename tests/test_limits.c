@@ -74,21 +74,22 @@ static const char at_limits[] =
     "      lag_months: 1200\n";
 
 /* Loads at_limits with one override; NULL with err when refused. */
-static sr_model *load_set(const char *set, sr_error *err)
+static sr_scenario *load_set(const char *set, sr_error *err)
 {
     sr_override ov;
     cr_assert_eq(sr_override_parse(set, &ov, err), 0, "%s", err->msg);
-    sr_model *m = sr_scenario_load_text("x.yaml", at_limits, strlen(at_limits), &ov, 1, err);
+    sr_scenario *sc = sr_scenario_load_text("x.yaml", at_limits, strlen(at_limits), &ov, 1,
+                                            err);
     sr_override_clear(&ov);
-    return m;
+    return sc;
 }
 
 static void expect_refused(const char *set, const char *fragment)
 {
     sr_error err = {0};
-    sr_model *m = load_set(set, &err);
-    cr_expect_null(m, "--set %s was accepted", set);
-    sr_model_free(m);
+    sr_scenario *sc = load_set(set, &err);
+    cr_expect_null(sc, "--set %s was accepted", set);
+    sr_scenario_free(sc);
     cr_expect_eq(err.code, SR_EXIT_DATAERR, "--set %s: exit %d", set, err.code);
     cr_expect_not_null(strstr(err.msg, fragment), "--set %s:\n  %s\nlacks\n  %s", set, err.msg,
                        fragment);
@@ -156,14 +157,14 @@ Test(limits, a_distribution_is_limited_by_its_draws_and_mean)
                    "1.64e+12 (its draws and mean) (bound it with min/max)");
     /* the same bounded by min and max, and a gamma cost: accepted */
     sr_error err = {0};
-    sr_model *m = load_set("cashflows.employed.state={dist: normal, mean: 0, sd: 2e11, "
-                           "min: -1e12, max: 1e12}", &err);
-    cr_expect_not_null(m, "%s", err.msg);
-    sr_model_free(m);
-    m = load_set("programmes[0].intervention.costs.per_participant={dist: gamma, mean: 5000, "
-                 "sd: 1000}", &err);
-    cr_expect_not_null(m, "%s", err.msg);
-    sr_model_free(m);
+    sr_scenario *sc = load_set("cashflows.employed.state={dist: normal, mean: 0, sd: 2e11, "
+                               "min: -1e12, max: 1e12}", &err);
+    cr_expect_not_null(sc, "%s", err.msg);
+    sr_scenario_free(sc);
+    sc = load_set("programmes[0].intervention.costs.per_participant={dist: gamma, mean: 5000, "
+                  "sd: 1000}", &err);
+    cr_expect_not_null(sc, "%s", err.msg);
+    sr_scenario_free(sc);
     /* a named parameter is checked where it is used: a hazard ratio up to 2e12 */
     expect_refused("parameters.hr={dist: uniform, min: 0, max: 2e12}",
                    "x.yaml:28:64: programmes[0].intervention.effect.hazard_ratio: must lie "

@@ -17,12 +17,13 @@
 #include <unistd.h>
 
 #include "models/cashflow.h"
-#include "models/cohort.h"
-#include "sim/variants/memory.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/rates.h"
 #include "sim/engine/results.h"
 #include "sim/engine/run.h"
-#include "sim/scenario/scenario.h"
 #include "sim/engine/trial.h"
+#include "sim/scenario/scenario.h"
+#include "sim/variants/memory.h"
 #include "tests/support.h"
 
 #define BIN SIRISK_BINARY
@@ -163,10 +164,10 @@ Test(memory, the_estimate_bounds_what_the_shipped_scenarios_allocate)
         char path[512];
         snprintf(path, sizeof path, SIRISK_SOURCE_DIR "/scenarios/%s.yaml", files[k]);
         sr_error err = {0};
-        sr_model *m = sr_scenario_load(path, NULL, 0, &err);
-        cr_assert_not_null(m, "%s", err.msg);
-        check_model(files[k], m);
-        sr_model_free(m);
+        sr_scenario *sc = sr_scenario_load(path, NULL, 0, &err);
+        cr_assert_not_null(sc, "%s", err.msg);
+        check_model(files[k], sc->model);
+        sr_scenario_free(sc);
     }
 }
 
@@ -347,10 +348,10 @@ Test(memory, a_run_peaks_within_its_estimate)
     char *dir = sr_test_tmpdir();
     char *y = wide_scenario(512, 16, 40, 2, 0, false);
     char *path = sr_test_write_file(dir, "wide.yaml", y);
-    sr_model *m = sr_test_model(y);
+    sr_scenario *sc = sr_test_scenario(y);
     sr_run_memory need;
     sr_run_options one = {.threads = 1};
-    cr_assert_eq(sr_run_memory_need(m, &one, &need), 0);
+    cr_assert_eq(sr_run_memory_need(sc->model, sc->text, &one, &need), 0);
     const double estimate = need.per_thread + need.shared + need.results;
     cr_assert_gt(estimate, 64.0 * 1048576.0, "the workspace must dominate: %.0f", estimate);
 
@@ -364,7 +365,7 @@ Test(memory, a_run_peaks_within_its_estimate)
                   "validate, its estimate is %.0f", extra, estimate);
     cr_expect_geq(extra, 0.85 * estimate, "the run took %.0f bytes more than validate, its "
                   "estimate is %.0f", extra, estimate);
-    sr_model_free(m);
+    sr_scenario_free(sc);
     free(path);
     free(y);
     sr_test_remove_dir(dir);
@@ -413,10 +414,10 @@ Test(memory, stress_and_sweep_peak_no_higher_with_more_runs, .timeout = 120)
         cr_skip_test("AddressSanitizer's quarantine keeps freed memory resident");
     char *dir = sr_test_tmpdir();
     char *path = sr_test_write_file(dir, "held.yaml", held_results);
-    sr_model *m = sr_test_model(held_results);
+    sr_scenario *sc = sr_test_scenario(held_results);
     sr_run_memory need;
     sr_run_options two = {.threads = 2};
-    cr_assert_eq(sr_run_memory_need(m, &two, &need), 0);
+    cr_assert_eq(sr_run_memory_need(sc->model, sc->text, &two, &need), 0);
     cr_assert_gt(need.results, 6.0 * 1048576.0, "the result set must dominate: %.0f",
                  need.results);
     cr_assert_lt(need.per_thread + need.shared, need.results / 16.0);
@@ -438,7 +439,7 @@ Test(memory, stress_and_sweep_peak_no_higher_with_more_runs, .timeout = 120)
         cr_expect_lt(many - few, margin, "%s: 6 runs peak at %.0f bytes, 2 at %.0f: %.0f more "
                      "(at most %.0f)", pairs[k][0][0], many, few, many - few, margin);
     }
-    sr_model_free(m);
+    sr_scenario_free(sc);
     free(path);
     sr_test_remove_dir(dir);
 }

@@ -72,9 +72,10 @@ Test(metric, additive_metrics_are_the_sum_of_the_programmes)
 {
     sr_override trials = {"simulation.trials", "12"};
     sr_error err = {0};
-    sr_model *m = sr_scenario_load(SIRISK_SOURCE_DIR "/scenarios/national.yaml", &trials, 1,
-                                   &err);
-    cr_assert_not_null(m, "%s", err.msg);
+    sr_scenario *sc = sr_scenario_load(SIRISK_SOURCE_DIR "/scenarios/national.yaml", &trials, 1,
+                                       &err);
+    cr_assert_not_null(sc, "%s", err.msg);
+    const sr_model *m = sc->model;
     cr_assert_gt(m->n_programmes, 1);
     sr_resultset *rs = sr_test_run_model(m, 2);
     const size_t n = rs->n_trials, Y = rs->n_years;
@@ -102,5 +103,5 @@ Test(metric, additive_metrics_are_the_sum_of_the_programmes)
     }
     cr_expect_gt(differ, 0, "the portfolio's IRR is computed, not added");
     sr_resultset_free(rs);
-    sr_model_free(m);
+    sr_scenario_free(sc);
 }

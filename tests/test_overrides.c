@@ -50,10 +50,11 @@ Test(overrides, apply_in_order_the_last_winning)
 {
     const char *sets[] = {"programmes[0].cohort.size=20", "programmes[0].cohort.size=30"};
     sr_error err = {0};
-    sr_model *m = load_with(BASE PROG, sets, 2, &err);
+    sr_scenario *sc = load_with(BASE PROG, sets, 2, &err);
+    sr_model *m = sc->model;
     cr_assert_not_null(m, "%s", err.msg);
     cr_assert_eq(m->programmes[0].size, 30);
-    sr_model_free(m);
+    sr_scenario_free(sc);
 }
 
 Test(overrides, unset_an_optional_key_with_null)
@@ -107,18 +108,20 @@ Test(overrides, reject_values_that_are_not_yaml)
                     "--set name=a\n---\nb: cannot read the value: only one YAML document is allowed per file");
 }
 
-Test(overrides, write_the_document_as_run_into_source_text)
+Test(overrides, write_the_document_as_run_into_the_scenario_text)
 {
     const char *sets[] = {"programmes[0].cohort.size=2000", "macro.start_in_recession=true",
                           "simulation.seed=7"};
     sr_error err = {0};
-    sr_model *m = load_with(spec_example, sets, 3, &err);
+    sr_scenario *sc = load_with(spec_example, sets, 3, &err);
+    sr_model *m = sc->model;
     cr_assert_not_null(m, "%s", err.msg);
-    cr_assert(strstr(m->source_text, "size: 2000") != NULL, "%s", m->source_text);
-    cr_assert(strstr(m->source_text, "start_in_recession: true") != NULL);
-    cr_assert(strstr(m->source_text, "seed: 7") != NULL);
+    cr_assert(strstr(sc->text, "size: 2000") != NULL, "%s", sc->text);
+    cr_assert(strstr(sc->text, "start_in_recession: true") != NULL);
+    cr_assert(strstr(sc->text, "seed: 7") != NULL);
     /* The text reads back, without overrides, to the same model. */
-    sr_model *again = sr_test_model(m->source_text);
+    sr_scenario *again_sc = sr_test_scenario(sc->text);
+    const sr_model *again = again_sc->model;
     cr_assert_eq(again->programmes[0].size, 2000);
     cr_assert(again->macro.start_in_recession);
     cr_assert_eq(again->seed, 7);
@@ -128,16 +131,16 @@ Test(overrides, write_the_document_as_run_into_source_text)
         for (int k = 0; k < 4; k++)
             cr_assert(again->num[i].p[k] == m->num[i].p[k] || (isnan(again->num[i].p[k]) && isnan(m->num[i].p[k])));
     }
-    cr_assert_eq(again->n_stresses, 3);
-    cr_assert_str_eq(again->stresses[2].overrides[0].path, "programmes[0].cohort.intake.start");
-    sr_model_free(again);
-    sr_model_free(m);
+    cr_assert_eq(again_sc->n_stresses, 3);
+    cr_assert_str_eq(again_sc->stresses[2].overrides[0].path, "programmes[0].cohort.intake.start");
+    sr_scenario_free(again_sc);
+    sr_scenario_free(sc);
     /* A null inside a flow collection stays a null. */
-    m = load_set(BASE PROG, "macro={model: none, rho: }");
-    sr_model *back = sr_test_model(m->source_text);
-    cr_assert(strstr(m->source_text, "rho: null") != NULL, "%s", m->source_text);
+    sc = load_set_scenario(BASE PROG, "macro={model: none, rho: }");
+    sr_model *back = sr_test_model(sc->text);
+    cr_assert(strstr(sc->text, "rho: null") != NULL, "%s", sc->text);
     sr_model_free(back);
-    sr_model_free(m);
+    sr_scenario_free(sc);
 }
 
 Test(overrides, parse_path_equals_value)

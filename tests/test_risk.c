@@ -22,8 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/cohort.h"
 #include "models/dist.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/rates.h"
 #include "sim/engine/results.h"
 #include "sim/engine/run.h"
 #include "sim/engine/trial.h"

@@ -12,7 +12,8 @@
 
 Test(scenario, loads_spec_example_states_and_simulation)
 {
-    sr_model *m = sr_test_model(spec_example);
+    sr_scenario *sc = sr_test_scenario(spec_example);
+    sr_model *m = sc->model;
     cr_assert_str_eq(m->name, "Neighbourhood-mothers job mentoring, one municipality");
     cr_assert_eq(m->trials, 10000);
     cr_assert_eq(m->seed, 20261127u);
@@ -30,13 +31,14 @@ Test(scenario, loads_spec_example_states_and_simulation)
     cr_assert(m->states[3].absorbing);
     cr_assert_eq(sr_model_state_index(m, "employed"), 2);
     cr_assert_eq(sr_model_state_index(m, "nowhere"), -1);
-    cr_assert_null(m->notes, "unexpected notes: %s", m->notes);
-    sr_model_free(m);
+    cr_assert_null(sc->notes, "unexpected notes: %s", sc->notes);
+    sr_scenario_free(sc);
 }
 
 Test(scenario, fills_intervention_contract_financing_macro_and_stresses)
 {
-    sr_model *m = sr_test_model(spec_example);
+    sr_scenario *sc = sr_test_scenario(spec_example);
+    sr_model *m = sc->model;
     const sr_programme *p = &m->programmes[0];
     cr_assert_str_eq(p->name, "copenhagen");
     cr_assert(p->has_intervention);
@@ -80,16 +82,16 @@ Test(scenario, fills_intervention_contract_financing_macro_and_stresses)
     cr_assert_float_eq(num(m, m->macro.recession_counter), 1.5, 0);
     cr_assert(!m->macro.start_in_recession);
 
-    cr_assert_eq(m->n_stresses, 3);
-    cr_assert_str_eq(m->stresses[0].name, "recession");
-    cr_assert_str_eq(m->stresses[0].overrides[0].path, "macro.start_in_recession");
-    cr_assert_str_eq(m->stresses[0].overrides[0].value, "true");
-    cr_assert_str_eq(m->stresses[1].overrides[0].value, "1.1");
-    cr_assert_str_eq(m->stresses[2].overrides[0].path, "programmes[0].cohort.intake.start");
-    cr_assert_str_eq(m->stresses[2].overrides[0].value, "2028-01");
+    cr_assert_eq(sc->n_stresses, 3);
+    cr_assert_str_eq(sc->stresses[0].name, "recession");
+    cr_assert_str_eq(sc->stresses[0].overrides[0].path, "macro.start_in_recession");
+    cr_assert_str_eq(sc->stresses[0].overrides[0].value, "true");
+    cr_assert_str_eq(sc->stresses[1].overrides[0].value, "1.1");
+    cr_assert_str_eq(sc->stresses[2].overrides[0].path, "programmes[0].cohort.intake.start");
+    cr_assert_str_eq(sc->stresses[2].overrides[0].value, "2028-01");
     /* Without overrides the scenario text is kept verbatim, comments and all. */
-    cr_assert_str_eq(m->source_text, spec_example);
-    sr_model_free(m);
+    cr_assert_str_eq(sc->text, spec_example);
+    sr_scenario_free(sc);
 }
 
 Test(hostile, files_larger_than_the_limit)
@@ -137,10 +139,10 @@ Test(scenario, loads_from_a_file)
     char *dir = sr_test_tmpdir();
     char *path = sr_test_write_file(dir, "s.yaml", spec_example);
     sr_error err = {0};
-    sr_model *m = sr_scenario_load(path, NULL, 0, &err);
-    cr_assert_not_null(m, "%s", err.msg);
-    cr_assert_str_eq(m->source_text, spec_example);
-    sr_model_free(m);
+    sr_scenario *sc = sr_scenario_load(path, NULL, 0, &err);
+    cr_assert_not_null(sc, "%s", err.msg);
+    cr_assert_str_eq(sc->text, spec_example);
+    sr_scenario_free(sc);
     remove(path);
     remove(dir);
     free(path);
@@ -182,10 +184,10 @@ Test(parameters, rejects_undefined_references_and_chains)
 
 Test(parameters, notes_a_parameter_nobody_uses)
 {
-    sr_model *m = sr_test_model(BASE "parameters: {unused: 3}\n" PROG);
-    cr_assert_not_null(m->notes);
-    cr_assert_str_eq(m->notes, "parameter unused is defined but not used");
-    sr_model_free(m);
+    sr_scenario *sc = sr_test_scenario(BASE "parameters: {unused: 3}\n" PROG);
+    cr_assert_not_null(sc->notes);
+    cr_assert_str_eq(sc->notes, "parameter unused is defined but not used");
+    sr_scenario_free(sc);
 }
 
 Test(correlations, accepts_a_positive_definite_matrix)
@@ -260,29 +262,29 @@ Test(stresses, are_checked_on_top_of_the_overrides)
                             "  initial_state: out}, intervention: {effect: {transitions: [out->job],\n"
                             "  hazard_ratio: $e, months: 6}}}]\n"
                             "stresses: {weak: {parameters.e.median: 1.1}}\n";
-    m = load_set(addressed, "parameters.e=1.2");
-    cr_expect(m->notes != NULL && strstr(m->notes, "x.yaml:10:12: stresses.weak does not apply on "
+    sr_scenario *sc = load_set_scenario(addressed, "parameters.e=1.2");
+    cr_expect(sc->notes != NULL && strstr(sc->notes, "x.yaml:10:12: stresses.weak does not apply on "
                                                    "top of the command line's overrides") != NULL,
-              "notes: %s", m->notes ? m->notes : "(none)");
-    sr_model_free(m);
+              "notes: %s", sc->notes ? sc->notes : "(none)");
+    sr_scenario_free(sc);
     const char *broken = BASE PROG "stresses: {s: {macro.model: chaos}}\n";
     expect_fail(broken, "x.yaml:7:12: stresses.s: --set macro.model=chaos: macro.model: must be "
                         "none, regime or gaussian_factor, got chaos");
-    m = load_set(broken, "simulation.seed=3");
-    cr_expect(m->notes != NULL && strstr(m->notes, "stresses.s does not apply") != NULL);
-    sr_model_free(m);
+    sc = load_set_scenario(broken, "simulation.seed=3");
+    cr_expect(sc->notes != NULL && strstr(sc->notes, "stresses.s does not apply") != NULL);
+    sr_scenario_free(sc);
 }
 
 Test(stresses, keep_values_as_flow_text)
 {
-    sr_model *m = sr_test_model(BASE PROG
+    sr_scenario *sc = sr_test_scenario(BASE PROG
         "stresses:\n"
         "  s: {macro: {model: regime, switch: {to_recession: 0.1, to_normal: 0.2}, recession: {pro: 1, counter: 2}},\n"
         "      name: \"a, b\", indexation: ~}\n");
-    cr_assert_eq(m->stresses[0].n_overrides, 3);
-    cr_assert_str_eq(m->stresses[0].overrides[0].value,
+    cr_assert_eq(sc->stresses[0].n_overrides, 3);
+    cr_assert_str_eq(sc->stresses[0].overrides[0].value,
                      "{model: regime, switch: {to_recession: 0.1, to_normal: 0.2}, recession: {pro: 1, counter: 2}}");
-    cr_assert_str_eq(m->stresses[0].overrides[1].value, "\"a, b\"");
-    cr_assert_str_eq(m->stresses[0].overrides[2].value, "~");
-    sr_model_free(m);
+    cr_assert_str_eq(sc->stresses[0].overrides[1].value, "\"a, b\"");
+    cr_assert_str_eq(sc->stresses[0].overrides[2].value, "~");
+    sr_scenario_free(sc);
 }

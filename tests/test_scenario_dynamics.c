@@ -218,14 +218,15 @@ Test(cashflows, rejects_bad_cash_flows)
 
 Test(macro, checks_and_ignores_keys_of_a_model_not_selected)
 {
-    sr_model *m = sr_test_model(BASE
+    sr_scenario *sc = sr_test_scenario(BASE
         "macro: {model: regime, switch: {to_recession: 0.01, to_normal: 0.05}, recession: {pro: 0.6, counter: 1.5},\n"
         "        start_in_recession: true, rho: 0.2, persistence: 0.5}\n" PROG);
+    sr_model *m = sc->model;
     cr_assert_eq(m->macro.model, SR_MACRO_MODEL_REGIME);
     cr_assert(m->macro.start_in_recession);
-    cr_assert_str_eq(m->notes, "macro.rho is ignored: macro.model is regime\n"
+    cr_assert_str_eq(sc->notes, "macro.rho is ignored: macro.model is regime\n"
                                "macro.persistence is ignored: macro.model is regime");
-    sr_model_free(m);
+    sr_scenario_free(sc);
     /* Ignored keys are still checked. */
     expect_fail(BASE "macro: {model: none, rho: 2}\n" PROG,
                 "x.yaml:6:27: macro.rho: must be a number in [0, 1), got 2");
@@ -236,14 +237,16 @@ Test(macro, checks_and_ignores_keys_of_a_model_not_selected)
                 "x.yaml:6:8: macro.model: is required, got nothing");
     expect_fail(BASE "macro: {model: regime, switch: {to_recession: 1.5, to_normal: 0.1}, recession: {pro: 1, counter: 1}}\n" PROG,
                 "x.yaml:6:47: macro.switch.to_recession: must be a number in [0, 1], got 1.5");
-    m = sr_test_model(BASE "macro: {model: gaussian_factor, rho: 0.2, persistence: 0.9}\n" PROG);
+    sc = sr_test_scenario(BASE "macro: {model: gaussian_factor, rho: 0.2, persistence: 0.9}\n" PROG);
+    m = sc->model;
     cr_assert_eq(m->macro.model, SR_MACRO_MODEL_GAUSSIAN);
     cr_assert_float_eq(num(m, m->macro.rho), 0.2, 0);
     cr_assert_float_eq(num(m, m->macro.persistence), 0.9, 0);
-    sr_model_free(m);
-    m = sr_test_model(BASE PROG);
+    sr_scenario_free(sc);
+    sc = sr_test_scenario(BASE PROG);
+    m = sc->model;
     cr_assert_eq(m->macro.model, SR_MACRO_MODEL_NONE);
-    sr_model_free(m);
+    sr_scenario_free(sc);
 }
 
 Test(scenario, rejects_models_too_large_for_memory)

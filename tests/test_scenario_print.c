@@ -10,12 +10,12 @@
 
 Test(print, shows_the_resolved_model)
 {
-    sr_model *m = sr_test_model(spec_example);
+    sr_scenario *sc = sr_test_scenario(spec_example);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     cr_assert_not_null(f);
-    sr_scenario_print(f, m);
+    sr_scenario_print(f, sc);
     fclose(f);
     const char *expect[] = {
         "Simulation: 10000 trials, seed 20261127, 2027-01 .. 2036-12 (120 months)",
@@ -30,5 +30,5 @@ Test(print, shows_the_resolved_model)
     for (size_t i = 0; i < sizeof expect / sizeof *expect; i++)
         cr_assert(strstr(buf, expect[i]) != NULL, "missing \"%s\" in:\n%s", expect[i], buf);
     free(buf);
-    sr_model_free(m);
+    sr_scenario_free(sc);
 }

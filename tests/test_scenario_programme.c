@@ -114,15 +114,16 @@ Test(programmes, rejects_bad_cohorts_and_names)
                 "  - {name: p, cohort: {size: 10, intake: {start: 2027-01, months: 2}, initial_state: out}}\n"
                 "  - {name: p, cohort: {size: 10, intake: {start: 2027-01, months: 2}, initial_state: out}}\n",
                 "x.yaml:8:12: programmes[1].name: duplicate programme name (first at line 7, column 12), got p");
-    sr_model *m = sr_test_model(PROGRAMME_HEAD
+    sr_scenario *sc = sr_test_scenario(PROGRAMME_HEAD
         "    cohort: {size: 10, intake: {start: 2027-01, months: 2}, initial_state: out, initial_tenure: 5}\n");
+    sr_model *m = sc->model;
     cr_assert_eq(m->programmes[0].initial_tenure, 5);
-    cr_assert_str_eq(m->notes, "programmes[0].cohort.initial_tenure 5 is capped at the tenure_max (3) of state out");
+    cr_assert_str_eq(sc->notes, "programmes[0].cohort.initial_tenure 5 is capped at the tenure_max (3) of state out");
     cr_assert(!m->programmes[0].has_intervention && !m->programmes[0].has_contract);
     cr_assert_null(m->programmes[0].control_intake);
     for (size_t s = 0; s < m->n_states; s++)
         cr_assert(m->programmes[0].while_in[s]);
-    sr_model_free(m);
+    sr_scenario_free(sc);
 }
 
 Test(programmes, reads_an_intervention)
@@ -169,7 +170,7 @@ Test(programmes, rejects_bad_interventions)
 
 Test(contracts, reads_a_rate_card_with_a_historical_baseline)
 {
-    sr_model *m = sr_test_model(PROGRAMME_HEAD COHORT
+    sr_scenario *sc = sr_test_scenario(PROGRAMME_HEAD COHORT
         "    contract:\n"
         "      payer: state\n"
         "      type: rate_card\n"
@@ -179,6 +180,7 @@ Test(contracts, reads_a_rate_card_with_a_historical_baseline)
         "      term_years: 1\n"
         "      termination: {hazard_per_year: 0.1, shared: true}\n"
         "      frame_overflow: forfeited\n");
+    sr_model *m = sc->model;
     const sr_contract *c = &m->programmes[0].contract;
     cr_assert_eq(c->payer, SR_STATE);
     cr_assert_eq(c->type, SR_CONTRACT_RATE_CARD);
@@ -192,8 +194,8 @@ Test(contracts, reads_a_rate_card_with_a_historical_baseline)
     cr_assert_eq(c->term_months, 12);
     cr_assert(c->has_termination && c->termination_shared);
     cr_assert(!c->has_cap_total && !c->has_annual_frame);
-    cr_assert_str_eq(m->notes, "programmes[0].contract.frame_overflow is ignored: there is no annual_frame");
-    sr_model_free(m);
+    cr_assert_str_eq(sc->notes, "programmes[0].contract.frame_overflow is ignored: there is no annual_frame");
+    sr_scenario_free(sc);
 }
 
 Test(contracts, rejects_bad_contracts)
@@ -232,21 +234,23 @@ Test(contracts, rejects_bad_contracts)
 
 Test(contracts, notes_keys_of_the_type_not_selected)
 {
-    sr_model *m = sr_test_model(PROGRAMME_HEAD COHORT
+    sr_scenario *sc = sr_test_scenario(PROGRAMME_HEAD COHORT
         "    contract: {payer: municipality, type: savings_share, share: 0.5, term_years: 1,\n"
         "               outcomes: [{name: o, state: job, tenure: 0, price: 1}],\n"
         "               baseline: {method: none, size: 50}}\n"
         "    financing: {guarantee: {first_loss: 0.5}}\n");
-    cr_assert_str_eq(m->notes, "programmes[0].contract.outcomes is ignored: the contract type is savings_share\n"
+    sr_model *m = sc->model;
+    cr_assert_str_eq(sc->notes, "programmes[0].contract.outcomes is ignored: the contract type is savings_share\n"
                                "programmes[0].contract.baseline.size is ignored: baseline.method is none");
     cr_assert_eq(m->programmes[0].contract.n_outcomes, 0);
     cr_assert_null(m->programmes[0].control_intake);
     cr_assert(m->programmes[0].financing.has_guarantee);
-    sr_model_free(m);
-    m = sr_test_model(PROGRAMME_HEAD COHORT "    financing: {surplus: {cap_irr: 0.1}}\n");
-    cr_assert_str_eq(m->notes, "programmes[0].financing is ignored: the programme has no contract");
+    sr_scenario_free(sc);
+    sc = sr_test_scenario(PROGRAMME_HEAD COHORT "    financing: {surplus: {cap_irr: 0.1}}\n");
+    m = sc->model;
+    cr_assert_str_eq(sc->notes, "programmes[0].financing is ignored: the programme has no contract");
     cr_assert(!m->programmes[0].financing.has_surplus_cap);
-    sr_model_free(m);
+    sr_scenario_free(sc);
     expect_fail(PROGRAMME_HEAD COHORT "    financing: {guarantee: {first_loss: 1.2}}\n",
                 "x.yaml:9:41: programmes[0].financing.guarantee.first_loss: must be a number in [0, 1], got 1.2");
 }

@@ -51,7 +51,7 @@ Test(scenario, treats_null_as_not_given)
 /* A key of an option not selected is checked, noted, and holds its default, not its value. */
 Test(schema, a_key_that_does_not_apply_holds_its_default)
 {
-    sr_model *m = sr_test_model(BASE
+    sr_scenario *sc = sr_test_scenario(BASE
         "macro: {model: regime, switch: {to_recession: 0.01, to_normal: 0.05},\n"
         "        recession: {pro: 0.6, counter: 1.5}, rho: 0.2, persistence: 0.5}\n"
         "programmes:\n"
@@ -62,7 +62,8 @@ Test(schema, a_key_that_does_not_apply_holds_its_default)
         "  - name: q\n"
         COHORT
         "    financing: {surplus: {cap_irr: 0.06}}\n");
-    cr_assert_str_eq(m->notes, "macro.rho is ignored: macro.model is regime\n"
+    sr_model *m = sc->model;
+    cr_assert_str_eq(sc->notes, "macro.rho is ignored: macro.model is regime\n"
                                "macro.persistence is ignored: macro.model is regime\n"
                                "programmes[0].contract.frame_overflow is ignored: there is no "
                                "annual_frame\n"
@@ -73,7 +74,7 @@ Test(schema, a_key_that_does_not_apply_holds_its_default)
     cr_assert_eq(m->programmes[0].contract.frame_overflow, SR_OVERFLOW_DEFERRED);
     cr_assert(!m->programmes[1].financing.has_surplus_cap);
     cr_assert_float_eq(num(m, m->programmes[1].financing.cap_irr), 0, 0);
-    sr_model_free(m);
+    sr_scenario_free(sc);
 }
 
 /* ---- the tables ------------------------------------------------------------------------ */

@@ -106,7 +106,7 @@ static double deterministic(const char *yaml, sr_metric metric)
     m->trials = 1;
     sr_error err = {0};
     sr_run_options o = {.threads = 1};
-    sr_resultset *rs = sr_run(m, &o, &err);
+    sr_resultset *rs = sr_run(m, NULL, &o, &err);
     cr_assert_not_null(rs, "%s", err.msg);
     double d = rs->portfolio.deterministic[metric];
     sr_resultset_free(rs);

@@ -20,8 +20,8 @@
 static void expect_message(const char *yaml, const char *expected)
 {
     sr_error err = {0};
-    sr_model *m = sr_scenario_load_text("x.yaml", yaml, strlen(yaml), NULL, 0, &err);
-    cr_assert_null(m, "accepted, expected: %s", expected);
+    sr_scenario *sc = sr_scenario_load_text("x.yaml", yaml, strlen(yaml), NULL, 0, &err);
+    cr_assert_null(sc, "accepted, expected: %s", expected);
     cr_expect_eq(err.code, SR_EXIT_DATAERR, "exit code %d", err.code);
     for (const char *c = err.msg; *c != '\0'; c++)
         cr_expect((unsigned char)*c >= 0x20 && *c != 0x7F,

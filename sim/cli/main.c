@@ -105,19 +105,19 @@ static int write_run(const char *output, const sr_resultset *rs, bool quiet, sr_
 
 static int command_run(const sr_cli_options *o, sr_error *err)
 {
-    sr_model *m = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
-    if (m == NULL)
+    sr_scenario *sc = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
+    if (sc == NULL)
         return err->code;
     sr_run_options ro = run_options(o);
     sr_resultset *rs = NULL;
     char *output = prepare_output(o, err);
-    int rc = output == NULL ? err->code : sr_memory_check(o->operand, &m, NULL, 1, &ro, err);
-    if (rc == 0 && (rs = sr_run(m, &ro, err)) == NULL)
+    int rc = output == NULL ? err->code : sr_memory_check(o->operand, &sc, NULL, 1, &ro, err);
+    if (rc == 0 && (rs = sr_run(sc->model, sc->text, &ro, err)) == NULL)
         rc = err->code;
     if (rc == 0)
         rc = write_run(output, rs, o->quiet, err);
     sr_resultset_free(rs);
-    sr_model_free(m);
+    sr_scenario_free(sc);
     free(output);
     return rc;
 }
@@ -156,15 +156,15 @@ static int command_sweep(const sr_cli_options *o, sr_error *err)
 
 static int command_validate(const sr_cli_options *o, sr_error *err)
 {
-    sr_model *m = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
-    if (m == NULL)
+    sr_scenario *sc = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
+    if (sc == NULL)
         return err->code;
     printf("%s: valid\n\n", o->operand);
-    sr_scenario_print(stdout, m);
+    sr_scenario_print(stdout, sc);
     sr_run_options ro = run_options(o);
     putchar('\n');
-    int rc = sr_memory_print(stdout, m, &ro, err);
-    sr_model_free(m);
+    int rc = sr_memory_print(stdout, sc, &ro, err);
+    sr_scenario_free(sc);
     if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout)))
         rc = sr_error_set(err, SR_EXIT_IOERR, "cannot write the model: %s", strerror(errno));
     return rc;

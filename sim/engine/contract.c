@@ -6,10 +6,8 @@
 #include <string.h>
 
 #include "models/cashflow.h"
+#include "models/measure.h"
 #include "models/size.h"
-
-/* One-sided 5% critical value of the standard normal. */
-static const double z_critical = 1.6448536269514722;
 
 /* Element counts of a contract workspace's arrays, which sr_contract_ws_alloc allocates
  * and sr_contract_ws_bytes adds up. */
@@ -41,13 +39,20 @@ sr_contract_ws *sr_contract_ws_alloc(const sr_model *m)
     w->n_months = m->n_months;
     w->n_flow = z.n_flow;
     w->max_years = z.max_years;
+    w->max_outcomes = z.max_outcomes;
     w->measured = calloc(w->max_years, sizeof *w->measured);
+    w->measured_at = calloc(w->max_years, sizeof *w->measured_at);
     w->settle_month = calloc(w->max_years, sizeof *w->settle_month);
-    w->due = calloc(w->max_years, sizeof *w->due);
-    w->due_true = calloc(w->max_years, sizeof *w->due_true);
+    w->points = calloc(w->max_years, sizeof *w->points);
+    w->cumulative = calloc(3 * w->max_years * z.max_outcomes, sizeof *w->cumulative);
+    w->scratch_sums = calloc(w->max_years, sizeof *w->scratch_sums);
     w->price = calloc(z.max_outcomes, sizeof *w->price);
-    w->measured_now = calloc(z.max_outcomes, sizeof *w->measured_now);
-    sr_settlement *s[2] = {&w->settlement, &w->settlement_true};
+    w->historical_rate = calloc(z.max_outcomes, sizeof *w->historical_rate);
+    sr_measure_scratch *ms = &w->scratch;
+    ms->due = calloc(w->max_years, sizeof *ms->due);
+    ms->due_true = calloc(w->max_years, sizeof *ms->due_true);
+    ms->measured = calloc(z.max_outcomes, sizeof *ms->measured);
+    sr_settlement *s[2] = {&ms->settlement, &ms->settlement_true};
     for (size_t k = 0; k < 2; k++) {
         s[k]->capacity = z.capacity;
         s[k]->month = calloc(z.capacity, sizeof *s[k]->month);
@@ -56,9 +61,10 @@ sr_contract_ws *sr_contract_ws_alloc(const sr_model *m)
     w->paid = calloc(w->n_flow, sizeof *w->paid);
     w->received = calloc(w->n_flow, sizeof *w->received);
     w->finance = sr_finance_ws_alloc(w->n_flow);
-    if (!w->measured || !w->settle_month || !w->due || !w->due_true || !w->price ||
-        !w->measured_now || !w->settlement.month || !w->settlement.payment ||
-        !w->settlement_true.month || !w->settlement_true.payment || !w->paid ||
+    if (!w->measured || !w->measured_at || !w->settle_month || !w->points || !w->cumulative ||
+        !w->scratch_sums || !w->price || !w->historical_rate || !ms->due || !ms->due_true ||
+        !ms->measured || !ms->settlement.month || !ms->settlement.payment ||
+        !ms->settlement_true.month || !ms->settlement_true.payment || !w->paid ||
         !w->received || !w->finance) {
         sr_contract_ws_free(w);
         return NULL;
@@ -70,10 +76,12 @@ double sr_contract_ws_bytes(const sr_model *m)
 {
     const contract_sizes z = contract_sizes_of(m);
     return sr_array_bytes(1, sizeof(sr_contract_ws)) +
-           4 * sr_array_bytes(z.max_years, sizeof(double)) +     /* measured ... due_true */
-           2 * sr_array_bytes(z.max_outcomes, sizeof(double)) +  /* price, measured_now */
-           4 * sr_array_bytes(z.capacity, sizeof(double)) +      /* two settlements */
-           2 * sr_array_bytes(z.n_flow, sizeof(double)) +        /* paid, received */
+           6 * sr_array_bytes(z.max_years, sizeof(double)) +  /* measured ... due_true */
+           sr_array_bytes(z.max_years, sizeof(sr_measure_point)) +
+           sr_array_bytes(sr_size_mul(3 * z.max_years, z.max_outcomes), sizeof(double)) +
+           3 * sr_array_bytes(z.max_outcomes, sizeof(double)) + /* price, rates, measured */
+           4 * sr_array_bytes(z.capacity, sizeof(double)) +    /* two settlements */
+           2 * sr_array_bytes(z.n_flow, sizeof(double)) +      /* paid, received */
            sr_finance_ws_bytes(z.n_flow);
 }
 
@@ -82,40 +90,24 @@ void sr_contract_ws_free(sr_contract_ws *w)
     if (w == NULL)
         return;
     free(w->measured);
+    free(w->measured_at);
     free(w->settle_month);
-    free(w->due);
-    free(w->due_true);
+    free(w->points);
+    free(w->cumulative);
+    free(w->scratch_sums);
     free(w->price);
-    free(w->measured_now);
-    free(w->settlement.month);
-    free(w->settlement.payment);
-    free(w->settlement_true.month);
-    free(w->settlement_true.payment);
+    free(w->historical_rate);
+    free(w->scratch.due);
+    free(w->scratch.due_true);
+    free(w->scratch.measured);
+    free(w->scratch.settlement.month);
+    free(w->scratch.settlement.payment);
+    free(w->scratch.settlement_true.month);
+    free(w->scratch.settlement_true.payment);
     free(w->paid);
     free(w->received);
     sr_finance_ws_free(w->finance);
     free(w);
-}
-
-/* Sum of flow[0 .. last] (last < n_months), a cumulative quantity at the end of month last. */
-static double cumulative(const double *flow, size_t last)
-{
-    double sum = 0.0;
-    for (size_t t = 0; t <= last; t++)
-        sum += flow[t];
-    return sum;
-}
-
-/* Person-months of the treated cohort up to the end of month last: everyone enrolled so
- * far counts in every month since enrolment (the exposure of a historical expenditure). */
-static double person_months(const double *enrolled, size_t last)
-{
-    double so_far = 0.0, sum = 0.0;
-    for (size_t t = 0; t <= last; t++) {
-        so_far += enrolled[t];
-        sum += so_far;
-    }
-    return sum;
 }
 
 static size_t first_intake(const sr_model *m, const sr_programme *p)
@@ -127,153 +119,106 @@ static size_t first_intake(const sr_model *m, const sr_programme *p)
     return 0;
 }
 
-/* The outcome with the highest price (the evaluation's outcome, docs/results.md). */
-static size_t top_outcome(const sr_contract *c, const double *v)
+/* The running sum of flow[0 .. at[y]] for each y < n (at[] non-decreasing) into
+ * out[y * stride]: summed in month order, as a cumulative quantity is. */
+static void running_sums(const double *flow, const size_t *at, size_t n, double *out,
+                         size_t stride)
 {
-    size_t best = 0;
-    for (size_t o = 1; o < c->n_outcomes; o++)
-        if (v[c->outcomes[o].price] > v[c->outcomes[best].price])
-            best = o;
-    return best;
+    double sum = 0.0;
+    size_t t = 0;
+    for (size_t y = 0; y < n; y++) {
+        for (; t <= at[y]; t++)
+            sum += flow[t];
+        out[y * stride] = sum;
+    }
 }
 
-/* 1 if a one-sided z statistic finds a positive effect at the 5% level. A zero standard
- * error decides by the sign of the difference. */
-static double significant(double difference, double se)
+/* The arms at the measured month of each of the term's n_years budget years (the month
+ * capped at the horizon's last): w->points[0 .. n_years − 1], the cumulative quantities
+ * that contract c measures (models/measure.h). */
+static void measure_points(sr_contract_ws *w, const sr_contract *c, const sr_contract_in *in,
+                           size_t n_years)
 {
-    if (se > 0.0)
-        return difference / se > z_critical;
-    return difference > 0.0;
-}
-
-/* The measured amount due at the end of budget year y, and what the same clauses would
- * owe on the true result (treated - counterfactual). Fills w->measured_now (rate card) or
- * w->measured_savings (savings share). */
-static void amounts_due(sr_contract_ws *w, const sr_programme *p, const double *v,
-                        const sr_contract_in *in, size_t last, double *due, double *due_true)
-{
-    const sr_contract *c = &p->contract;
-    const size_t T = w->n_months;
-    const double enrolled = cumulative(in->treated->enrolled, last);
-    if (c->type == SR_CONTRACT_RATE_CARD) {
-        double true_due = 0.0;
-        for (size_t o = 0; o < c->n_outcomes; o++) {
-            double treated = cumulative(in->treated->achieved + o * T, last);
-            double counterfactual = cumulative(in->counterfactual->achieved + o * T, last);
-            sr_baseline_in b = {
-                .counterfactual = 0.0,   /* baseline none: every achieved outcome counts */
-                .historical_rate = v[c->outcomes[o].historical_rate],
-                .exposure = enrolled,
-                .control = in->control ? cumulative(in->control->achieved + o * T, last) : 0.0,
-                .control_size = c->control_size,
-                .treated_size = p->size,
-            };
-            w->price[o] = v[c->outcomes[o].price];
-            w->measured_now[o] = sr_measured_achievements(treated, sr_baseline_value(c->baseline, &b));
-            true_due += w->price[o] * (treated - counterfactual);
+    const size_t T = w->n_months, K = w->max_outcomes, Y = w->max_years;
+    size_t *at = w->measured_at;
+    for (size_t y = 0; y < n_years; y++)
+        at[y] = w->measured[y] < T ? w->measured[y] : T - 1;
+    double *treated = w->cumulative, *counterfactual = treated + Y * K,
+           *control = counterfactual + Y * K;
+    double so_far = 0.0, person_months = 0.0;
+    size_t t = 0;
+    for (size_t y = 0; y < n_years; y++) {
+        for (; t <= at[y]; t++) {
+            so_far += in->treated->enrolled[t];
+            person_months += so_far;
         }
-        *due = sr_due_rate_card(c->n_outcomes, w->price, w->measured_now);
-        *due_true = true_due;
+        sr_measure_point *x = &w->points[y];
+        *x = (sr_measure_point){
+            .enrolled = so_far,
+            .person_months = person_months,
+            .treated = treated + y * K,
+            .counterfactual = counterfactual + y * K,
+            .control = in->control != NULL ? control + y * K : NULL,
+        };
+        const size_t next = at[y] + 1;
+        x->employed_treated = next < T ? in->treated->employed[next] : in->treated->employed_end;
+        if (in->control != NULL)
+            x->employed_control = next < T ? in->control->employed[next]
+                                           : in->control->employed_end;
+    }
+    if (in->control != NULL) {
+        running_sums(in->control->enrolled, at, n_years, w->scratch_sums, 1);
+        for (size_t y = 0; y < n_years; y++)
+            w->points[y].control_enrolled = w->scratch_sums[y];
+    }
+    if (c->type == SR_CONTRACT_RATE_CARD) {
+        for (size_t o = 0; o < c->n_outcomes; o++) {
+            running_sums(in->treated->achieved + o * T, at, n_years, treated + o, K);
+            running_sums(in->counterfactual->achieved + o * T, at, n_years,
+                         counterfactual + o, K);
+            if (in->control != NULL)
+                running_sums(in->control->achieved + o * T, at, n_years, control + o, K);
+        }
         return;
     }
     const size_t pay = c->payer;
-    double treated = cumulative(in->treated->expenditure + pay * T, last);
-    double counterfactual = cumulative(in->counterfactual->expenditure + pay * T, last);
-    sr_baseline_in b = {
-        .counterfactual = counterfactual,
-        .historical_rate = v[c->historical_expenditure.amount[pay]],
-        .exposure = person_months(in->treated->enrolled, last),
-        .control = in->control ? cumulative(in->control->expenditure + pay * T, last) : 0.0,
+    const sr_arm_flows *arms[3] = {in->treated, in->counterfactual, in->control};
+    for (size_t a = 0; a < 3; a++) {
+        if (arms[a] == NULL)
+            continue;
+        running_sums(arms[a]->expenditure + pay * T, at, n_years, w->scratch_sums, 1);
+        for (size_t y = 0; y < n_years; y++) {
+            double *field[3] = {&w->points[y].expenditure_treated,
+                                &w->points[y].expenditure_counterfactual,
+                                &w->points[y].expenditure_control};
+            *field[a] = w->scratch_sums[y];
+        }
+    }
+}
+
+/* Contract c's measurement with this trial's numbers v. */
+static sr_measure_terms measure_terms(sr_contract_ws *w, const sr_programme *p, const double *v,
+                                      const sr_contract_in *in)
+{
+    const sr_contract *c = &p->contract;
+    for (size_t o = 0; o < c->n_outcomes; o++) {
+        w->price[o] = v[c->outcomes[o].price];
+        w->historical_rate[o] = v[c->outcomes[o].historical_rate];
+    }
+    return (sr_measure_terms){
+        .type = c->type,
+        .baseline = c->baseline,
+        .has_control = in->control != NULL,
+        .n_outcomes = c->n_outcomes,
+        .price = w->price,
+        .historical_rate = w->historical_rate,
+        .share = c->type == SR_CONTRACT_SAVINGS_SHARE ? v[c->share] : 0.0,
+        .historical_expenditure = c->type == SR_CONTRACT_SAVINGS_SHARE
+                                      ? v[c->historical_expenditure.amount[c->payer]]
+                                      : 0.0,
         .control_size = c->control_size,
         .treated_size = p->size,
     };
-    w->measured_savings = sr_measured_savings(sr_baseline_value(c->baseline, &b), treated);
-    *due = sr_due_savings_share(v[c->share], w->measured_savings);
-    *due_true = sr_due_savings_share(v[c->share], counterfactual - treated);
-}
-
-/* effect_true, effect_measured and evaluation_significant at the term's last measured
- * month `last` (docs/results.md). */
-static void evaluation(sr_contract_ws *w, const sr_programme *p, const double *v,
-                       const sr_contract_in *in, size_t last, double *metric)
-{
-    const sr_contract *c = &p->contract;
-    const size_t T = w->n_months;
-    const double enrolled = cumulative(in->treated->enrolled, last);
-    const double n_t = enrolled > 0.0 ? enrolled : 1.0;
-    double truth = 0.0, measured = 0.0, due, due_true;
-    amounts_due(w, p, v, in, last, &due, &due_true);
-    if (c->type == SR_CONTRACT_RATE_CARD) {
-        for (size_t o = 0; o < c->n_outcomes; o++) {
-            truth += cumulative(in->treated->achieved + o * T, last) -
-                     cumulative(in->counterfactual->achieved + o * T, last);
-            measured += w->measured_now[o];
-        }
-    } else {
-        const size_t pay = c->payer;
-        truth = cumulative(in->counterfactual->expenditure + pay * T, last) -
-                cumulative(in->treated->expenditure + pay * T, last);
-        measured = w->measured_savings;
-    }
-    metric[SR_M_EFFECT_TRUE] = truth / n_t;
-    metric[SR_M_EFFECT_MEASURED] = measured / n_t;
-
-    /* The evaluation's rates: the highest-priced outcome's achievements, or the share
-     * employed at the term's end (the month after its last, or the horizon's end). */
-    double x_t, x_c = 0.0, p0 = NAN;
-    if (c->type == SR_CONTRACT_RATE_CARD) {
-        size_t o = top_outcome(c, v);
-        x_t = cumulative(in->treated->achieved + o * T, last);
-        if (in->control)
-            x_c = cumulative(in->control->achieved + o * T, last);
-        p0 = v[c->outcomes[o].historical_rate];
-    } else {
-        x_t = last + 1 < T ? in->treated->employed[last + 1] : in->treated->employed_end;
-        if (in->control)
-            x_c = last + 1 < T ? in->control->employed[last + 1] : in->control->employed_end;
-    }
-    double rate_t = x_t / n_t;
-    if (c->baseline == SR_BASELINE_CONTROL && in->control != NULL) {
-        /* The persons actually enrolled: a termination stops both arms' intake. */
-        double n_c = cumulative(in->control->enrolled, last);
-        n_c = n_c > 0.0 ? n_c : 1.0;
-        double rate_c = x_c / n_c;
-        double se = sqrt(rate_t * (1.0 - rate_t) / n_t + rate_c * (1.0 - rate_c) / n_c);
-        metric[SR_M_EVALUATION_SIGNIFICANT] = significant(rate_t - rate_c, se);
-    } else if (c->baseline == SR_BASELINE_HISTORICAL && c->type == SR_CONTRACT_RATE_CARD) {
-        metric[SR_M_EVALUATION_SIGNIFICANT] =
-            significant(rate_t - p0, sqrt(p0 * (1.0 - p0) / n_t));
-    } else {
-        metric[SR_M_EVALUATION_SIGNIFICANT] = NAN;
-    }
-}
-
-/* The measured achievements the contract paid for (docs/results.md outcomes_paid): what was paid,
- * DKK, shared over the outcomes in proportion to their share of the largest cumulative
- * amount due that was settled, and divided by each outcome's price. With one outcome it is
- * payments / price, so it always reconciles with what was paid (frames, caps and
- * termination included). */
-static double outcomes_paid(sr_contract_ws *w, const sr_programme *p, const double *v,
-                            const sr_contract_in *in, size_t n_years, size_t termination)
-{
-    const sr_contract *c = &p->contract;
-    const size_t T = w->n_months;
-    size_t best = SIZE_MAX;
-    for (size_t y = 0; y < n_years && w->settle_month[y] < termination; y++)
-        if (best == SIZE_MAX || w->due[y] > w->due[best])
-            best = y;
-    if (best == SIZE_MAX || !(w->due[best] > 0.0) || !(w->settlement.paid > 0.0))
-        return 0.0;
-    double due, due_true;
-    amounts_due(w, p, v, in, w->measured[best] < T ? w->measured[best] : T - 1, &due, &due_true);
-    double weight = 0.0, paid = 0.0;
-    for (size_t o = 0; o < c->n_outcomes; o++)
-        weight += w->price[o] * fmax(0.0, w->measured_now[o]);
-    for (size_t o = 0; o < c->n_outcomes && weight > 0.0; o++)
-        if (w->price[o] > 0.0)
-            paid += w->settlement.paid * w->price[o] * fmax(0.0, w->measured_now[o]) / weight /
-                    w->price[o];
-    return paid;
 }
 
 static const sr_metric investor_metrics[] = {SR_M_INVESTOR_NPV, SR_M_INVESTOR_IRR,
@@ -316,42 +261,33 @@ void sr_contract_trial(sr_contract_ws *w, const sr_model *m, const sr_programme 
     /* Budget years of the term, measured at their last term month, settled after the lag. */
     size_t n_years_term = sr_settle_calendar(m->start_month, first_intake(m, p), c->term_months,
                                              c->lag_months, w->measured, w->settle_month);
-    for (size_t y = 0; y < n_years_term; y++)
-        amounts_due(w, p, v, in, w->measured[y] < T ? w->measured[y] : T - 1, &w->due[y],
-                    &w->due_true[y]);
+    measure_points(w, c, in, n_years_term);
+    const sr_measure_terms mt = measure_terms(w, p, v, in);
     sr_settle_terms terms = {
         .annual_frame = c->has_annual_frame ? v[c->annual_frame] : INFINITY,
         .cap_total = c->has_cap_total ? v[c->cap_total] : INFINITY,
         .overflow = c->frame_overflow,
         .termination_month = in->termination == SIZE_MAX ? SR_SETTLE_NEVER : in->termination,
     };
-    sr_settle(&terms, n_years_term, w->due, w->settle_month, &w->settlement);
-    sr_settle(&terms, n_years_term, w->due_true, w->settle_month, &w->settlement_true);
-    const sr_settlement *s = &w->settlement;
+    sr_measure_result r;
+    sr_measure_contract(&mt, &terms, n_years_term, w->points, w->settle_month,
+                        m->discount_public, &w->scratch, &r);
+    const sr_settlement *s = &w->scratch.settlement;
     const size_t stored = s->n < s->capacity ? s->n : s->capacity;
 
-    metric[SR_M_PAYMENTS] = sr_settlement_pv(s, m->discount_public);
-    double true_payments = sr_settlement_pv(&w->settlement_true, m->discount_public);
-    metric[SR_M_MUNICIPALITY_NET_SIB] = in->savings[pay] - metric[SR_M_PAYMENTS];
-    metric[SR_M_OVERPAYMENT] = fmax(0.0, metric[SR_M_PAYMENTS] - true_payments);
+    metric[SR_M_PAYMENTS] = r.payments;
+    metric[SR_M_MUNICIPALITY_NET_SIB] = in->savings[pay] - r.payments;
+    metric[SR_M_OVERPAYMENT] = r.overpayment;
+    metric[SR_M_OUTCOMES_TREATED] = r.outcomes_treated;
+    metric[SR_M_OUTCOMES_ATTRIBUTABLE] = r.outcomes_attributable;
+    metric[SR_M_OUTCOMES_PAID] = r.outcomes_paid;
+    metric[SR_M_EFFECT_TRUE] = r.evaluation.effect_true;
+    metric[SR_M_EFFECT_MEASURED] = r.evaluation.effect_measured;
+    metric[SR_M_EVALUATION_SIGNIFICANT] = r.evaluation.significant;
     for (size_t k = 0; k < stored; k++)
         if (s->month[k] < T)
             annual_payments[sr_calendar_year(m, (int)s->month[k]) - m->start_year] +=
                 s->payment[k];
-
-    /* Outcomes over the term, and those measured at the last settlement made. */
-    const size_t last = w->measured[n_years_term - 1] < T ? w->measured[n_years_term - 1] : T - 1;
-    if (c->type == SR_CONTRACT_RATE_CARD) {
-        for (size_t o = 0; o < c->n_outcomes; o++) {
-            double treated = cumulative(in->treated->achieved + o * T, last);
-            metric[SR_M_OUTCOMES_TREATED] += treated;
-            metric[SR_M_OUTCOMES_ATTRIBUTABLE] +=
-                treated - cumulative(in->counterfactual->achieved + o * T, last);
-        }
-        metric[SR_M_OUTCOMES_PAID] = outcomes_paid(w, p, v, in, n_years_term,
-                                                    terms.termination_month);
-    }
-    evaluation(w, p, v, in, last, metric);
 
     /* Investors pay the costs as they fall and receive the payments. */
     memset(w->paid, 0, w->n_flow * sizeof *w->paid);

@@ -1,6 +1,7 @@
-/* A programme's contract in one trial: measuring the arms' results against the contract's
- * baseline at the end of each budget year, settling them (models/settlement), financing
- * the programme by investors (models/finance), and the metrics of docs/results.md that follow. */
+/* A programme's contract in one trial, driven from the engine: the arms' cumulative results
+ * at the end of each budget year handed to the contract's measurement and settlement
+ * (models/measure.h), the programme financed by investors (models/finance.h), and the
+ * metrics of docs/results.md that follow. */
 #ifndef SR_CONTRACT_H
 #define SR_CONTRACT_H
 
@@ -8,6 +9,7 @@
 
 #include "sim/engine/arm.h"
 #include "models/finance.h"
+#include "models/measure.h"
 #include "models/model.h"
 #include "models/settlement.h"
 #include "sim/engine/results.h"
@@ -22,12 +24,15 @@ typedef struct {
     size_t n_months;          /* the horizon */
     size_t n_flow;            /* n_months + SR_AFTER_HORIZON_MONTHS */
     size_t max_years;         /* budget years a term can touch */
-    size_t *measured, *settle_month;   /* [max_years] */
-    double *due, *due_true;            /* [max_years] cumulative DKK due */
-    double *price;                     /* [max_outcomes] DKK */
-    double *measured_now;              /* [max_outcomes] persons */
-    double measured_savings;           /* DKK, the savings share's measurement */
-    sr_settlement settlement, settlement_true;
+    size_t max_outcomes;      /* the most rate-card outcomes of any programme, >= 1 */
+    size_t *measured, *settle_month;   /* [max_years] the term's calendar */
+    size_t *measured_at;               /* [max_years] measured months within the horizon */
+    sr_measure_point *points;          /* [max_years] the arms at each measured month */
+    double *cumulative;       /* [3 * max_years * max_outcomes] the points' achievements:
+                               * treated, counterfactual, control, each [year][outcome] */
+    double *scratch_sums;     /* [max_years] */
+    double *price, *historical_rate;   /* [max_outcomes] this trial's rate card */
+    sr_measure_scratch scratch;        /* the amounts due and the settlements */
     double *paid, *received;  /* [n_flow] one programme's investor flows, DKK nominal */
     sr_finance_ws *finance;
 } sr_contract_ws;

@@ -8,9 +8,10 @@
 #include <unistd.h>
 
 #include "models/cashflow.h"
-#include "models/cohort.h"
-#include "models/outcome.h"
 #include "models/size.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/progress.h"
+#include "sim/engine/rates.h"
 #include "sim/engine/trial.h"
 
 /* One thread's workspace and the buffers its trial rows land in before they are copied to
@@ -105,7 +106,8 @@ static double string_bytes(const char *s)
     return s != NULL ? sr_array_bytes(strlen(s) + 1, 1) : 0.0;
 }
 
-int sr_run_memory_need(const sr_model *m, const sr_run_options *o, sr_run_memory *out)
+int sr_run_memory_need(const sr_model *m, const char *scenario_text, const sr_run_options *o,
+                       sr_run_memory *out)
 {
     sr_layout *l = sr_layout_alloc(m);
     if (l == NULL)
@@ -118,7 +120,7 @@ int sr_run_memory_need(const sr_model *m, const sr_run_options *o, sr_run_memory
                       sr_array_bytes(levels, sizeof(sr_level_row));
     out->shared = sr_layout_bytes(l) + sr_array_bytes((size_t)out->threads, sizeof(thread_ws));
     out->results = sr_resultset_bytes(m->trials, n_years, m->n_programmes, m->n_parameters) +
-                   string_bytes(m->source_text);
+                   string_bytes(scenario_text);
     for (size_t p = 0; p < m->n_programmes; p++)
         out->results += string_bytes(m->programmes[p].name);
     for (size_t k = 0; k < m->n_parameters; k++)
@@ -127,7 +129,8 @@ int sr_run_memory_need(const sr_model *m, const sr_run_options *o, sr_run_memory
     return 0;
 }
 
-sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
+sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_options *o,
+                     sr_error *err)
 {
     const size_t n_trials = m->trials, P = m->n_programmes;
     const size_t n_years = sr_n_calendar_years(m);
@@ -152,7 +155,7 @@ sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err)
         ws[t].trial->interrupted = o != NULL ? o->interrupted : NULL;
     rs->seed = m->seed;
     rs->rng_name = "SplitMix64, a stream per (seed, trial, programme, arm, purpose) and sub-key";
-    rs->scenario_text = copy_string(m->source_text);
+    rs->scenario_text = copy_string(scenario_text);
     for (size_t p = 0; p < P; p++)
         if ((rs->programme_names[p] = copy_string(m->programmes[p].name)) == NULL)
             goto nomem;

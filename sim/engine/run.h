@@ -38,12 +38,16 @@ typedef struct {
                                * scratch */
 } sr_run_memory;
 
-/* Fills out for a run of m with o. Builds (and frees) the model's cell layout, which is
- * small; -1 when that fails for want of memory. */
-int sr_run_memory_need(const sr_model *m, const sr_run_options *o, sr_run_memory *out);
+/* Fills out for a run of m with o whose result set keeps scenario_text (may be NULL).
+ * Builds (and frees) the model's cell layout, which is small; -1 when that fails for want
+ * of memory. */
+int sr_run_memory_need(const sr_model *m, const char *scenario_text, const sr_run_options *o,
+                       sr_run_memory *out);
 
-/* Runs m->trials trials of m with seed m->seed. Returns the result set (scenario text and
- * programme names filled in), or NULL with err (SR_EXIT_INTERRUPTED when interrupted). */
-sr_resultset *sr_run(const sr_model *m, const sr_run_options *o, sr_error *err);
+/* Runs m->trials trials of m with seed m->seed. Returns the result set (a copy of
+ * scenario_text, the scenario as run, which may be NULL, and the programme names filled
+ * in), or NULL with err (SR_EXIT_INTERRUPTED when interrupted). */
+sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_options *o,
+                     sr_error *err);
 
 #endif

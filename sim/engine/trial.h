@@ -8,11 +8,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "models/model.h"
 #include "sim/engine/arm.h"
 #include "sim/engine/contract.h"
-#include "models/cohort.h"
-#include "models/outcome.h"
-#include "models/model.h"
+#include "sim/engine/layout.h"
+#include "sim/engine/progress.h"
+#include "sim/engine/rates.h"
 #include "sim/engine/results.h"
 
 /* Where one level's metrics of one trial go: metric[SR_N_METRICS] and, for metrics with

@@ -329,15 +329,15 @@ out:
 
 static int read_stresses(sr_sload *L, const sr_key *row, int sn, void *target)
 {
-    sr_model *m = L->m;
+    sr_scenario *sc = L->scenario;
     if (!sn)
         return 0;
     if (!sr_ydoc_is_map(L->d, sn))
         return sr_ydoc_fail(L->d, sn, "must be a mapping of stress names to overrides");
     size_t n = sr_ydoc_len(L->d, sn);
-    m->stresses = calloc(n ? n : 1, sizeof *m->stresses);
+    sc->stresses = calloc(n ? n : 1, sizeof *sc->stresses);
     L->stress_nodes = calloc(n ? n : 1, sizeof *L->stress_nodes);
-    if (!m->stresses || !L->stress_nodes)
+    if (!sc->stresses || !L->stress_nodes)
         return sr_sl_oom(L);
     for (size_t i = 0; i < n; i++) {
         int k, v;
@@ -347,11 +347,11 @@ static int read_stresses(sr_sload *L, const sr_key *row, int sn, void *target)
             return -1;
         if (!sr_ydoc_is_map(L->d, v))
             return sr_ydoc_fail(L->d, v, "must be a mapping of override paths to values");
-        sr_stress *s = &m->stresses[i];
+        sr_stress *s = &sc->stresses[i];
         size_t no = sr_ydoc_len(L->d, v);
         s->name = strdup(name);
         s->overrides = calloc(no ? no : 1, sizeof *s->overrides);
-        m->n_stresses = i + 1;
+        sc->n_stresses = i + 1;
         L->stress_nodes[i] = k;
         if (!s->name || !s->overrides)
             return sr_sl_oom(L);
@@ -520,11 +520,11 @@ static int load_model(sr_sload *L)
 
 typedef struct {
     bool check_stresses;       /* apply and validate every stress (not in nested loads) */
-    bool keep_source;          /* fill source_text */
+    bool keep_text;            /* fill the scenario's text */
 } load_opts;
 
-static sr_model *load(const char *name, const char *text, size_t len, const sr_override *ov,
-                      size_t n_ov, load_opts opts, sr_error *err);
+static sr_scenario *load(const char *name, const char *text, size_t len, const sr_override *ov,
+                         size_t n_ov, load_opts opts, sr_error *err);
 
 sr_override *sr_stress_overrides(const sr_override *ov, size_t n_ov, const sr_stress *s,
                                  size_t *n, sr_error *err)
@@ -553,10 +553,11 @@ static bool stress_loads(const char *name, const char *text, size_t len, const s
     if (all == NULL)
         return false;
     load_opts nested = {false, false};
-    sr_model *sm = load(name, text, len, all, n_all, nested, e);
+    sr_scenario *stressed = load(name, text, len, all, n_all, nested, e);
     free(all);
-    sr_model_free(sm);
-    return sm != NULL;
+    const bool loads = stressed != NULL;
+    sr_scenario_free(stressed);
+    return loads;
 }
 
 /* Applies each stress on top of the command line's overrides ov[0..n_ov) and validates
@@ -566,15 +567,15 @@ static bool stress_loads(const char *name, const char *text, size_t len, const s
 static int check_stresses(sr_sload *L, const char *name, const char *text, size_t len,
                           const sr_override *ov, size_t n_ov)
 {
-    sr_model *m = L->m;
-    if (m->n_stresses == 0)
+    const sr_scenario *sc = L->scenario;
+    if (sc->n_stresses == 0)
         return 0;
-    if ((double)m->n_stresses * (double)L->d->n_nodes > SR_STRESS_CHECK_BUDGET)
+    if ((double)sc->n_stresses * (double)L->d->n_nodes > SR_STRESS_CHECK_BUDGET)
         return sr_sl_note(L, "the %zu stresses were checked for syntax only (the file is too "
                              "large to load once per stress); `sirisk stress` checks each",
-                          m->n_stresses);
-    for (size_t i = 0; i < m->n_stresses; i++) {
-        const sr_stress *s = &m->stresses[i];
+                          sc->n_stresses);
+    for (size_t i = 0; i < sc->n_stresses; i++) {
+        const sr_stress *s = &sc->stresses[i];
         sr_error e = {0};
         if (stress_loads(name, text, len, ov, n_ov, s, &e))
             continue;
@@ -592,22 +593,23 @@ static int check_stresses(sr_sload *L, const char *name, const char *text, size_
     return 0;
 }
 
-static sr_model *load(const char *name, const char *text, size_t len, const sr_override *ov,
-                      size_t n_ov, load_opts opts, sr_error *err)
+static sr_scenario *load(const char *name, const char *text, size_t len, const sr_override *ov,
+                         size_t n_ov, load_opts opts, sr_error *err)
 {
     sr_ydoc d;
     sr_sload L = {0};
-    sr_model *m = calloc(1, sizeof *m);
-    if (!m) {
-        sr_error_set(err, SR_EXIT_DATAERR, "%s: out of memory", name);
-        return NULL;
-    }
     if (len > SR_SCENARIO_MAX_BYTES) {
         sr_error_set(err, SR_EXIT_DATAERR, "%s:1:1: the file is larger than %u bytes, too large "
                      "for a scenario, got %zu bytes", name, SR_SCENARIO_MAX_BYTES, len);
-        free(m);
         return NULL;
     }
+    sr_scenario *sc = calloc(1, sizeof *sc);
+    if (sc == NULL || (sc->model = calloc(1, sizeof *sc->model)) == NULL) {
+        sr_error_set(err, SR_EXIT_DATAERR, "%s: out of memory", name);
+        sr_scenario_free(sc);
+        return NULL;
+    }
+    sr_model *m = sc->model;
     bool ok = false;
     if (sr_ydoc_read(&d, name, text, len, scenario_limits, err) != 0)
         goto out;
@@ -620,20 +622,21 @@ static sr_model *load(const char *name, const char *text, size_t len, const sr_o
         goto out;
     L.d = &d;
     L.m = m;
+    L.scenario = sc;
     L.err = err;
     if (load_model(&L) != 0)
         goto out;
     if (opts.check_stresses && check_stresses(&L, name, text, len, ov, n_ov) != 0)
         goto out;
-    if (opts.keep_source) {
-        m->source_text = n_ov ? sr_ydoc_emit(&d) : strndup(text, len);
-        if (!m->source_text) {
+    if (opts.keep_text) {
+        sc->text = n_ov ? sr_ydoc_emit(&d) : strndup(text, len);
+        if (!sc->text) {
             if (!n_ov)
                 sr_sl_oom(&L);
             goto out;
         }
     }
-    m->notes = L.notes;
+    sc->notes = L.notes;
     L.notes = NULL;
     ok = true;
 out:
@@ -650,16 +653,34 @@ out:
     if (!ok) {
         if (err && err->code == 0)
             sr_error_set(err, SR_EXIT_DATAERR, "%s: invalid scenario", name);
-        sr_model_free(m);
+        sr_scenario_free(sc);
         return NULL;
     }
-    return m;
+    return sc;
+}
+
+void sr_scenario_free(sr_scenario *sc)
+{
+    if (sc == NULL)
+        return;
+    for (size_t i = 0; i < sc->n_stresses; i++) {
+        for (size_t j = 0; j < sc->stresses[i].n_overrides; j++)
+            sr_override_clear(&sc->stresses[i].overrides[j]);
+        free(sc->stresses[i].overrides);
+        free(sc->stresses[i].name);
+    }
+    free(sc->stresses);
+    free(sc->text);
+    free(sc->notes);
+    sr_model_free(sc->model);
+    free(sc);
 }
 
 /* ---- the interface --------------------------------------------------------------------- */
 
-sr_model *sr_scenario_load_text(const char *name, const char *text, size_t len,
-                                const sr_override *overrides, size_t n_overrides, sr_error *err)
+sr_scenario *sr_scenario_load_text(const char *name, const char *text, size_t len,
+                                   const sr_override *overrides, size_t n_overrides,
+                                   sr_error *err)
 {
     if (err)
         err->code = 0;
@@ -667,8 +688,8 @@ sr_model *sr_scenario_load_text(const char *name, const char *text, size_t len,
     return load(name, text, len, overrides, n_overrides, opts, err);
 }
 
-sr_model *sr_scenario_load(const char *path, const sr_override *overrides, size_t n_overrides,
-                           sr_error *err)
+sr_scenario *sr_scenario_load(const char *path, const sr_override *overrides,
+                              size_t n_overrides, sr_error *err)
 {
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
@@ -730,9 +751,9 @@ sr_model *sr_scenario_load(const char *path, const sr_override *overrides, size_
                      "for a scenario, got more", path, SR_SCENARIO_MAX_BYTES);
         return NULL;
     }
-    sr_model *m = sr_scenario_load_text(path, text, len, overrides, n_overrides, err);
+    sr_scenario *sc = sr_scenario_load_text(path, text, len, overrides, n_overrides, err);
     free(text);
-    return m;
+    return sc;
 }
 
 int sr_override_parse(const char *arg, sr_override *out, sr_error *err)

@@ -286,7 +286,9 @@ static void print_macro(FILE *out, const sr_model *m)
     }
 }
 
-void sr_scenario_print(FILE *out, const sr_model *m)
+/* The model: its simulation, states, transitions, strata, programmes, macro model,
+ * parameters and correlations. */
+static void print_model(FILE *out, const sr_model *m)
 {
     char a[40], b[40];
     month_text(m, 0, a, sizeof a);
@@ -333,22 +335,27 @@ void sr_scenario_print(FILE *out, const sr_model *m)
             fprintf(out, "  %s ~ %s: %g\n", m->parameters[m->correlations[i].a].name,
                     m->parameters[m->correlations[i].b].name, m->correlations[i].rho);
     }
-    if (m->n_stresses) {
-        fprintf(out, "\nStresses (%zu):\n", m->n_stresses);
-        for (size_t i = 0; i < m->n_stresses; i++) {
-            fprintf(out, "  %s:", m->stresses[i].name);
-            for (size_t j = 0; j < m->stresses[i].n_overrides; j++) {
+}
+
+void sr_scenario_print(FILE *out, const sr_scenario *sc)
+{
+    print_model(out, sc->model);
+    if (sc->n_stresses) {
+        fprintf(out, "\nStresses (%zu):\n", sc->n_stresses);
+        for (size_t i = 0; i < sc->n_stresses; i++) {
+            fprintf(out, "  %s:", sc->stresses[i].name);
+            for (size_t j = 0; j < sc->stresses[i].n_overrides; j++) {
                 fputc(' ', out);
-                sr_text_write(out, m->stresses[i].overrides[j].path, NULL);
+                sr_text_write(out, sc->stresses[i].overrides[j].path, NULL);
                 fputc('=', out);
-                sr_text_write(out, m->stresses[i].overrides[j].value, NULL);
+                sr_text_write(out, sc->stresses[i].overrides[j].value, NULL);
             }
             fputc('\n', out);
         }
     }
-    if (m->notes && m->notes[0]) {
+    if (sc->notes && sc->notes[0]) {
         fprintf(out, "\nNotes:\n  ");
-        sr_text_write(out, m->notes, "\n  ");   /* one note a line, each indented */
+        sr_text_write(out, sc->notes, "\n  ");   /* one note a line, each indented */
         fputc('\n', out);
     }
 }

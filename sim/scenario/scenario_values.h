@@ -32,9 +32,12 @@ typedef struct sr_intake_plan sr_intake_plan;
 /* The loading context: the document, the model being filled, the number table's growth,
  * the notes, lookups built as the schema is read (states, parameters, transitions), the
  * selectors that decide which keys apply, and what the keys of one programme share. */
+struct sr_scenario;
+
 typedef struct sr_sload {
     sr_ydoc *d;
     sr_model *m;
+    struct sr_scenario *scenario; /* the scenario being loaded: its stresses (scenario.c) */
     sr_error *err;
     size_t num_cap;
     sr_num zero, one;          /* shared fixed entries for the defaults 0 and 1 */

@@ -27,7 +27,13 @@
 #include <yaml.h>
 
 #include "sim/base/error.h"
-#include "models/model.h"
+
+/* An override: a key path (as `--set PATH=VALUE` gives it) and the value to put there, in
+ * YAML flow syntax. */
+typedef struct {
+    char *path;
+    char *value;
+} sr_override;
 
 /* What one document may hold: bounds on the memory and time a hostile text can take.
  * Overrides grafted into the document and their paths are held to the same. */

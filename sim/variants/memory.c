@@ -138,22 +138,23 @@ static int threads_that_fit(const sr_run_memory *needs, size_t n, size_t p, doub
 
 /* The engine's need for one run, plus the scratch the result-set writer takes to
  * summarise it (counted with the result set: both live after the trials). */
-static int run_memory_need(const sr_model *m, const sr_run_options *o, sr_run_memory *out)
+static int run_memory_need(const sr_scenario *sc, const sr_run_options *o, sr_run_memory *out)
 {
-    if (sr_run_memory_need(m, o, out) != 0)
+    const sr_model *m = sc->model;
+    if (sr_run_memory_need(m, sc->text, o, out) != 0)
         return -1;
     out->results += sr_h5_write_scratch_bytes(m->trials, sr_n_calendar_years(m));
     return 0;
 }
 
-int sr_memory_check(const char *name, sr_model *const *models, const char *const *labels,
+int sr_memory_check(const char *name, sr_scenario *const *scenarios, const char *const *labels,
                     size_t n, const sr_run_options *o, sr_error *err)
 {
     sr_run_memory *needs = calloc(n > 0 ? n : 1, sizeof *needs);
     if (needs == NULL)
         return sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory", name);
     for (size_t i = 0; i < n; i++)
-        if (run_memory_need(models[i], o, &needs[i]) != 0) {
+        if (run_memory_need(scenarios[i], o, &needs[i]) != 0) {
             free(needs);
             return sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory for the cell "
                                 "layout", name);
@@ -178,10 +179,10 @@ int sr_memory_check(const char *name, sr_model *const *models, const char *const
     return rc;
 }
 
-int sr_memory_print(FILE *out, const sr_model *m, const sr_run_options *o, sr_error *err)
+int sr_memory_print(FILE *out, const sr_scenario *sc, const sr_run_options *o, sr_error *err)
 {
     sr_run_memory need;
-    if (run_memory_need(m, o, &need) != 0)
+    if (run_memory_need(sc, o, &need) != 0)
         return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory for the cell layout, "
                             "estimating the memory a run takes");
     const machine a = this_machine();

@@ -13,10 +13,10 @@
 #include <stdio.h>
 
 #include "sim/base/error.h"
-#include "models/model.h"
 #include "sim/engine/run.h"
+#include "sim/scenario/scenario.h"
 
-/* Checks that the runs of models[0..n) (with o's threads) fit this machine, one at a time:
+/* Checks that the runs of scenarios[0..n) (with o's threads) fit this machine, one at a time:
  * a command holds one run's workspaces and result set at once (a stress or a sweep writes
  * each variant to its file and frees it before the next runs), so the largest run must
  * fit. labels[i] (labels, or an entry, may be NULL) names run i in the message when n > 1
@@ -25,14 +25,14 @@
  * thread (2 threads) and 3.1 MiB for 4,000 trials' results, 40 GiB in all; this machine
  * has 23 GiB of memory (it fits with --threads 1)". Fails with SR_EXIT_SOFTWARE when the
  * estimate itself cannot be made (out of memory). */
-int sr_memory_check(const char *name, sr_model *const *models, const char *const *labels,
+int sr_memory_check(const char *name, sr_scenario *const *scenarios, const char *const *labels,
                     size_t n, const sr_run_options *o, sr_error *err);
 
-/* `sirisk validate`'s line: what a run of m with o takes and whether it fits, e.g.
+/* `sirisk validate`'s line: what a run of sc with o takes and whether it fits, e.g.
  * "Memory: 1.1 MiB per thread (2 threads), 27 MiB for 10,000 trials' results; fits this
  * machine's 23 GiB". Returns 0, or SR_EXIT_SOFTWARE with err when the estimate cannot be
  * made (out of memory); nothing is printed then. */
-int sr_memory_print(FILE *out, const sr_model *m, const sr_run_options *o, sr_error *err);
+int sr_memory_print(FILE *out, const sr_scenario *sc, const sr_run_options *o, sr_error *err);
 
 /* bytes as "512 B", "27 MiB", "3.1 GiB" (binary units; two significant digits below 10). */
 void sr_memory_format(double bytes, char *buf, size_t size);

@@ -31,16 +31,16 @@ static bool listed(const char *list, const char *name)
     return false;
 }
 
-/* Every name in `only` names a stress of m; fills err otherwise. */
-static int check_only(const sr_model *m, const char *only, sr_error *err)
+/* Every name in `only` names a stress of sc; fills err otherwise. */
+static int check_only(const sr_scenario *sc, const char *only, sr_error *err)
 {
     const char *item;
     size_t len;
     while (next_name(&only, &item, &len)) {
         bool found = false;
-        for (size_t s = 0; s < m->n_stresses && !found; s++)
-            found = strlen(m->stresses[s].name) == len &&
-                    strncmp(m->stresses[s].name, item, len) == 0;
+        for (size_t s = 0; s < sc->n_stresses && !found; s++)
+            found = strlen(sc->stresses[s].name) == len &&
+                    strncmp(sc->stresses[s].name, item, len) == 0;
         if (!found)
             return sr_error_set(err, SR_EXIT_USAGE, "--only: no stress named '%.*s' in the "
                                 "scenario", (int)len, item);
@@ -50,18 +50,18 @@ static int check_only(const sr_model *m, const char *only, sr_error *err)
 
 /* The scenario at path as stress st makes it on top of the command line's overrides (the
  * run of a stress is the scenario as stressed). NULL on error, which names the stress. */
-static sr_model *load_stressed(const char *path, const sr_override *overrides,
-                               size_t n_overrides, const sr_stress *st, sr_error *err)
+static sr_scenario *load_stressed(const char *path, const sr_override *overrides,
+                                  size_t n_overrides, const sr_stress *st, sr_error *err)
 {
     size_t n_all;
     sr_override *all = sr_stress_overrides(overrides, n_overrides, st, &n_all, err);
     if (all == NULL)
         return NULL;
-    sr_model *m = sr_scenario_load(path, all, n_all, err);
+    sr_scenario *sc = sr_scenario_load(path, all, n_all, err);
     free(all);
-    if (m == NULL)
+    if (sc == NULL)
         sr_error_prefix(err, "stress %s", st->name);
-    return m;
+    return sc;
 }
 
 /* A stress file's parent group: /stress. */
@@ -75,7 +75,7 @@ int sr_stress_run(const sr_variants_request *rq, const char *only, sr_h5_file **
                   sr_error *err)
 {
     sr_variants v = {0};
-    sr_model *base = sr_scenario_load(rq->scenario, rq->overrides, rq->n_overrides, err);
+    sr_scenario *base = sr_scenario_load(rq->scenario, rq->overrides, rq->n_overrides, err);
     if (base == NULL)
         return err->code;
     int rc = 0;
@@ -91,7 +91,7 @@ int sr_stress_run(const sr_variants_request *rq, const char *only, sr_h5_file **
         n += only == NULL || listed(only, base->stresses[s].name);
     if ((rc = sr_variants_alloc(&v, n, err)) != 0)
         goto done;
-    const sr_model *b = base;
+    const sr_scenario *b = base;
     rc = sr_variants_set(&v, 0, base, "base", NULL, err);
     base = NULL;   /* v owns it, and frees it once it has run */
     if (rc != 0)
@@ -105,8 +105,8 @@ int sr_stress_run(const sr_variants_request *rq, const char *only, sr_h5_file **
             continue;
         char label[sizeof "stress " + SR_ERROR_MSG_MAX];
         snprintf(label, sizeof label, "stress %s", st->name);
-        sr_model *m = load_stressed(rq->scenario, rq->overrides, rq->n_overrides, st, err);
-        if (m == NULL || sr_variants_set(&v, i++, m, st->name, label, err) != 0) {
+        sr_scenario *sc = load_stressed(rq->scenario, rq->overrides, rq->n_overrides, st, err);
+        if (sc == NULL || sr_variants_set(&v, i++, sc, st->name, label, err) != 0) {
             rc = err->code;
             goto done;
         }
@@ -114,7 +114,7 @@ int sr_stress_run(const sr_variants_request *rq, const char *only, sr_h5_file **
     const sr_variant_hooks hooks = {.open_parent = open_stress_group};
     rc = sr_variants_run(&v, rq, &hooks, file, err);
 done:
-    sr_model_free(base);
+    sr_scenario_free(base);
     sr_variants_clear(&v);
     return rc;
 }

@@ -513,8 +513,8 @@ static int load_points(const sr_variants_request *rq, const sr_sweep_spec *spec,
     for (size_t i = 0; i < k && rc == 0; i++) {
         point_indices(spec, i, idx);
         size_t n_all = point_overrides(spec, idx, rq->overrides, rq->n_overrides, all);
-        sr_model *m = sr_scenario_load(rq->scenario, all, n_all, err);
-        if (m == NULL) {
+        sr_scenario *sc = sr_scenario_load(rq->scenario, all, n_all, err);
+        if (sc == NULL) {
             if (err->code == SR_EXIT_DATAERR)
                 point_error(err, spec, idx);
             rc = err->code;
@@ -523,7 +523,7 @@ static int load_points(const sr_variants_request *rq, const sr_sweep_spec *spec,
         char name[32], label[64];
         snprintf(name, sizeof name, "%zu", i);
         snprintf(label, sizeof label, "sweep point %zu of %zu", i + 1, k);
-        rc = sr_variants_set(v, i, m, name, label, err);
+        rc = sr_variants_set(v, i, sc, name, label, err);
     }
     free(all);
     return rc;

@@ -13,10 +13,10 @@
 int sr_variants_alloc(sr_variants *v, size_t n, sr_error *err)
 {
     memset(v, 0, sizeof *v);
-    v->model = calloc(n > 0 ? n : 1, sizeof *v->model);
+    v->scenario = calloc(n > 0 ? n : 1, sizeof *v->scenario);
     v->name = calloc(n > 0 ? n : 1, sizeof *v->name);
     v->label = calloc(n > 0 ? n : 1, sizeof *v->label);
-    if (v->model == NULL || v->name == NULL || v->label == NULL) {
+    if (v->scenario == NULL || v->name == NULL || v->label == NULL) {
         sr_variants_clear(v);
         return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory for %zu variants", n);
     }
@@ -32,10 +32,10 @@ static char *copy_text(const char *s)
     return c;
 }
 
-int sr_variants_set(sr_variants *v, size_t i, sr_model *m, const char *name,
+int sr_variants_set(sr_variants *v, size_t i, sr_scenario *sc, const char *name,
                     const char *label, sr_error *err)
 {
-    v->model[i] = m;
+    v->scenario[i] = sc;
     if ((v->name[i] = copy_text(name)) == NULL ||
         (label != NULL && (v->label[i] = copy_text(label)) == NULL))
         return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
@@ -45,11 +45,11 @@ int sr_variants_set(sr_variants *v, size_t i, sr_model *m, const char *name,
 void sr_variants_clear(sr_variants *v)
 {
     for (size_t i = 0; i < v->n; i++) {
-        sr_model_free(v->model[i]);
+        sr_scenario_free(v->scenario[i]);
         free(v->name[i]);
         free(v->label[i]);
     }
-    free(v->model);
+    free(v->scenario);
     free(v->name);
     free(v->label);
     memset(v, 0, sizeof *v);
@@ -92,13 +92,14 @@ int sr_variants_run(sr_variants *v, const sr_variants_request *rq, const sr_vari
     if (file != NULL)
         *file = NULL;
     writing w = {NULL, H5I_INVALID_HID};
-    int rc = sr_memory_check(rq->scenario, v->model, (const char *const *)v->label, v->n,
+    int rc = sr_memory_check(rq->scenario, v->scenario, (const char *const *)v->label, v->n,
                              rq->run, err);
     const bool progress = rq->run != NULL && rq->run->progress;
     for (size_t i = 0; i < v->n && rc == 0; i++) {
         if (progress && h->show_progress != NULL)
             h->show_progress(h->ctx, i);
-        sr_resultset *rs = sr_run(v->model[i], rq->run, err);
+        const sr_scenario *sc = v->scenario[i];
+        sr_resultset *rs = sr_run(sc->model, sc->text, rq->run, err);
         if (rs == NULL) {
             if (v->label[i] != NULL)
                 sr_error_prefix(err, "%s", v->label[i]);
@@ -106,12 +107,12 @@ int sr_variants_run(sr_variants *v, const sr_variants_request *rq, const sr_vari
             break;
         }
         if (h->after_run != NULL)
-            rc = h->after_run(h->ctx, i, v->model[i], rs, err);
+            rc = h->after_run(h->ctx, i, sc->model, rs, err);
         if (rc == 0 && rq->output != NULL)
             rc = write_variant(v, i, rs, rq, h, &w, err);
         sr_resultset_free(rs);
-        sr_model_free(v->model[i]);
-        v->model[i] = NULL;
+        sr_scenario_free(v->scenario[i]);
+        v->scenario[i] = NULL;
     }
     if (w.parent >= 0 && H5Gclose(w.parent) < 0 && rc == 0) {
         rc = sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot close the group of "

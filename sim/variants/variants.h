@@ -34,11 +34,11 @@ typedef struct {
     const char *output;              /* the result file to write; NULL: none */
 } sr_variants_request;
 
-/* The variants, in the order they run and are written. Invariant: model[i] is NULL once
+/* The variants, in the order they run and are written. Invariant: scenario[i] is NULL once
  * variant i has run (or when it is not set); name[i] is set for every variant set. */
 typedef struct {
     size_t n;
-    sr_model **model;   /* [n], owned */
+    sr_scenario **scenario; /* [n], owned */
     char **name;        /* [n]: the variant's group in the parent ("base", "3") */
     char **label;       /* [n]: how messages name it ("stress dearer", "sweep point 2 of
                          * 4"); NULL for the scenario as given */
@@ -64,9 +64,10 @@ typedef struct {
  * memory); v is cleared first either way. */
 int sr_variants_alloc(sr_variants *v, size_t n, sr_error *err);
 
-/* Sets variant i: model m (owned from now on, even on failure), its group's name, and its
- * label (may be NULL); name and label are copied. Returns 0 or SR_EXIT_SOFTWARE with err. */
-int sr_variants_set(sr_variants *v, size_t i, sr_model *m, const char *name,
+/* Sets variant i: scenario sc (owned from now on, even on failure), its group's name, and
+ * its label (may be NULL); name and label are copied. Returns 0 or SR_EXIT_SOFTWARE with
+ * err. */
+int sr_variants_set(sr_variants *v, size_t i, sr_scenario *sc, const char *name,
                     const char *label, sr_error *err);
 
 /* Checks that the largest variant fits this machine (sim/variants/memory.h), then runs

@@ -11,13 +11,13 @@
  *
  * Everything a month-end move needs is tabulated: the progress after arriving in a cell,
  * after leaving a state, and the outcomes that an arrival achieves. */
-#ifndef SR_OUTCOME_H
-#define SR_OUTCOME_H
+#ifndef SR_PROGRESS_H
+#define SR_PROGRESS_H
 
 #include <stddef.h>
 
-#include "cohort.h"
-#include "model.h"
+#include "models/model.h"
+#include "sim/engine/layout.h"
 
 /* Most progress combinations a programme may have (cells multiply by it). */
 #define SR_PROGRESS_MAX 256

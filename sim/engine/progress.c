@@ -1,10 +1,10 @@
-#include "outcome.h"
+#include "sim/engine/progress.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "size.h"
+#include "models/size.h"
 
 /* The digits of one programme: one per state with outcomes. */
 typedef struct {
