@@ -24,6 +24,14 @@ static double stat(const sr_result *r, sr_metric m, sr_fig_stat s)
     return sr_fig_value(&r->portfolio, m, s);
 }
 
+/* A portfolio statistic as a number of a sentence, in slot i. */
+static const char *stat_num(sr_page *p, int i, const sr_result *r, sr_metric m, sr_fig_stat s,
+                            sr_show show)
+{
+    return sr_page_num(p, i, stat(r, m, s), show, "/summary/%s#%s", sr_metrics[m].name,
+                       sr_fig_stat_names[s]);
+}
+
 static double deterministic(const sr_result *r, sr_metric m)
 {
     const sr_fig_metric *f = sr_fig_find(&r->portfolio, sr_metrics[m].name);
@@ -91,21 +99,17 @@ static void key_figures(sr_page *p, const sr_result *r)
         return;
     fputs("<div class=\"cards\">\n", p->out);
     card(p, w->key_selffund,
-         sr_page_num(p, 0, stat(r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN), SR_SHOW_MDKK,
-                     "/summary/municipality_net_selffund#mean"),
+         stat_num(p, 0, r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN, SR_SHOW_MDKK),
          w->key_selffund_note);
     if (r->decision.present) {
         card(p, w->key_sib,
-             sr_page_num(p, 0, stat(r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_MEAN), SR_SHOW_MDKK,
-                         "/summary/municipality_net_sib#mean"),
+             stat_num(p, 0, r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_MEAN, SR_SHOW_MDKK),
              w->key_sib_note);
         card(p, w->key_q05,
-             sr_page_num(p, 0, stat(r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_Q05), SR_SHOW_MDKK,
-                         "/summary/municipality_net_sib#q05"),
+             stat_num(p, 0, r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_Q05, SR_SHOW_MDKK),
              w->key_q05_note);
         card(p, w->key_loss,
-             sr_page_num(p, 0, stat(r, SR_M_INVESTOR_LOSS, SR_FIG_MEAN), SR_SHOW_PERCENT,
-                         "/summary/investor_loss#mean"),
+             stat_num(p, 0, r, SR_M_INVESTOR_LOSS, SR_FIG_MEAN, SR_SHOW_PERCENT),
              w->key_loss_note);
     }
     fputs("</div>\n", p->out);
@@ -184,20 +188,14 @@ static void net_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
     const char *owner = w->payer_owner[r->payer];
     if (contract)
         sr_page_say(p, "reading", w->read_net, sr_page_slot_text(p, 0, owner),
-                    sr_page_num(p, 1, stat(r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_MEAN), SR_SHOW_MDKK,
-                                "/summary/municipality_net_sib#mean"),
-                    sr_page_num(p, 2, stat(r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_Q05), SR_SHOW_MDKK,
-                                "/summary/municipality_net_sib#q05"),
-                    sr_page_num(p, 3, stat(r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN),
-                                SR_SHOW_MDKK, "/summary/municipality_net_selffund#mean"),
-                    sr_page_num(p, 4, stat(r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_Q05),
-                                SR_SHOW_MDKK, "/summary/municipality_net_selffund#q05"));
+                    stat_num(p, 1, r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_MEAN, SR_SHOW_MDKK),
+                    stat_num(p, 2, r, SR_M_MUNICIPALITY_NET_SIB, SR_FIG_Q05, SR_SHOW_MDKK),
+                    stat_num(p, 3, r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN, SR_SHOW_MDKK),
+                    stat_num(p, 4, r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_Q05, SR_SHOW_MDKK));
     else
         sr_page_say(p, "reading", w->read_net_selffund, sr_page_slot_text(p, 0, owner),
-                    sr_page_num(p, 1, stat(r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN),
-                                SR_SHOW_MDKK, "/summary/municipality_net_selffund#mean"),
-                    sr_page_num(p, 2, stat(r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_Q05),
-                                SR_SHOW_MDKK, "/summary/municipality_net_selffund#q05"));
+                    stat_num(p, 1, r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN, SR_SHOW_MDKK),
+                    stat_num(p, 2, r, SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_Q05, SR_SHOW_MDKK));
     if (r->have_net_hist) {
         const double scale = sr_show_specs[SR_SHOW_MDKK].scale;
         sr_svg_panel panels[2];
@@ -229,10 +227,11 @@ static void net_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
     const sr_fig_decision *d = &r->decision;
     sr_page_say(p, "reading", w->read_transfer, sr_page_slot_text(p, 0, w->payer[r->payer]),
                 sr_page_num(p, 1, d->transfer, SR_SHOW_MDKK,
-                            "/summary/payments#mean - /summary/programme_cost#mean"),
+                            "/summary/%s#mean - /summary/%s#mean", sr_metrics[SR_M_PAYMENTS].name,
+                            sr_metrics[SR_M_PROGRAMME_COST].name),
                 sr_page_num(p, 2, (double)d->unfounded / (double)d->trials, SR_SHOW_PERCENT,
                             "unfounded /"),
-                sr_page_num(p, 3, d->overpayment, SR_SHOW_MDKK, "/summary/overpayment#mean"));
+                sr_page_num(p, 3, d->overpayment, SR_SHOW_MDKK, "/summary/%s#mean", sr_metrics[SR_M_OVERPAYMENT].name));
     sr_page_table(p, &t, NULL, 0, NULL);
     sr_sheet_clear(&t);
 }
@@ -338,8 +337,9 @@ static void budget_section(sr_page *p, const sr_result *r, fan_store *store, int
     annual_table(p, sav, title, rc, err);
     sr_page_figure_end(p);
 
-    const sr_fig_annual *cost = sr_fig_find_annual(&r->portfolio, "programme_cost");
-    const sr_fig_annual *pay = r->decision.present ? sr_fig_find_annual(&r->portfolio, "payments")
+    const sr_fig_annual *cost = sr_fig_find_annual(&r->portfolio, sr_metrics[SR_M_PROGRAMME_COST].name);
+    const sr_fig_annual *pay = r->decision.present ? sr_fig_find_annual(&r->portfolio,
+                                                                    sr_metrics[SR_M_PAYMENTS].name)
                                                    : NULL;
     size_t n = 0;
     if (make_fan(cost, sr_words_metric(p->lang, "programme_cost"), SR_SVG_ORANGE, &store[1],
@@ -356,7 +356,7 @@ static void budget_section(sr_page *p, const sr_result *r, fan_store *store, int
     snprintf(cost_year, sizeof cost_year, "%u", cost->first_year + (unsigned)yc);
     const size_t median = level_index(cost, 0.5);
     const char *cost_median = sr_page_num(p, 1, cost->q[yc * SR_N_QUANTILES + median],
-                                          SR_SHOW_MDKK, "/annual/programme_cost[%zu,%zu]", yc,
+                                          SR_SHOW_MDKK, "/annual/%s[%zu,%zu]", sr_metrics[SR_M_PROGRAMME_COST].name, yc,
                                           median);
     if (n == 2) {
         size_t yp = peak(&fans[1], pay->years);
@@ -365,7 +365,7 @@ static void budget_section(sr_page *p, const sr_result *r, fan_store *store, int
         sr_page_say(p, "reading", w->read_budget_flows, sr_page_slot_text(p, 0, cost_year),
                     cost_median, sr_page_slot_text(p, 2, pay_year),
                     sr_page_num(p, 3, pay->q[yp * SR_N_QUANTILES + pm], SR_SHOW_MDKK,
-                                "/annual/payments[%zu,%zu]", yp, pm));
+                                "/annual/%s[%zu,%zu]", sr_metrics[SR_M_PAYMENTS].name, yp, pm));
     } else {
         sr_page_say(p, "reading", w->read_budget_cost, sr_page_slot_text(p, 0, cost_year),
                     cost_median);
@@ -389,15 +389,12 @@ static void investors_section(sr_page *p, const sr_result *r, int *rc, sr_error 
     if (!sr_report_sheet(r, SR_SHEET_INVESTORS, p->lang, &t, rc, err))
         return;
     sr_report_heading(p, w->h_investors, "investors");
-    const sr_fig_metric *irr = sr_fig_find(&r->portfolio, "investor_irr");
+    const sr_fig_metric *irr = sr_fig_find(&r->portfolio, sr_metrics[SR_M_INVESTOR_IRR].name);
     sr_page_figure(p, w->irr_title, id, sizeof id);
     sr_page_say(p, "reading", w->read_irr,
-                sr_page_num(p, 0, stat(r, SR_M_INVESTOR_LOSS, SR_FIG_MEAN), SR_SHOW_PERCENT,
-                            "/summary/investor_loss#mean"),
-                sr_page_num(p, 1, stat(r, SR_M_INVESTOR_IRR, SR_FIG_Q50), SR_SHOW_PERCENT,
-                            "/summary/investor_irr#q50"),
-                sr_page_num(p, 2, stat(r, SR_M_INVESTOR_IRR, SR_FIG_Q05), SR_SHOW_PERCENT,
-                            "/summary/investor_irr#q05"));
+                stat_num(p, 0, r, SR_M_INVESTOR_LOSS, SR_FIG_MEAN, SR_SHOW_PERCENT),
+                stat_num(p, 1, r, SR_M_INVESTOR_IRR, SR_FIG_Q50, SR_SHOW_PERCENT),
+                stat_num(p, 2, r, SR_M_INVESTOR_IRR, SR_FIG_Q05, SR_SHOW_PERCENT));
     const sr_svg_legend legend = {{w->mark_mean, w->mark_q05, w->mark_det}, w->loss_region,
                                   0.0};
     if (r->have_irr_hist && r->irr_hist.n_finite > 0) {
@@ -412,17 +409,15 @@ static void investors_section(sr_page *p, const sr_result *r, int *rc, sr_error 
     if (irr != NULL && irr->n_nan > 0)
         sr_page_say(p, "note", w->irr_left_out,
                     sr_page_num(p, 0, (double)irr->n_nan, SR_SHOW_COUNT,
-                                "/summary/investor_irr#n_nan"),
+                                "/summary/%s#n_nan", sr_metrics[SR_M_INVESTOR_IRR].name),
                     sr_page_num(p, 1, (double)r->provenance.trials.n, SR_SHOW_COUNT, "/#trials"));
     sr_page_figure_end(p);
 
     if (r->have_moic_hist && r->moic_hist.n_finite > 0) {
         sr_page_figure(p, w->moic_title, id, sizeof id);
         sr_page_say(p, "reading", w->read_moic,
-                    sr_page_num(p, 0, stat(r, SR_M_INVESTOR_MOIC, SR_FIG_Q50), SR_SHOW_MULTIPLE,
-                                "/summary/investor_moic#q50"),
-                    sr_page_num(p, 1, stat(r, SR_M_INVESTOR_MOIC, SR_FIG_Q05), SR_SHOW_MULTIPLE,
-                                "/summary/investor_moic#q05"));
+                    stat_num(p, 0, r, SR_M_INVESTOR_MOIC, SR_FIG_Q50, SR_SHOW_MULTIPLE),
+                    stat_num(p, 1, r, SR_M_INVESTOR_MOIC, SR_FIG_Q05, SR_SHOW_MULTIPLE));
         const sr_svg_panel pl = panel(r, &r->moic_hist, SR_M_INVESTOR_MOIC, 1.0, w->moic_title,
                                       SR_SVG_BLUE);
         const sr_svg_legend below_one = {{w->mark_mean, w->mark_q05, w->mark_det},
@@ -437,13 +432,11 @@ static void investors_section(sr_page *p, const sr_result *r, int *rc, sr_error 
         const double n = (double)r->provenance.trials.n;
         sr_page_say(p, "reading", w->read_guarantee,
                     sr_page_num(p, 0, (double)r->guarantee_pays / n, SR_SHOW_PERCENT,
-                                "positive /trials/guarantor_paid"),
-                    sr_page_num(p, 1, stat(r, SR_M_GUARANTOR_PAID, SR_FIG_MEAN), SR_SHOW_MDKK,
-                                "/summary/guarantor_paid#mean"),
+                                "positive /trials/%s", sr_metrics[SR_M_GUARANTOR_PAID].name),
+                    stat_num(p, 1, r, SR_M_GUARANTOR_PAID, SR_FIG_MEAN, SR_SHOW_MDKK),
                     sr_page_num(p, 2, (double)r->cap_binds / n, SR_SHOW_PERCENT,
-                                "positive /trials/reinvested"),
-                    sr_page_num(p, 3, stat(r, SR_M_REINVESTED, SR_FIG_MEAN), SR_SHOW_MDKK,
-                                "/summary/reinvested#mean"));
+                                "positive /trials/%s", sr_metrics[SR_M_REINVESTED].name),
+                    stat_num(p, 3, r, SR_M_REINVESTED, SR_FIG_MEAN, SR_SHOW_MDKK));
     }
     sr_page_table(p, &t, NULL, 0, NULL);
     sr_sheet_clear(&t);
@@ -501,11 +494,13 @@ static void programmes_section(sr_page *p, const sr_result *r, int *rc, sr_error
                 sr_page_num(p, 3, sr_fig_value(&l->level[worst], ranked, SR_FIG_MEAN),
                             SR_SHOW_MDKK, "/programmes/%s/summary/%s#mean",
                             l->level[worst].name, sr_metrics[ranked].name));
-    const sr_svg_series series[2] = {{w->pay_by_results, SR_SVG_BLUE, sib},
-                                     {w->fund_itself, SR_SVG_ORANGE, self}};
+    const sr_svg_series series[2] = {{w->fund_itself, SR_SVG_ORANGE, self},
+                                     {w->pay_by_results, SR_SVG_BLUE, sib}};
     const sr_svg_chart c = {p->out, p->lang, id, w->programmes_title, w->programmes_x, ""};
-    sr_svg_bars(&c, names, l->n, contract ? series : series + 1, contract ? 2 : 1, 2);
-    sr_page_table(p, &t, NULL, 0, w->chart_data);
+    sr_svg_bars(&c, names, l->n, series, contract ? 2 : 1, 2);
+    static const char *const rows[] = {"level", "savings_mean", "cost_mean", "payments_mean",
+                                       "sib_mean", "sib_q05", "selffund_mean", "p_loss"};
+    sr_page_table_turned(p, &t, rows, sizeof rows / sizeof *rows, w->chart_data);
     sr_page_figure_end(p);
     sr_sheet_clear(&t);
 
@@ -520,8 +515,8 @@ static void programmes_section(sr_page *p, const sr_result *r, int *rc, sr_error
             char count[16];
             snprintf(count, sizeof count, "%zu", l->n);
             sr_page_say(p, "reading", w->read_diversification, sr_page_slot_text(p, 0, count),
-                        sr_page_num(p, 1, d->portfolio[k], SR_SHOW_MDKK,
-                                    "/summary/municipality_net_sib#es95"),
+                        sr_page_num(p, 1, d->portfolio[k], SR_SHOW_MDKK, "/summary/%s#es95",
+                                    sr_metrics[d->metric[k]].name),
                         sr_page_num(p, 2, d->sum[k], SR_SHOW_MDKK, NULL));
         }
         static const char *const cols[] = {"label", "units", "portfolio_es95", "sum_es95",

@@ -394,6 +394,10 @@ void sr_svg_bars(const sr_svg_chart *c, const char *const *categories, size_t n,
                 lo = fmin(lo, series[s].value[i]);
                 hi = fmax(hi, series[s].value[i]);
             }
+    /* room beyond the longest bars for their labels */
+    const double span = hi - lo;
+    lo -= lo < 0 ? 0.14 * span : 0.0;
+    hi += hi > 0 ? 0.14 * span : 0.0;
     double xt[MAX_TICKS], x_step;
     size_t n_xt = ticks(&lo, &hi, 6, xt, &x_step);
     const scale x = {lo, hi, left, right, false};

@@ -313,9 +313,10 @@ static void build_risk_transfer(builder *b, const sr_result *r)
     const sr_fig_decision *d = &r->decision;
     const char *pv = units_of(r, SR_M_PAYMENTS);
     figure_row(b, "price", pv);
-    number(b, d->transfer, SR_SHOW_MDKK, "/summary/payments#mean - /summary/programme_cost#mean");
+    number(b, d->transfer, SR_SHOW_MDKK, "/summary/%s#mean - /summary/%s#mean",
+           sr_metrics[SR_M_PAYMENTS].name, sr_metrics[SR_M_PROGRAMME_COST].name);
     figure_row(b, "overpayment", units_of(r, SR_M_OVERPAYMENT));
-    number(b, d->overpayment, SR_SHOW_MDKK, "/summary/overpayment#mean");
+    number(b, d->overpayment, SR_SHOW_MDKK, "/summary/%s#mean", sr_metrics[SR_M_OVERPAYMENT].name);
     figure_row(b, "unfounded", "1 (share of trials)");
     number(b, (double)d->unfounded / (double)d->trials, SR_SHOW_PERCENT, "unfounded /");
 }
