@@ -210,7 +210,8 @@ static void x_axis(const sr_svg_chart *c, const scale *x, const double *tick,
 #define PANEL_GAP 26.0
 
 static const char *const mark_style[3] = {"line", "dash", "dot"};
-static const char *const mark_colour[3] = {INK, SR_SVG_RED, "#777"};
+/* the 5% quantile in purple: apart from every series colour, and dashed besides */
+static const char *const mark_colour[3] = {INK, "#6A3D9A", "#777"};
 
 void sr_svg_histograms(const sr_svg_chart *c, const sr_svg_panel *panels, size_t n,
                        const sr_svg_legend *legend)
@@ -257,7 +258,7 @@ void sr_svg_histograms(const sr_svg_chart *c, const sr_svg_panel *panels, size_t
         const scale y = {ylo, yhi, pbottom, ptop, false};
         if (legend->region != NULL && legend->below > lo)
             fprintf(out, "<rect class=\"region\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                         "height=\"%.1f\" fill=\"#fbe9e2\"/>\n",
+                         "height=\"%.1f\" fill=\"#fcefe9\"/>\n",
                     left, ptop, at(&x, fmin(legend->below, hi)) - left, PANEL_HEIGHT);
         y_axis(c, &y, yt, n_yt, y_step, left, right, p == 0 || n == 1);
         if (n > 1)
@@ -282,7 +283,7 @@ void sr_svg_histograms(const sr_svg_chart *c, const sr_svg_panel *panels, size_t
                 continue;
             double px = at(&x, mk->at);
             fprintf(out, "<line x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" stroke=\"%s\" "
-                         "stroke-width=\"2\"%s/>\n",
+                         "stroke-width=\"2.5\"%s/>\n",
                     px, ptop, px, pbottom, mark_colour[mk->kind],
                     mk->kind == SR_MARK_Q05             ? " stroke-dasharray=\"6 3\""
                     : mk->kind == SR_MARK_DETERMINISTIC ? " stroke-dasharray=\"2 3\""
