@@ -44,24 +44,6 @@ static void fill(char *buf, size_t size, const char *fmt, const char *arg)
     snprintf(buf, size, fmt, arg);
 }
 
-void sr_report_heading(sr_page *p, const char *text, const char *id)
-{
-    fprintf(p->out, "<h2 id=\"%s\">", id);
-    sr_page_text(p, text);
-    fputs("</h2>\n", p->out);
-}
-
-bool sr_report_sheet(const sr_result *r, sr_sheet_id id, sr_lang lang, sr_sheet *t, int *rc,
-                     sr_error *err)
-{
-    if (*rc != 0 || !sr_sheet_present(r, id)) {
-        memset(t, 0, sizeof *t);
-        return false;
-    }
-    *rc = sr_sheet_build(r, id, lang, t, err);
-    return *rc == 0;
-}
-
 /* ---- header and key figures ------------------------------------------------------------- */
 
 static void card(sr_page *p, const char *label, const char *value, const char *note)
@@ -179,11 +161,11 @@ static void net_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
     const sr_words *w = p->w;
     sr_sheet t;
     char title[512], id[32];
-    if (!sr_report_sheet(r, SR_SHEET_DECISION, p->lang, &t, rc, err))
+    if (!sr_page_sheet(r, SR_SHEET_DECISION, p->lang, &t, rc, err))
         return;
     const bool contract = r->decision.present;
     fill(title, sizeof title, w->h_net, w->payer[r->payer]);
-    sr_report_heading(p, title, "net-result");
+    sr_page_heading(p, title, "net-result");
     sr_page_figure(p, w->net_title, id, sizeof id);
     const char *owner = w->payer_owner[r->payer];
     if (contract)
@@ -219,7 +201,7 @@ static void net_section(sr_page *p, const sr_result *r, int *rc, sr_error *err)
     sr_page_figure_end(p);
     sr_sheet_clear(&t);
 
-    if (!sr_report_sheet(r, SR_SHEET_RISK_TRANSFER, p->lang, &t, rc, err))
+    if (!sr_page_sheet(r, SR_SHEET_RISK_TRANSFER, p->lang, &t, rc, err))
         return;
     fputs("<h3>", p->out);
     sr_page_text(p, w->h_transfer);
@@ -312,7 +294,7 @@ static void budget_section(sr_page *p, const sr_result *r, fan_store *store, int
     char title[512], id[32];
     if (!make_fan(sav, w->median, SR_SVG_BLUE, &store[0], &fans[0]))
         return;
-    sr_report_heading(p, w->h_budget, "budget-years");
+    sr_page_heading(p, w->h_budget, "budget-years");
     sr_page_say(p, "note", "%s", w->budget_note);
 
     if (r->payer == SR_PAYER_UNKNOWN)
@@ -386,9 +368,9 @@ static void investors_section(sr_page *p, const sr_result *r, int *rc, sr_error 
     const sr_words *w = p->w;
     sr_sheet t;
     char id[32];
-    if (!sr_report_sheet(r, SR_SHEET_INVESTORS, p->lang, &t, rc, err))
+    if (!sr_page_sheet(r, SR_SHEET_INVESTORS, p->lang, &t, rc, err))
         return;
-    sr_report_heading(p, w->h_investors, "investors");
+    sr_page_heading(p, w->h_investors, "investors");
     const sr_fig_metric *irr = sr_fig_find(&r->portfolio, sr_metrics[SR_M_INVESTOR_IRR].name);
     sr_page_figure(p, w->irr_title, id, sizeof id);
     sr_page_say(p, "reading", w->read_irr,
@@ -478,7 +460,7 @@ static void programmes_section(sr_page *p, const sr_result *r, int *rc, sr_error
         sib[i] = sr_fig_value(&l->level[i], SR_M_MUNICIPALITY_NET_SIB, SR_FIG_MEAN) * scale;
         self[i] = sr_fig_value(&l->level[i], SR_M_MUNICIPALITY_NET_SELFFUND, SR_FIG_MEAN) * scale;
     }
-    sr_report_heading(p, w->h_programmes, "programmes");
+    sr_page_heading(p, w->h_programmes, "programmes");
     char id[32];
     sr_page_figure(p, w->programmes_title, id, sizeof id);
     const bool contract = r->decision.present;
@@ -504,7 +486,7 @@ static void programmes_section(sr_page *p, const sr_result *r, int *rc, sr_error
     sr_page_figure_end(p);
     sr_sheet_clear(&t);
 
-    if (sr_report_sheet(r, SR_SHEET_DIVERSIFICATION, p->lang, &t, rc, err)) {
+    if (sr_page_sheet(r, SR_SHEET_DIVERSIFICATION, p->lang, &t, rc, err)) {
         const sr_fig_diversification *d = &r->diversification;
         fputs("<h3>", p->out);
         sr_page_text(p, w->h_diversification);
@@ -536,9 +518,9 @@ static void all_figures(sr_page *p, const sr_result *r, int *rc, sr_error *err)
 {
     const sr_words *w = p->w;
     sr_sheet t;
-    if (!sr_report_sheet(r, SR_SHEET_SUMMARY, p->lang, &t, rc, err))
+    if (!sr_page_sheet(r, SR_SHEET_SUMMARY, p->lang, &t, rc, err))
         return;
-    sr_report_heading(p, w->h_all, "all-figures");
+    sr_page_heading(p, w->h_all, "all-figures");
     static const char *const cols[] = {"label", "metric", "units", "mean", "sd", "q05", "q50",
                                        "q95", "deterministic"};
     sr_page_table(p, &t, cols, sizeof cols / sizeof *cols, NULL);
@@ -559,9 +541,9 @@ static void provenance(sr_page *p, const sr_result *r, int *rc, sr_error *err)
 {
     const sr_words *w = p->w;
     sr_sheet t;
-    if (!sr_report_sheet(r, SR_SHEET_PROVENANCE, p->lang, &t, rc, err))
+    if (!sr_page_sheet(r, SR_SHEET_PROVENANCE, p->lang, &t, rc, err))
         return;
-    sr_report_heading(p, w->h_provenance, "provenance");
+    sr_page_heading(p, w->h_provenance, "provenance");
     sr_page_table(p, &t, NULL, 0, NULL);
     sr_sheet_clear(&t);
     if (r->provenance.scenario != NULL) {

@@ -283,6 +283,24 @@ void sr_page_figure_end(sr_page *p)
     fputs("</figure>\n", p->out);
 }
 
+void sr_page_heading(sr_page *p, const char *text, const char *id)
+{
+    fprintf(p->out, "<h2 id=\"%s\">", id);
+    sr_page_text(p, text);
+    fputs("</h2>\n", p->out);
+}
+
+bool sr_page_sheet(const sr_result *r, sr_sheet_id id, sr_lang lang, sr_sheet *t, int *rc,
+                   sr_error *err)
+{
+    if (*rc != 0 || !sr_sheet_present(r, id)) {
+        memset(t, 0, sizeof *t);
+        return false;
+    }
+    *rc = sr_sheet_build(r, id, lang, t, err);
+    return *rc == 0;
+}
+
 void sr_page_begin(sr_page *p, const char *title)
 {
     fprintf(p->out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -61,6 +61,14 @@ void sr_page_table_turned(sr_page *p, const sr_sheet *t, const char *const *ids,
 void sr_page_figure(sr_page *p, const char *heading, char *id, size_t size);
 void sr_page_figure_end(sr_page *p);
 
+/* A section's heading, with the id a link may point to. */
+void sr_page_heading(sr_page *p, const char *text, const char *id);
+
+/* Builds sheet id of r into t when r has it and nothing has failed yet (*rc 0); false, and
+ * t empty, otherwise (*rc then says why, if anything failed). */
+bool sr_page_sheet(const sr_result *r, sr_sheet_id id, sr_lang lang, sr_sheet *t, int *rc,
+                   sr_error *err);
+
 /* The page's head (language, title, style) and body's end. */
 void sr_page_begin(sr_page *p, const char *title);
 void sr_page_end(sr_page *p);

@@ -71,7 +71,7 @@ void sr_report_stresses(sr_page *p, const sr_result *r, int *rc, sr_error *err)
 {
     const sr_words *w = p->w;
     sr_sheet t;
-    if (!sr_report_sheet(r, SR_SHEET_STRESSES, p->lang, &t, rc, err))
+    if (!sr_page_sheet(r, SR_SHEET_STRESSES, p->lang, &t, rc, err))
         return;
     const size_t n = r->stresses.names.n;
     double *mean = calloc(n + 1, sizeof *mean), *q05 = calloc(n + 1, sizeof *q05);
@@ -79,7 +79,7 @@ void sr_report_stresses(sr_page *p, const sr_result *r, int *rc, sr_error *err)
     if (mean == NULL || q05 == NULL || names == NULL) {
         *rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
     } else {
-        sr_report_heading(p, w->h_stresses, "stresses");
+        sr_page_heading(p, w->h_stresses, "stresses");
         sr_page_say(p, "note", "%s", w->stress_intro);
         static const sr_metric charted[] = {SR_M_MUNICIPALITY_NET_SIB, SR_M_SAVINGS_TOTAL,
                                             SR_M_INVESTOR_NPV};
@@ -261,7 +261,7 @@ void sr_report_sweep(sr_page *p, const sr_result *r, int *rc, sr_error *err)
     const sr_words *w = p->w;
     const sr_fig_sweep *s = &r->sweep;
     sr_sheet t;
-    if (!sr_report_sheet(r, SR_SHEET_SWEEP, p->lang, &t, rc, err))
+    if (!sr_page_sheet(r, SR_SHEET_SWEEP, p->lang, &t, rc, err))
         return;
     sweep_axes *a = calloc(1, sizeof *a);
     double *x_of = calloc(s->k + 1, sizeof *x_of);
@@ -277,7 +277,7 @@ void sr_report_sweep(sr_page *p, const sr_result *r, int *rc, sr_error *err)
         snprintf(keys + len, sizeof keys - len, "%s%s", i ? ", " : "", s->key[i]);
     }
     snprintf(count, sizeof count, "%zu", s->k);
-    sr_report_heading(p, w->h_sweep, "sweep");
+    sr_page_heading(p, w->h_sweep, "sweep");
     sr_page_say(p, "note", w->sweep_intro, sr_page_slot_text(p, 0, keys),
                 sr_page_slot_text(p, 1, s->design != NULL ? s->design : ""),
                 sr_page_slot_text(p, 2, count));
