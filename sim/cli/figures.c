@@ -73,6 +73,7 @@ static int read_annual(hid_t ag, const char *name, sr_fig_annual *a, bool *found
     sr_h5_shape shape;
     bool present;
     uint64_t year;
+    const sr_h5_shape levels = {.rank = 1, .dims = {SR_N_QUANTILES, 1}};
     *found = false;
     int rc = sr_h5check_floats(ag, name, 2, &ds, &shape, err);
     if (rc != 0 || ds < 0)
@@ -85,8 +86,7 @@ static int read_annual(hid_t ag, const char *name, sr_fig_annual *a, bool *found
     }
     a->years = (size_t)shape.dims[0];
     if ((rc = sr_h5check_attr_uint(ds, "first_year", 1, 9999, &year, &present, err)) != 0 ||
-        (rc = sr_h5check_attr_f64s(ds, "quantiles", SR_N_QUANTILES, a->levels, &present,
-                                   err)) != 0 ||
+        (rc = sr_h5check_attr_floats(ds, "quantiles", &levels, a->levels, &present, err)) != 0 ||
         (rc = sr_h5check_attr_text(ds, "units", SR_H5_MAX_LABEL_BYTES, &a->units, err)) != 0)
         goto done;
     a->first_year = (unsigned)year;

@@ -146,9 +146,29 @@ typedef struct {
 int sr_fig_read_stresses(hid_t root, sr_fig_stresses *s, sr_error *err);
 void sr_fig_stresses_clear(sr_fig_stresses *s);
 
-/* ---- the sweep table ------------------------------------------------------------------- */
+/* ---- tables of columns: the sweep's and the budget's ---------------------------------- */
 
-#define SR_FIG_SWEEP_MAX_COLUMNS 32
+#define SR_FIG_MAX_COLUMNS 32
+
+/* The float datasets of a group, each a column of `rows` values, in the order written. */
+typedef struct {
+    size_t rows;
+    size_t n;
+    char *name[SR_FIG_MAX_COLUMNS];      /* dataset names */
+    char *heading[SR_FIG_MAX_COLUMNS];   /* the attribute heading; the name when absent */
+    char *units[SR_FIG_MAX_COLUMNS];     /* NULL when absent */
+    double *cell[SR_FIG_MAX_COLUMNS];    /* [rows] */
+} sr_fig_columns;
+
+/* Reads every dataset of group g as a column of exactly rows values (what: where rows comes
+ * from, for a message), the Monte Carlo standard errors (*_mcse) only with_mcse, at most
+ * SR_FIG_MAX_COLUMNS. A link that is no dataset is no column. */
+int sr_fig_read_columns(hid_t g, size_t rows, bool with_mcse, const char *what,
+                        sr_fig_columns *c, sr_error *err);
+void sr_fig_columns_clear(sr_fig_columns *c);
+
+/* The column of that dataset name, or -1. */
+int sr_fig_column(const sr_fig_columns *c, const char *name);
 
 typedef struct {
     bool present;             /* /sweep with values and a table */
@@ -160,23 +180,15 @@ typedef struct {
     char *design;             /* "single", "grid", "paired"; NULL when absent */
     double *value;            /* [k][n_keys] numeric values (NaN: not a number) */
     char **value_text;        /* [k][n_keys] as applied; NULL when absent */
-    size_t n_columns;
-    char *column[SR_FIG_SWEEP_MAX_COLUMNS];    /* dataset names */
-    char *heading[SR_FIG_SWEEP_MAX_COLUMNS];   /* never NULL (the name when absent) */
-    char *units[SR_FIG_SWEEP_MAX_COLUMNS];     /* NULL when absent */
-    double *cell[SR_FIG_SWEEP_MAX_COLUMNS];    /* [k] */
+    sr_fig_columns table;     /* /sweep/table: k rows */
 } sr_fig_sweep;
 
-/* Reads the sweep group sg: the values, keys, design, and the columns of /sweep/table in
- * the order written, the Monte Carlo standard errors (*_mcse) only with_mcse, at most
- * SR_FIG_SWEEP_MAX_COLUMNS. present is false when the values or the table are absent or
- * hold no point. /sweep/values must have a row per point under /sweep/points, and every
- * column a value per row. */
+/* Reads the sweep group sg: the values, keys, design, and the columns of /sweep/table (the
+ * Monte Carlo standard errors only with_mcse). present is false when the values or the
+ * table are absent or hold no point. /sweep/values must have a row per point under
+ * /sweep/points, and every column a value per row. */
 int sr_fig_read_sweep(hid_t sg, bool with_mcse, sr_fig_sweep *s, sr_error *err);
 void sr_fig_sweep_clear(sr_fig_sweep *s);
-
-/* The column of that dataset name, or -1. */
-int sr_fig_sweep_column(const sr_fig_sweep *s, const char *name);
 
 /* ---- counts over trials ---------------------------------------------------------------- */
 

@@ -202,7 +202,7 @@ static void sweep_chart(sr_page *p, const sr_result *r, const sr_sheet *t, const
     static const char *const colours[MAX_LINES] = {SR_SVG_BLUE, SR_SVG_ORANGE, SR_SVG_GREEN,
                                                    SR_SVG_RED, SR_SVG_SKY, SR_SVG_PURPLE};
     const sr_fig_sweep *s = &r->sweep;
-    int c[2] = {sr_fig_sweep_column(s, cols[0]), n > 1 ? sr_fig_sweep_column(s, cols[1]) : -1};
+    int c[2] = {sr_fig_column(&s->table, cols[0]), n > 1 ? sr_fig_column(&s->table, cols[1]) : -1};
     if (c[0] < 0 || (n > 1 && c[1] < 0) || a->n_x == 0)
         return;
     const size_t n_series = a->n_lines > 1 ? a->n_lines : n;
@@ -211,10 +211,10 @@ static void sweep_chart(sr_page *p, const sr_result *r, const sr_sheet *t, const
     for (size_t l = 0; l < n_series; l++) {
         const int col = a->n_lines > 1 ? c[0] : c[l];
         const size_t line = a->n_lines > 1 ? l : 0;
-        const double scale = sr_show_specs[sr_show_of_units(s->units[col])].scale;
+        const double scale = sr_show_specs[sr_show_of_units(s->table.units[col])].scale;
         double *y = y_store + l * a->n_x;
         for (size_t i = 0; i < a->n_x; i++) {
-            y[i] = s->cell[col][a->point[line][i]] * scale;
+            y[i] = s->table.cell[col][a->point[line][i]] * scale;
             any = any || isfinite(y[i]);
         }
         series[l] = (sr_svg_series){a->n_lines > 1 ? a->line_label[l] : labels[l], colours[l], y};
@@ -228,18 +228,18 @@ static void sweep_chart(sr_page *p, const sr_result *r, const sr_sheet *t, const
     snprintf(at_first, sizeof at_first, "%s%s%s%s", a->x_text[0], a->n_lines > 1 ? " (" : "",
              a->n_lines > 1 ? a->line_label[0] : "", a->n_lines > 1 ? ")" : "");
     snprintf(at_last, sizeof at_last, "%s", a->x_text[a->n_x - 1]);
-    const sr_show show0 = sr_show_of_units(s->units[c[0]]);
-    const char *v0 = sr_page_num(p, 0, s->cell[c[0]][first], show0, "/sweep/table/%s[%zu]",
-                                 s->column[c[0]], first);
-    const char *v1 = sr_page_num(p, 1, s->cell[c[0]][last], show0, "/sweep/table/%s[%zu]",
-                                 s->column[c[0]], last);
+    const sr_show show0 = sr_show_of_units(s->table.units[c[0]]);
+    const char *v0 = sr_page_num(p, 0, s->table.cell[c[0]][first], show0, "/sweep/table/%s[%zu]",
+                                 s->table.name[c[0]], first);
+    const char *v1 = sr_page_num(p, 1, s->table.cell[c[0]][last], show0, "/sweep/table/%s[%zu]",
+                                 s->table.name[c[0]], last);
     if (n > 1 && a->n_lines == 1) {
-        const sr_show show1 = sr_show_of_units(s->units[c[1]]);
+        const sr_show show1 = sr_show_of_units(s->table.units[c[1]]);
         sr_page_say(p, "reading", read, v0, v1,
-                    sr_page_num(p, 2, s->cell[c[1]][first], show1, "/sweep/table/%s[%zu]",
-                                s->column[c[1]], first),
-                    sr_page_num(p, 3, s->cell[c[1]][last], show1, "/sweep/table/%s[%zu]",
-                                s->column[c[1]], last),
+                    sr_page_num(p, 2, s->table.cell[c[1]][first], show1, "/sweep/table/%s[%zu]",
+                                s->table.name[c[1]], first),
+                    sr_page_num(p, 3, s->table.cell[c[1]][last], show1, "/sweep/table/%s[%zu]",
+                                s->table.name[c[1]], last),
                     sr_page_slot_text(p, 4, at_first), sr_page_slot_text(p, 5, at_last));
     } else {
         sr_page_say(p, "reading", read, v0, sr_page_slot_text(p, 4, at_first), v1,

@@ -594,8 +594,8 @@ static size_t sweep_columns(const sr_fig_sweep *s, const char **ids)
         ids[n++] = text_ids[j];
         ids[n++] = value_ids[j];
     }
-    for (size_t c = 0; c < s->n_columns; c++)
-        ids[n++] = s->column[c];
+    for (size_t c = 0; c < s->table.n; c++)
+        ids[n++] = s->table.name[c];
     return n;
 }
 
@@ -616,13 +616,13 @@ static void build_sweep(builder *b, const sr_result *r)
             t->column[c].heading = heading;
         }
     }
-    for (size_t c = 0; c < s->n_columns; c++) {
+    for (size_t c = 0; c < s->table.n; c++) {
         sr_column *col = &t->column[1 + 2 * keys + c];
-        if (strcmp(sr_words_heading(b->lang, s->column[c]), s->column[c]) == 0) {
+        if (strcmp(sr_words_heading(b->lang, s->table.name[c]), s->table.name[c]) == 0) {
             free(col->heading);
-            col->heading = dup_or_flag(b, s->heading[c]);
+            col->heading = dup_or_flag(b, s->table.heading[c]);
         }
-        column_units(b, 1 + 2 * keys + c, s->units[c]);
+        column_units(b, 1 + 2 * keys + c, s->table.units[c]);
     }
     for (size_t i = 0; i < s->k; i++) {
         row(b);
@@ -635,12 +635,12 @@ static void build_sweep(builder *b, const sr_result *r)
                 number(b, s->value[i * s->n_keys + j], SR_SHOW_PLAIN, "/sweep/values[%zu,%zu]",
                        i, j);
         }
-        for (size_t c = 0; c < s->n_columns; c++) {
+        for (size_t c = 0; c < s->table.n; c++) {
             /* participants are the planned cohorts: whole persons */
-            const sr_show show = strcmp(s->column[c], "persons") == 0
+            const sr_show show = strcmp(s->table.name[c], "persons") == 0
                                      ? SR_SHOW_COUNT
-                                     : sr_show_of_units(s->units[c]);
-            number(b, s->cell[c][i], show, "/sweep/table/%s[%zu]", s->column[c], i);
+                                     : sr_show_of_units(s->table.units[c]);
+            number(b, s->table.cell[c][i], show, "/sweep/table/%s[%zu]", s->table.name[c], i);
         }
     }
 }
@@ -716,7 +716,7 @@ bool sr_sheet_present(const sr_result *r, sr_sheet_id id)
 int sr_sheet_build(const sr_result *r, sr_sheet_id id, sr_lang lang, sr_sheet *t,
                    sr_error *err)
 {
-    const char *ids[8 + SR_FIG_SWEEP_MAX_COLUMNS + SR_N_QUANTILES];
+    const char *ids[8 + SR_FIG_MAX_COLUMNS + SR_N_QUANTILES];
     builder b;
     const char *name = sr_sheet_names[id];
     switch (id) {

@@ -51,8 +51,8 @@ int sr_h5_print_sweep(hid_t sg, FILE *out, sr_error *err)
         sr_h5check_printable(sw.value_text[i]);
     if (sw.design != NULL)
         sr_h5check_printable(sw.design);
-    for (size_t c = 0; c < sw.n_columns; c++)
-        sr_h5check_printable(sw.heading[c]);
+    for (size_t c = 0; c < sw.table.n; c++)
+        sr_h5check_printable(sw.table.heading[c]);
     fprintf(out, "\nsweep over %s (%s, %zu points, all on the same random numbers; "
                  "per participant in DKK, net in mDKK)\n",
             keys, sw.design != NULL ? sw.design : "points", k);
@@ -68,8 +68,8 @@ int sr_h5_print_sweep(hid_t sg, FILE *out, sr_error *err)
     }
     width = width > 40 ? 40 : width;
     fprintf(out, "  %5s  %-*s", "point", (int)width, n_keys > 1 ? "values" : "value");
-    for (size_t c = 0; c < sw.n_columns; c++)
-        fprintf(out, " %*.*s", SWEEP_CELL, SWEEP_CELL, sw.heading[c]);
+    for (size_t c = 0; c < sw.table.n; c++)
+        fprintf(out, " %*.*s", SWEEP_CELL, SWEEP_CELL, sw.table.heading[c]);
     fputc('\n', out);
     for (size_t i = 0; i < k; i++) {
         cell[0] = '\0';
@@ -79,8 +79,8 @@ int sr_h5_print_sweep(hid_t sg, FILE *out, sr_error *err)
                      sw.value_text != NULL ? sw.value_text[i * n_keys + j] : "?");
         }
         fprintf(out, "  %5zu  %-*.*s", i, (int)width, (int)width, cell);
-        for (size_t c = 0; c < sw.n_columns; c++) {
-            format_sweep_cell(cell, sizeof cell, sw.cell[c][i], sw.units[c]);
+        for (size_t c = 0; c < sw.table.n; c++) {
+            format_sweep_cell(cell, sizeof cell, sw.table.cell[c][i], sw.table.units[c]);
             fprintf(out, " %*s", SWEEP_CELL, cell);
         }
         fputc('\n', out);

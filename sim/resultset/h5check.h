@@ -79,11 +79,6 @@ int sr_h5check_open(hid_t loc, const char *name, hid_t *obj, sr_error *err);
  * Absent: *found = false and *v = NaN; with found NULL, absence is refused too. */
 int sr_h5check_attr_f64(hid_t obj, const char *name, double *v, bool *found, sr_error *err);
 
-/* The attribute name of obj as exactly n floats, a 1-D array, into v[n] (the layout writes
- * 64-bit). Absence as for sr_h5check_attr_f64 (every v[i] = NaN). */
-int sr_h5check_attr_f64s(hid_t obj, const char *name, size_t n, double *v, bool *found,
-                         sr_error *err);
-
 /* The attribute name of obj as one whole number from lo to hi: an integer of at most 64
  * bits, or a float holding a whole number. Absence as for sr_h5check_attr_f64 (*v = 0). */
 int sr_h5check_attr_uint(hid_t obj, const char *name, uint64_t lo, uint64_t hi, uint64_t *v,
@@ -109,6 +104,12 @@ typedef struct {
     int rank;
     hsize_t dims[2];
 } sr_h5_shape;
+
+/* The attribute name of obj as floats of exactly the given shape (rank 1 or 2), into v
+ * (row-major; the layout writes 64-bit). Absence as for sr_h5check_attr_f64 (every value
+ * NaN). */
+int sr_h5check_attr_floats(hid_t obj, const char *name, const sr_h5_shape *shape, double *v,
+                           bool *found, sr_error *err);
 
 /* Opens dataset name (one link) of loc as floats into *ds (H5I_INVALID_HID when absent),
  * its shape into *shape. Refused when the link is not hard or names no dataset, the class

@@ -1,6 +1,7 @@
-/* A sweep file's table read back (figures.h): its points (the layout of
- * sim/variants/variant_file.c), checked with h5check.h. Its length is what the file holds:
- * the rows of /sweep/values, each with its group under /sweep/points. */
+/* Tables of columns read back (figures.h): a group's float datasets as columns, and a
+ * sweep file's points (the layout of sim/variants/variant_file.c) with its table, checked
+ * with h5check.h. A sweep's length is what the file holds: the rows of /sweep/values, each
+ * with its group under /sweep/points. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
 #include <errno.h>
@@ -57,54 +58,79 @@ done:
     return rc;
 }
 
-/* One column of /sweep/table: k values with its units and heading. A link that is not a
- * dataset (a group, or something newer) is no column. */
-static int read_column(hid_t tg, const char *name, sr_fig_sweep *s, sr_error *err)
+/* One column: `rows` values with units and heading. A link that is not a dataset (a group,
+ * or something newer) is no column. */
+static int read_column(hid_t g, const char *name, const char *what, sr_fig_columns *c,
+                       sr_error *err)
 {
     hid_t ds;
-    int rc = sr_h5check_open(tg, name, &ds, err);
+    int rc = sr_h5check_open(g, name, &ds, err);
     if (rc != 0 || ds < 0)
         return rc;
     H5I_type_t type = H5Iget_type(ds);
     H5Oclose(ds);
     if (type != H5I_DATASET)
         return 0;
-    rc = sr_h5check_vector(tg, name, s->k, "one per row of /sweep/values", &ds, err);
+    rc = sr_h5check_vector(g, name, c->rows, what, &ds, err);
     if (rc != 0)
         return rc;
-    const sr_h5_shape shape = {.rank = 1, .dims = {s->k, 1}};
-    size_t i = s->n_columns;
-    s->cell[i] = calloc(s->k, sizeof *s->cell[i]);
-    s->column[i] = strdup(name);
-    s->n_columns++;   /* from here on, sr_fig_sweep_clear frees what column i holds */
-    if (s->cell[i] == NULL || s->column[i] == NULL) {
+    const sr_h5_shape shape = {.rank = 1, .dims = {c->rows, 1}};
+    size_t i = c->n;
+    c->cell[i] = calloc(c->rows + 1, sizeof *c->cell[i]);
+    c->name[i] = strdup(name);
+    c->n++;   /* from here on, sr_fig_columns_clear frees what column i holds */
+    if (c->cell[i] == NULL || c->name[i] == NULL) {
         rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
         goto done;
     }
-    if ((rc = sr_h5check_read_rows(ds, &shape, 0, s->k, s->cell[i], err)) != 0 ||
-        (rc = sr_h5check_attr_text(ds, "units", SR_H5_MAX_LABEL_BYTES, &s->units[i], err)) != 0 ||
-        (rc = sr_h5check_attr_text(ds, "heading", SR_H5_MAX_LABEL_BYTES, &s->heading[i],
+    if ((rc = sr_h5check_read_rows(ds, &shape, 0, c->rows, c->cell[i], err)) != 0 ||
+        (rc = sr_h5check_attr_text(ds, "units", SR_H5_MAX_LABEL_BYTES, &c->units[i], err)) != 0 ||
+        (rc = sr_h5check_attr_text(ds, "heading", SR_H5_MAX_LABEL_BYTES, &c->heading[i],
                                    err)) != 0)
         goto done;
-    if (s->heading[i] == NULL && (s->heading[i] = strdup(name)) == NULL)
+    if (c->heading[i] == NULL && (c->heading[i] = strdup(name)) == NULL)
         rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
 done:
     H5Oclose(ds);
     return rc;
 }
 
-static int read_columns(hid_t tg, bool with_mcse, sr_fig_sweep *s, sr_error *err)
+int sr_fig_read_columns(hid_t g, size_t rows, bool with_mcse, const char *what,
+                        sr_fig_columns *c, sr_error *err)
 {
     sr_h5_names names;
-    int rc = sr_h5check_names(tg, SR_H5_MAX_LINKS, &names, err);
-    for (size_t i = 0; rc == 0 && i < names.n && s->n_columns < SR_FIG_SWEEP_MAX_COLUMNS; i++) {
+    memset(c, 0, sizeof *c);
+    c->rows = rows;
+    int rc = sr_h5check_names(g, SR_H5_MAX_LINKS, &names, err);
+    for (size_t i = 0; rc == 0 && i < names.n && c->n < SR_FIG_MAX_COLUMNS; i++) {
         size_t len = strlen(names.name[i]);
         if (!with_mcse && len >= 5 && strcmp(names.name[i] + len - 5, "_mcse") == 0)
             continue;
-        rc = read_column(tg, names.name[i], s, err);
+        rc = read_column(g, names.name[i], what, c, err);
     }
     sr_h5_names_clear(&names);
+    if (rc != 0)
+        sr_fig_columns_clear(c);
     return rc;
+}
+
+void sr_fig_columns_clear(sr_fig_columns *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->cell[i]);
+        free(c->name[i]);
+        free(c->units[i]);
+        free(c->heading[i]);
+    }
+    memset(c, 0, sizeof *c);
+}
+
+int sr_fig_column(const sr_fig_columns *c, const char *name)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->name[i], name) == 0)
+            return (int)i;
+    return -1;
 }
 
 int sr_fig_read_sweep(hid_t sg, bool with_mcse, sr_fig_sweep *s, sr_error *err)
@@ -141,7 +167,8 @@ int sr_fig_read_sweep(hid_t sg, bool with_mcse, sr_fig_sweep *s, sr_error *err)
                                     &s->key, &s->n_key_names, err)) != 0 ||
         (rc = sr_h5check_attr_text(values, "design", SR_H5_MAX_LABEL_BYTES, &s->design,
                                    err)) != 0 ||
-        (rc = read_columns(tg, with_mcse, s, err)) != 0)
+        (rc = sr_fig_read_columns(tg, s->k, with_mcse, "one per row of /sweep/values",
+                                  &s->table, err)) != 0)
         goto done;
     s->present = true;
 done:
@@ -156,23 +183,10 @@ done:
 
 void sr_fig_sweep_clear(sr_fig_sweep *s)
 {
-    for (size_t i = 0; i < s->n_columns; i++) {
-        free(s->cell[i]);
-        free(s->column[i]);
-        free(s->units[i]);
-        free(s->heading[i]);
-    }
+    sr_fig_columns_clear(&s->table);
     sr_h5_texts_free(s->value_text, s->value_text != NULL ? s->k * s->n_keys : 0);
     sr_h5_texts_free(s->key, s->n_key_names);
     free(s->value);
     free(s->design);
     memset(s, 0, sizeof *s);
-}
-
-int sr_fig_sweep_column(const sr_fig_sweep *s, const char *name)
-{
-    for (size_t i = 0; i < s->n_columns; i++)
-        if (strcmp(s->column[i], name) == 0)
-            return (int)i;
-    return -1;
 }
