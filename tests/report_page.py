@@ -100,15 +100,16 @@ def browse(browser, page, screenshot=None, height=6000):
 
 def term(f, text):
     text = text.strip()
+    m = re.fullmatch(r"(.*?)(?:#(\w+))?\[(\d+)(?:,(\d+))?\]", text)
+    if m:   # an element of a dataset, or of an attribute
+        path, attr = m.group(1), m.group(2)
+        d = f[path].attrs[attr] if attr else f[path]
+        return float(d[int(m.group(3))] if m.group(4) is None
+                     else d[int(m.group(3)), int(m.group(4))])
     if "#" in text:
         path, attr = text.split("#")
         obj = f if path in ("", "/") else f[path]
         return float(obj.attrs[attr])
-    m = re.fullmatch(r"(.*)\[(\d+)(?:,(\d+))?\]", text)
-    if m:
-        d = f[m.group(1)]
-        return float(d[int(m.group(2))] if m.group(3) is None
-                     else d[int(m.group(2)), int(m.group(3))])
     return float(f[text][()])
 
 
@@ -117,6 +118,15 @@ def evaluate(f, source):
     if source.startswith("positive "):
         x = f[source[len("positive "):]][:]
         return np.count_nonzero(x > 0) / len(x), True
+    if source.startswith("cumulative "):
+        # a quantile over trials of each trial's cumulative flow up to a year (the file's
+        # quantile levels; linear between order statistics, as GSL's)
+        m = re.fullmatch(r"cumulative (.*)\[(\d+),(\d+)\]", source)
+        d = f[m.group(1)]
+        y, j = int(m.group(2)), int(m.group(3))
+        paths = np.cumsum(d[:, :-1], axis=1)
+        value = float(np.quantile(paths[:, y], d.attrs["quantile_levels"][j]))
+        return (value, abs(value)), False
     if source.startswith("unfounded "):
         level = source[len("unfounded "):].rstrip("/")
         net = f[level + "/trials/municipality_net_sib"][:]
@@ -230,6 +240,35 @@ def check_page(dom, console, f, lang, charts):
     return numbers, hists
 
 
+def add_budget_years(path):
+    """Each trial's yearly net results and the budget table, as the result-set format 2 of
+    the budget years lays them out (its documentation), with made-up flows: the report's
+    charts of them are checked before sirisk writes them."""
+    rng = np.random.default_rng(7)
+    levels = np.array([0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99])
+    with h5py.File(path, "r+") as f:
+        n = int(f.attrs["trials"])
+        first = int(f["annual/savings_total"].attrs["first_year"])
+        years = f["annual/savings_total"].shape[0]
+        g = f.create_group("yearly")
+        for name, level in (("municipality_net_selffund", -1.0e6), ("municipality_net_sib", -0.2e6)):
+            x = rng.normal(level, 1.0e6, (n, years + 1))
+            x[:, -1] = 0.0
+            d = g.create_dataset(name, data=x)
+            d.attrs["first_year"] = np.int32(first)
+            d.attrs["units"] = "DKK (nominal, per calendar year)"
+            d.attrs["mean"] = x.mean(axis=0)
+            d.attrs["quantile_levels"] = levels
+            d.attrs["quantile_values"] = np.quantile(x, levels, axis=0).T
+            d.attrs["p_negative"] = (x < 0).mean(axis=0)
+        b = f.create_group("budget")
+        b.attrs["payer"] = "municipality"
+        b.create_dataset("year", data=np.r_[np.arange(first, first + years), np.nan])
+        for name in ("payback_share_selffund", "payback_share_sib"):
+            share = rng.random(years + 1)
+            b.create_dataset(name, data=share / share.sum()).attrs["units"] = "1 (share of trials)"
+
+
 def main():
     browser = chromium()
     if browser is None:
@@ -249,9 +288,12 @@ def main():
                    "--values", "[250,125],[2000,1000],[16000,8000]", "-o", "sweep.h5",
                    "--quiet"], "sweep.h5", 3),
     ]
+    kinds.append(("budget-years", [shutil.which("cp"), "default.h5", "years.h5"], "years.h5", 7))
     for kind, make, h5, charts in kinds:
         r = run(make, cwd=work)
         assert r.returncode == 0, r.stderr
+        if kind == "budget-years":
+            add_budget_years(os.path.join(work, h5))
         for lang in (["en", "da"] if kind == "default" else ["en"]):
             page = os.path.join(work, "%s-%s.html" % (kind, lang))
             r = run([BINARY, "report", h5, "-o", page, "--lang", lang], cwd=work)

@@ -190,6 +190,48 @@ typedef struct {
 int sr_fig_read_sweep(hid_t sg, bool with_mcse, sr_fig_sweep *s, sr_error *err);
 void sr_fig_sweep_clear(sr_fig_sweep *s);
 
+/* ---- budget years (result-set format 2) --------------------------------------------- */
+
+/* yearly/<name>: every trial's nominal flow per calendar year, and in a last column what
+ * falls after the horizon; read here are its per-column statistics, and, when asked, the
+ * quantiles of each trial's cumulative flow from the first year, computed from the trials
+ * (the file does not hold them). */
+typedef struct {
+    char *name, *units;
+    unsigned first_year;
+    size_t years;                      /* calendar years: the file has years + 1 columns */
+    double levels[SR_N_QUANTILES];     /* the attribute quantile_levels */
+    double *q;                         /* [years + 1][SR_N_QUANTILES]: quantile_values */
+    double *mean, *p_negative;         /* [years + 1] */
+    double *cumulative;                /* [years][SR_N_QUANTILES]; NULL when not asked or
+                                        * when trials x years exceeds the bound below */
+} sr_fig_yearly;
+
+/* The most values (trials x years) the cumulative quantiles hold in memory: 128 MiB. */
+#define SR_FIG_MAX_CUMULATIVE ((size_t)1 << 24)
+
+/* Reads level/yearly/<name> into y (*found false when absent): its shape must be
+ * [trials][years + 1] with 2 to SR_FIG_MAX_YEARS + 1 columns and its statistics of that
+ * many columns. */
+int sr_fig_read_yearly(hid_t level, const char *name, const sr_h5_trials *trials,
+                       bool cumulative, sr_fig_yearly *y, bool *found, sr_error *err);
+void sr_fig_yearly_clear(sr_fig_yearly *y);
+
+/* A yearly dataset's quantiles (the file's, or the cumulative ones) as an sr_fig_annual
+ * that borrows them: the calendar years only. */
+sr_fig_annual sr_fig_yearly_view(const sr_fig_yearly *y, bool cumulative);
+
+/* budget/: the year-by-year table of the paying budget, a column per dataset, a row per
+ * calendar year and a last row for after the horizon (or "never", for payback shares). */
+typedef struct {
+    bool present;
+    char *payer;              /* the attribute payer; NULL when absent */
+    sr_fig_columns table;
+} sr_fig_budget;
+
+int sr_fig_read_budget(hid_t level, sr_fig_budget *b, sr_error *err);
+void sr_fig_budget_clear(sr_fig_budget *b);
+
 /* ---- counts over trials ---------------------------------------------------------------- */
 
 /* A histogram of one metric's finite trials: n_bins equal bins over [lo, hi] (the

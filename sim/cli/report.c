@@ -271,30 +271,30 @@ static size_t level_index(const sr_fig_annual *a, double level)
     return j;
 }
 
-/* The annual table of a under a figure, with the fan's columns. */
-static void annual_table(sr_page *p, const sr_fig_annual *a, const char *title, int *rc,
-                         sr_error *err)
+/* The quantiles of a under a figure, as its fan draws them; source: where the file holds
+ * them (sr_sheet_annual), a printf format of the dataset's name. */
+static void annual_table(sr_page *p, const sr_fig_annual *a, const char *source,
+                         const char *title, int *rc, sr_error *err)
 {
     sr_sheet t;
-    if (*rc != 0 || (*rc = sr_sheet_annual(a, "", title, p->lang, &t, err)) != 0)
+    char where[SR_H5_MAX_NAME_BYTES + 64];
+    snprintf(where, sizeof where, source, a->name);
+    if (*rc != 0 || (*rc = sr_sheet_annual(a, where, title, p->lang, &t, err)) != 0)
         return;
     sr_page_table(p, &t, NULL, 0, title);
     sr_sheet_clear(&t);
 }
 
-static void budget_section(sr_page *p, const sr_result *r, fan_store *store, int *rc,
-                           sr_error *err)
+/* The paying budget's yearly savings (a file without each trial's yearly flows: the
+ * spread of each flow by itself). */
+static void savings_figure(sr_page *p, const sr_result *r, const sr_fig_annual *sav,
+                           fan_store *store, int *rc, sr_error *err)
 {
     const sr_words *w = p->w;
-    static const sr_metric savings_of[3] = {SR_M_SAVINGS_MUNICIPALITY, SR_M_SAVINGS_STATE,
-                                            SR_M_SAVINGS_TOTAL};
-    const sr_fig_annual *sav = sr_fig_find_annual(&r->portfolio,
-                                                  sr_metrics[savings_of[r->payer]].name);
-    sr_svg_fan fans[2];
+    sr_svg_fan fans[1];
     char title[512], id[32];
     if (!make_fan(sav, w->median, SR_SVG_BLUE, &store[0], &fans[0]))
         return;
-    sr_page_heading(p, w->h_budget, "budget-years");
     sr_page_say(p, "note", "%s", w->budget_note);
 
     if (r->payer == SR_PAYER_UNKNOWN)
@@ -316,9 +316,17 @@ static void budget_section(sr_page *p, const sr_result *r, fan_store *store, int
                             level_index(sav, 0.05)));
     const sr_svg_chart c = {p->out, p->lang, id, title, w->year_x, w->per_year_y};
     sr_svg_fans(&c, sav->first_year, sav->years, fans, 1, w->band_90, w->band_50, w->median);
-    annual_table(p, sav, title, rc, err);
+    annual_table(p, sav, "/annual/%s", title, rc, err);
     sr_page_figure_end(p);
+}
 
+/* The programme's cost and the payments for results per year, each flow's spread. */
+static void flows_figure(sr_page *p, const sr_result *r, fan_store *store, int *rc,
+                         sr_error *err)
+{
+    const sr_words *w = p->w;
+    sr_svg_fan fans[2];
+    char id[32];
     const sr_fig_annual *cost = sr_fig_find_annual(&r->portfolio, sr_metrics[SR_M_PROGRAMME_COST].name);
     const sr_fig_annual *pay = r->decision.present ? sr_fig_find_annual(&r->portfolio,
                                                                     sr_metrics[SR_M_PAYMENTS].name)
@@ -355,10 +363,173 @@ static void budget_section(sr_page *p, const sr_result *r, fan_store *store, int
     const sr_svg_chart c2 = {p->out, p->lang, id, w->budget_flows_title, w->year_x,
                              w->per_year_y};
     sr_svg_fans(&c2, cost->first_year, cost->years, fans, n, w->band_90, w->band_50, w->median);
-    annual_table(p, cost, fans[0].label, rc, err);
+    annual_table(p, cost, "/annual/%s", fans[0].label, rc, err);
     if (n == 2)
-        annual_table(p, pay, fans[1].label, rc, err);
+        annual_table(p, pay, "/annual/%s", fans[1].label, rc, err);
     sr_page_figure_end(p);
+}
+
+/* The year in which a fan's median is lowest. */
+static size_t trough(const sr_svg_fan *f, size_t years)
+{
+    size_t worst = 0;
+    for (size_t y = 1; y < years; y++)
+        if (f->q50[y] < f->q50[worst])
+            worst = y;
+    return worst;
+}
+
+/* A quantile of a fan's dataset as a sentence's number in slot i: year y, level. */
+static const char *fan_num(sr_page *p, int i, const sr_fig_annual *a, const char *where,
+                           size_t y, double level)
+{
+    const size_t j = level_index(a, level);
+    return sr_page_num(p, i, a->q[y * SR_N_QUANTILES + j], SR_SHOW_MDKK, "%s[%zu,%zu]", where,
+                       y, j);
+}
+
+/* The paying budget's net result per budget year, or cumulative from the first year, from
+ * each trial's yearly flows: funding the programme itself and paying by results. */
+static void net_years_figure(sr_page *p, const sr_result *r, bool cumulative, fan_store *store,
+                             int *rc, sr_error *err)
+{
+    const sr_words *w = p->w;
+    const sr_fig_yearly *self = &r->yearly[0], *sib = &r->yearly[1];
+    if (cumulative && self->cumulative == NULL)
+        return;
+    bool both = r->decision.present && r->have_yearly[1] && (!cumulative || sib->cumulative);
+    const sr_fig_annual v[2] = {sr_fig_yearly_view(self, cumulative),
+                                sr_fig_yearly_view(sib, cumulative)};
+    sr_svg_fan fans[2];
+    if (!make_fan(&v[0], w->fund_itself, SR_SVG_ORANGE, &store[0], &fans[0]))
+        return;
+    both = both && make_fan(&v[1], w->pay_by_results, SR_SVG_BLUE, &store[1], &fans[1]);
+    char title[512], id[32], where[2][SR_H5_MAX_NAME_BYTES + 64], year[2][16];
+    const char *source = cumulative ? "cumulative /yearly/%s" : "/yearly/%s#quantile_values";
+    fill(title, sizeof title, cumulative ? w->cumulative_title : w->yearly_net_title,
+         w->payer[r->payer]);
+    sr_page_figure(p, title, id, sizeof id);
+    size_t y[2];
+    for (int k = 0; k < (both ? 2 : 1); k++) {
+        snprintf(where[k], sizeof where[k], source, v[k].name);
+        y[k] = cumulative ? v[k].years - 1 : trough(&fans[k], v[k].years);
+        snprintf(year[k], sizeof year[k], "%u", v[k].first_year + (unsigned)y[k]);
+    }
+    const char *owner = sr_page_slot_text(p, 0, w->payer_owner[r->payer]);
+    if (cumulative && both)
+        sr_page_say(p, "reading", w->read_cumulative, sr_page_slot_text(p, 0, year[0]),
+                    fan_num(p, 1, &v[0], where[0], y[0], 0.5),
+                    fan_num(p, 2, &v[0], where[0], y[0], 0.05),
+                    fan_num(p, 3, &v[1], where[1], y[1], 0.5),
+                    fan_num(p, 4, &v[1], where[1], y[1], 0.05));
+    else if (cumulative)
+        sr_page_say(p, "reading", w->read_cumulative_selffund, sr_page_slot_text(p, 0, year[0]),
+                    fan_num(p, 1, &v[0], where[0], y[0], 0.5),
+                    fan_num(p, 2, &v[0], where[0], y[0], 0.05));
+    else if (both)
+        sr_page_say(p, "reading", w->read_yearly_net, owner, sr_page_slot_text(p, 1, year[0]),
+                    fan_num(p, 2, &v[0], where[0], y[0], 0.5),
+                    fan_num(p, 3, &v[0], where[0], y[0], 0.05),
+                    sr_page_slot_text(p, 4, year[1]), fan_num(p, 5, &v[1], where[1], y[1], 0.5),
+                    fan_num(p, 6, &v[1], where[1], y[1], 0.05));
+    else
+        sr_page_say(p, "reading", w->read_yearly_net_selffund, owner,
+                    sr_page_slot_text(p, 1, year[0]), fan_num(p, 2, &v[0], where[0], y[0], 0.5),
+                    fan_num(p, 3, &v[0], where[0], y[0], 0.05));
+    const sr_svg_chart c = {p->out, p->lang, id, title, w->year_x,
+                            cumulative ? w->cumulative_y : w->per_year_y};
+    sr_svg_fans(&c, v[0].first_year, v[0].years, fans, both ? 2 : 1, w->band_90, w->band_50,
+                w->median);
+    for (int k = 0; k < (both ? 2 : 1); k++)
+        annual_table(p, &v[k], source, k == 0 ? w->fund_itself : w->pay_by_results, rc, err);
+    sr_page_figure_end(p);
+}
+
+/* The payback year's distribution (the budget table's payback shares), a bar per year and
+ * one for never. */
+static void payback_figure(sr_page *p, const sr_result *r, int *rc, sr_error *err)
+{
+    const sr_words *w = p->w;
+    const sr_fig_columns *t = &r->budget.table;
+    const int share[2] = {sr_fig_column(t, "payback_share_selffund"),
+                          r->decision.present ? sr_fig_column(t, "payback_share_sib") : -1};
+    const int year = sr_fig_column(t, "year");
+    sr_sheet sheet;
+    if (!r->budget.present || share[0] < 0 || t->rows < 2 ||
+        !sr_page_sheet(r, SR_SHEET_BUDGET, p->lang, &sheet, rc, err))
+        return;
+    const size_t n = t->rows, n_series = share[1] >= 0 ? 2 : 1;
+    char (*label)[16] = calloc(n, sizeof *label);
+    const char **names = calloc(n, sizeof *names);
+    double *value = calloc(2 * n, sizeof *value);
+    char *within[2] = {NULL, NULL};
+    if (label == NULL || names == NULL || value == NULL) {
+        *rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        snprintf(label[i], sizeof label[i], "%.0f", year >= 0 ? t->cell[year][i] : (double)i);
+        names[i] = i + 1 < n ? label[i] : w->never;
+        for (size_t k = 0; k < n_series; k++)
+            value[k * n + i] = t->cell[share[k]][i] * sr_show_specs[SR_SHOW_PERCENT].scale;
+    }
+    /* the share that pays back within the horizon: every row but "never", as the file's sum */
+    for (size_t k = 0; k < n_series; k++) {
+        size_t size = 0;
+        FILE *mem = open_memstream(&within[k], &size);
+        double sum = 0.0;
+        for (size_t i = 0; mem != NULL && i + 1 < n; i++) {
+            fprintf(mem, "%s/budget/%s[%zu]", i > 0 ? " + " : "", t->name[share[k]], i);
+            sum += t->cell[share[k]][i];
+        }
+        if (mem == NULL || fclose(mem) != 0) {
+            *rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+            goto done;
+        }
+        sr_page_num(p, (int)k, sum, SR_SHOW_PERCENT, "%s", within[k]);
+    }
+    char id[32];
+    sr_page_figure(p, w->payback_title, id, sizeof id);
+    if (n_series == 2)
+        sr_page_say(p, "reading", w->read_payback, p->slot[0], p->slot[1]);
+    else
+        sr_page_say(p, "reading", w->read_payback_selffund, p->slot[0]);
+    const sr_svg_series series[2] = {{w->fund_itself, SR_SVG_ORANGE, value},
+                                     {w->pay_by_results, SR_SVG_BLUE, value + n}};
+    const sr_svg_chart c = {p->out, p->lang, id, w->payback_title, w->payback_x, ""};
+    sr_svg_bars(&c, names, n, series, n_series, 1);
+    static const char *const rows[] = {"period", "payback_share_selffund", "payback_share_sib"};
+    sr_page_table_turned(p, &sheet, rows, n_series + 1, w->chart_data);
+    sr_page_figure_end(p);
+done:
+    free(within[0]);
+    free(within[1]);
+    free(label);
+    free(names);
+    free(value);
+    sr_sheet_clear(&sheet);
+}
+
+/* Budget years: from each trial's yearly flows where the file holds them (the net result
+ * per year and cumulated, and the payback year), else each flow's own spread. */
+static void budget_section(sr_page *p, const sr_result *r, fan_store *store, int *rc,
+                           sr_error *err)
+{
+    static const sr_metric savings_of[3] = {SR_M_SAVINGS_MUNICIPALITY, SR_M_SAVINGS_STATE,
+                                            SR_M_SAVINGS_TOTAL};
+    const sr_fig_annual *sav = sr_fig_find_annual(&r->portfolio,
+                                                  sr_metrics[savings_of[r->payer]].name);
+    if (!r->have_yearly[0] && sav == NULL)
+        return;
+    sr_page_heading(p, p->w->h_budget, "budget-years");
+    if (r->have_yearly[0]) {
+        net_years_figure(p, r, false, store, rc, err);
+        net_years_figure(p, r, true, store, rc, err);
+        payback_figure(p, r, rc, err);
+    } else {
+        savings_figure(p, r, sav, store, rc, err);
+    }
+    flows_figure(p, r, store, rc, err);
 }
 
 /* ---- investors ------------------------------------------------------------------------- */

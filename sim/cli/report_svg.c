@@ -336,7 +336,8 @@ void sr_svg_fans(const sr_svg_chart *c, unsigned first_year, size_t n_years,
     for (size_t f = 0; f < n_fans; f++)
         lx = legend_item(out, lx, 16, "box", fans[f].colour, fans[f].label);
     lx = left;
-    const char *shade = n_fans > 0 ? fans[0].colour : INK;
+    /* one fan's bands in its colour; several fans' in grey, as a key to all of them */
+    const char *shade = n_fans == 1 ? fans[0].colour : "#555";
     lx = legend_item(out, lx, 16 + LEGEND_ROW, "band", shade, band_90);
     lx = legend_item(out, lx, 16 + LEGEND_ROW, "inner", shade, band_50);
     legend_item(out, lx, 16 + LEGEND_ROW, "line", shade, median);

@@ -185,6 +185,13 @@ static int read_root(hid_t root, sr_result *r, sr_error *err)
         (rc = sr_fig_read_stresses(root, &r->stresses, err)) != 0)
         return rc;
     r->payer = payer_of(&r->portfolio);
+    static const sr_metric net[2] = {SR_M_MUNICIPALITY_NET_SELFFUND, SR_M_MUNICIPALITY_NET_SIB};
+    for (int k = 0; k < 2; k++)
+        if ((rc = sr_fig_read_yearly(root, sr_metrics[net[k]].name, t, true, &r->yearly[k],
+                                     &r->have_yearly[k], err)) != 0)
+            return rc;
+    if ((rc = sr_fig_read_budget(root, &r->budget, err)) != 0)
+        return rc;
     return read_trials(root, r, err);
 }
 
@@ -225,5 +232,8 @@ void sr_result_clear(sr_result *r)
     sr_fig_hist_clear(r->net_hist, 2);
     sr_fig_hist_clear(&r->irr_hist, 1);
     sr_fig_hist_clear(&r->moic_hist, 1);
+    for (int k = 0; k < 2; k++)
+        sr_fig_yearly_clear(&r->yearly[k]);
+    sr_fig_budget_clear(&r->budget);
     memset(r, 0, sizeof *r);
 }

@@ -39,6 +39,12 @@ typedef struct {
     uint64_t guarantee_pays;  /* trials in which the guarantor pays */
     bool have_cap;
     uint64_t cap_binds;       /* trials in which the surplus cap passes money on */
+    /* budget years (result-set format 2): the paying budget's yearly net result funding
+     * the programme itself [0] and paying by results [1], with cumulative quantiles, and
+     * the budget table */
+    bool have_yearly[2];
+    sr_fig_yearly yearly[2];
+    sr_fig_budget budget;
 } sr_result;
 
 /* Bins of the histograms read. */

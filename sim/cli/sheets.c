@@ -19,6 +19,7 @@ const char *const sr_sheet_names[SR_N_SHEETS] = {
     [SR_SHEET_DECISION] = "decision",
     [SR_SHEET_RISK_TRANSFER] = "risk_transfer",
     [SR_SHEET_INVESTORS] = "investors",
+    [SR_SHEET_BUDGET] = "budget",
     [SR_SHEET_BUDGET_YEARS] = "budget_years",
     [SR_SHEET_PROGRAMMES] = "programmes",
     [SR_SHEET_DIVERSIFICATION] = "diversification",
@@ -438,7 +439,7 @@ static size_t budget_columns(const sr_result *r, const char **ids)
     return n;
 }
 
-int sr_sheet_annual(const sr_fig_annual *a, const char *level_path_text, const char *title,
+int sr_sheet_annual(const sr_fig_annual *a, const char *source, const char *title,
                     sr_lang lang, sr_sheet *t, sr_error *err)
 {
     static const double drawn[] = {0.05, 0.25, 0.50, 0.75, 0.95};
@@ -466,10 +467,44 @@ int sr_sheet_annual(const sr_fig_annual *a, const char *level_path_text, const c
         row(&b);
         text(&b, sr_words_heading(lang, quantile_id(a, j)));
         for (size_t y = 0; y < a->years; y++)
-            number(&b, a->q[y * SR_N_QUANTILES + j], sr_show_of_units(a->units),
-                   "%s/annual/%s[%zu,%zu]", level_path_text, a->name, y, j);
+            number(&b, a->q[y * SR_N_QUANTILES + j], sr_show_of_units(a->units), "%s[%zu,%zu]",
+                   source, y, j);
     }
     return finish(&b, err);
+}
+
+/* The budget table: a row per calendar year and one for after the horizon (for payback
+ * shares: never), a column per dataset of /budget. */
+static size_t budget_table_columns(const sr_result *r, const char **ids)
+{
+    size_t n = 0;
+    ids[n++] = "period";
+    for (size_t c = 0; c < r->budget.table.n; c++)
+        ids[n++] = r->budget.table.name[c];
+    return n;
+}
+
+static void build_budget(builder *b, const sr_result *r)
+{
+    const sr_fig_columns *t = &r->budget.table;
+    for (size_t c = 0; c < t->n; c++)
+        column_units(b, 1 + c, t->units[c]);
+    for (size_t i = 0; i < t->rows; i++) {
+        row(b);
+        if (i + 1 < t->rows) {
+            const int year = sr_fig_column(t, "year");
+            char period[32];
+            snprintf(period, sizeof period, "%.0f", year >= 0 ? t->cell[year][i] : (double)i);
+            text(b, period);
+        } else {
+            text(b, sr_words_figure(b->lang, "after_horizon"));
+        }
+        for (size_t c = 0; c < t->n; c++) {
+            const bool year = strcmp(t->name[c], "year") == 0;
+            number(b, t->cell[c][i], year ? SR_SHOW_YEAR : sr_show_of_units(t->units[c]),
+                   "/budget/%s[%zu]", t->name[c], i);
+        }
+    }
 }
 
 /* ---- diversification and programmes ---------------------------------------------------- */
@@ -695,6 +730,8 @@ bool sr_sheet_present(const sr_result *r, sr_sheet_id id)
     case SR_SHEET_RISK_TRANSFER:
     case SR_SHEET_INVESTORS:
         return !r->sweep.present && r->decision.present;
+    case SR_SHEET_BUDGET:
+        return !r->sweep.present && r->budget.present;
     case SR_SHEET_BUDGET_YEARS:
         return !r->sweep.present && r->portfolio.n_annual > 0;
     case SR_SHEET_PROGRAMMES:
@@ -739,6 +776,10 @@ int sr_sheet_build(const sr_result *r, sr_sheet_id id, sr_lang lang, sr_sheet *t
     case SR_SHEET_INVESTORS:
         start(&b, t, lang, name, figure_columns, 3);
         build_investors(&b, r);
+        break;
+    case SR_SHEET_BUDGET:
+        start(&b, t, lang, name, ids, budget_table_columns(r, ids));
+        build_budget(&b, r);
         break;
     case SR_SHEET_BUDGET_YEARS:
         start(&b, t, lang, name, ids, budget_columns(r, ids));

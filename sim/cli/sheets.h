@@ -74,6 +74,7 @@ typedef enum {
     SR_SHEET_DECISION,         /* the paying budget's net results */
     SR_SHEET_RISK_TRANSFER,    /* what paying by results costs and risks */
     SR_SHEET_INVESTORS,        /* the investors' returns, guarantee and cap */
+    SR_SHEET_BUDGET,           /* the paying budget year by year (result-set format 2) */
     SR_SHEET_BUDGET_YEARS,     /* every yearly flow's quantiles, portfolio and programmes */
     SR_SHEET_PROGRAMMES,       /* every metric of every programme */
     SR_SHEET_DIVERSIFICATION,  /* the portfolio's tails against the sum of the programmes' */
@@ -92,10 +93,11 @@ bool sr_sheet_present(const sr_result *r, sr_sheet_id id);
 int sr_sheet_build(const sr_result *r, sr_sheet_id id, sr_lang lang, sr_sheet *t,
                    sr_error *err);
 
-/* The quantiles of one yearly dataset of a level as a fan chart draws them: a row per
- * quantile (5, 25, 50, 75 and 95%), a column per year; titled `title`; the level is "" for
- * the root or its path ("/programmes/p"). */
-int sr_sheet_annual(const sr_fig_annual *a, const char *level_path, const char *title,
+/* The quantiles of one yearly dataset as a fan chart draws them: a row per quantile (5, 25,
+ * 50, 75 and 95%), a column per year; titled `title`. Where the file holds them: source
+ * followed by "[year, level]" ("/annual/payments", "/yearly/x#quantile_values", or
+ * "cumulative /yearly/x" for quantiles computed from a yearly dataset's trials). */
+int sr_sheet_annual(const sr_fig_annual *a, const char *source, const char *title,
                     sr_lang lang, sr_sheet *t, sr_error *err);
 
 /* The programmes side by side: per programme, its key figures (savings, cost, payments,

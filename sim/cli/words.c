@@ -72,6 +72,28 @@ static const sr_words english = {
     .band_50 = "25\xe2\x80\x93" "75%",
     .median = "median",
 
+    .yearly_net_title = "Net result of %1$s per budget year (nominal)",
+    .read_yearly_net = "Funding the programme itself, %1$s net result is lowest in %2$s (median "
+                       "%3$s, below %4$s in 5%% of trials); paying by results, in %5$s (median "
+                       "%6$s, below %7$s in 5%% of trials).",
+    .read_yearly_net_selffund = "Funding the programme itself, %1$s net result is lowest in "
+                                "%2$s (median %3$s, below %4$s in 5%% of trials).",
+    .cumulative_title = "Cumulative net result of %1$s from the first budget year (nominal)",
+    .cumulative_y = "mDKK, cumulative (nominal)",
+    .read_cumulative = "By %1$s, the cumulative net result funding the programme itself has a "
+                       "median of %2$s and is below %3$s in 5%% of trials; paying by results, a "
+                       "median of %4$s, below %5$s in 5%% of trials.",
+    .read_cumulative_selffund = "By %1$s, the cumulative net result funding the programme "
+                                "itself has a median of %2$s and is below %3$s in 5%% of "
+                                "trials.",
+    .payback_title = "Payback year: from when the cumulative net result stays at or above 0",
+    .payback_x = "share of trials (%)",
+    .read_payback = "Funding the programme itself, %1$s of trials pay back within the horizon; "
+                    "paying by results, %2$s.",
+    .read_payback_selffund = "Funding the programme itself, %1$s of trials pay back within the "
+                             "horizon.",
+    .never = "never (within the horizon)",
+
     .h_investors = "Investors",
     .irr_title = "Investors' internal rate of return (IRR), per trial",
     .irr_x = "IRR (% per year)",
@@ -216,6 +238,29 @@ static const sr_words danish = {
     .band_90 = "5\xe2\x80\x93" "95 % af simuleringerne",
     .band_50 = "25\xe2\x80\x93" "75 %",
     .median = "median",
+
+    .yearly_net_title = "Nettoresultat for %1$s pr. budgetår (nominelt)",
+    .read_yearly_net = "Ved egen finansiering er %1$s nettoresultat lavest i %2$s (median %3$s, "
+                       "under %4$s i 5 %% af simuleringerne); ved betaling for resultater i %5$s "
+                       "(median %6$s, under %7$s i 5 %% af simuleringerne).",
+    .read_yearly_net_selffund = "Ved egen finansiering er %1$s nettoresultat lavest i %2$s "
+                                "(median %3$s, under %4$s i 5 %% af simuleringerne).",
+    .cumulative_title = "Akkumuleret nettoresultat for %1$s fra første budgetår (nominelt)",
+    .cumulative_y = "mio. kr., akkumuleret (nominelt)",
+    .read_cumulative = "I %1$s har det akkumulerede nettoresultat ved egen finansiering en median "
+                       "på %2$s og er under %3$s i 5 %% af simuleringerne; ved betaling for "
+                       "resultater en median på %4$s, under %5$s i 5 %% af simuleringerne.",
+    .read_cumulative_selffund = "I %1$s har det akkumulerede nettoresultat ved egen "
+                                "finansiering en median på %2$s og er under %3$s i 5 %% af "
+                                "simuleringerne.",
+    .payback_title = "Tilbagebetalingsår: fra hvornår det akkumulerede nettoresultat holder sig "
+                     "på eller over 0",
+    .payback_x = "andel af simuleringer (%)",
+    .read_payback = "Ved egen finansiering er indsatsen tilbagebetalt inden for perioden i %1$s "
+                    "af simuleringerne; ved betaling for resultater i %2$s.",
+    .read_payback_selffund = "Ved egen finansiering er indsatsen tilbagebetalt inden for "
+                             "perioden i %1$s af simuleringerne.",
+    .never = "aldrig (inden for perioden)",
 
     .h_investors = "Investorerne",
     .irr_title = "Investorernes interne rente (IRR), pr. simulering",
@@ -443,6 +488,12 @@ static const phrase headings[] = {
                                             "gennemsnit"}},
     {"p_loss", {"investors' probability of loss", "investorernes sandsynlighed for tab"}},
     {"field", {"field", "felt"}},
+    {"period", {"budget year", "budgetår"}},
+    {"payback_share_selffund",
+     {"pays back in the year, funding it itself", "tilbagebetalt i året, egen finansiering"}},
+    {"payback_share_sib",
+     {"pays back in the year, paying by results", "tilbagebetalt i året, betaling for "
+                                                  "resultater"}},
 };
 
 const char *sr_words_heading(sr_lang lang, const char *id)
@@ -467,6 +518,7 @@ static const phrase table_titles[] = {
     {"stresses", {"Stresses against the base", "Stresstest mod basis"}},
     {"sweep", {"Sweep", "Variation"}},
     {"provenance", {"Provenance", "Oprindelse"}},
+    {"budget", {"The paying budget year by year", "Den betalende kasse år for år"}},
     {"programme_overview", {"Programmes side by side", "Indsatserne side om side"}},
     {"annual", {"Quantiles per year", "Fraktiler pr. år"}},
 };
@@ -533,6 +585,8 @@ static const phrase figures[] = {
     {"libraries", {"libraries", "biblioteker"}},
     {"payer", {"paying budget", "betalende kasse"}},
     {"portfolio", {"portfolio", "porteføljen"}},
+    {"after_horizon",
+     {"after the horizon (payback: never)", "efter perioden (tilbagebetaling: aldrig)"}},
 };
 
 const char *sr_words_figure(sr_lang lang, const char *id)

@@ -29,6 +29,11 @@ typedef struct {
     const char *h_budget, *budget_note, *budget_savings_title, *budget_total_title, *budget_flows_title, *year_x,
         *per_year_y, *read_budget_savings, *read_budget_flows, *read_budget_cost, *band_90, *band_50, *median;
 
+    /* budget years from each trial's yearly flows (result-set format 2) */
+    const char *yearly_net_title, *read_yearly_net, *read_yearly_net_selffund,
+        *cumulative_title, *cumulative_y, *read_cumulative, *read_cumulative_selffund, *payback_title,
+        *payback_x, *read_payback, *read_payback_selffund, *never;
+
     /* investors */
     const char *h_investors, *irr_title, *irr_x, *read_irr, *irr_left_out, *moic_title,
         *moic_x, *read_moic, *break_even, *read_guarantee;
