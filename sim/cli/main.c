@@ -122,7 +122,12 @@ static int command_run(const sr_cli_options *o, sr_error *err)
     return rc;
 }
 
-static int command_stress(const sr_cli_options *o, sr_error *err)
+/* Runs the variants of a command that makes several (stress, sweep) with run(), into o's
+ * result file, and publishes it. */
+typedef int (*variants_runner)(const sr_cli_options *o, const sr_variants_request *rq,
+                               sr_h5_file **file, sr_error *err);
+
+static int run_variants(const sr_cli_options *o, variants_runner run, sr_error *err)
 {
     char *output = prepare_output(o, err);
     if (output == NULL)
@@ -130,28 +135,35 @@ static int command_stress(const sr_cli_options *o, sr_error *err)
     sr_run_options ro = run_options(o);
     sr_variants_request rq = variants_request(o, &ro, output);
     sr_h5_file *f = NULL;
-    int rc = sr_stress_run(&rq, o->only, &f, err);
+    int rc = run(o, &rq, &f, err);
     if (rc == 0)
         rc = sr_cli_output_publish(f, output, o->quiet, &interrupted, err);
     free(output);
     return rc;
 }
 
+static int run_stresses(const sr_cli_options *o, const sr_variants_request *rq,
+                        sr_h5_file **file, sr_error *err)
+{
+    return sr_stress_run(rq, o->only, file, err);
+}
+
+static int run_sweep_points(const sr_cli_options *o, const sr_variants_request *rq,
+                            sr_h5_file **file, sr_error *err)
+{
+    return sr_sweep_run(rq, &o->sweep, NULL, NULL, NULL, file, err);
+}
+
+static int command_stress(const sr_cli_options *o, sr_error *err)
+{
+    return run_variants(o, run_stresses, err);
+}
+
 static int command_sweep(const sr_cli_options *o, sr_error *err)
 {
     if (sr_sweep_spec_check(&o->sweep, err) != 0)
         return err->code;
-    char *output = prepare_output(o, err);
-    if (output == NULL)
-        return err->code;
-    sr_run_options ro = run_options(o);
-    sr_variants_request rq = variants_request(o, &ro, output);
-    sr_h5_file *f = NULL;
-    int rc = sr_sweep_run(&rq, &o->sweep, NULL, NULL, NULL, &f, err);
-    if (rc == 0)
-        rc = sr_cli_output_publish(f, output, o->quiet, &interrupted, err);
-    free(output);
-    return rc;
+    return run_variants(o, run_sweep_points, err);
 }
 
 static int command_validate(const sr_cli_options *o, sr_error *err)
