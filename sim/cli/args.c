@@ -10,16 +10,52 @@
 
 #include "sim/engine/run.h"
 
+static const char *const langs[] = {"en", "da", NULL};
+static const char *const formats[] = {"xlsx", "csv", NULL};
+static const char *const dialects[] = {"rfc4180", "danish", NULL};
+
 static const struct {
     const char *name;   /* as written: "-o" (a short option) or "--trials" */
     bool value;         /* takes a value */
+    const char *const *choices;   /* its only values, or NULL */
 } option_table[SR_CLI_N_OPTIONS] = {
     [SR_CLI_OUTPUT] = {"-o", true},         [SR_CLI_TRIALS] = {"--trials", true},
     [SR_CLI_SEED] = {"--seed", true},       [SR_CLI_THREADS] = {"--threads", true},
     [SR_CLI_SET] = {"--set", true},         [SR_CLI_QUIET] = {"--quiet", false},
     [SR_CLI_ONLY] = {"--only", true},       [SR_CLI_PARAM] = {"--param", true},
-    [SR_CLI_VALUES] = {"--values", true},
+    [SR_CLI_VALUES] = {"--values", true},   [SR_CLI_LANG] = {"--lang", true, langs},
+    [SR_CLI_FORMAT] = {"--format", true, formats},
+    [SR_CLI_TABLE] = {"--table", true},
+    [SR_CLI_DIALECT] = {"--dialect", true, dialects},
+    [SR_CLI_OPTIONS] = {"--options", true},
+    [SR_CLI_GROUPS] = {"--groups", true},   [SR_CLI_BOOTSTRAP] = {"--bootstrap", true},
+    [SR_CLI_POPULATION] = {"--population", true},
+    [SR_CLI_PILOT_SIZES] = {"--pilot-sizes", true},
+    [SR_CLI_PILOT_MONTHS] = {"--pilot-months", true},
 };
+
+const char *const *sr_cli_choices(sr_cli_option option)
+{
+    return option_table[option].choices;
+}
+
+/* The index of value in option k's choices, or a usage error listing them. */
+static int choose(sr_cli_options *o, int k, const char *value, sr_error *err)
+{
+    const char *const *choices = option_table[k].choices;
+    char listed[128] = "";
+    for (int i = 0; choices[i] != NULL; i++) {
+        if (strcmp(value, choices[i]) == 0) {
+            o->choice[k] = i;
+            return 0;
+        }
+        const char *sep = i == 0 ? "" : choices[i + 1] != NULL ? ", " : " or ";
+        size_t len = strlen(listed);
+        snprintf(listed + len, sizeof listed - len, "%s%s", sep, choices[i]);
+    }
+    return sr_error_set(err, SR_EXIT_USAGE, "%s: expected %s, got '%s'", option_table[k].name,
+                        listed, value);
+}
 
 /* getopt_long returns LONG_BASE + option for a long option (above every character it
  * returns for a short one). */
@@ -100,12 +136,40 @@ static int parse_count(const char *flag, const char *text, long long lo, long lo
     return 0;
 }
 
+/* --pilot-sizes: whole numbers of persons, comma separated, increasing. */
+static int parse_pilot_sizes(sr_cli_options *o, const char *text, sr_error *err)
+{
+    o->n_pilots = 0;
+    for (const char *item = text;;) {
+        const size_t len = strcspn(item, ",");
+        char word[32];
+        long long n = 0;
+        if (o->n_pilots == SR_VOI_MAX_PILOTS)
+            return sr_error_set(err, SR_EXIT_USAGE, "--pilot-sizes: at most %d sizes",
+                                SR_VOI_MAX_PILOTS);
+        if (len >= sizeof word)
+            return sr_error_set(err, SR_EXIT_USAGE, "--pilot-sizes: '%.*s' is not a whole "
+                                "number of persons", (int)len, item);
+        snprintf(word, sizeof word, "%.*s", (int)len, item);
+        if (parse_count("--pilot-sizes", word, 1, 4294967295LL, &n, err) != 0)
+            return err->code;
+        if (o->n_pilots > 0 && (double)n <= o->pilot_size[o->n_pilots - 1])
+            return sr_error_set(err, SR_EXIT_USAGE, "--pilot-sizes: sizes must increase");
+        o->pilot_size[o->n_pilots++] = (double)n;
+        if (item[len] == '\0')
+            return 0;
+        item += len + 1;
+    }
+}
+
 /* Applies option k with its value (NULL for a flag) to o. */
 static int apply(sr_cli_options *o, int k, const char *value, sr_error *err)
 {
     const char *flag = option_table[k].name;
     char buf[64];
     long long n = 0;
+    if (option_table[k].choices != NULL)
+        return choose(o, k, value, err);
     switch ((sr_cli_option)k) {
     case SR_CLI_OUTPUT:
         o->output = value;
@@ -142,6 +206,35 @@ static int apply(sr_cli_options *o, int k, const char *value, sr_error *err)
     case SR_CLI_QUIET:
         o->quiet = true;
         return 0;
+    case SR_CLI_OPTIONS:
+        o->voi_options = value;
+        return 0;
+    case SR_CLI_GROUPS:
+        o->voi_groups = value;
+        return 0;
+    case SR_CLI_BOOTSTRAP:
+        if (parse_count(flag, value, 2, 100000, &n, err) != 0)
+            return err->code;
+        o->bootstrap = (size_t)n;
+        return 0;
+    case SR_CLI_POPULATION:
+        if (parse_count(flag, value, 1, 1000000000000LL, &n, err) != 0)
+            return err->code;
+        o->population = (double)n;
+        return 0;
+    case SR_CLI_PILOT_SIZES:
+        return parse_pilot_sizes(o, value, err);
+    case SR_CLI_PILOT_MONTHS:
+        if (parse_count(flag, value, 1, 1200, &n, err) != 0)
+            return err->code;
+        o->pilot_months = (unsigned)n;
+        return 0;
+    case SR_CLI_TABLE:
+        o->table = value;
+        return 0;
+    case SR_CLI_LANG:
+    case SR_CLI_FORMAT:
+    case SR_CLI_DIALECT:   /* taken by choose above */
     case SR_CLI_N_OPTIONS:
         break;
     }
@@ -224,6 +317,8 @@ int sr_cli_parse(int argc, char **argv, const sr_cli_command *c,
 {
     memset(o, 0, sizeof *o);
     o->command = c;
+    for (int k = 0; k < SR_CLI_N_OPTIONS; k++)
+        o->choice[k] = -1;
     if (parse_words(argc, argv, c, commands, n_commands, o, err) != 0) {
         sr_error_prefix(err, "%s", c->name);
         return err->code;

@@ -12,6 +12,7 @@
 #include "sim/base/error.h"
 #include "sim/scenario/scenario.h"
 #include "sim/variants/sweep.h"
+#include "sim/variants/voi_run.h"
 
 /* Every option of every command. */
 typedef enum {
@@ -24,6 +25,16 @@ typedef enum {
     SR_CLI_ONLY,        /* --only NAME,... (stress) */
     SR_CLI_PARAM,       /* --param PATH (sweep), repeatable */
     SR_CLI_VALUES,      /* --values V1,V2,... (sweep), after each --param */
+    SR_CLI_LANG,        /* --lang en|da (report, export): the language of the text */
+    SR_CLI_FORMAT,      /* --format xlsx|csv (export) */
+    SR_CLI_TABLE,       /* --table NAME (export): one table only */
+    SR_CLI_DIALECT,     /* --dialect rfc4180|danish (export to CSV) */
+    SR_CLI_OPTIONS,     /* --options NAME,NAME=METRIC,... (voi) */
+    SR_CLI_GROUPS,      /* --groups A+B,A+B+C (voi) */
+    SR_CLI_BOOTSTRAP,   /* --bootstrap B (voi) */
+    SR_CLI_POPULATION,  /* --population N (voi) */
+    SR_CLI_PILOT_SIZES, /* --pilot-sizes N1,N2,... (voi) */
+    SR_CLI_PILOT_MONTHS,/* --pilot-months M (voi) */
     SR_CLI_N_OPTIONS
 } sr_cli_option;
 
@@ -59,7 +70,18 @@ struct sr_cli_options {
     const char *only;            /* --only */
     sr_sweep_spec sweep;         /* --param and --values, in order */
     int threads;                 /* --threads; 0: not given */
+    const char *table;           /* --table; NULL: every table */
+    int choice[SR_CLI_N_OPTIONS];   /* an option with a fixed set of values (--lang,
+                                     * --format, --dialect): the index of the value given
+                                     * in its list (sr_cli_choices), -1 when not given */
     bool quiet;
+    const char *voi_options;     /* --options */
+    const char *voi_groups;      /* --groups */
+    size_t bootstrap;            /* --bootstrap; 0: not given */
+    double population;           /* --population; 0: not given */
+    size_t n_pilots;             /* --pilot-sizes */
+    double pilot_size[SR_VOI_MAX_PILOTS];
+    unsigned pilot_months;       /* --pilot-months; 0: not given */
     size_t n_overrides;
     sr_override *overrides;      /* --set, --trials and --seed in the order given, as
                                   * overrides ("simulation.trials=10") */
@@ -75,5 +97,9 @@ int sr_cli_parse(int argc, char **argv, const sr_cli_command *c,
                  sr_error *err);
 
 void sr_cli_options_clear(sr_cli_options *o);
+
+/* The values an option with a fixed set of them takes, NULL-terminated ({"en", "da",
+ * NULL}); NULL for other options. */
+const char *const *sr_cli_choices(sr_cli_option option);
 
 #endif

@@ -1,6 +1,7 @@
-/* The budget-year table (summary_budget.h), read from a level's `budget` group: one row
- * per calendar year and one for what falls after the horizon, then the years in which
- * trials pay back and the share that never does. */
+/* The budget-year table (summary_budget.h), read from a level's `budget` group (through
+ * the figures every report reads, figures.h): one row per calendar year and one for what
+ * falls after the horizon, then the years in which trials pay back and the share that
+ * never does. */
 #include "sim/cli/summary_budget.h"
 
 #include <math.h>
@@ -8,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cli/figures.h"
 #include "sim/resultset/h5check.h"
 
-/* The columns of the budget table that the printed table shows, in its order: the year,
+/* The columns of the budget group that the printed table shows, in its order: the year,
  * then five statistics of each net result, then the two payback shares. */
 enum { COL_YEAR, COL_SELFFUND, COL_SIB = COL_SELFFUND + 5, COL_PAYBACK = COL_SIB + 5, N_COLS = COL_PAYBACK + 2 };
 
@@ -22,25 +24,6 @@ static const char *const column_names[N_COLS] = {
     "payer_net_sib_p_negative", "payer_net_sib_cumulative_mean",
     "payback_share_selffund", "payback_share_sib",
 };
-
-int sr_budget_payer(hid_t level, char *buf, size_t size, sr_error *err)
-{
-    hid_t ds;
-    char *payer = NULL;
-    buf[0] = '\0';
-    int rc = sr_h5check_open(level, "budget", &ds, err);
-    if (rc != 0 || ds < 0)
-        return rc;
-    if (H5Iget_type(ds) == H5I_DATASET)
-        rc = sr_h5check_attr_text(ds, "payer", SR_H5_MAX_LABEL_BYTES, &payer, err);
-    if (rc == 0 && payer != NULL) {
-        snprintf(buf, size, "%s", payer);
-        sr_h5check_printable(buf);
-    }
-    free(payer);
-    H5Oclose(ds);
-    return rc;
-}
 
 /* Millions with 2 decimals, no "-0.00". */
 static void cell(char *buf, size_t size, double dkk)
@@ -96,75 +79,26 @@ static void print_table(FILE *out, const char *payer, double *const *col, size_t
     }
 }
 
-/* The budget table of level: its rows into *values (malloc'd, row-major) and the position
- * of each of column_names among its columns into at[]; *n_rows 0 when the level has no
- * table or a column is missing. */
-static int read_table(hid_t level, double **values, size_t *n_rows, size_t at[N_COLS],
-                      size_t *width, sr_error *err)
-{
-    hid_t ds;
-    sr_h5_shape shape;
-    char **names = NULL;
-    size_t n_names = 0;
-    *values = NULL;
-    *n_rows = 0;
-    int rc = sr_h5check_floats(level, "budget", 2, &ds, &shape, err);
-    if (rc != 0 || ds < 0)
-        return rc;
-    if (shape.rank != 2 || shape.dims[0] < 2 || shape.dims[0] > SR_BUDGET_MAX_ROWS ||
-        shape.dims[1] < N_COLS || shape.dims[1] > 4 * N_COLS) {
-        rc = sr_h5check_refuse(ds, NULL, err, "expected 2 to %d rows of %d to %d columns",
-                               SR_BUDGET_MAX_ROWS, N_COLS, 4 * N_COLS);
-        goto done;
-    }
-    if ((rc = sr_h5check_attr_texts(ds, "columns", shape.dims[1], SR_H5_MAX_NAME_BYTES, &names,
-                                    &n_names, err)) != 0)
-        goto done;
-    if (n_names != shape.dims[1]) {
-        rc = sr_h5check_refuse(ds, "columns", err, "expected %zu names, one a column",
-                               (size_t)shape.dims[1]);
-        goto done;
-    }
-    for (size_t c = 0; c < N_COLS; c++) {
-        at[c] = n_names;
-        for (size_t k = 0; k < n_names && at[c] == n_names; k++)
-            if (strcmp(names[k], column_names[c]) == 0)
-                at[c] = k;
-        if (at[c] == n_names)
-            goto done;   /* a table of another layout: not printed */
-    }
-    *width = n_names;
-    if ((*values = malloc((size_t)shape.dims[0] * n_names * sizeof **values)) == NULL) {
-        rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-        goto done;
-    }
-    if ((rc = sr_h5check_read_rows(ds, &shape, 0, shape.dims[0], *values, err)) == 0)
-        *n_rows = (size_t)shape.dims[0];
-done:
-    sr_h5_texts_free(names, n_names);
-    H5Oclose(ds);
-    return rc;
-}
-
 int sr_print_budget_years(hid_t level, FILE *out, sr_error *err)
 {
-    double *values;
-    size_t n, at[N_COLS], width = 0;
-    int rc = read_table(level, &values, &n, at, &width, err);
-    double *col[N_COLS] = {0};
-    for (size_t c = 0; rc == 0 && n > 0 && c < N_COLS; c++) {
-        if ((col[c] = malloc(n * sizeof *col[c])) == NULL) {
-            rc = sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
-            break;
-        }
-        for (size_t y = 0; y < n; y++)
-            col[c][y] = values[y * width + at[c]];
+    sr_fig_budget b;
+    int rc = sr_fig_read_budget(level, &b, err);
+    if (rc != 0 || !b.present)
+        return rc;
+    double *col[N_COLS];
+    bool all = true;
+    for (size_t c = 0; c < N_COLS; c++) {
+        const int k = sr_fig_column(&b.table, column_names[c]);
+        col[c] = k >= 0 ? b.table.cell[k] : NULL;
+        all = all && k >= 0;
     }
-    char payer[256];
-    if (rc == 0 && n > 0 && (rc = sr_budget_payer(level, payer, sizeof payer, err)) == 0)
-        print_table(out, payer, col, n);
-    for (size_t c = 0; c < N_COLS; c++)
-        free(col[c]);
-    free(values);
-    return rc;
+    char payer[128] = "";
+    if (b.payer != NULL) {
+        snprintf(payer, sizeof payer, "%s", b.payer);
+        sr_h5check_printable(payer);
+    }
+    if (all)
+        print_table(out, payer, col, b.table.rows);
+    sr_fig_budget_clear(&b);
+    return 0;
 }

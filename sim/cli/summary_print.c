@@ -18,9 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/finance.h"
 #include "models/metric.h"
+#include "sim/cli/figures.h"
 #include "sim/cli/summary_budget.h"
+#include "sim/cli/result.h"
 #include "sim/cli/summary_sweep.h"
 #include "sim/resultset/h5check.h"
 #include "sim/resultset/h5read.h"
@@ -251,143 +252,21 @@ static int print_programmes(hid_t root, const sr_h5_trials *trials, FILE *out, s
 
 /* Diversification of the tail metrics: the portfolio's expected shortfall (mean of the
  * worst 5%) against the sum of the programmes' (what it would be if their bad trials
- * always coincided). `under` names the stress ("" for the file's own run). */
+ * always coincided). `under` names the stress, made printable ("" for the file's own
+ * run). */
 static int print_diversification(hid_t root, const char *under, FILE *out, sr_error *err)
 {
-    hid_t pg;
-    int rc = sr_h5check_group(root, "programmes", &pg, err);
-    if (rc != 0 || pg < 0)
+    sr_fig_diversification d;
+    int rc = sr_fig_read_diversification(root, &d, err);
+    if (rc != 0 || d.n == 0)
         return rc;
-    sr_h5_names names;
-    if ((rc = sr_h5check_names(pg, SR_H5_MAX_LINKS, &names, err)) != 0 || names.n < 2)
-        goto done;
     fprintf(out, "\ndiversification%s%s (es95: mean of the worst 5%% of trials, mDKK)\n",
             under[0] ? " under stress " : "", under);
     fprintf(out, "  %-28s %14s %22s %12s\n", "metric", "portfolio es95",
             "sum of programmes' es95", "difference");
-    sr_metric tail[SR_N_METRICS];
-    const size_t n_tail = sr_metrics_ranked(SR_METRIC_TAIL, tail);
-    for (size_t k = 0; rc == 0 && k < n_tail; k++) {
-        const char *metric = sr_metrics[tail[k]].name;
-        double whole = sr_h5_read_stat(root, metric, "es95", &rc, err), parts = 0.0;
-        if (isnan(whole))
-            continue;
-        for (size_t i = 0; rc == 0 && i < names.n; i++) {
-            hid_t g;
-            if ((rc = sr_h5check_open(pg, names.name[i], &g, err)) != 0 || g < 0)
-                break;
-            parts += H5Iget_type(g) == H5I_GROUP ? sr_h5_read_stat(g, metric, "es95", &rc, err)
-                                                 : NAN;
-            H5Oclose(g);
-        }
-        fprintf(out, "  %-28s %14.2f %22.2f %12.2f\n", metric, whole / 1e6,
-                parts / 1e6, (whole - parts) / 1e6);
-    }
-done:
-    sr_h5_names_clear(&names);
-    H5Gclose(pg);
-    return rc;
-}
-
-/* Counts the trials that pay while the payer's savings are <= 0: payments > 0 and
- * payer_net_sib + payments <= 0 (columns: the payer's net result, payments). */
-static int count_unfounded(void *ctx, uint64_t first, const double *const *columns,
-                           size_t count, sr_error *err)
-{
-    (void)first;
-    (void)err;
-    uint64_t *unfounded = ctx;
-    const double *net = columns[0], *payments = columns[1];
-    for (size_t i = 0; i < count; i++)
-        *unfounded += payments[i] > 0.0 && net[i] + payments[i] <= 0.0;
-    return 0;
-}
-
-/* Statistic stat of metric m at level (sr_h5_read_stat: NaN when absent, errors sticky),
- * under the metric's former name in a file of format 1. */
-static double metric_stat(hid_t level, sr_metric m, const char *stat, int *rc, sr_error *err)
-{
-    double v = sr_h5_read_stat(level, sr_metrics[m].name, stat, rc, err);
-    if (isnan(v) && sr_metrics[m].former_name != NULL)
-        v = sr_h5_read_stat(level, sr_metrics[m].former_name, stat, rc, err);
-    return v;
-}
-
-/* Metric m's name as the level's summary holds it: its former name in a file of format 1. */
-static const char *metric_name(hid_t level, sr_metric m)
-{
-    if (sr_metrics[m].former_name != NULL && H5Lexists(level, "summary", H5P_DEFAULT) > 0) {
-        hid_t sg = H5Gopen2(level, "summary", H5P_DEFAULT);
-        bool current = sg >= 0 && H5Lexists(sg, sr_metrics[m].name, H5P_DEFAULT) > 0;
-        if (sg >= 0)
-            H5Gclose(sg);
-        if (!current)
-            return sr_metrics[m].former_name;
-    }
-    return sr_metrics[m].name;
-}
-
-/* A payer-relative caption ("pay by results: savings - payments") with the paying budget
- * named: "pay by results: the state's savings - payments". */
-static void payer_caption(const char *caption, const char *payer, char *buf, size_t size)
-{
-    const char *at = strstr(caption, "savings");
-    if (payer[0] == '\0' || at == NULL) {
-        snprintf(buf, size, "%s", caption);
-        return;
-    }
-    snprintf(buf, size, "%.*s%s%s's %s", (int)(at - caption), caption,
-             strcmp(payer, "municipality and state") == 0 ? "each payer" : "the ",
-             strcmp(payer, "municipality and state") == 0 ? "" : payer, at);
-}
-
-/* The investors' IRR of every trial by kind (docs/results.md): losses without a root
- * (stored as SR_IRR_LOSS_NO_ROOT), gains without one (SR_IRR_MAX), money back (0), and of
- * these the trials with nothing paid in (no flows at all); columns: investor_irr,
- * investor_moic. */
-typedef struct {
-    uint64_t loss_no_root, gain_no_root, money_back, no_flows;
-} irr_kinds;
-
-static int count_irr_kinds(void *ctx, uint64_t first, const double *const *columns,
-                           size_t count, sr_error *err)
-{
-    (void)first;
-    (void)err;
-    irr_kinds *k = ctx;
-    const double *irr = columns[0], *moic = columns[1];
-    for (size_t i = 0; i < count; i++) {
-        k->loss_no_root += irr[i] == SR_IRR_LOSS_NO_ROOT;
-        k->gain_no_root += irr[i] == SR_IRR_MAX && !(moic[i] <= 1.0);
-        k->money_back += irr[i] == 0.0;
-        k->no_flows += irr[i] == 0.0 && isnan(moic[i]);
-    }
-    return 0;
-}
-
-/* Lines saying how many trials had no IRR root, what they were stored as and why. */
-static int print_irr_kinds(hid_t level, const sr_h5_trials *trials, FILE *out, sr_error *err)
-{
-    irr_kinds k = {0};
-    bool have;
-    const char *const columns[] = {sr_metrics[SR_M_INVESTOR_IRR].name,
-                                   sr_metrics[SR_M_INVESTOR_MOIC].name};
-    int rc = sr_h5_read_trials(level, trials, columns, 2, count_irr_kinds, &k, &have, err);
-    if (rc != 0 || !have)
-        return rc;
-    char n[32], a[32], b[32], c[32], d[32];
-    format_count(trials->n, n, sizeof n);
-    format_count(k.loss_no_root + k.gain_no_root, a, sizeof a);
-    format_count(k.loss_no_root, b, sizeof b);
-    format_count(k.gain_no_root, c, sizeof c);
-    fprintf(out, "  IRR: %s of %s trials have no root in [-0.99, 10] a year: %s lost more "
-                 "than -99%% a year explains\n"
-                 "       (stored as -1, below every root), %s gained more than 1000%% a year "
-                 "or paid nothing in (stored as 10)\n", a, n, b, c);
-    format_count(k.money_back, a, sizeof a);
-    format_count(k.no_flows, d, sizeof d);
-    fprintf(out, "  IRR: %s trials got exactly their money back (IRR 0), %s of them with no "
-                 "flows at all\n", a, d);
+    for (size_t k = 0; k < d.n; k++)
+        fprintf(out, "  %-28s %14.2f %22.2f %12.2f\n", sr_metrics[d.metric[k]].name,
+                d.portfolio[k] / 1e6, d.sum[k] / 1e6, (d.portfolio[k] - d.sum[k]) / 1e6);
     return 0;
 }
 
@@ -395,86 +274,156 @@ static int print_irr_kinds(hid_t level, const sr_h5_trials *trials, FILE *out, s
  * result when it funds the programme itself and when it pays by results (the metrics
  * measured against the paying budget), what the transfer of risk costs, how often it pays
  * for savings that did not happen, and the investors' risk. */
+/* A payer-relative caption ("pay by results: savings - payments") with the paying budget
+ * named: "pay by results: the state's savings - payments" (payer "" leaves it as it is). */
+static void payer_caption(const char *caption, const char *payer, char *buf, size_t size)
+{
+    const char *at = strstr(caption, "savings");
+    if (payer[0] == '\0' || at == NULL) {
+        snprintf(buf, size, "%s", caption);
+        return;
+    }
+    const bool both = strcmp(payer, "municipality and state") == 0;
+    snprintf(buf, size, "%.*s%s%s's %s", (int)(at - caption), caption,
+             both ? "each payer" : "the ", both ? "" : payer, at);
+}
+
+/* How many trials had no IRR root, what they were stored as and why (docs/results.md). */
+static void print_irr_kinds(const sr_fig_decision *d, FILE *out)
+{
+    char n[32], a[32], b[32], c[32];
+    format_count(d->trials, n, sizeof n);
+    format_count(d->irr_loss_no_root + d->irr_gain_no_root, a, sizeof a);
+    format_count(d->irr_loss_no_root, b, sizeof b);
+    format_count(d->irr_gain_no_root, c, sizeof c);
+    fprintf(out, "  IRR: %s of %s trials have no root in [-0.99, 10] a year: %s lost more "
+                 "than -99%% a year explains\n"
+                 "       (stored as -1, below every root), %s gained more than 1000%% a year "
+                 "or paid nothing in (stored as 10)\n", a, n, b, c);
+    format_count(d->irr_money_back, a, sizeof a);
+    format_count(d->irr_no_flows, b, sizeof b);
+    fprintf(out, "  IRR: %s trials got exactly their money back (IRR 0), %s of them with no "
+                 "flows at all\n", a, b);
+}
+
 static int print_decision(hid_t level, const sr_h5_trials *trials, FILE *out, sr_error *err)
 {
-    int rc = 0;
-    if (!trials->known || isnan(metric_stat(level, SR_M_INVESTOR_NPV, "mean", &rc, err)))
+    sr_fig_decision d;
+    int rc = sr_fig_read_decision(level, trials, &d, err);
+    if (rc != 0 || !d.present)
         return rc;
-    bool have;
-    uint64_t unfounded = 0;
-    const char *const columns[] = {metric_name(level, SR_M_PAYER_NET_SIB),
-                                   sr_metrics[SR_M_PAYMENTS].name};
-    if ((rc = sr_h5_read_trials(level, trials, columns, 2, count_unfounded, &unfounded, &have,
-                                err)) != 0 ||
-        !have)
-        return rc;
-    sr_metric rows[SR_N_METRICS];
-    const size_t n_rows = sr_metrics_ranked(SR_METRIC_PAYER, rows);
-    double net[SR_N_METRICS][3];
-    for (size_t k = 0; k < n_rows; k++) {
-        net[k][0] = metric_stat(level, rows[k], "mean", &rc, err);
-        net[k][1] = metric_stat(level, rows[k], "q05", &rc, err);
-        net[k][2] = metric_stat(level, rows[k], "es95", &rc, err);
+    char payer[128] = "";
+    if (d.payer != NULL) {
+        snprintf(payer, sizeof payer, "%s", d.payer);
+        sr_h5check_printable(payer);
     }
-    const double transfer = metric_stat(level, SR_M_PAYMENTS, "mean", &rc, err) -
-                            metric_stat(level, SR_M_PROGRAMME_COST, "mean", &rc, err);
-    const double overpayment = metric_stat(level, SR_M_OVERPAYMENT, "mean", &rc, err);
-    const double p_loss = metric_stat(level, SR_M_INVESTOR_LOSS, "mean", &rc, err);
-    const double irr_q50 = metric_stat(level, SR_M_INVESTOR_IRR, "q50", &rc, err);
-    const double irr_q05 = metric_stat(level, SR_M_INVESTOR_IRR, "q05", &rc, err);
-    const double npv_es95 = metric_stat(level, SR_M_INVESTOR_NPV, "es95", &rc, err);
-    const double npv_mean = metric_stat(level, SR_M_INVESTOR_NPV, "mean", &rc, err);
-    char payer[256];
-    if (rc != 0 || (rc = sr_budget_payer(level, payer, sizeof payer, err)) != 0)
-        return rc;
     fprintf(out, "\ndecision (the paying budget%s%s; mDKK, present values at the public rate)\n",
             payer[0] ? ": the " : "", payer);
     fprintf(out, "  %-60s %11s %11s %11s\n", "net result", "mean", "q05", "es95");
-    for (size_t k = 0; k < n_rows; k++) {
-        char caption[512];
-        payer_caption(sr_metrics[rows[k]].caption, payer, caption, sizeof caption);
-        fprintf(out, "  %-60s %11.2f %11.2f %11.2f\n", caption, net[k][0] / 1e6,
-                net[k][1] / 1e6, net[k][2] / 1e6);
+    for (size_t k = 0; k < d.n_net; k++) {
+        char caption[256];
+        payer_caption(sr_metrics[d.net_metric[k]].caption, payer, caption, sizeof caption);
+        fprintf(out, "  %-60s %11.2f %11.2f %11.2f\n", caption, d.net[k][0] / 1e6,
+                d.net[k][1] / 1e6, d.net[k][2] / 1e6);
     }
     fprintf(out, "  %-60s %11.2f\n", "price of transferring the risk: E[payments] - E[cost]",
-            transfer / 1e6);
+            d.transfer / 1e6);
     fprintf(out, "  %-60s %11.2f\n", "expected overpayment (deadweight, measurement noise)",
-            overpayment / 1e6);
+            d.overpayment / 1e6);
     fprintf(out, "  %-60s %11.3f\n", "P(paying while the payer's savings are <= 0)",
-            (double)unfounded / (double)trials->n);
+            (double)d.unfounded / (double)d.trials);
     fprintf(out, "investors\n");
-    fprintf(out, "  %-60s %11.3f\n", "P(loss)", p_loss);
-    fprintf(out, "  %-60s %11.4f\n", "IRR, median (per year)", irr_q50);
-    fprintf(out, "  %-60s %11.4f\n", "IRR, 5% quantile", irr_q05);
-    fprintf(out, "  %-60s %11.2f\n", "NPV at the investor rate, es95 (mDKK)", npv_es95 / 1e6);
-    fprintf(out, "  %-60s %11.2f\n", "NPV at the investor rate, mean (mDKK)", npv_mean / 1e6);
-    return print_irr_kinds(level, trials, out, err);
+    fprintf(out, "  %-60s %11.3f\n", "P(loss)", d.p_loss);
+    fprintf(out, "  %-60s %11.4f\n", "IRR, median (per year)", d.irr_q50);
+    fprintf(out, "  %-60s %11.4f\n", "IRR, 5% quantile", d.irr_q05);
+    fprintf(out, "  %-60s %11.2f\n", "NPV at the investor rate, es95 (mDKK)", d.npv_es95 / 1e6);
+    fprintf(out, "  %-60s %11.2f\n", "NPV at the investor rate, mean (mDKK)", d.npv_mean / 1e6);
+    if (d.irr_kinds)
+        print_irr_kinds(&d, out);
+    sr_fig_decision_clear(&d);
+    return 0;
 }
 
-/* One stress's rows of the stress table: per key metric it has (SR_METRIC_STRESS), the
- * mean and the 5% quantile and their change against the base. */
-static int print_stress_rows(hid_t g, hid_t base, const char *name, FILE *out, sr_error *err)
+/* The investors' figures of one stress (the group g): P(loss), IRR median and 5%
+ * quantile, into v[3]; NaN where the stress has no investors. */
+static int stress_investors(hid_t g, double v[3], sr_error *err)
 {
     int rc = 0;
-    char shown[SR_H5_MAX_NAME_BYTES + 1];
-    snprintf(shown, sizeof shown, "%s", name);
-    sr_h5check_printable(shown);
-    sr_metric key[SR_N_METRICS];
-    const size_t n_key = sr_metrics_ranked(SR_METRIC_STRESS, key);
-    for (size_t k = 0; rc == 0 && k < n_key; k++) {
-        const char *metric = sr_metrics[key[k]].name;
-        double mean = sr_h5_read_stat(g, metric, "mean", &rc, err);
-        double q05 = sr_h5_read_stat(g, metric, "q05", &rc, err);
-        if (rc != 0 || isnan(mean))
-            continue;
-        char *units, shown_units[UNITS_WIDTH + 1];
-        if ((rc = sr_h5_read_units(g, metric, &units, err)) != 0)
-            break;
-        unit_kind kind = short_units(units, shown_units, sizeof shown_units);
-        free(units);
-        double v[4] = {mean, mean - sr_h5_read_stat(base, metric, "mean", &rc, err), q05,
-                       q05 - sr_h5_read_stat(base, metric, "q05", &rc, err)};
-        fprintf(out, "  %-24s %-24s %-*s", shown, metric, UNITS_WIDTH, shown_units);
+    v[0] = sr_h5_read_stat(g, sr_metrics[SR_M_INVESTOR_LOSS].name, "mean", &rc, err);
+    v[1] = sr_h5_read_stat(g, sr_metrics[SR_M_INVESTOR_IRR].name, "q50", &rc, err);
+    v[2] = sr_h5_read_stat(g, sr_metrics[SR_M_INVESTOR_IRR].name, "q05", &rc, err);
+    return rc;
+}
+
+/* After the stress table: per stress, the investors' P(loss), IRR median and 5% quantile
+ * and their change against the base; then, for a portfolio, each stress's
+ * diversification (the base's is the file's own, printed above). */
+static int print_stress_extras(hid_t root, const sr_h5_names *names, FILE *out, sr_error *err)
+{
+    hid_t sg, g;
+    double base[3], v[3];
+    int rc = sr_h5check_group(root, "stress", &sg, err);
+    if (rc != 0 || sg < 0)
+        return rc;
+    if ((rc = sr_h5check_group(sg, "base", &g, err)) != 0 || g < 0)
+        goto done;
+    rc = stress_investors(g, base, err);
+    H5Gclose(g);
+    for (size_t pass = 0; rc == 0 && pass < 2; pass++) {
+        if (pass == 0 && isnan(base[0]))
+            continue;   /* no investors */
+        if (pass == 0) {
+            fprintf(out, "\ninvestors per stress (portfolio; change against base; IRR per "
+                         "year, every trial ranked)\n");
+            fprintf(out, "  %-24s %10s %10s %10s %10s %10s %10s\n", "stress", "P(loss)",
+                    "change", "IRR q50", "change", "IRR q05", "change");
+        }
+        for (size_t i = 0; rc == 0 && i < names->n; i++) {
+            char shown[SR_H5_MAX_NAME_BYTES + 1];
+            snprintf(shown, sizeof shown, "%s", names->name[i]);
+            sr_h5check_printable(shown);
+            if ((rc = sr_h5check_open(sg, names->name[i], &g, err)) != 0 || g < 0)
+                break;
+            if (H5Iget_type(g) == H5I_GROUP && pass == 0 &&
+                (rc = stress_investors(g, v, err)) == 0) {
+                fprintf(out, "  %-24s", shown);
+                for (size_t c = 0; c < 3; c++)
+                    fprintf(out, " %10.4f %+10.4f", v[c], v[c] - base[c]);
+                fputc('\n', out);
+            } else if (H5Iget_type(g) == H5I_GROUP && pass == 1 &&
+                       strcmp(names->name[i], "base") != 0) {
+                rc = print_diversification(g, shown, out, err);
+            }
+            H5Oclose(g);
+        }
+    }
+done:
+    H5Gclose(sg);
+    return rc;
+}
+
+/* The stress table: per stress and key metric, the mean and the 5% quantile, and their
+ * change against the base (all on common random numbers); then the investors' figures
+ * and each stress's diversification. */
+static int print_stresses(hid_t root, FILE *out, sr_error *err)
+{
+    sr_fig_stresses s;
+    int rc = sr_fig_read_stresses(root, &s, err);
+    if (rc != 0 || !s.present)
+        return rc;
+    fprintf(out, "\nstresses (portfolio; change against base on the same random numbers; "
+                 "q05: 5%% quantile)\n");
+    fprintf(out, "  %-24s %-24s %-*s %11s %11s %11s %11s\n", "stress", "metric", UNITS_WIDTH,
+            "units", "mean", "change", "q05", "change");
+    for (size_t i = 0; i < s.n_rows; i++) {
+        const sr_fig_stress_row *r = &s.row[i];
+        char shown[SR_H5_MAX_NAME_BYTES + 1], shown_units[UNITS_WIDTH + 1];
+        snprintf(shown, sizeof shown, "%s", s.names.name[r->stress]);
+        sr_h5check_printable(shown);
+        unit_kind kind = short_units(r->units, shown_units, sizeof shown_units);
+        double v[4] = {r->mean, r->mean - r->base_mean, r->q05, r->q05 - r->base_q05};
+        fprintf(out, "  %-24s %-24s %-*s", shown, sr_metrics[r->metric].name, UNITS_WIDTH,
+                shown_units);
         for (size_t c = 0; c < 4; c++) {
             char cell[64];
             format_value(cell, sizeof cell, v[c], kind);
@@ -482,153 +431,12 @@ static int print_stress_rows(hid_t g, hid_t base, const char *name, FILE *out, s
         }
         fputc('\n', out);
     }
-    return rc;
-}
-
-/* The investors' row of one stress: P(loss), IRR median and 5% quantile, and their change
- * against the base. Nothing where the stress has no investors. */
-static int print_stress_investors(hid_t g, hid_t base, const char *name, FILE *out,
-                                  sr_error *err)
-{
-    int rc = 0;
-    const double v[3] = {metric_stat(g, SR_M_INVESTOR_LOSS, "mean", &rc, err),
-                         metric_stat(g, SR_M_INVESTOR_IRR, "q50", &rc, err),
-                         metric_stat(g, SR_M_INVESTOR_IRR, "q05", &rc, err)};
-    const double b[3] = {metric_stat(base, SR_M_INVESTOR_LOSS, "mean", &rc, err),
-                         metric_stat(base, SR_M_INVESTOR_IRR, "q50", &rc, err),
-                         metric_stat(base, SR_M_INVESTOR_IRR, "q05", &rc, err)};
-    if (rc != 0 || isnan(v[0]))
-        return rc;
-    char shown[SR_H5_MAX_NAME_BYTES + 1];
-    snprintf(shown, sizeof shown, "%s", name);
-    sr_h5check_printable(shown);
-    fprintf(out, "  %-24s", shown);
-    for (size_t c = 0; c < 3; c++)
-        fprintf(out, " %10.4f %+10.4f", v[c], v[c] - b[c]);
-    fputc('\n', out);
-    return 0;
-}
-
-/* Calls fn for every stress group of sg (the base included), in the order written. */
-typedef int (*stress_fn)(hid_t g, hid_t base, const char *name, FILE *out, sr_error *err);
-
-static int each_stress(hid_t sg, hid_t base, const sr_h5_names *names, stress_fn fn,
-                       FILE *out, sr_error *err)
-{
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < names->n; i++) {
-        hid_t g;
-        if ((rc = sr_h5check_open(sg, names->name[i], &g, err)) != 0 || g < 0)
-            break;
-        if (H5Iget_type(g) == H5I_GROUP)
-            rc = fn(g, base, names->name[i], out, err);
-        H5Oclose(g);
-    }
-    return rc;
-}
-
-/* The diversification block of one stress (the base's is the file's own, printed above). */
-static int print_stress_diversification(hid_t g, hid_t base, const char *name, FILE *out,
-                                        sr_error *err)
-{
-    (void)base;
-    if (strcmp(name, "base") == 0)
-        return 0;
-    char shown[SR_H5_MAX_NAME_BYTES + 1];
-    snprintf(shown, sizeof shown, "%s", name);
-    sr_h5check_printable(shown);
-    return print_diversification(g, shown, out, err);
-}
-
-/* The stress table: per stress and key metric, the mean and the 5% quantile, and their
- * change against the base (all on common random numbers); then the investors' figures per
- * stress and, for a portfolio, each stress's diversification. */
-static int print_stresses(hid_t root, FILE *out, sr_error *err)
-{
-    hid_t sg, base = H5I_INVALID_HID;
-    sr_h5_names names = {0};
-    int rc = sr_h5check_group(root, "stress", &sg, err);
-    if (rc != 0 || sg < 0)
-        return rc;
-    if ((rc = sr_h5check_group(sg, "base", &base, err)) != 0 || base < 0 ||
-        (rc = sr_h5check_names(sg, SR_H5_MAX_LINKS, &names, err)) != 0)
-        goto done;
-    fprintf(out, "\nstresses (portfolio; change against base on the same random numbers; "
-                 "q05: 5%% quantile)\n");
-    fprintf(out, "  %-24s %-24s %-*s %11s %11s %11s %11s\n", "stress", "metric", UNITS_WIDTH,
-            "units", "mean", "change", "q05", "change");
-    rc = each_stress(sg, base, &names, print_stress_rows, out, err);
-    if (rc == 0 && !isnan(metric_stat(base, SR_M_INVESTOR_LOSS, "mean", &rc, err))) {
-        fprintf(out, "\ninvestors per stress (portfolio; change against base; IRR per year, "
-                     "every trial ranked)\n");
-        fprintf(out, "  %-24s %10s %10s %10s %10s %10s %10s\n", "stress", "P(loss)", "change",
-                "IRR q50", "change", "IRR q05", "change");
-        rc = each_stress(sg, base, &names, print_stress_investors, out, err);
-    }
-    if (rc == 0)
-        rc = each_stress(sg, base, &names, print_stress_diversification, out, err);
-done:
-    sr_h5_names_clear(&names);
-    if (base >= 0)
-        H5Gclose(base);
-    H5Gclose(sg);
+    rc = print_stress_extras(root, &s.names, out, err);
+    sr_fig_stresses_clear(&s);
     return rc;
 }
 
 /* ---- the header ------------------------------------------------------------------------ */
-
-/* The unquoted content of a YAML quoted scalar starting at v (*v is the quote) up to the
- * closing quote or the end of the line, into buf: '' in single quotes is one quote, and a
- * backslash in double quotes keeps the next character as is (enough for a header line). */
-static void unquote(const char *v, char *buf, size_t size)
-{
-    char quote = *v++;
-    size_t k = 0;
-    while (*v != '\0' && *v != '\n' && *v != '\r') {
-        char c = *v++;
-        if (c == quote) {
-            if (quote != '\'' || *v != '\'')
-                break;
-            v++;
-        } else if (quote == '"' && c == '\\' && *v != '\0' && *v != '\n') {
-            c = *v++;
-        }
-        if (k + 1 < size)
-            buf[k++] = c;
-    }
-    buf[k] = '\0';
-}
-
-/* The value of the first top-level `name:` line of a scenario text into buf (empty when
- * there is none). A YAML parse is not needed for a header line. */
-static void scenario_name(const char *text, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    for (const char *line = text; line != NULL && *line != '\0';) {
-        if (strncmp(line, "name:", 5) == 0) {
-            const char *v = line + 5;
-            v += strspn(v, " \t");
-            if (*v == '"' || *v == '\'') {
-                unquote(v, buf, size);
-                return;
-            }
-            /* a plain scalar ends at the line's end or at a comment (" #") */
-            size_t n = strcspn(v, "\r\n");
-            for (size_t i = 1; i < n; i++)
-                if (v[i] == '#' && (v[i - 1] == ' ' || v[i - 1] == '\t')) {
-                    n = i;
-                    break;
-                }
-            while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-                n--;
-            snprintf(buf, size, "%.*s", (int)n, v);
-            return;
-        }
-        line = strchr(line, '\n');
-        if (line != NULL)
-            line++;
-    }
-}
 
 /* The header lines: the file, the scenario's name, trials, seed, versions. Reads the root
  * attribute trials into *trials. */
@@ -642,7 +450,7 @@ static int print_header(const char *path, hid_t root, sr_h5_trials *trials, FILE
         goto done;
     *trials = p.trials;
     if (p.scenario != NULL)
-        scenario_name(p.scenario, name, sizeof name);
+        sr_result_scenario_name(p.scenario, name, sizeof name);
     char *shown[] = {name, p.sirisk_version, p.rng, p.created_utc};
     for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
         if (shown[i] != NULL)

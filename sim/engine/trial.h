@@ -63,4 +63,7 @@ double sr_trial_ws_bytes(const sr_model *m, const sr_layout *l);
 void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool deterministic,
                   sr_level_row *rows);
 
+/* Draws trial `trial`'s numbers into w->values, as sr_trial_run does, and nothing else. */
+void sr_trial_draw_numbers(sr_trial_ws *w, uint64_t seed, uint64_t trial);
+
 #endif

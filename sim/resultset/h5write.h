@@ -41,6 +41,10 @@ typedef struct sr_h5_file sr_h5_file;
  * of killed runs in the directory. NULL and err filled (naming path) when path cannot be
  * written or replaced. */
 sr_h5_file *sr_h5_file_create(const char *path, sr_error *err);
+/* The same, the temporary starting as a byte copy of the result file source (which may
+ * be path itself), opened for writing: objects added to it join the copy's, whose bytes
+ * are left as they are. */
+sr_h5_file *sr_h5_file_copy(const char *source, const char *path, sr_error *err);
 /* The root group of the file; owned by f. */
 hid_t sr_h5_file_root(const sr_h5_file *f);
 /* Closes the file in HDF5 and flushes it to disk: complete, but still under its temporary
@@ -86,7 +90,7 @@ int sr_h5_write_layout_group(hid_t loc, const char *name, hid_t linked_from,
                              const sr_resultset *rs, sr_error *err);
 
 /* Writes one level (lv, sized by rs) into the group loc: trials/, summary/, annual/,
- * deterministic/, then yearly/, yearly_pv/ and the budget table (h5years.h). Returns 0 or
+ * deterministic/, then yearly/, yearly_pv/ and budget/ (h5years.h). Returns 0 or
  * SR_EXIT_IOERR. */
 int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv,
                       sr_error *err);
@@ -99,6 +103,11 @@ typedef struct {
     const char *const *values;   /* [n], n >= 1 */
     size_t n;
 } sr_h5_text_attr;
+
+/* Attributes of a group or dataset: one float64 scalar, and strings (a scalar for one
+ * value, a 1-D array for more). Return 0 or SR_EXIT_IOERR. */
+int sr_h5_attr_f64(hid_t obj, const char *name, double v, sr_error *err);
+int sr_h5_attr_text(hid_t obj, const sr_h5_text_attr *a, sr_error *err);
 
 /* One float64[n_rows] dataset of a group of columns, with its labels and any further
  * string attributes (written after units and description, in order). */
@@ -127,13 +136,10 @@ hid_t sr_h5_create_floats(hid_t loc, const char *name, int rank, const hsize_t *
                           sr_error *err);
 
 /* Attributes of obj: float64 of rank 0 (a scalar; dims unused) to 2 (values row-major),
- * int32, and a variable-length UTF-8 string. Each returns 0 or SR_EXIT_IOERR. */
+ * and int32. Each returns 0 or SR_EXIT_IOERR. */
 int sr_h5_attr_floats(hid_t obj, const char *name, int rank, const hsize_t *dims,
                       const double *values, sr_error *err);
 int sr_h5_attr_int(hid_t obj, const char *name, int32_t v, sr_error *err);
-int sr_h5_attr_text(hid_t obj, const char *name, const char *v, sr_error *err);
-/* A string attribute of obj: a scalar for one value, a 1-D array for several. */
-int sr_h5_attr_texts(hid_t obj, const sr_h5_text_attr *a, sr_error *err);
 
 /* A variable-length UTF-8 string dataset name in loc of the given shape (rank 1 or 2;
  * text row-major) with its units and description. Returns 0 or SR_EXIT_IOERR. */

@@ -25,10 +25,10 @@ typedef struct {
     double *mean;        /* [n_cols] */
     double *p_negative;  /* [n_cols] */
     double *quantiles;   /* [n_cols * SR_N_QUANTILES] */
-    double *table;       /* [n_cols * BUDGET_COLUMNS]: the budget table, row-major */
+    double *table;       /* [BUDGET_COLUMNS * n_cols]: the budget group's columns */
 } years_work;
 
-/* The budget table's columns: the year, five statistics of each of the two net results,
+/* The budget group's columns: the year, five statistics of each of the two net results,
  * and the two payback shares. */
 enum { NET_STATS = 5, BUDGET_COLUMNS = 1 + 2 * NET_STATS + 2 };
 
@@ -111,71 +111,79 @@ static void payback_shares(const sr_resultset *rs, const sr_level *lv, sr_metric
         share[y] /= (double)rs->n_trials;
 }
 
-/* /budget: the paying budget's year-by-year table, float64[years + 1][BUDGET_COLUMNS]
- * (one row per calendar year, the last after the horizon), its columns named and with
- * their units in attributes. */
+/* /budget: the paying budget's year-by-year table, one float64[years + 1] column each. */
 static int write_budget(hid_t loc, const sr_resultset *rs, const sr_level *lv, years_work *w,
                         sr_error *err)
 {
     static const sr_metric net[2] = {SR_M_PAYER_NET_SELFFUND, SR_M_PAYER_NET_SIB};
     static const sr_metric payback[2] = {SR_M_PAYBACK_YEAR_SELFFUND, SR_M_PAYBACK_YEAR_SIB};
-    static const char *const names[BUDGET_COLUMNS] = {
-        "year",
-        "payer_net_selffund_mean", "payer_net_selffund_q05", "payer_net_selffund_q95",
-        "payer_net_selffund_p_negative", "payer_net_selffund_cumulative_mean",
-        "payer_net_sib_mean", "payer_net_sib_q05", "payer_net_sib_q95",
-        "payer_net_sib_p_negative", "payer_net_sib_cumulative_mean",
-        "payback_share_selffund", "payback_share_sib"};
-    static const char *const units[BUDGET_COLUMNS] = {
-        "calendar year",
-        "DKK (nominal)", "DKK (nominal)", "DKK (nominal)", "1 (share of trials)",
-        "DKK (nominal, cumulative from the first year)",
-        "DKK (nominal)", "DKK (nominal)", "DKK (nominal)", "1 (share of trials)",
-        "DKK (nominal, cumulative from the first year)",
-        "1 (share of trials)", "1 (share of trials)"};
+    static const char *const stat_name[NET_STATS] = {"mean", "q05", "q95", "p_negative",
+                                                     "cumulative_mean"};
+    static const char *const stat_units[NET_STATS] = {
+        "DKK (nominal, per calendar year)", "DKK (nominal, per calendar year)",
+        "DKK (nominal, per calendar year)", "1 (share of trials)",
+        "DKK (nominal, cumulative from the first year)"};
+    static const char *const stat_text[NET_STATS] = {
+        "the mean over trials", "the 5% quantile over trials", "the 95% quantile over trials",
+        "the share of trials below 0", "the mean cumulative sum from the first year to the "
+        "row's"};
     const size_t n = w->n_cols;
-    double *table = w->table;   /* row-major: table[y * BUDGET_COLUMNS + c] */
+    double *table = w->table;
+    char names[2 * NET_STATS][64], texts[2 * NET_STATS][512];
+    sr_h5_column cols[BUDGET_COLUMNS];
+    size_t c = 0;
     for (size_t y = 0; y < n; y++)
-        table[y * BUDGET_COLUMNS] = y < rs->n_years ? (double)rs->first_year + (double)y : NAN;
+        table[y] = y < rs->n_years ? (double)rs->first_year + (double)y : NAN;
+    cols[c++] = (sr_h5_column){"year", "calendar year",
+                               "The row's calendar year; NaN in the last row (after the "
+                               "horizon for the flows, never for the payback shares).",
+                               table, NULL, 0};
     for (size_t k = 0; k < 2; k++) {
         column_stats(rs, lv, net[k], SR_NOMINAL, w);
-        double cumulative = 0.0;
-        for (size_t y = 0; y < n; y++) {
-            const double *q = w->quantiles + y * SR_N_QUANTILES;
-            double *row = table + y * BUDGET_COLUMNS + 1 + k * NET_STATS;
-            cumulative += w->mean[y];
-            row[0] = w->mean[y];
-            row[1] = q[SR_Q05];
-            row[2] = q[SR_Q95];
-            row[3] = w->p_negative[y];
-            row[4] = cumulative;
+        for (size_t j = 0; j < NET_STATS; j++) {
+            double *out = table + c * n;
+            double cumulative = 0.0;
+            for (size_t y = 0; y < n; y++) {
+                const double *q = w->quantiles + y * SR_N_QUANTILES;
+                cumulative += w->mean[y];
+                const double value[NET_STATS] = {w->mean[y], q[SR_Q05], q[SR_Q95],
+                                                 w->p_negative[y], cumulative};
+                out[y] = value[j];
+            }
+            const size_t at = k * NET_STATS + j;
+            snprintf(names[at], sizeof names[at], "%s_%s", sr_metrics[net[k]].name,
+                     stat_name[j]);
+            snprintf(texts[at], sizeof texts[at],
+                     "Of the nominal flow of %s in the row's calendar year (the last row: "
+                     "after the horizon): %s.", sr_metrics[net[k]].name, stat_text[j]);
+            cols[c] = (sr_h5_column){names[at], stat_units[j], texts[at], out, NULL, 0};
+            c++;
         }
     }
     for (size_t k = 0; k < 2; k++) {
-        payback_shares(rs, lv, payback[k], w->mean, n);
-        for (size_t y = 0; y < n; y++)
-            table[y * BUDGET_COLUMNS + 1 + 2 * NET_STATS + k] = w->mean[y];
+        double *out = table + c * n;
+        payback_shares(rs, lv, payback[k], out, n);
+        cols[c++] = (sr_h5_column){
+            k == 0 ? "payback_share_selffund" : "payback_share_sib", "1 (share of trials)",
+            k == 0 ? "The share of trials whose payback_year_selffund is the row's year; in "
+                     "the last row, the share that never pays back within the horizon."
+                   : "The share of trials whose payback_year_sib is the row's year; in the "
+                     "last row, the share that never pays back within the horizon.",
+            out, NULL, 0};
     }
-    const hsize_t dims[2] = {n, BUDGET_COLUMNS};
-    hid_t ds = sr_h5_create_floats(
-        loc, "budget", 2, dims, table, "by column: the attribute column_units",
-        "The paying budget's year by year (rows: each calendar year from first_year, then a "
-        "last row: after the horizon for the flows, never for the payback shares; columns: "
-        "the attribute columns): its nominal net result funding the programme itself and "
-        "paying by results (mean, 5% and 95% quantiles over trials, the share of trials "
-        "below 0, the mean cumulative net), and the share of trials whose payback year is "
-        "the row's.", err);
-    if (ds < 0)
+    if (sr_h5_write_columns(loc, "budget", cols, c, n, err) != 0)
         return SR_EXIT_IOERR;
-    const sr_h5_text_attr attrs[2] = {{"columns", names, BUDGET_COLUMNS},
-                                      {"column_units", units, BUDGET_COLUMNS}};
-    if (sr_h5_attr_texts(ds, &attrs[0], err) != 0 || sr_h5_attr_texts(ds, &attrs[1], err) != 0 ||
-        sr_h5_attr_text(ds, "payer", sr_payer_name(lv->payer), err) != 0 ||
-        sr_h5_attr_int(ds, "first_year", rs->first_year, err) != 0) {
-        sr_h5_abandon(ds);
+    hid_t g = sr_h5_group_open(loc, "budget", err);
+    if (g < 0)
+        return SR_EXIT_IOERR;
+    const char *const payer[1] = {sr_payer_name(lv->payer)};
+    const sr_h5_text_attr payer_attr = {"payer", payer, 1};
+    if (sr_h5_attr_text(g, &payer_attr, err) != 0 ||
+        sr_h5_attr_int(g, "first_year", rs->first_year, err) != 0) {
+        sr_h5_abandon(g);
         return SR_EXIT_IOERR;
     }
-    return sr_h5_close(ds, err);
+    return sr_h5_close(g, err);
 }
 
 double sr_h5_years_scratch_bytes(size_t n_trials, size_t n_years)

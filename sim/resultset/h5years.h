@@ -10,8 +10,8 @@
 #include "sim/base/error.h"
 #include "sim/engine/results.h"
 
-/* Writes the groups yearly and yearly_pv and the dataset budget of level lv (sized by rs)
- * into loc. Returns 0 or SR_EXIT_IOERR (SR_EXIT_SOFTWARE in err->code when out of memory). */
+/* Writes the groups yearly, yearly_pv and budget of level lv (sized by rs) into loc.
+ * Returns 0 or SR_EXIT_IOERR (SR_EXIT_SOFTWARE in err->code when out of memory). */
 int sr_h5_write_years(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_error *err);
 
 /* Bytes of scratch sr_h5_write_years takes (models/size.h: an upper bound). */
