@@ -43,7 +43,7 @@ rm -f "$out"/*.h5
 # what each file keeps: the header needs only the root's attributes and /scenario; the
 # tables need summary/ and deterministic/; the decision table needs trials/ of two metrics
 # and the summaries of seven; the stress and sweep tables their own groups.
-no_extras=annual,macro,parameters
+no_extras=annual,yearly,yearly_pv,budget,macro,parameters
 $prune "$work/run.h5" "$out/run_header.h5" --metrics none \
     --drop "$no_extras,programmes,summary,deterministic,trials"
 $prune "$work/run.h5" "$out/run_programmes.h5" --metrics savings_total,investor_npv \
@@ -51,6 +51,9 @@ $prune "$work/run.h5" "$out/run_programmes.h5" --metrics savings_total,investor_
 $prune "$work/run.h5" "$out/run_decision.h5" --drop "$no_extras,programmes,deterministic" \
     --metrics payer_net_sib,payer_net_selffund,payments,programme_cost,overpayment,investor_loss,investor_irr,investor_npv
 $prune "$work/run.h5" "$out/run_all_groups.h5" --metrics payments,effect --drop b
+# the budget-year table, and the yearly net results it is made from
+$prune "$work/run.h5" "$out/run_budget.h5" --metrics payer_net_sib,payer_net_selffund \
+    --drop "annual,yearly_pv,macro,parameters,programmes,deterministic,trials,summary"
 $prune "$work/stress.h5" "$out/stress.h5" --metrics savings_total,investor_npv \
     --drop "$no_extras,programmes,deterministic,trials"
 $prune "$work/sweep.h5" "$out/sweep.h5" --metrics savings_total \

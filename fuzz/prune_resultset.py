@@ -12,7 +12,8 @@ import argparse
 
 import h5py
 
-METRIC_GROUPS = {"trials", "summary", "annual", "deterministic", "parameters"}
+METRIC_GROUPS = {"trials", "summary", "annual", "yearly", "yearly_pv", "deterministic",
+                 "parameters"}
 
 
 def copy_attrs(src, dst):

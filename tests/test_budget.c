@@ -362,3 +362,21 @@ Test(budget, run_and_summary_print_the_budget_years_of_the_payer)
     free(path);
     sr_test_remove_dir(dir);
 }
+
+/* A file of format 1 (the fuzzers' former seed, kept as written then) holds the paying
+ * budget's net results under their former names: summary still shows its decision table. */
+Test(budget, summary_reads_a_format_1_file_under_the_former_names)
+{
+    char *out = NULL, *err = NULL;
+    int rc = sr_test_run(sr_test_cmd("%s summary %s/tests/data/format1_decision.h5",
+                                     SIRISK_BINARY, SIRISK_SOURCE_DIR), &out, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    cr_expect_not_null(strstr(out, "decision (the paying budget; mDKK"), "%s", out);
+    cr_expect_not_null(strstr(out, "  fund it itself: savings - programme cost        "
+                                   "                   -0.08 "), "%s", out);
+    cr_expect_not_null(strstr(out, "  pay by results: savings - payments              "
+                                   "                   -0.09 "), "%s", out);
+    cr_expect_null(strstr(out, "budget years"), "a format-1 file has no budget table");
+    free(out);
+    free(err);
+}
