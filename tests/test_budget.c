@@ -96,13 +96,22 @@ static void expect_rows_add_up(const sr_resultset *rs, const sr_level *lv, sr_va
         }
 }
 
+/* Runs the scenario at the discount rates given and checks every level's rows valued as
+ * k; returns the result set. */
+static sr_resultset *expect_levels_add_up(const char *discount, sr_valuation k, sr_model **m)
+{
+    sr_resultset *rs = run_two_payers(discount, m);
+    expect_rows_add_up(rs, &rs->portfolio, k, "portfolio");
+    for (size_t p = 0; p < rs->n_programmes; p++)
+        expect_rows_add_up(rs, &rs->programme[p], k, "programme");
+    return rs;
+}
+
 Test(budget, present_values_of_the_years_add_up_to_every_trials_totals)
 {
     sr_model *m;
-    sr_resultset *rs = run_two_payers("{public: 0.04, investor: 0.06}", &m);
-    expect_rows_add_up(rs, &rs->portfolio, SR_PRESENT_VALUE, "portfolio");
-    for (size_t p = 0; p < rs->n_programmes; p++)
-        expect_rows_add_up(rs, &rs->programme[p], SR_PRESENT_VALUE, "programme");
+    sr_resultset *rs = expect_levels_add_up("{public: 0.04, investor: 0.06}", SR_PRESENT_VALUE,
+                                            &m);
     /* some trials settle after the horizon: the last column holds them */
     double after = 0.0;
     for (size_t i = 0; i < rs->n_trials; i++)
@@ -117,10 +126,7 @@ Test(budget, present_values_of_the_years_add_up_to_every_trials_totals)
 Test(budget, nominal_years_add_up_to_every_trials_totals)
 {
     sr_model *m;
-    sr_resultset *rs = run_two_payers("{public: 0, investor: 0}", &m);
-    expect_rows_add_up(rs, &rs->portfolio, SR_NOMINAL, "portfolio");
-    for (size_t p = 0; p < rs->n_programmes; p++)
-        expect_rows_add_up(rs, &rs->programme[p], SR_NOMINAL, "programme");
+    sr_resultset *rs = expect_levels_add_up("{public: 0, investor: 0}", SR_NOMINAL, &m);
     sr_resultset_free(rs);
     sr_model_free(m);
 }

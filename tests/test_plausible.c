@@ -186,6 +186,17 @@ Test(plausible, an_output_named_as_another_format_is_refused_with_the_export)
     free(text);
 }
 
+/* What `sirisk ARGS` prints on a terminal (a pseudo-terminal made by script), run in dir;
+ * malloc'd. */
+static char *on_a_terminal(const char *dir, const char *args)
+{
+    char *out = NULL;
+    int rc = sr_test_run(sr_test_cmd("cd %s && script -qec '%s %s' /dev/null", dir, BIN, args),
+                         &out, NULL);
+    cr_expect_eq(rc, 0, "%s: %s", args, out);
+    return out;
+}
+
 /* On a terminal, stress and sweep say before each run which it is, of how many, and from
  * the second on the whole command's ETA. */
 Test(plausible, stress_and_sweep_progress_counts_runs_and_gives_an_eta)
@@ -193,20 +204,15 @@ Test(plausible, stress_and_sweep_progress_counts_runs_and_gives_an_eta)
     char *dir = sr_test_tmpdir();
     char *text = scenario();
     free(sr_test_write_file(dir, "p.yaml", text));
-    char *out = NULL;
-    int rc = sr_test_run(sr_test_cmd("cd %s && script -qec '%s stress p.yaml --trials 20 -o "
-                                     "s.h5' /dev/null", dir, BIN), &out, NULL);
-    cr_expect_eq(rc, 0, "%s", out);
-    cr_expect_not_null(strstr(out, "stress 1 of 3: base (the whole command's ETA follows this "
-                                   "run)"), "%s", out);
-    cr_expect_not_null(strstr(out, "stress 2 of 3: dear (elapsed "), "%s", out);
-    cr_expect_not_null(strstr(out, "stress 3 of 3: slow (elapsed "), "%s", out);
-    cr_expect_not_null(strstr(out, " s; ETA of the whole command "), "%s", out);
+    char *out = on_a_terminal(dir, "stress p.yaml --trials 20 -o s.h5");
+    const char *stress[] = {"stress 1 of 3: base (the whole command's ETA follows this run)",
+                            "stress 2 of 3: dear (elapsed ", "stress 3 of 3: slow (elapsed ",
+                            " s; ETA of the whole command "};
+    for (size_t k = 0; k < sizeof stress / sizeof *stress; k++)
+        cr_expect_not_null(strstr(out, stress[k]), "missing '%s':\n%s", stress[k], out);
     free(out);
-    rc = sr_test_run(sr_test_cmd("cd %s && script -qec '%s sweep p.yaml --trials 20 --param "
-                                 "discount.public --values 0.02,0.04 -o w.h5' /dev/null", dir,
-                                 BIN), &out, NULL);
-    cr_expect_eq(rc, 0, "%s", out);
+    out = on_a_terminal(dir, "sweep p.yaml --trials 20 --param discount.public --values "
+                             "0.02,0.04 -o w.h5");
     cr_expect_not_null(strstr(out, "sweep point 2 of 2: discount.public=0.04 (elapsed "),
                        "%s", out);
     free(out);

@@ -96,26 +96,32 @@ static int append_line(sr_sload *L, char **text, size_t *used, size_t *cap, cons
     return 0;
 }
 
-int sr_sl_note(sr_sload *L, const char *fmt, ...)
+/* A note, which is also a caution when `caution` is set. */
+static int vnote(sr_sload *L, bool caution, const char *fmt, va_list ap)
 {
     char line[1024];
+    vsnprintf(line, sizeof line, fmt, ap);
+    if (append_line(L, &L->notes, &L->notes_len, &L->notes_cap, line) != 0)
+        return -1;
+    return caution ? append_line(L, &L->cautions, &L->cautions_len, &L->cautions_cap, line) : 0;
+}
+
+int sr_sl_note(sr_sload *L, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    int rc = vnote(L, false, fmt, ap);
     va_end(ap);
-    return append_line(L, &L->notes, &L->notes_len, &L->notes_cap, line);
+    return rc;
 }
 
 int sr_sl_caution(sr_sload *L, const char *fmt, ...)
 {
-    char line[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    int rc = vnote(L, true, fmt, ap);
     va_end(ap);
-    if (append_line(L, &L->notes, &L->notes_len, &L->notes_cap, line) != 0)
-        return -1;
-    return append_line(L, &L->cautions, &L->cautions_len, &L->cautions_cap, line);
+    return rc;
 }
 
 /* ---- structure ----------------------------------------------------------------------- */
