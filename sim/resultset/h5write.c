@@ -27,13 +27,6 @@
 #include "sim/resultset/outfile.h"
 #include "sim/resultset/sha256.h"
 
-/* Datasets with more values than this are chunked and compressed; smaller ones are
- * contiguous (a chunk index would cost more than it saves). */
-#define SR_H5_COMPRESS_MIN 4096
-/* Values per chunk of a compressed dataset: 256 KiB of float64, a good deflate unit. */
-#define SR_H5_CHUNK_VALUES 32768
-#define SR_H5_DEFLATE_LEVEL 4
-
 #define SR_UNITS_ANNUAL "DKK (nominal, per calendar year)"
 
 static const char tail_definition[] =
@@ -45,310 +38,6 @@ static const char tail_definition[] =
     "sqrt(number of finite values), sd with divisor n - 1; p_negative is the share of finite "
     "values below 0; n_nan counts NaN values and n_infinite infinite ones (+inf or -inf), "
     "which no other statistic includes.";
-
-/* ---- property lists ------------------------------------------------------------------ */
-
-/* Creation property lists of groups and datasets: no timestamps (reproducible files). Groups also
- * track link creation order, so that readers list metrics as written. */
-static hid_t gcpl_create(void)
-{
-    hid_t p = H5Pcreate(H5P_GROUP_CREATE);
-    if (p < 0)
-        return H5I_INVALID_HID;
-    if (H5Pset_obj_track_times(p, 0) < 0 ||
-        H5Pset_link_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) {
-        H5Pclose(p);
-        return H5I_INVALID_HID;
-    }
-    return p;
-}
-
-/* A dataset creation property list for a dataset of the given shape: timestamps off, and
- * chunked (along the first dimension) with shuffle and deflate when it is large. */
-static hid_t dcpl_create(int rank, const hsize_t *dims)
-{
-    hid_t p = H5Pcreate(H5P_DATASET_CREATE);
-    if (p < 0)
-        return H5I_INVALID_HID;
-    if (H5Pset_obj_track_times(p, 0) < 0)
-        goto fail;
-    hsize_t n = 1, row = 1;
-    for (int d = 0; d < rank; d++) {
-        n *= dims[d];
-        row *= d > 0 ? dims[d] : 1;
-    }
-    if (rank > 0 && n > SR_H5_COMPRESS_MIN && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
-        hsize_t chunk[H5S_MAX_RANK];
-        memcpy(chunk, dims, (size_t)rank * sizeof *chunk);
-        chunk[0] = SR_H5_CHUNK_VALUES / row > 0 ? SR_H5_CHUNK_VALUES / row : 1;
-        if (chunk[0] > dims[0])
-            chunk[0] = dims[0];
-        if (H5Pset_chunk(p, rank, chunk) < 0 || H5Pset_shuffle(p) < 0 ||
-            H5Pset_deflate(p, SR_H5_DEFLATE_LEVEL) < 0)
-            goto fail;
-    }
-    return p;
-fail:
-    H5Pclose(p);
-    return H5I_INVALID_HID;
-}
-
-/* ---- attributes ---------------------------------------------------------------------- */
-
-/* Writes attribute name on obj: rank 0 is a scalar, else dims[rank]. */
-static int attr_write(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
-                      int rank, const hsize_t *dims, const void *buf, sr_error *err)
-{
-    hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
-    space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
-    if (space < 0)
-        goto fail;
-    attr = H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
-    if (attr < 0 || H5Awrite(attr, mem_type, buf) < 0)
-        goto fail;
-    if (H5Aclose(attr) < 0) {
-        attr = H5I_INVALID_HID;
-        goto fail;
-    }
-    H5Sclose(space);
-    return 0;
-fail:
-    sr_h5_fail(err, SR_EXIT_IOERR, obj, "cannot write attribute '%s'", name);
-    if (attr >= 0)
-        H5Aclose(attr);
-    if (space >= 0)
-        H5Sclose(space);
-    return SR_EXIT_IOERR;
-}
-
-static int attr_f64(hid_t obj, const char *name, double v, sr_error *err)
-{
-    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, NULL, &v, err);
-}
-
-static int attr_f64_vec(hid_t obj, const char *name, const double *v, size_t n,
-                        sr_error *err)
-{
-    hsize_t dims[1] = {n};
-    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dims, v, err);
-}
-
-static int attr_i32(hid_t obj, const char *name, int32_t v, sr_error *err)
-{
-    return attr_write(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT32, 0, NULL, &v, err);
-}
-
-static int attr_u64(hid_t obj, const char *name, uint64_t v, sr_error *err)
-{
-    return attr_write(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, 0, NULL, &v, err);
-}
-
-/* A variable-length UTF-8 string attribute (h5py reads it as str). */
-static int attr_str(hid_t obj, const char *name, const char *v, sr_error *err)
-{
-    hid_t t = sr_h5_str_type();
-    if (t < 0)
-        return sr_h5_fail(err, SR_EXIT_IOERR, obj, "cannot make the string type of '%s'",
-                          name);
-    int rc = attr_write(obj, name, t, t, 0, NULL, &v, err);
-    H5Tclose(t);
-    return rc;
-}
-
-/* The two attributes every dataset carries. */
-static int attr_labels(hid_t obj, const char *units, const char *description, sr_error *err)
-{
-    int rc = attr_str(obj, "units", units, err);
-    return rc != 0 ? rc : attr_str(obj, "description", description, err);
-}
-
-/* ---- groups and datasets ------------------------------------------------------------- */
-
-/* A name given to a group or dataset must name one link: non-empty, without '/' (which
- * would nest groups) and other than "." (the group itself). */
-static int check_link_name(hid_t loc, const char *name, sr_error *err)
-{
-    if (name == NULL || name[0] == '\0' || strchr(name, '/') != NULL || strcmp(name, ".") == 0)
-        return sr_h5_fail(err, SR_EXIT_IOERR, loc,
-                          "'%s' cannot name a group or dataset (empty, '.' or containing '/')",
-                          name != NULL ? name : "(null)");
-    return 0;
-}
-
-hid_t sr_h5_group_create(hid_t loc, const char *name, sr_error *err)
-{
-    if (check_link_name(loc, name, err) != 0)
-        return H5I_INVALID_HID;
-    hid_t gcpl = gcpl_create();
-    if (gcpl < 0) {
-        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot make the property list of group '%s'",
-                   name);
-        return H5I_INVALID_HID;
-    }
-    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    if (g < 0)
-        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot create group '%s'", name);
-    H5Pclose(gcpl);
-    return g;
-}
-
-hid_t sr_h5_group_open(hid_t loc, const char *path, sr_error *err)
-{
-    hid_t g = H5Gopen2(loc, path, H5P_DEFAULT);
-    if (g < 0)
-        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot open group '%s'", path);
-    return g;
-}
-
-int sr_h5_close(hid_t id, sr_error *err)
-{
-    H5I_type_t type = H5Iget_type(id);
-    char name[512] = "";
-    if (H5Iget_name(id, name, sizeof name) < 0)
-        name[0] = '\0';
-    herr_t st = type == H5I_DATASET ? H5Dclose(id) : H5Oclose(id);
-    if (st < 0)
-        return sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "%s: cannot close", name);
-    return 0;
-}
-
-void sr_h5_abandon(hid_t id)
-{
-    if (id >= 0 && H5Iis_valid(id) > 0)
-        H5Oclose(id);
-}
-
-/* Creates and writes a dataset of file_type from data of mem_type (rank 0: scalar) with its
- * units and description, and returns it open for further attributes; H5I_INVALID_HID and
- * err filled on failure. dcpl is the caller's. */
-static hid_t dataset_typed(hid_t loc, const char *name, hid_t file_type, hid_t mem_type,
-                           int rank, const hsize_t *dims, hid_t dcpl, const void *data,
-                           const char *units, const char *description, sr_error *err)
-{
-    if (check_link_name(loc, name, err) != 0)
-        return H5I_INVALID_HID;
-    hid_t space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, dims, NULL);
-    hid_t ds = H5I_INVALID_HID;
-    if (space < 0 || dcpl < 0) {
-        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset '%s'", name);
-        goto fail;
-    }
-    ds = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (ds < 0) {
-        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot create dataset '%s'", name);
-        goto fail;
-    }
-    if (H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
-        sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot write the values");
-        goto fail;
-    }
-    if (attr_labels(ds, units, description, err) != 0)
-        goto fail;
-    H5Sclose(space);
-    return ds;
-fail:
-    if (ds >= 0)
-        H5Dclose(ds);
-    if (space >= 0)
-        H5Sclose(space);
-    return H5I_INVALID_HID;
-}
-
-/* A float64 dataset, chunked and compressed where large. */
-static hid_t dataset_f64(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                         const double *data, const char *units, const char *description,
-                         sr_error *err)
-{
-    hid_t dcpl = dcpl_create(rank, dims);
-    hid_t ds = dataset_typed(loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, rank, dims, dcpl,
-                             data, units, description, err);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    return ds;
-}
-
-/* A string attribute: a scalar for one value, a 1-D array for several. */
-static int attr_texts(hid_t obj, const sr_h5_text_attr *a, sr_error *err)
-{
-    if (a->n == 1)
-        return attr_str(obj, a->name, a->values[0], err);
-    hid_t t = sr_h5_str_type();
-    if (t < 0)
-        return sr_h5_fail(err, SR_EXIT_IOERR, obj, "cannot make the string type of '%s'",
-                          a->name);
-    const hsize_t dims[1] = {a->n};
-    int rc = attr_write(obj, a->name, t, t, 1, dims, a->values, err);
-    H5Tclose(t);
-    return rc;
-}
-
-hid_t sr_h5_create_floats(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                          const double *values, const char *units, const char *description,
-                          sr_error *err)
-{
-    return dataset_f64(loc, name, rank, dims, values, units, description, err);
-}
-
-int sr_h5_attr_floats(hid_t obj, const char *name, int rank, const hsize_t *dims,
-                      const double *values, sr_error *err)
-{
-    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, rank, dims, values, err);
-}
-
-int sr_h5_attr_int(hid_t obj, const char *name, int32_t v, sr_error *err)
-{
-    return attr_i32(obj, name, v, err);
-}
-
-int sr_h5_write_floats(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                       const double *values, const char *units, const char *description,
-                       const sr_h5_text_attr *attrs, size_t n_attrs, sr_error *err)
-{
-    hid_t ds = dataset_f64(loc, name, rank, dims, values, units, description, err);
-    if (ds < 0)
-        return SR_EXIT_IOERR;
-    for (size_t k = 0; k < n_attrs; k++)
-        if (attr_texts(ds, &attrs[k], err) != 0) {
-            H5Dclose(ds);
-            return SR_EXIT_IOERR;
-        }
-    return sr_h5_close(ds, err);
-}
-
-int sr_h5_write_columns(hid_t loc, const char *group, const sr_h5_column *cols,
-                        size_t n_cols, size_t n_rows, sr_error *err)
-{
-    hid_t g = sr_h5_group_create(loc, group, err);
-    if (g < 0)
-        return SR_EXIT_IOERR;
-    const hsize_t dims[1] = {n_rows};
-    for (size_t c = 0; c < n_cols; c++)
-        if (sr_h5_write_floats(g, cols[c].name, 1, dims, cols[c].values, cols[c].units,
-                               cols[c].description, cols[c].attrs, cols[c].n_attrs, err) != 0) {
-            H5Gclose(g);
-            return SR_EXIT_IOERR;
-        }
-    return sr_h5_close(g, err);
-}
-
-int sr_h5_write_texts(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                      const char *const *text, const char *units, const char *description,
-                      sr_error *err)
-{
-    hid_t t = sr_h5_str_type();
-    hid_t dcpl = dcpl_create(0, NULL);   /* contiguous: a handful of short strings */
-    hid_t ds = t < 0 ? H5I_INVALID_HID
-                     : dataset_typed(loc, name, t, t, rank, dims, dcpl, text, units,
-                                     description, err);
-    if (t < 0)
-        sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot prepare dataset '%s'", name);
-    int rc = ds >= 0 ? sr_h5_close(ds, err) : SR_EXIT_IOERR;
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (t >= 0)
-        H5Tclose(t);
-    return rc;
-}
 
 /* ---- one level ----------------------------------------------------------------------- */
 
@@ -387,13 +76,13 @@ static int attr_summary(hid_t obj, const sr_summary *s, sr_error *err)
         {"n_infinite", s->n_infinite},
     };
     for (size_t i = 0; i < 5; i++)
-        if (attr_f64(obj, a[i].name, a[i].value, err) != 0)
+        if (sr_h5_attr_f64(obj, a[i].name, a[i].value, err) != 0)
             return SR_EXIT_IOERR;
     for (size_t j = 0; j < SR_N_QUANTILES; j++)
-        if (attr_f64(obj, sr_quantile_names[j], s->q[j], err) != 0)
+        if (sr_h5_attr_f64(obj, sr_quantile_names[j], s->q[j], err) != 0)
             return SR_EXIT_IOERR;
     for (size_t i = 5; i < sizeof a / sizeof a[0]; i++)
-        if (attr_f64(obj, a[i].name, a[i].value, err) != 0)
+        if (sr_h5_attr_f64(obj, a[i].name, a[i].value, err) != 0)
             return SR_EXIT_IOERR;
     return 0;
 }
@@ -406,19 +95,19 @@ static int write_summary(hid_t loc, const sr_resultset *rs, const sr_level *lv,
     hid_t g = sr_h5_group_create(loc, "summary", err);
     if (g < 0)
         return SR_EXIT_IOERR;
-    if (attr_str(g, "tail_definition", tail_definition, err) != 0)
+    if (sr_h5_attr_str(g, "tail_definition", tail_definition, err) != 0)
         goto fail;
     for (size_t m = 0; m < SR_N_METRICS; m++) {
         const sr_metric_def *mi = &sr_metrics[m];
         sr_summary s;
         sr_summary_compute(sr_level_trials(lv, rs->n_trials, m), rs->n_trials, w->scratch,
                            &s);
-        hid_t ds = dataset_f64(g, mi->name, 0, NULL, &s.mean, mi->units, mi->description,
+        hid_t ds = sr_h5_create_floats(g, mi->name, 0, NULL, &s.mean, mi->units, mi->description,
                                err);
         if (ds < 0)
             goto fail;
         if (attr_summary(ds, &s, err) != 0 ||
-            (mi->nan_means != NULL && attr_str(ds, "nan_means", mi->nan_means, err) != 0)) {
+            (mi->nan_means != NULL && sr_h5_attr_str(ds, "nan_means", mi->nan_means, err) != 0)) {
             H5Dclose(ds);
             goto fail;
         }
@@ -458,12 +147,13 @@ static int write_annual(hid_t loc, const sr_resultset *rs, const sr_level *lv,
                  "Quantiles over trials (columns, at the levels of the attribute quantiles) "
                  "of the nominal flow in each calendar year (rows, from first_year) of: %s",
                  mi->description);
-        hid_t ds = dataset_f64(g, mi->name, 2, dims, w->quantiles, SR_UNITS_ANNUAL,
+        hid_t ds = sr_h5_create_floats(g, mi->name, 2, dims, w->quantiles, SR_UNITS_ANNUAL,
                                description, err);
         if (ds < 0)
             goto fail;
-        if (attr_i32(ds, "first_year", rs->first_year, err) != 0 ||
-            attr_f64_vec(ds, "quantiles", sr_quantile_levels, SR_N_QUANTILES, err) != 0) {
+        const hsize_t levels[1] = {SR_N_QUANTILES};
+        if (sr_h5_attr_int(ds, "first_year", rs->first_year, err) != 0 ||
+            sr_h5_attr_floats(ds, "quantiles", 1, levels, sr_quantile_levels, err) != 0) {
             H5Dclose(ds);
             goto fail;
         }
@@ -484,7 +174,7 @@ static int write_deterministic(hid_t loc, const sr_level *lv, sr_error *err)
         return SR_EXIT_IOERR;
     for (size_t m = 0; m < SR_N_METRICS; m++) {
         const sr_metric_def *mi = &sr_metrics[m];
-        hid_t ds = dataset_f64(g, mi->name, 0, NULL, &lv->deterministic[m], mi->units,
+        hid_t ds = sr_h5_create_floats(g, mi->name, 0, NULL, &lv->deterministic[m], mi->units,
                                mi->description, err);
         if (ds < 0 || sr_h5_close(ds, err) != 0)
             goto fail;
@@ -540,7 +230,7 @@ static int write_scenario(hid_t loc, const char *text, sr_error *err)
 {
     hid_t t = sr_h5_str_type();
     hid_t space = H5Screate(H5S_SCALAR);
-    hid_t dcpl = dcpl_create(0, NULL);
+    hid_t dcpl = sr_h5_dcpl_create(0, NULL);
     hid_t ds = H5I_INVALID_HID;
     int rc = SR_EXIT_IOERR;
     if (t < 0 || space < 0 || dcpl < 0) {
@@ -556,7 +246,7 @@ static int write_scenario(hid_t loc, const char *text, sr_error *err)
         sr_h5_fail(err, SR_EXIT_IOERR, ds, "cannot write the scenario text");
         goto done;
     }
-    if (attr_labels(ds, "text (YAML)",
+    if (sr_h5_attr_labels(ds, "text (YAML)",
                     "The scenario as run, with every override applied.", err) != 0)
         goto done;
     rc = sr_h5_close(ds, err);
@@ -593,16 +283,16 @@ static int write_root_attrs(hid_t loc, const sr_resultset *rs, const char *scena
         return sr_h5_fail(err, SR_EXIT_IOERR, loc, "cannot ask HDF5 its version");
     snprintf(hdf5_version, sizeof hdf5_version, "%u.%u.%u", maj, min, rel);
 
-    if (attr_str(loc, "sirisk_version", SIRISK_VERSION, err) != 0 ||
-        attr_i32(loc, "format_version", SR_H5_FORMAT_VERSION, err) != 0 ||
-        attr_str(loc, "created_utc", created, err) != 0 ||
-        attr_u64(loc, "seed", rs->seed, err) != 0 ||
-        attr_u64(loc, "trials", (uint64_t)rs->n_trials, err) != 0 ||
-        attr_str(loc, "scenario_sha256", sha, err) != 0 ||
-        attr_str(loc, "rng", rs->rng_name != NULL ? rs->rng_name : "", err) != 0 ||
-        attr_str(loc, "gsl_version", gsl_version, err) != 0 ||
-        attr_str(loc, "hdf5_version", hdf5_version, err) != 0 ||
-        attr_str(loc, "libyaml_version", yaml_get_version_string(), err) != 0)
+    if (sr_h5_attr_str(loc, "sirisk_version", SIRISK_VERSION, err) != 0 ||
+        sr_h5_attr_int(loc, "format_version", SR_H5_FORMAT_VERSION, err) != 0 ||
+        sr_h5_attr_str(loc, "created_utc", created, err) != 0 ||
+        sr_h5_attr_u64(loc, "seed", rs->seed, err) != 0 ||
+        sr_h5_attr_u64(loc, "trials", (uint64_t)rs->n_trials, err) != 0 ||
+        sr_h5_attr_str(loc, "scenario_sha256", sha, err) != 0 ||
+        sr_h5_attr_str(loc, "rng", rs->rng_name != NULL ? rs->rng_name : "", err) != 0 ||
+        sr_h5_attr_str(loc, "gsl_version", gsl_version, err) != 0 ||
+        sr_h5_attr_str(loc, "hdf5_version", hdf5_version, err) != 0 ||
+        sr_h5_attr_str(loc, "libyaml_version", yaml_get_version_string(), err) != 0)
         return SR_EXIT_IOERR;
     return 0;
 }
@@ -941,14 +631,4 @@ int sr_h5_write_layout_group(hid_t loc, const char *name, hid_t linked_from,
         return SR_EXIT_IOERR;
     }
     return sr_h5_close(g, err);
-}
-
-int sr_h5_attr_f64(hid_t obj, const char *name, double v, sr_error *err)
-{
-    return attr_f64(obj, name, v, err);
-}
-
-int sr_h5_attr_text(hid_t obj, const sr_h5_text_attr *a, sr_error *err)
-{
-    return attr_texts(obj, a, err);
 }

@@ -4,9 +4,10 @@
  *
  * The writer knows one layout, a run's result set: sr_h5_write_layout puts it into a
  * group (the file's root, or a group of a file that holds several), sr_h5_write_level one
- * level of it (trials, summary, annual, deterministic). Files of several runs are composed
- * above, from the result-set layout and the generic pieces here: groups, links to a layout
- * already written, columns of floats, float and text datasets with string attributes.
+ * level of it (trials, summary, annual, deterministic, and the yearly flows of h5years.h).
+ * Files of several runs are composed above, from the result-set layout, links to a layout
+ * already written, and the generic pieces of h5put.h: groups, columns of floats, float and
+ * text datasets with their attributes.
  *
  * Reproducibility: object timestamps are off and every object is written in a
  * fixed order, so two writes of the same result set differ only in created_utc.
@@ -20,6 +21,7 @@
 
 #include "sim/base/error.h"
 #include "sim/engine/results.h"
+#include "sim/resultset/h5put.h"
 
 /* Writes rs to path (created or replaced) in the layout of docs/results.md. Returns 0, or
  * fills err and returns SR_EXIT_IOERR; on failure path is untouched and no temporary file
@@ -60,23 +62,7 @@ int sr_h5_file_commit(sr_h5_file *f, sr_error *err);
 /* Closes and removes the temporary file and frees f (NULL is fine). */
 void sr_h5_file_abort(sr_h5_file *f);
 
-/* ---- layout pieces --------------------------------------------------------------------- */
-
-/* Creates a group in loc with timestamps off and links tracked in creation order (readers
- * list metrics in the order written). The caller closes it (sr_h5_close); H5I_INVALID_HID
- * on failure, or when name cannot name a link (empty, "." or holding '/'). */
-hid_t sr_h5_group_create(hid_t loc, const char *name, sr_error *err);
-
-/* Opens the group at path (relative to loc) that this writer created. The caller closes
- * it; H5I_INVALID_HID on failure. */
-hid_t sr_h5_group_open(hid_t loc, const char *path, sr_error *err);
-
-/* Closes a group or dataset of a file being written: a failure (a chunk that cannot be
- * flushed to a full disk) is an error. Returns 0 or SR_EXIT_IOERR. */
-int sr_h5_close(hid_t id, sr_error *err);
-
-/* Closes id after a failure, ignoring what the close says (H5I_INVALID_HID is fine). */
-void sr_h5_abandon(hid_t id);
+/* ---- the layout --------------------------------------------------------------------- */
 
 /* Writes the root layout of rs into the group loc: the root attributes, /scenario, the
  * portfolio's level groups and /programmes/<name>/. Returns 0 or SR_EXIT_IOERR. */
@@ -93,58 +79,6 @@ int sr_h5_write_layout_group(hid_t loc, const char *name, hid_t linked_from,
  * deterministic/, then yearly/, yearly_pv/ and budget/ (h5years.h). Returns 0 or
  * SR_EXIT_IOERR. */
 int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv,
-                      sr_error *err);
-
-/* ---- generic datasets ----------------------------------------------------------------- */
-
-/* A string attribute: one value is written as a scalar, n > 1 as a 1-D array. */
-typedef struct {
-    const char *name;
-    const char *const *values;   /* [n], n >= 1 */
-    size_t n;
-} sr_h5_text_attr;
-
-/* Attributes of a group or dataset: one float64 scalar, and strings (a scalar for one
- * value, a 1-D array for more). Return 0 or SR_EXIT_IOERR. */
-int sr_h5_attr_f64(hid_t obj, const char *name, double v, sr_error *err);
-int sr_h5_attr_text(hid_t obj, const sr_h5_text_attr *a, sr_error *err);
-
-/* One float64[n_rows] dataset of a group of columns, with its labels and any further
- * string attributes (written after units and description, in order). */
-typedef struct {
-    const char *name, *units, *description;
-    const double *values;        /* [n_rows] */
-    const sr_h5_text_attr *attrs;
-    size_t n_attrs;
-} sr_h5_column;
-
-/* Creates the group `group` in loc holding one float64[n_rows] dataset per column, in
- * order (chunked and compressed where large). Returns 0 or SR_EXIT_IOERR. */
-int sr_h5_write_columns(hid_t loc, const char *group, const sr_h5_column *cols,
-                        size_t n_cols, size_t n_rows, sr_error *err);
-
-/* A float64 dataset name in loc of the given shape (rank 0 to 2; values row-major) with
- * units, description and then the n_attrs string attributes. Returns 0 or SR_EXIT_IOERR. */
-int sr_h5_write_floats(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                       const double *values, const char *units, const char *description,
-                       const sr_h5_text_attr *attrs, size_t n_attrs, sr_error *err);
-
-/* The same dataset, returned open for further attributes (the caller closes it with
- * sr_h5_close); H5I_INVALID_HID with err on failure. */
-hid_t sr_h5_create_floats(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                          const double *values, const char *units, const char *description,
-                          sr_error *err);
-
-/* Attributes of obj: float64 of rank 0 (a scalar; dims unused) to 2 (values row-major),
- * and int32. Each returns 0 or SR_EXIT_IOERR. */
-int sr_h5_attr_floats(hid_t obj, const char *name, int rank, const hsize_t *dims,
-                      const double *values, sr_error *err);
-int sr_h5_attr_int(hid_t obj, const char *name, int32_t v, sr_error *err);
-
-/* A variable-length UTF-8 string dataset name in loc of the given shape (rank 1 or 2;
- * text row-major) with its units and description. Returns 0 or SR_EXIT_IOERR. */
-int sr_h5_write_texts(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                      const char *const *text, const char *units, const char *description,
                       sr_error *err);
 
 #endif

@@ -10,7 +10,7 @@
 #include "models/size.h"
 #include "models/summary.h"
 #include "sim/resultset/h5util.h"
-#include "sim/resultset/h5write.h"
+#include "sim/resultset/h5put.h"
 
 #define SR_UNITS_YEARLY "DKK (nominal, per calendar year; the last column: after the horizon)"
 #define SR_UNITS_YEARLY_PV                                                                     \
