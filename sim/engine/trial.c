@@ -61,6 +61,37 @@ static size_t macro_conditions(const sr_model *m)
                                                      : 1;
 }
 
+/* Each programme's contract record of the trial (sim/engine/contract.h), [n_programmes]. */
+static void records_free(size_t n_programmes, double **records)
+{
+    for (size_t p = 0; records != NULL && p < n_programmes; p++)
+        free(records[p]);
+    free(records);
+}
+
+static double **records_alloc(const sr_model *m)
+{
+    double **records = calloc(m->n_programmes > 0 ? m->n_programmes : 1, sizeof *records);
+    for (size_t p = 0; records != NULL && p < m->n_programmes; p++) {
+        size_t n = sr_contract_record_size(m, &m->programmes[p]);
+        if ((records[p] = calloc(n > 0 ? n : 1, sizeof **records)) == NULL) {
+            records_free(m->n_programmes, records);
+            return NULL;
+        }
+    }
+    return records;
+}
+
+static double records_bytes(const sr_model *m)
+{
+    double bytes = sr_array_bytes(m->n_programmes > 0 ? m->n_programmes : 1, sizeof(double *));
+    for (size_t p = 0; p < m->n_programmes; p++) {
+        size_t n = sr_contract_record_size(m, &m->programmes[p]);
+        bytes += sr_array_bytes(n > 0 ? n : 1, sizeof(double));
+    }
+    return bytes;
+}
+
 sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_many)
 {
     *too_many = 0;
@@ -95,14 +126,10 @@ sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_m
     }
     w->arm = sr_arm_ws_alloc(l, m, max_progress, max_outcomes);
     w->control = sr_arm_flows_alloc(T, max_outcomes);
-    if (w->contract != NULL) {
-        w->portfolio_paid = calloc(w->contract->n_flow, sizeof *w->portfolio_paid);
-        w->portfolio_received = calloc(w->contract->n_flow, sizeof *w->portfolio_received);
-    }
+    w->records = records_alloc(m);
     w->rng = sr_rng_alloc();
     if (!w->values || !w->discount || !w->termination || !w->contract ||
-        !w->control || !w->portfolio_paid || !w->portfolio_received || !w->rates ||
-        !w->progress || !w->conds ||
+        !w->control || !w->records || !w->rates || !w->progress || !w->conds ||
         !w->cond_of_month || !w->latent || !w->arm || !w->rng ||
         (m->n_correlations > 0 && m->n_parameters > 0 && !w->copula))
         goto fail;
@@ -135,7 +162,6 @@ double sr_trial_ws_bytes(const sr_model *m, const sr_layout *l)
         bytes += sr_progress_bytes(l, m, pr) +
                  sr_rates_bytes(l, macro_conditions(m), sr_effect_phases(pr));
     }
-    const size_t n_flow = T + SR_AFTER_HORIZON_MONTHS;
     if (m->n_correlations > 0 && np > 0)   /* the factor, and the matrix it is made in */
         bytes += 2 * sr_array_bytes(sr_size_mul(np, np), sizeof(double)) +
                  sr_array_bytes(1, sizeof(gsl_matrix)) + sr_array_bytes(1, sizeof(gsl_block));
@@ -149,7 +175,7 @@ double sr_trial_ws_bytes(const sr_model *m, const sr_layout *l)
            sr_array_bytes(np > 0 ? np : 1, sizeof(double)) +         /* latent */
            sr_arm_ws_bytes(l, m, max_progress, max_outcomes) +
            sr_arm_flows_bytes(T, max_outcomes) +                     /* control */
-           2 * sr_array_bytes(n_flow, sizeof(double)) +              /* portfolio flows */
+           records_bytes(m) +
            sr_array_bytes(1, sizeof(gsl_rng)) + sr_array_bytes(1, sr_rng_splitmix64->size);
 }
 
@@ -170,8 +196,7 @@ void sr_trial_ws_free(sr_trial_ws *w)
     free(w->termination);
     sr_contract_ws_free(w->contract);
     sr_arm_flows_free(w->control);
-    free(w->portfolio_paid);
-    free(w->portfolio_received);
+    records_free(w->model->n_programmes, w->records);
     free(w->conds);
     free(w->cond_of_month);
     free(w->copula);
@@ -339,9 +364,6 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
         memset(rows[p].metric, 0, SR_N_METRICS * sizeof(double));
         memset(rows[p].annual, 0, SR_N_METRICS * Y * sizeof(double));
     }
-    memset(w->portfolio_paid, 0, w->contract->n_flow * sizeof *w->portfolio_paid);
-    memset(w->portfolio_received, 0, w->contract->n_flow * sizeof *w->portfolio_received);
-    double enrolled_total = 0.0, effect_true = 0.0, effect_measured = 0.0;
 
     for (size_t pi = 0; pi < m->n_programmes; pi++) {
         const sr_programme *p = &m->programmes[pi];
@@ -410,18 +432,36 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             .treated = treated,
             .counterfactual = counterfactual,
             .control = control ? w->control : NULL,
-            .savings = {metric[SR_M_SAVINGS_MUNICIPALITY], metric[SR_M_SAVINGS_STATE]},
-            .programme_cost = metric[SR_M_PROGRAMME_COST],
             .termination = w->termination[pi],
         };
-        sr_contract_trial(w->contract, m, p, w->values, &in, metric,
-                          annual + SR_M_PAYMENTS * Y, Y, w->portfolio_paid,
-                          w->portfolio_received);
+        sr_contract_record(w->contract, m, p, w->values, &in, w->records[pi]);
+    }
+    sr_trial_settle(m, w->contract, (const double *const *)w->records, NULL, rows);
+}
 
+void sr_trial_settle(const sr_model *m, sr_contract_ws *w, const double *const *records,
+                     const sr_term *change, sr_level_row *rows)
+{
+    const size_t Y = sr_n_calendar_years(m);
+    memset(rows[0].metric, 0, SR_N_METRICS * sizeof(double));
+    memset(rows[0].annual, 0, SR_N_METRICS * Y * sizeof(double));
+    memset(w->portfolio_paid, 0, w->n_flow * sizeof *w->portfolio_paid);
+    memset(w->portfolio_received, 0, w->n_flow * sizeof *w->portfolio_received);
+    double enrolled_total = 0.0, effect_true = 0.0, effect_measured = 0.0;
+
+    for (size_t pi = 0; pi < m->n_programmes; pi++) {
+        const sr_programme *p = &m->programmes[pi];
+        double *metric = rows[1 + pi].metric, *annual = rows[1 + pi].annual;
+        sr_contract_terms terms = {0};
+        if (p->has_contract) {
+            sr_contract_record_terms(m, p, records[pi], &terms);
+            if (change != NULL && change->programme == pi)
+                sr_term_apply(change, &terms, w->price);
+        }
+        sr_contract_settle(w, m, p, records[pi], &terms, metric, annual + SR_M_PAYMENTS * Y,
+                           Y);
         if (p->has_contract) {   /* a programme without one measures no effect */
-            double enrolled = 0.0;
-            for (size_t t = 0; t < T; t++)
-                enrolled += treated->enrolled[t];
+            const double enrolled = sr_contract_record_enrolled(m, p, records[pi]);
             enrolled_total += enrolled;
             effect_true += metric[SR_M_EFFECT_TRUE] * enrolled;
             effect_measured += metric[SR_M_EFFECT_MEASURED] * enrolled;
@@ -434,7 +474,7 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             rows[0].annual[k] += annual[k];
     }
     double *portfolio = rows[0].metric;
-    sr_contract_portfolio(w->contract, m, w->portfolio_paid, w->portfolio_received, portfolio);
+    sr_contract_portfolio(w, m, portfolio);
     /* The programmes with a contract, weighted by enrolment; an effect in achievements and
      * one in DKK do not add up: NaN for such a portfolio. */
     portfolio[SR_M_EFFECT_TRUE] = portfolio[SR_M_EFFECT_MEASURED] = 0.0;
