@@ -12,6 +12,7 @@
 #include "sim/engine/layout.h"
 #include "sim/engine/progress.h"
 #include "sim/engine/rates.h"
+#include "sim/engine/records.h"
 #include "sim/engine/trial.h"
 
 /* One thread's workspace and the buffers its trial rows land in before they are copied to
@@ -29,16 +30,10 @@ static void thread_ws_clear(thread_ws *t)
     free(t->rows);
 }
 
-/* Values of one level's row in a thread's buffer: the metrics, and each metric's years. */
-static size_t row_values(size_t n_years)
-{
-    return sr_size_mul(SR_N_METRICS, 1 + n_years);
-}
-
 static int thread_ws_init(thread_ws *t, const sr_model *m, const sr_layout *l, size_t n_years,
                           int *too_many)
 {
-    size_t levels = 1 + m->n_programmes, per_level = row_values(n_years);
+    size_t levels = 1 + m->n_programmes, per_level = sr_level_row_values(n_years);
     t->trial = sr_trial_ws_alloc(m, l, too_many);
     t->buffer = calloc(sr_size_mul(levels, per_level), sizeof *t->buffer);
     t->rows = calloc(levels, sizeof *t->rows);
@@ -51,16 +46,12 @@ static int thread_ws_init(thread_ws *t, const sr_model *m, const sr_layout *l, s
     return 0;
 }
 
-/* Copies one level's row of trial i into the result set. */
-static void store_row(sr_level *level, const sr_level_row *row, size_t n_trials,
-                      size_t n_years, size_t i)
+/* Copies the trial's contract records (sr_trial_run leaves them in the workspace) into
+ * row `row` of the run's records. */
+static void keep_records(sr_records *r, const sr_trial_ws *w, size_t row)
 {
-    for (size_t k = 0; k < SR_N_METRICS; k++) {
-        sr_level_trials(level, n_trials, (sr_metric)k)[i] = row->metric[k];
-        if (n_years > 0 && sr_metric_is((sr_metric)k, SR_METRIC_ANNUAL))
-            memcpy(sr_level_annual(level, n_trials, n_years, (sr_metric)k, i),
-                   row->annual + k * n_years, n_years * sizeof(double));
-    }
+    for (size_t p = 0; p < r->n_programmes; p++)
+        memcpy(sr_records_at(r, p, row), w->records[p], r->size[p] * sizeof(double));
 }
 
 static double now_seconds(void)
@@ -116,7 +107,7 @@ int sr_run_memory_need(const sr_model *m, const char *scenario_text, const sr_ru
     out->threads = sr_run_threads(m, o);
     out->trials = m->trials;
     out->per_thread = sr_array_bytes(1, sizeof(thread_ws)) + sr_trial_ws_bytes(m, l) +
-                      sr_array_bytes(sr_size_mul(levels, row_values(n_years)), sizeof(double)) +
+                      sr_array_bytes(sr_size_mul(levels, sr_level_row_values(n_years)), sizeof(double)) +
                       sr_array_bytes(levels, sizeof(sr_level_row));
     out->shared = sr_layout_bytes(l) + sr_array_bytes((size_t)out->threads, sizeof(thread_ws));
     out->results = sr_resultset_bytes(m->trials, n_years, m->n_programmes, m->n_parameters) +
@@ -125,6 +116,8 @@ int sr_run_memory_need(const sr_model *m, const char *scenario_text, const sr_ru
         out->results += string_bytes(m->programmes[p].name);
     for (size_t k = 0; k < m->n_parameters; k++)
         out->results += string_bytes(m->parameters[k].name);
+    if (o != NULL && o->keep_records)
+        out->results += sr_records_bytes(m, m->trials);
     sr_layout_free(l);
     return 0;
 }
@@ -161,6 +154,8 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
             goto nomem;
     if (sr_resultset_alloc_parameters(rs, m->n_parameters) != 0)
         goto nomem;
+    if (o != NULL && o->keep_records && (rs->records = sr_records_alloc(m, n_trials)) == NULL)
+        goto nomem;
     for (size_t k = 0; k < m->n_parameters; k++)
         if ((rs->parameter_names[k] = copy_string(m->parameters[k].name)) == NULL)
             goto nomem;
@@ -171,6 +166,11 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
         rs->portfolio.deterministic[k] = ws[0].rows[0].metric[k];
         for (size_t p = 0; p < P; p++)
             rs->programme[p].deterministic[k] = ws[0].rows[1 + p].metric[k];
+    }
+    if (rs->records != NULL) {
+        memcpy(rs->records->deterministic_rows, ws[0].buffer,
+               (1 + P) * sr_level_row_values(n_years) * sizeof(double));
+        keep_records(rs->records, ws[0].trial, 0);
     }
 
     const bool progress = o != NULL && o->progress;
@@ -203,11 +203,13 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
                 stop = 1;
                 continue;
             }
-            store_row(&rs->portfolio, &mine->rows[0], n_trials, n_years, i);
+            sr_level_store(&rs->portfolio, &mine->rows[0], n_trials, n_years, i);
             for (size_t p = 0; p < P; p++)
-                store_row(&rs->programme[p], &mine->rows[1 + p], n_trials, n_years, i);
+                sr_level_store(&rs->programme[p], &mine->rows[1 + p], n_trials, n_years, i);
             for (size_t k = 0; k < m->n_parameters; k++)
                 rs->parameters[k * n_trials + i] = mine->trial->values[m->parameters[k].num];
+            if (rs->records != NULL)
+                keep_records(rs->records, mine->trial, 1 + i);
             rs->recession_months[i] = mine->trial->recession_months;
             rs->factor_mean[i] = mine->trial->factor_mean;
             size_t now_done;

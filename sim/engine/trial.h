@@ -16,13 +16,6 @@
 #include "sim/engine/rates.h"
 #include "sim/engine/results.h"
 
-/* Where one level's metrics of one trial go: metric[SR_N_METRICS] and, for metrics with
- * an annual row, annual[m * n_years + y] (nominal DKK in calendar year y). */
-typedef struct {
-    double *metric;
-    double *annual;
-} sr_level_row;
-
 /* Per-thread workspace. Everything a trial touches is allocated here, once. */
 typedef struct {
     const sr_model *model;
