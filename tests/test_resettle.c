@@ -142,26 +142,38 @@ static void expect_equal(const sr_resultset *a, const sr_resultset *b, const cha
                            a->programme_names[p]);
 }
 
-/* A change of one term, and the --sets that make the same scenario. */
+/* Changes of one term or two (n_terms), and the --sets that make the same scenario. */
 typedef struct {
-    sr_term term;
-    const char *sets[2];
+    sr_term terms[2];
+    size_t n_terms;
+    const char *sets[3];
 } change;
 
 static const change changes[] = {
-    {{SR_TERM_PRICE, 0, 1, 75000}, {"programmes[0].contract.outcomes[1].price=75000"}},
-    {{SR_TERM_PRICE_SCALE, 0, 0, 1.75},
+    {{{SR_TERM_PRICE, 0, 1, 75000}}, 1, {"programmes[0].contract.outcomes[1].price=75000"}},
+    {{{SR_TERM_PRICE_SCALE, 0, 0, 1.75}},
+     1,
      {"programmes[0].contract.outcomes[0].price=262500",
       "programmes[0].contract.outcomes[1].price=175000"}},
-    {{SR_TERM_CAP_TOTAL, 0, 0, 5500000}, {"programmes[0].contract.cap_total=5500000"}},
-    {{SR_TERM_ANNUAL_FRAME, 0, 0, 1200000}, {"programmes[0].contract.annual_frame=1200000"}},
-    {{SR_TERM_FIRST_LOSS, 0, 0, 0.6}, {"programmes[0].financing.guarantee.first_loss=0.6"}},
-    {{SR_TERM_CAP_IRR, 0, 0, 0.02}, {"programmes[0].financing.surplus.cap_irr=0.02"}},
-    {{SR_TERM_SHARE, 1, 0, 0.85}, {"programmes[1].contract.share=0.85"}},
-    {{SR_TERM_ANNUAL_FRAME, 1, 0, 150000}, {"programmes[1].contract.annual_frame=150000"}},
-    {{SR_TERM_CAP_TOTAL, 1, 0, 500000}, {"programmes[1].contract.cap_total=500000"}},
-    {{SR_TERM_FIRST_LOSS, 1, 0, 0.4}, {"programmes[1].financing.guarantee.first_loss=0.4"}},
-    {{SR_TERM_CAP_IRR, 1, 0, -0.05}, {"programmes[1].financing.surplus.cap_irr=-0.05"}},
+    {{{SR_TERM_CAP_TOTAL, 0, 0, 5500000}}, 1, {"programmes[0].contract.cap_total=5500000"}},
+    {{{SR_TERM_ANNUAL_FRAME, 0, 0, 1200000}},
+     1,
+     {"programmes[0].contract.annual_frame=1200000"}},
+    {{{SR_TERM_FIRST_LOSS, 0, 0, 0.6}}, 1, {"programmes[0].financing.guarantee.first_loss=0.6"}},
+    {{{SR_TERM_CAP_IRR, 0, 0, 0.02}}, 1, {"programmes[0].financing.surplus.cap_irr=0.02"}},
+    {{{SR_TERM_SHARE, 1, 0, 0.85}}, 1, {"programmes[1].contract.share=0.85"}},
+    {{{SR_TERM_ANNUAL_FRAME, 1, 0, 150000}}, 1, {"programmes[1].contract.annual_frame=150000"}},
+    {{{SR_TERM_CAP_TOTAL, 1, 0, 500000}}, 1, {"programmes[1].contract.cap_total=500000"}},
+    {{{SR_TERM_FIRST_LOSS, 1, 0, 0.4}}, 1, {"programmes[1].financing.guarantee.first_loss=0.4"}},
+    {{{SR_TERM_CAP_IRR, 1, 0, -0.05}}, 1, {"programmes[1].financing.surplus.cap_irr=-0.05"}},
+    {{{SR_TERM_PRICE_SCALE, 0, 0, 0.5}, {SR_TERM_CAP_TOTAL, 0, 0, 2000000}},
+     2,
+     {"programmes[0].contract.outcomes[0].price=75000",
+      "programmes[0].contract.outcomes[1].price=50000",
+      "programmes[0].contract.cap_total=2000000"}},
+    {{{SR_TERM_SHARE, 1, 0, 0.1}, {SR_TERM_PRICE, 0, 0, 90000}},
+     2,
+     {"programmes[1].contract.share=0.1", "programmes[0].contract.outcomes[0].price=90000"}},
 };
 
 Test(resettle, a_trial_settled_again_is_the_run_with_the_term_set_bit_for_bit, .timeout = 240)
@@ -185,28 +197,30 @@ Test(resettle, a_trial_settled_again_is_the_run_with_the_term_set_bit_for_bit, .
     expect_equal(kept, plain, "kept records");
     sr_resettle *r = sr_resettle_alloc(m, kept, 2);
     cr_assert_not_null(r);
-    sr_resettle_all(r, NULL, kept);
+    sr_resettle_all(r, (sr_changes){NULL, 0}, kept);
     expect_equal(kept, plain, "no change");
 
     for (size_t c = 0; c < sizeof changes / sizeof changes[0]; c++) {
         const change *ch = &changes[c];
-        size_t n_sets = ch->sets[1] != NULL ? 2 : 1;
+        size_t n_sets = 0;
+        while (n_sets < 3 && ch->sets[n_sets] != NULL)
+            n_sets++;
         sr_scenario *set_sc = load(ch->sets, n_sets);
         sr_resultset *want = run(set_sc->model, 1, false);
         sr_resultset *got = run(m, 2, true);
         sr_resettle *rc = sr_resettle_alloc(m, got, 2);
         cr_assert_not_null(rc);
-        sr_resettle_all(rc, &ch->term, got);
+        sr_resettle_all(rc, (sr_changes){ch->terms, ch->n_terms}, got);
         expect_equal(got, want, ch->sets[0]);
         /* The columns of one figure, in parts, are the same numbers. */
         const size_t n = got->n_trials, half = n / 2;
         double *column = malloc(n * sizeof *column);
         double *parts[1] = {column};
-        const sr_resettle_pick pick = {1 + ch->term.programme, SR_M_INVESTOR_NPV};
-        sr_resettle_columns(rc, &ch->term, 0, half, &pick, 1, parts);
+        const sr_resettle_pick pick = {1 + ch->terms[0].programme, SR_M_INVESTOR_NPV};
+        sr_resettle_columns(rc, (sr_changes){ch->terms, ch->n_terms}, 0, half, &pick, 1, parts);
         parts[0] = column + half;
-        sr_resettle_columns(rc, &ch->term, half, n, &pick, 1, parts);
-        const double *npv = sr_level_trials(&want->programme[ch->term.programme], n,
+        sr_resettle_columns(rc, (sr_changes){ch->terms, ch->n_terms}, half, n, &pick, 1, parts);
+        const double *npv = sr_level_trials(&want->programme[ch->terms[0].programme], n,
                                             SR_M_INVESTOR_NPV);
         cr_assert(memcmp(column, npv, n * sizeof *column) == 0, "%s: columns", ch->sets[0]);
         free(column);
@@ -240,7 +254,7 @@ Test(resettle, a_higher_share_pays_more_and_leaves_the_payer_less_in_every_trial
         const sr_term t = {SR_TERM_SHARE, 1, 0, shares[s]};
         const sr_resettle_pick picks[2] = {{2, SR_M_PAYMENTS}, {2, SR_M_MUNICIPALITY_NET_SIB}};
         double *cols[2] = {payments[s], net[s]};
-        sr_resettle_columns(r, &t, 0, n, picks, 2, cols);
+        sr_resettle_columns(r, (sr_changes){&t, 1}, 0, n, picks, 2, cols);
     }
     size_t rises = 0;
     for (size_t i = 0; i < n; i++) {

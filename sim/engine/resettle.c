@@ -90,7 +90,7 @@ double sr_resettle_bytes(const sr_model *m, int threads)
 }
 
 /* Settles trial i (row 1 + i of the records) in w's rows, loaded from the base run. */
-static void settle_trial(const sr_resettle *r, thread_ws *w, const sr_term *change, size_t i)
+static void settle_trial(const sr_resettle *r, thread_ws *w, sr_changes changes, size_t i)
 {
     const sr_resultset *b = r->base;
     const sr_model *m = r->model;
@@ -98,22 +98,22 @@ static void settle_trial(const sr_resettle *r, thread_ws *w, const sr_term *chan
         sr_level_load(&b->programme[p], &w->rows[1 + p], b->n_trials, b->n_years, i);
         w->records[p] = sr_records_at(b->records, p, 1 + i);
     }
-    sr_trial_settle(m, w->contract, w->records, change, w->rows);
+    sr_trial_settle(m, w->contract, w->records, changes.terms, changes.n, w->rows);
 }
 
-void sr_resettle_columns(sr_resettle *r, const sr_term *change, size_t first, size_t last,
+void sr_resettle_columns(sr_resettle *r, sr_changes changes, size_t first, size_t last,
                          const sr_resettle_pick *picks, size_t n_picks, double *const *columns)
 {
 #pragma omp parallel for num_threads(r->threads) schedule(static)
     for (size_t i = first; i < last; i++) {
         thread_ws *w = &r->ws[omp_get_thread_num()];
-        settle_trial(r, w, change, i);
+        settle_trial(r, w, changes, i);
         for (size_t j = 0; j < n_picks; j++)
             columns[j][i - first] = w->rows[picks[j].level].metric[picks[j].metric];
     }
 }
 
-void sr_resettle_all(sr_resettle *r, const sr_term *change, sr_resultset *out)
+void sr_resettle_all(sr_resettle *r, sr_changes changes, sr_resultset *out)
 {
     const sr_resultset *b = r->base;
     const sr_model *m = r->model;
@@ -121,7 +121,7 @@ void sr_resettle_all(sr_resettle *r, const sr_term *change, sr_resultset *out)
 #pragma omp parallel for num_threads(r->threads) schedule(static)
     for (size_t i = 0; i < n; i++) {
         thread_ws *w = &r->ws[omp_get_thread_num()];
-        settle_trial(r, w, change, i);
+        settle_trial(r, w, changes, i);
         sr_level_store(&out->portfolio, &w->rows[0], n, Y, i);
         for (size_t p = 0; p < P; p++)
             sr_level_store(&out->programme[p], &w->rows[1 + p], n, Y, i);
@@ -132,7 +132,7 @@ void sr_resettle_all(sr_resettle *r, const sr_term *change, sr_resultset *out)
            levels_of(m) * sr_level_row_values(Y) * sizeof(double));
     for (size_t p = 0; p < P; p++)
         w->records[p] = sr_records_at(b->records, p, 0);
-    sr_trial_settle(m, w->contract, w->records, change, w->rows);
+    sr_trial_settle(m, w->contract, w->records, changes.terms, changes.n, w->rows);
     for (size_t k = 0; k < SR_N_METRICS; k++) {
         out->portfolio.deterministic[k] = w->rows[0].metric[k];
         for (size_t p = 0; p < P; p++)

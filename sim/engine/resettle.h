@@ -30,14 +30,20 @@ typedef struct {
     sr_metric metric;
 } sr_resettle_pick;
 
-/* Settles trials first .. last - 1 of the base run under change (NULL: the terms as
- * drawn), and writes figure picks[j] of trial i into columns[j][i - first]. */
-void sr_resettle_columns(sr_resettle *r, const sr_term *change, size_t first, size_t last,
+/* The terms changed, in order (models/terms.h); none: the terms as drawn. */
+typedef struct {
+    const sr_term *terms;
+    size_t n;
+} sr_changes;
+
+/* Settles trials first .. last - 1 of the base run under the changes, and writes figure
+ * picks[j] of trial i into columns[j][i - first]. */
+void sr_resettle_columns(sr_resettle *r, sr_changes changes, size_t first, size_t last,
                          const sr_resettle_pick *picks, size_t n_picks, double *const *columns);
 
-/* Settles every trial and the deterministic expectation under change into out, a result
+/* Settles every trial and the deterministic expectation under the changes into out, a result
  * set of the same shape as the base run's whose other figures it holds too (the base
  * itself may be out: each trial is read before it is written). */
-void sr_resettle_all(sr_resettle *r, const sr_term *change, sr_resultset *out);
+void sr_resettle_all(sr_resettle *r, sr_changes changes, sr_resultset *out);
 
 #endif

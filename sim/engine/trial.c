@@ -436,11 +436,11 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
         };
         sr_contract_record(w->contract, m, p, w->values, &in, w->records[pi]);
     }
-    sr_trial_settle(m, w->contract, (const double *const *)w->records, NULL, rows);
+    sr_trial_settle(m, w->contract, (const double *const *)w->records, NULL, 0, rows);
 }
 
 void sr_trial_settle(const sr_model *m, sr_contract_ws *w, const double *const *records,
-                     const sr_term *change, sr_level_row *rows)
+                     const sr_term *changes, size_t n_changes, sr_level_row *rows)
 {
     const size_t Y = sr_n_calendar_years(m);
     memset(rows[0].metric, 0, SR_N_METRICS * sizeof(double));
@@ -455,8 +455,9 @@ void sr_trial_settle(const sr_model *m, sr_contract_ws *w, const double *const *
         sr_contract_terms terms = {0};
         if (p->has_contract) {
             sr_contract_record_terms(m, p, records[pi], &terms);
-            if (change != NULL && change->programme == pi)
-                sr_term_apply(change, &terms, w->price);
+            for (size_t k = 0; k < n_changes; k++)
+                if (changes[k].programme == pi)
+                    sr_term_apply(&changes[k], &terms, w->price);
         }
         sr_contract_settle(w, m, p, records[pi], &terms, metric, annual + SR_M_PAYMENTS * Y,
                            Y);

@@ -64,13 +64,13 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
                   sr_level_row *rows);
 
 /* The end of a trial: settles every programme's contract from its record of the trial
- * (records[p], sr_contract_record), under the terms drawn in the trial or, for the
- * programme of `change` (may be NULL), with that term changed (models/terms.h); fills the
+ * (records[p], sr_contract_record), under the terms drawn in the trial, with the terms of
+ * changes[0 .. n_changes - 1] changed in order (models/terms.h); fills the
  * contract metrics and the yearly payments of each programme's row rows[1 + p], whose
  * other metrics and flows (savings, programme cost, ...) it reads, and the whole of the
  * portfolio's row rows[0]. sr_trial_run ends with it; a trial settled again from the same
  * records and rows, with no change, gets the same numbers to the bit. */
 void sr_trial_settle(const sr_model *m, sr_contract_ws *w, const double *const *records,
-                     const sr_term *change, sr_level_row *rows);
+                     const sr_term *changes, size_t n_changes, sr_level_row *rows);
 
 #endif
