@@ -11,6 +11,7 @@
 
 #include "sim/base/error.h"
 #include "sim/scenario/scenario.h"
+#include "sim/variants/price.h"
 #include "sim/variants/sweep.h"
 
 /* Every option of every command. */
@@ -24,6 +25,12 @@ typedef enum {
     SR_CLI_ONLY,        /* --only NAME,... (stress) */
     SR_CLI_PARAM,       /* --param PATH (sweep), repeatable */
     SR_CLI_VALUES,      /* --values V1,V2,... (sweep), after each --param */
+    SR_CLI_VARY,        /* --vary PATH (price) */
+    SR_CLI_TARGET,      /* --target STATISTIC=VALUE (price) */
+    SR_CLI_BRACKET,     /* --bracket LO,HI (price) */
+    SR_CLI_MAP,         /* --map PATH=V1,V2,... (price), at most twice */
+    SR_CLI_INVESTOR_IRR,        /* --investor-irr R (price) */
+    SR_CLI_MUNICIPALITY_RISK,   /* --municipality-risk P (price) */
     SR_CLI_N_OPTIONS
 } sr_cli_option;
 
@@ -58,6 +65,8 @@ struct sr_cli_options {
     const char *output;          /* -o; NULL: the default */
     const char *only;            /* --only */
     sr_sweep_spec sweep;         /* --param and --values, in order */
+    sr_price_spec price;         /* --vary, --target, --bracket, --map, --investor-irr,
+                                  * --municipality-risk */
     int threads;                 /* --threads; 0: not given */
     bool quiet;
     size_t n_overrides;

@@ -20,12 +20,14 @@
 #include "sim/cli/args.h"
 #include "sim/cli/isolate.h"
 #include "sim/cli/output.h"
+#include "sim/cli/price_print.h"
 #include "sim/cli/summary_print.h"
 #include "sim/engine/run.h"
 #include "sim/resultset/h5write.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/schema.h"
 #include "sim/variants/memory.h"
+#include "sim/variants/price.h"
 #include "sim/variants/stress.h"
 #include "sim/variants/sweep.h"
 
@@ -152,6 +154,30 @@ static int command_sweep(const sr_cli_options *o, sr_error *err)
     return rc;
 }
 
+/* A price search: one run, its trials settled again at each candidate term; the file's
+ * summary (the result set at the answer, or the scenario as given for a map), then the
+ * search's table. */
+static int command_price(const sr_cli_options *o, sr_error *err)
+{
+    if (sr_price_spec_check(&o->price, err) != 0)
+        return err->code;
+    char *output = prepare_output(o, err);
+    if (output == NULL)
+        return err->code;
+    sr_run_options ro = run_options(o);
+    sr_variants_request rq = variants_request(o, &ro, output);
+    sr_h5_file *f = NULL;
+    sr_price_result r;
+    int rc = sr_price_run(&rq, &o->price, &r, &f, err);
+    if (rc == 0)
+        rc = sr_cli_output_publish(f, output, o->quiet, &interrupted, err);
+    if (rc == 0 && !o->quiet)
+        rc = sr_price_print(stdout, &r, err);
+    sr_price_result_clear(&r);
+    free(output);
+    return rc;
+}
+
 static int command_validate(const sr_cli_options *o, sr_error *err)
 {
     sr_scenario *sc = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
@@ -237,6 +263,19 @@ static const sr_cli_command commands[] = {
      .takes_text = "a scenario, --param, --values and the run options",
      .output_suffix = "-sweep",
      .handler = command_sweep},
+    {.name = "price",
+     .usage = "  sirisk price SCENARIO --vary PATH --target [PROGRAMME/]METRIC.STATISTIC=VALUE\n"
+              "                        [--bracket LO,HI] [run options]\n"
+              "  sirisk price SCENARIO --map PATH=V1,V2,... [--map PATH=V1,V2,...]\n"
+              "                        [--investor-irr R] [--municipality-risk P] [run options]\n",
+     .operand = "scenario file",
+     .takes = SR_CLI_RUN_OPTIONS | SR_CLI_TAKES(SR_CLI_VARY) | SR_CLI_TAKES(SR_CLI_TARGET) |
+              SR_CLI_TAKES(SR_CLI_BRACKET) | SR_CLI_TAKES(SR_CLI_MAP) |
+              SR_CLI_TAKES(SR_CLI_INVESTOR_IRR) | SR_CLI_TAKES(SR_CLI_MUNICIPALITY_RISK),
+     .takes_text = "a scenario, --vary, --target, --bracket, --map, --investor-irr, "
+                   "--municipality-risk and the run options",
+     .output_suffix = "-price",
+     .handler = command_price},
     {.name = "summary",
      .usage = "  sirisk summary FILE.h5\n",
      .operand = "result file",
