@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/engine/rng.h"
 #include "sim/engine/run.h"
 #include "sim/scenario/scenario.h"
 
@@ -166,4 +167,52 @@ void sr_test_expect_failure(const char *scenario, bool results_dir, const char *
     free(err);
     free(args);
     sr_test_remove_dir(dir);
+}
+
+sr_test_arm sr_test_arm_open(const sr_model *m, size_t programme)
+{
+    sr_test_arm a = {.m = m, .p = &m->programmes[programme]};
+    a.v = calloc(m->n_num, sizeof *a.v);
+    cr_assert_not_null(a.v);
+    sr_model_mean_values(m, a.v);
+    a.l = sr_layout_alloc(m);
+    cr_assert_not_null(a.l);
+    a.rates = sr_rates_alloc(a.l, 1, sr_effect_phases(a.p));
+    cr_assert_not_null(a.rates);
+    sr_rates_compute(a.rates, a.l, m, a.p, a.v, &sr_macro_neutral);
+    int too_many = 0;
+    a.progress = sr_progress_alloc(a.l, m, a.p, &too_many);
+    cr_assert_not_null(a.progress);
+    a.w = sr_arm_ws_alloc(a.l, m, a.progress->n_progress, a.progress->n_outcomes);
+    a.r = sr_rng_alloc();
+    a.normal_months = calloc(m->n_months, 1);
+    cr_assert(a.w && a.r && a.normal_months);
+    return a;
+}
+
+void sr_test_arm_close(sr_test_arm *a)
+{
+    free(a->normal_months);
+    gsl_rng_free(a->r);
+    sr_arm_ws_free(a->w);
+    sr_progress_free(a->progress);
+    sr_rates_free(a->rates);
+    sr_layout_free(a->l);
+    free(a->v);
+}
+
+sr_arm_spec sr_test_arm_spec(const sr_test_arm *a, bool treated, sr_draw_mode mode)
+{
+    const sr_programme *p = a->p;
+    return (sr_arm_spec){.model = a->m,
+                         .programme = p,
+                         .values = a->v,
+                         .rates = a->rates,
+                         .cond_of_month = a->normal_months,
+                         .draw = {mode, a->r},
+                         .intake = p->intake,
+                         .window = p->has_intervention ? p->effect_months + p->fade_months : 0,
+                         .treated = treated,
+                         .stop = SIZE_MAX,
+                         .progress = a->progress};
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "models/model.h"
+#include "sim/engine/arm.h"
 #include "sim/engine/results.h"
 #include "sim/scenario/scenario.h"
 
@@ -52,5 +53,28 @@ void sr_test_expect_failure(const char *scenario, bool results_dir, const char *
 
 /* Whether a file exists. */
 int sr_test_exists(const char *path);
+
+/* One programme's arms, run directly (sim/engine/arm.h) rather than in a trial: every
+ * number at its mean, no macro shock (every month in condition 0), the programme's rates,
+ * rate-card progress tables and a workspace, and a generator. */
+typedef struct {
+    const sr_model *m;
+    const sr_programme *p;
+    double *v;                     /* [n_num]: the numbers' means */
+    sr_layout *l;
+    sr_rates *rates;
+    sr_progress *progress;
+    sr_arm_ws *w;
+    gsl_rng *r;
+    unsigned char *normal_months;  /* [n_months]: condition 0 */
+} sr_test_arm;
+
+sr_test_arm sr_test_arm_open(const sr_model *m, size_t programme);
+void sr_test_arm_close(sr_test_arm *a);   /* frees what it opened (not the model) */
+
+/* A spec for the arm (treated or not): its programme's intake and intervention window,
+ * never stopped, drawn at random from a->r or as the expectation; the stream is 0 until
+ * the caller keys one. */
+sr_arm_spec sr_test_arm_spec(const sr_test_arm *a, bool treated, sr_draw_mode mode);
 
 #endif

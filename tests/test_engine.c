@@ -133,56 +133,11 @@ Test(engine, metric_means_match_exact_within_monte_carlo_error)
     sr_model_free(m);
 }
 
-/* The first programme's arms simulated directly: the model's mean values, its layout,
- * rates without macro conditions, rate-card progress, a workspace and a generator, and a
- * macro condition of 0 in every month. */
-typedef struct {
-    sr_model *m;
-    double *v;
-    sr_layout *l;
-    const sr_programme *p;
-    sr_rates *rates;
-    sr_progress *progress;
-    sr_arm_ws *w;
-    gsl_rng *r;
-    unsigned char *normal_months;
-} direct_arm;
-
-static direct_arm direct_arm_open(sr_model *m)
-{
-    direct_arm d = {.m = m, .p = &m->programmes[0]};
-    d.v = calloc(m->n_num, sizeof *d.v);
-    sr_model_mean_values(m, d.v);
-    d.l = sr_layout_alloc(m);
-    d.rates = sr_rates_alloc(d.l, 1, sr_effect_phases(d.p));
-    sr_rates_compute(d.rates, d.l, m, d.p, d.v, &sr_macro_neutral);
-    int too_many = 0;
-    d.progress = sr_progress_alloc(d.l, m, d.p, &too_many);
-    cr_assert(d.progress != NULL);
-    d.w = sr_arm_ws_alloc(d.l, m, d.progress->n_progress, d.progress->n_outcomes);
-    d.r = sr_rng_alloc();
-    d.normal_months = calloc(m->n_months, 1);
-    cr_assert(d.v && d.l && d.rates && d.progress && d.w && d.r && d.normal_months);
-    return d;
-}
-
 /* Runs the arm of spec and its counterfactual as a pair, on trial `trial`'s streams. */
-static void run_pair(direct_arm *d, sr_arm_spec *spec, uint64_t seed, size_t trial)
+static void run_pair(sr_test_arm *d, sr_arm_spec *spec, uint64_t seed, size_t trial)
 {
     spec->stream = sr_stream_key(seed, trial, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
-    sr_arm_run_pair(d->w, spec, d->m, d->p, d->v, d->rates, d->normal_months, d->r);
-}
-
-static void direct_arm_close(direct_arm *d)
-{
-    free(d->normal_months);
-    gsl_rng_free(d->r);
-    sr_arm_ws_free(d->w);
-    sr_progress_free(d->progress);
-    sr_rates_free(d->rates);
-    sr_layout_free(d->l);
-    free(d->v);
-    sr_model_free(d->m);
+    sr_arm_run_pair(d->w, spec);
 }
 
 /* Expected persons per state and month: cash flows that count (municipality: employed,
@@ -209,8 +164,7 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
         m->transitions[j].has_cash = false;
     m->indexation = 0.0;
 
-    direct_arm d = direct_arm_open(m);
-    const sr_programme *p = d.p;
+    sr_test_arm d = sr_test_arm_open(m, 0);
     double *v = d.v;
     sr_arm_ws *w = d.w;
     const size_t T = m->n_months, N = 3000;
@@ -218,14 +172,10 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
     for (int treated = 0; treated <= 1; treated++) {
         sr_exact_arm ex = sr_exact_run(m, 0, v, treated);
         double *sum = calloc(2 * T, sizeof *sum), *sum2 = calloc(2 * T, sizeof *sum2);
-        sr_arm_spec spec = {.intake = p->intake,
-                            .window = p->effect_months + p->fade_months,
-                            .treated = treated,
-                            .stop = SIZE_MAX,
-                            .progress = d.progress};
+        sr_arm_spec spec = sr_test_arm_spec(&d, treated, SR_DRAW_RANDOM);
         for (size_t i = 0; i < N; i++) {
             spec.stream = sr_stream_key(11, i, 0, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
-            sr_arm_run(w, &spec, m, p, v, d.rates, d.normal_months, d.r);
+            sr_arm_run(w, &spec);
             for (size_t k = 0; k < 2 * T; k++) {
                 double x = w->flows->expenditure[k];
                 sum[k] += x;
@@ -248,7 +198,8 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
         free(sum2);
         sr_exact_arm_free(&ex);
     }
-    direct_arm_close(&d);
+    sr_test_arm_close(&d);
+    sr_model_free(m);
 }
 
 Test(engine, results_do_not_depend_on_thread_count)
@@ -384,8 +335,7 @@ static const char *parting =
 Test(engine, persons_part_between_the_arms_by_the_excess_of_the_effect)
 {
     sr_model *m = sr_test_model(parting);
-    direct_arm arm = direct_arm_open(m);
-    const sr_programme *p = arm.p;
+    sr_test_arm arm = sr_test_arm_open(m, 0);
     sr_arm_ws *w = arm.w;
 
     /* competing hazards: p(employed) = (1 - exp(-H)) h_e / H, H = h_e + h_x */
@@ -393,8 +343,7 @@ Test(engine, persons_part_between_the_arms_by_the_excess_of_the_effect)
     const double d = -expm1(-(h_t + h_x)) * h_t / (h_t + h_x) - -expm1(-(h_c + h_x)) * h_c / (h_c + h_x);
     const size_t N = 4000;
     double sum = 0.0, sum2 = 0.0;
-    sr_arm_spec spec = {.intake = p->intake, .window = p->effect_months, .treated = true,
-                        .stop = SIZE_MAX, .progress = arm.progress};
+    sr_arm_spec spec = sr_test_arm_spec(&arm, true, SR_DRAW_RANDOM);
     for (size_t i = 0; i < N; i++) {
         run_pair(&arm, &spec, 5, i);
         /* persons in employed during month 1: the state cash flow counts them */
@@ -412,7 +361,8 @@ Test(engine, persons_part_between_the_arms_by_the_excess_of_the_effect)
     cr_expect(fabs(var - exact_var) <= Z_TOL * exact_var * sqrt(2.0 / (N - 1)),
               "parted: variance %.3f, exact %.3f", var, exact_var);
 
-    direct_arm_close(&arm);
+    sr_test_arm_close(&arm);
+    sr_model_free(m);
 }
 
 /* The savings against the exact chain of a person's two versions (tests/exact.c):
@@ -445,17 +395,14 @@ static const char *savings_variance =
     "               fade_months: 4}\n";
 
 /* The savings of the pair run of the savings_variance scenario with n persons, trial i. */
-static double pair_savings(direct_arm *arm, double n, size_t i)
+static double pair_savings(sr_test_arm *arm, double n, size_t i)
 {
     const size_t T = arm->m->n_months;
     /* one stratum, all enrolled in the first month: the intake table's first entry */
     unsigned *table = calloc(T, sizeof *table);
     table[0] = (unsigned)n;
-    sr_arm_spec spec = {.intake = table,
-                        .window = arm->p->effect_months + arm->p->fade_months,
-                        .treated = true,
-                        .stop = SIZE_MAX,
-                        .progress = arm->progress};
+    sr_arm_spec spec = sr_test_arm_spec(arm, true, SR_DRAW_RANDOM);
+    spec.intake = table;
     run_pair(arm, &spec, 9, i);
     free(table);
     double savings = 0.0;
@@ -469,7 +416,7 @@ static double pair_savings(direct_arm *arm, double n, size_t i)
 static void expect_one_person_exact(const char *yaml)
 {
     sr_model *m = sr_test_model(yaml);
-    direct_arm arm = direct_arm_open(m);
+    sr_test_arm arm = sr_test_arm_open(m, 0);
     const size_t N = 200000;
     double d_mean, d_var;
     sr_exact_person_savings(m, 0, arm.v, 0, SR_MUNICIPALITY, &d_mean, &d_var);
@@ -493,7 +440,8 @@ static void expect_one_person_exact(const char *yaml)
     cr_expect(fabs(var - d_var) <= Z_TOL * var_se, "savings: variance %.6g, exact %.6g (se %.2g)",
               var, d_var, var_se);
     free(x);
-    direct_arm_close(&arm);
+    sr_test_arm_close(&arm);
+    sr_model_free(m);
 }
 
 Test(engine, savings_of_one_person_match_the_exact_chain_of_its_two_versions)
@@ -533,7 +481,7 @@ Test(engine, outcome_tenures_change_neither_paths_nor_pairing)
 Test(engine, savings_of_a_cohort_vary_less_than_those_of_independent_persons)
 {
     sr_model *m = sr_test_model(savings_variance);
-    direct_arm arm = direct_arm_open(m);
+    sr_test_arm arm = sr_test_arm_open(m, 0);
     const size_t N = 4000;
     const double n = 3000.0;
     double d_mean, d_var;
@@ -550,5 +498,6 @@ Test(engine, savings_of_a_cohort_vary_less_than_those_of_independent_persons)
     /* the sample variance of a near-normal sum: se = var sqrt(2 / (N - 1)) */
     cr_expect(var <= n * d_var + Z_TOL * var * sqrt(2.0 / (N - 1)),
               "savings: variance %.4g, independent persons %.4g", var, n * d_var);
-    direct_arm_close(&arm);
+    sr_test_arm_close(&arm);
+    sr_model_free(m);
 }

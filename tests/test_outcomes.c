@@ -158,53 +158,6 @@ static double *exact_achievements(const sr_model *m, size_t pi, const double *v,
     return ach;
 }
 
-typedef struct {
-    sr_layout *layout;
-    sr_rates *rates;
-    sr_progress *progress;
-    sr_arm_ws *ws;
-    double *v;
-    unsigned char *normal_months;
-} engine;
-
-static engine engine_for(const sr_model *m, size_t pi)
-{
-    engine e;
-    const sr_programme *p = &m->programmes[pi];
-    e.v = calloc(m->n_num, sizeof *e.v);
-    sr_model_mean_values(m, e.v);
-    e.layout = sr_layout_alloc(m);
-    e.rates = sr_rates_alloc(e.layout, 1, sr_effect_phases(p));
-    sr_rates_compute(e.rates, e.layout, m, p, e.v, &sr_macro_neutral);
-    int too_many = 0;
-    e.progress = sr_progress_alloc(e.layout, m, p, &too_many);
-    cr_assert_not_null(e.progress);
-    e.ws = sr_arm_ws_alloc(e.layout, m, e.progress->n_progress, e.progress->n_outcomes);
-    e.normal_months = calloc(m->n_months, 1);
-    return e;
-}
-
-static void engine_free(engine *e)
-{
-    sr_arm_ws_free(e->ws);
-    sr_progress_free(e->progress);
-    sr_rates_free(e->rates);
-    sr_layout_free(e->layout);
-    free(e->v);
-    free(e->normal_months);
-}
-
-static sr_arm_spec spec_for(const sr_programme *p, const engine *e, bool treated)
-{
-    return (sr_arm_spec){.intake = p->intake,
-                         .window = p->has_intervention ? p->effect_months + p->fade_months : 0,
-                         .treated = treated,
-                         .stop = SIZE_MAX,
-                         .progress = e->progress};
-}
-
-/* The engine counts achievements in the month they happen over the whole horizon; the
- * reference stops at the contract's term: compare within the term. */
 /* Achievements of outcome o in the term, from an arm's flows. */
 static double achieved_in_term(const sr_model *m, const sr_programme *p,
                                const sr_arm_flows *f, size_t o)
@@ -241,22 +194,22 @@ Test(outcomes, expectation_equals_the_exact_chain_with_achieved_flags)
     sr_model *m = sr_test_model(scenario);
     for (size_t pi = 0; pi < m->n_programmes; pi++) {
         const sr_programme *p = &m->programmes[pi];
-        engine e = engine_for(m, pi);
+        sr_test_arm e = sr_test_arm_open(m, pi);
         double *exact[2];
         for (int treated = 0; treated <= 1; treated++) {
             exact[treated] = exact_achievements(m, pi, e.v, treated);
-            sr_arm_spec spec = spec_for(p, &e, treated);
-            sr_arm_run(e.ws, &spec, m, p, e.v, e.rates, e.normal_months, NULL);
-            expect_exact_achievements(m, p, e.ws->flows, exact[treated],
+            sr_arm_spec spec = sr_test_arm_spec(&e, treated, SR_DRAW_EXPECTED);
+            sr_arm_run(e.w, &spec);
+            expect_exact_achievements(m, p, e.w->flows, exact[treated],
                                       treated ? "treated" : "counterfactual");
         }
-        sr_arm_spec spec = spec_for(p, &e, true);
-        sr_arm_run_pair(e.ws, &spec, m, p, e.v, e.rates, e.normal_months, NULL);
-        expect_exact_achievements(m, p, e.ws->flows, exact[1], "pair, treated");
-        expect_exact_achievements(m, p, e.ws->counterfactual, exact[0], "pair, counterfactual");
+        sr_arm_spec spec = sr_test_arm_spec(&e, true, SR_DRAW_EXPECTED);
+        sr_arm_run_pair(e.w, &spec);
+        expect_exact_achievements(m, p, e.w->flows, exact[1], "pair, treated");
+        expect_exact_achievements(m, p, e.w->counterfactual, exact[0], "pair, counterfactual");
         free(exact[0]);
         free(exact[1]);
-        engine_free(&e);
+        sr_test_arm_close(&e);
     }
     sr_model_free(m);
 }
@@ -270,23 +223,22 @@ Test(outcomes, monte_carlo_achievements_match_the_exact_chain)
     for (size_t pi = 0; pi < m->n_programmes; pi++) {
         const sr_programme *p = &m->programmes[pi];
         const size_t O = p->contract.n_outcomes;
-        engine e = engine_for(m, pi);
-        gsl_rng *r = sr_rng_alloc();
+        sr_test_arm e = sr_test_arm_open(m, pi);
         double *exact[2] = {exact_achievements(m, pi, e.v, false),
                             exact_achievements(m, pi, e.v, true)};
         /* runs: 0 the treated arm alone; 1 a pair's treated arm, 2 its counterfactual */
         double *sum = calloc(3 * O, sizeof *sum), *sum2 = calloc(3 * O, sizeof *sum2);
-        sr_arm_spec spec = spec_for(p, &e, true);
+        sr_arm_spec spec = sr_test_arm_spec(&e, true, SR_DRAW_RANDOM);
         for (size_t i = 0; i < N; i++) {
             spec.stream = sr_stream_key(17, i, pi, SR_ARM_COHORT, SR_PURPOSE_TRANSITIONS);
             for (int pair = 0; pair <= 1; pair++) {
                 if (pair)
-                    sr_arm_run_pair(e.ws, &spec, m, p, e.v, e.rates, e.normal_months, r);
+                    sr_arm_run_pair(e.w, &spec);
                 else
-                    sr_arm_run(e.ws, &spec, m, p, e.v, e.rates, e.normal_months, r);
+                    sr_arm_run(e.w, &spec);
                 for (int a = 0; a <= pair; a++)
                     for (size_t o = 0; o < O; o++) {
-                        const sr_arm_flows *f = a == 0 ? e.ws->flows : e.ws->counterfactual;
+                        const sr_arm_flows *f = a == 0 ? e.w->flows : e.w->counterfactual;
                         double k = achieved_in_term(m, p, f, o);
                         /* Nobody twice: achievements of one outcome never exceed the cohort. */
                         cr_assert_leq(k, p->size, "outcome %zu achieved %g times by %u persons",
@@ -314,8 +266,7 @@ Test(outcomes, monte_carlo_achievements_match_the_exact_chain)
         free(sum2);
         free(exact[0]);
         free(exact[1]);
-        gsl_rng_free(r);
-        engine_free(&e);
+        sr_test_arm_close(&e);
     }
     sr_model_free(m);
 }
@@ -324,20 +275,17 @@ Test(outcomes, monte_carlo_achievements_match_the_exact_chain)
 Test(outcomes, outcomes_at_the_same_tenure_are_achieved_together)
 {
     sr_model *m = sr_test_model(scenario);
-    const sr_programme *p = &m->programmes[0];
-    engine e = engine_for(m, 0);
-    gsl_rng *r = sr_rng_alloc();
-    sr_arm_spec spec = spec_for(p, &e, true);
+    sr_test_arm e = sr_test_arm_open(m, 0);
+    sr_arm_spec spec = sr_test_arm_spec(&e, true, SR_DRAW_RANDOM);
     spec.stream = 99;
-    sr_arm_run(e.ws, &spec, m, p, e.v, e.rates, e.normal_months, r);
+    sr_arm_run(e.w, &spec);
     const size_t T = m->n_months;
     double total = 0.0;
     for (size_t t = 0; t < T; t++) {
-        cr_expect_eq(e.ws->flows->achieved[1 * T + t], e.ws->flows->achieved[2 * T + t]);
-        total += e.ws->flows->achieved[1 * T + t];
+        cr_expect_eq(e.w->flows->achieved[1 * T + t], e.w->flows->achieved[2 * T + t]);
+        total += e.w->flows->achieved[1 * T + t];
     }
     cr_expect_gt(total, 0.0);
-    gsl_rng_free(r);
-    engine_free(&e);
+    sr_test_arm_close(&e);
     sr_model_free(m);
 }

@@ -1,186 +1,35 @@
+/* Stepping an arm, or a pair of arms, through the horizon (sim/engine/arm.h).
+ *
+ * Each month t of a run: enrolment at the start of the month (into the pool, or into the
+ * intake month's own block while its window lasts; a block whose window ended merges into
+ * the pool), then every block of every arm is stepped (step_block): its cash flows of the
+ * month tallied (the state held during the month), and its persons moved by the
+ * month-end transitions into the arm's `next` counts, which then replace the block's.
+ * The month's tallies, indexed, become the arms' flows of month t.
+ *
+ * Invariants, checked in a SIRISK_DEBUG build (sim/base/check.h):
+ * - Persons are conserved: after month t, an arm's pool and live blocks hold every person
+ *   enrolled in months 0..t, no more and no fewer (absorbing states keep those who leave
+ *   the labour market); a unit's moves add up to its persons.
+ * - Occupancy: every count > 0 has its bit set in its block's bitmap (bit s * n_cells +
+ *   cell, for any progress); a bit may be set where the count is 0 (someone was there and
+ *   left). Stepping reads only the cells whose bit is set.
+ * - Draws: a unit's moves are drawn from the unit's stream, sought before its first draw
+ *   (sr_stream_sub of the month's and block's stream), a pooled band's destinations from
+ *   the band's; so a draw depends on what it is for, never on the order of the cells or
+ *   the thread.
+ * Units: persons (whole numbers when drawn, expected values under SR_DRAW_EXPECTED), DKK,
+ * months. */
 #include "sim/engine/arm.h"
 
-#include <limits.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "models/cashflow.h"
-#include "models/size.h"
+#include "sim/base/check.h"
 #include "sim/engine/moves.h"
 #include "sim/engine/rng.h"
 #include "sim/engine/sample.h"
-
-/* Elements of each array of an arm's flows: months, and outcomes (at least one) times months
- * for `achieved`. */
-static size_t flows_achieved(size_t n_months, size_t n_outcomes)
-{
-    return sr_size_mul(n_outcomes > 0 ? n_outcomes : 1, n_months);
-}
-
-sr_arm_flows *sr_arm_flows_alloc(size_t n_months, size_t n_outcomes)
-{
-    sr_arm_flows *f = calloc(1, sizeof *f);
-    if (f == NULL)
-        return NULL;
-    f->expenditure = calloc(sr_size_mul(SR_PAYERS, n_months), sizeof(double));
-    f->cost = calloc(n_months, sizeof(double));
-    f->active = calloc(n_months, sizeof(double));
-    f->employed = calloc(n_months, sizeof(double));
-    f->achieved = calloc(flows_achieved(n_months, n_outcomes), sizeof(double));
-    f->enrolled = calloc(n_months, sizeof(double));
-    if (!f->expenditure || !f->cost || !f->active || !f->employed || !f->achieved ||
-        !f->enrolled) {
-        sr_arm_flows_free(f);
-        return NULL;
-    }
-    return f;
-}
-
-double sr_arm_flows_bytes(size_t n_months, size_t n_outcomes)
-{
-    return sr_array_bytes(1, sizeof(sr_arm_flows)) +
-           sr_array_bytes(sr_size_mul(SR_PAYERS, n_months), sizeof(double)) +
-           4 * sr_array_bytes(n_months, sizeof(double)) +   /* cost, active, employed, enrolled */
-           sr_array_bytes(flows_achieved(n_months, n_outcomes), sizeof(double));
-}
-
-void sr_arm_flows_free(sr_arm_flows *f)
-{
-    if (f == NULL)
-        return;
-    free(f->expenditure);
-    free(f->cost);
-    free(f->active);
-    free(f->employed);
-    free(f->achieved);
-    free(f->enrolled);
-    free(f);
-}
-
-void sr_arm_flows_copy(sr_arm_flows *dst, const sr_arm_flows *src, size_t n_months,
-                       size_t n_outcomes)
-{
-    const size_t bytes = n_months * sizeof(double);
-    memcpy(dst->expenditure, src->expenditure, SR_PAYERS * bytes);
-    memcpy(dst->cost, src->cost, bytes);
-    memcpy(dst->active, src->active, bytes);
-    memcpy(dst->employed, src->employed, bytes);
-    memcpy(dst->achieved, src->achieved, n_outcomes * bytes);
-    memcpy(dst->enrolled, src->enrolled, bytes);
-    dst->employed_end = src->employed_end;
-}
-
-/* Element counts of an arm workspace's arrays, which sr_arm_ws_alloc allocates and
- * sr_arm_ws_bytes adds up. */
-typedef struct {
-    size_t progress;          /* max_progress, at least 1 */
-    size_t max_len;           /* counts of one block: progress * n_strata * n_cells */
-    size_t words;             /* bitmap words of one block: n_strata * n_cells bits */
-    size_t cash;              /* n_strata * n_cells * SR_PAYERS */
-    size_t moves;             /* max_out + 1 */
-    size_t scratch;           /* SR_PAIR_SCRATCH(max_out) */
-    size_t destinations;      /* (2 + SR_PAIR) * max_out */
-    size_t blocks, block_bits; /* n_months blocks of counts and of bitmap words */
-} arm_sizes;
-
-static arm_sizes arm_sizes_of(const sr_layout *l, const sr_model *m, size_t max_progress)
-{
-    const size_t cells = sr_size_mul(l->n_strata, l->n_cells);
-    arm_sizes z;
-    z.progress = max_progress > 0 ? max_progress : 1;
-    z.max_len = sr_size_mul(z.progress, cells);
-    z.words = cells / 64 + (cells % 64 != 0);
-    z.cash = sr_size_mul(cells, SR_PAYERS);
-    z.moves = l->max_out + 1;
-    z.scratch = SR_PAIR_SCRATCH(l->max_out);
-    z.destinations = (2 + SR_PAIR) * l->max_out;
-    z.blocks = sr_size_mul(m->n_months, z.max_len);
-    z.block_bits = sr_size_mul(m->n_months, z.words);
-    return z;
-}
-
-sr_arm_ws *sr_arm_ws_alloc(const sr_layout *l, const sr_model *m, size_t max_progress,
-                           size_t max_outcomes)
-{
-    sr_arm_ws *w = calloc(1, sizeof *w);
-    if (w == NULL)
-        return NULL;
-    const arm_sizes z = arm_sizes_of(l, m, max_progress);
-    const size_t T = m->n_months;
-    w->layout = l;
-    w->n_months = T;
-    w->max_len = z.max_len;
-    w->words = z.words;
-    w->cash = calloc(z.cash, sizeof *w->cash);
-    w->share = calloc(z.moves, sizeof *w->share);
-    w->scratch = calloc(z.scratch, sizeof *w->scratch);
-    w->destinations = calloc(z.destinations, sizeof *w->destinations);
-    bool ok = w->cash && w->share && w->scratch && w->destinations;
-    for (size_t a = 0; a < SR_PAIR; a++) {
-        sr_arm_counts *c = &w->counts[a];
-        w->moves[a] = calloc(z.moves, sizeof *w->moves[a]);
-        w->band_leavers[a] = calloc(z.progress, sizeof *w->band_leavers[a]);
-        w->leaving[a] = calloc(z.progress, sizeof *w->leaving[a]);
-        ok = ok && w->band_leavers[a] && w->leaving[a];
-        c->pool = calloc(z.max_len, sizeof *c->pool);
-        c->blocks = calloc(z.blocks, sizeof *c->blocks);
-        c->next = calloc(z.max_len, sizeof *c->next);
-        c->pool_bits = calloc(z.words, sizeof *c->pool_bits);
-        c->block_bits = calloc(z.block_bits, sizeof *c->block_bits);
-        c->next_bits = calloc(z.words, sizeof *c->next_bits);
-        ok = ok && w->moves[a] && c->pool && c->blocks && c->next && c->pool_bits &&
-             c->block_bits && c->next_bits;
-        ok = ok && (w->arm_flows[a] = sr_arm_flows_alloc(T, max_outcomes)) != NULL;
-    }
-    if (!ok) {
-        sr_arm_ws_free(w);
-        return NULL;
-    }
-    w->flows = w->arm_flows[0];
-    w->counterfactual = w->arm_flows[1];
-    return w;
-}
-
-double sr_arm_ws_bytes(const sr_layout *l, const sr_model *m, size_t max_progress,
-                       size_t max_outcomes)
-{
-    const arm_sizes z = arm_sizes_of(l, m, max_progress);
-    double per_arm = sr_array_bytes(z.moves, sizeof(double)) +
-                     sr_array_bytes(z.progress, sizeof(double)) +      /* band_leavers */
-                     sr_array_bytes(z.progress, sizeof(size_t)) +      /* leaving */
-                     2 * sr_array_bytes(z.max_len, sizeof(double)) +   /* pool, next */
-                     sr_array_bytes(z.blocks, sizeof(double)) +
-                     2 * sr_array_bytes(z.words, sizeof(uint64_t)) +   /* pool_bits, next_bits */
-                     sr_array_bytes(z.block_bits, sizeof(uint64_t)) +
-                     sr_arm_flows_bytes(m->n_months, max_outcomes);
-    return sr_array_bytes(1, sizeof(sr_arm_ws)) + sr_array_bytes(z.cash, sizeof(double)) +
-           sr_array_bytes(z.moves, sizeof(double)) + sr_array_bytes(z.scratch, sizeof(double)) +
-           sr_array_bytes(z.destinations, sizeof(double)) + SR_PAIR * per_arm;
-}
-
-void sr_arm_ws_free(sr_arm_ws *w)
-{
-    if (w == NULL)
-        return;
-    for (size_t a = 0; a < SR_PAIR; a++) {
-        free(w->counts[a].pool);
-        free(w->counts[a].blocks);
-        free(w->counts[a].next);
-        free(w->counts[a].pool_bits);
-        free(w->counts[a].block_bits);
-        free(w->counts[a].next_bits);
-        free(w->moves[a]);
-        free(w->band_leavers[a]);
-        free(w->leaving[a]);
-        sr_arm_flows_free(w->arm_flows[a]);
-    }
-    free(w->cash);
-    free(w->share);
-    free(w->scratch);
-    free(w->destinations);
-    free(w);
-}
 
 /* What one month contributes to one arm's flows, before indexation. */
 typedef struct {
@@ -188,6 +37,23 @@ typedef struct {
     double active;                    /* persons active in the intervention */
     double employed;                  /* persons in `employed` */
 } month_tally;
+
+/* One month of a run: what every step of the month reads, and the month's tallies. */
+typedef struct {
+    sr_arm_ws *w;
+    const sr_layout *l;
+    const sr_model *m;
+    const sr_programme *p;
+    const double *v;                  /* the trial's numbers */
+    const sr_rates *rates;
+    const sr_progress *g;             /* the programme's rate-card progress tables */
+    const sr_draw *draw;
+    size_t n_arms;                    /* 1, or SR_PAIR */
+    size_t t;                         /* the month */
+    size_t cond;                      /* its macro condition in rates */
+    uint64_t stream;                  /* its stream: sr_stream_sub(run's stream, t) */
+    month_tally tally[SR_PAIR];       /* each arm's flows of the month so far */
+} month_step;
 
 /* A block's counts in one arm and the bitmap of its occupied cells (bit s * n_cells +
  * cell: someone of any progress there). Every count > 0 has its bit set. */
@@ -200,6 +66,11 @@ typedef struct {
 static inline void mark(uint64_t *bits, size_t x)
 {
     bits[x / 64] |= UINT64_C(1) << (x % 64);
+}
+
+static inline bool marked(const uint64_t *bits, size_t x)
+{
+    return (bits[x / 64] >> (x % 64)) & 1u;
 }
 
 /* Arm a's block (block_key e + 1: intake month e's; 0: the pool). */
@@ -220,7 +91,6 @@ static cells next_of(sr_arm_ws *w, size_t a)
 
 /* One block of a run's arms in one month. */
 typedef struct {
-    size_t n_arms;                    /* 1, or SR_PAIR */
     size_t phase[SR_PAIR];            /* each arm's effect phase */
     bool counts_active;               /* arm 0's persons are in its intervention months */
     cells counts[SR_PAIR];            /* the block's cells in each arm */
@@ -230,14 +100,31 @@ typedef struct {
 /* Arms as a set: bit a for arm a. */
 #define ARM(a) (1u << (a))
 
+/* Positions the generator at the start of stream `key` (nothing to do for the
+ * expectation, which draws nothing). */
+static inline void seek(const sr_draw *d, uint64_t key)
+{
+    if (d->mode == SR_DRAW_RANDOM)
+        sr_rng_seek(d->rng, key);
+}
+
+/* Whether two numbers of persons agree: exactly for draws (whole numbers a double holds
+ * exactly), to rounding for expected counts. For the debug build's checks. */
+static bool same_persons(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * fmax(1.0, fabs(b));
+}
+
 /* Moves n persons of progress pi of each arm in `arms` into cell c (within stratum s's
  * cells) of the arm's next counts, with the progress they reach there; achievements are
  * tallied for month t + 1, the month in which the arrival holds the cell (none past the
  * horizon). */
-static inline void arrive(sr_arm_ws *w, unsigned arms, const sr_progress *g, size_t pi,
-                          size_t s, size_t c, double n, size_t t)
+static inline void arrive(const month_step *ms, unsigned arms, size_t pi, size_t s, size_t c,
+                          double n)
 {
-    const sr_layout *l = w->layout;
+    sr_arm_ws *w = ms->w;
+    const sr_layout *l = ms->l;
+    const sr_progress *g = ms->g;
     for (size_t a = 0; a < SR_PAIR; a++) {
         if (!(arms & ARM(a)))
             continue;
@@ -249,9 +136,9 @@ static inline void arrive(sr_arm_ws *w, unsigned arms, const sr_progress *g, siz
         }
         const size_t x = pi * g->n_cells + c, to = g->arrive[x];
         next.n[(to * l->n_strata + s) * l->n_cells + c] += n;
-        if (t + 1 < w->n_months)
+        if (ms->t + 1 < w->n_months)
             for (size_t k = g->gain_first[x]; k < g->gain_first[x + 1]; k++)
-                w->arm_flows[a]->achieved[g->gain[k] * w->n_months + t + 1] += n;
+                w->arm_flows[a]->achieved[g->gain[k] * w->n_months + ms->t + 1] += n;
     }
 }
 
@@ -259,14 +146,14 @@ static inline void arrive(sr_arm_ws *w, unsigned arms, const sr_progress *g, siz
  * transition o, moves[n_out] stay (into stay_cell); persons of progress pi. Pooled (the
  * band's destinations are drawn together, band_pool): moves[0] leave, moves[1] stay, and
  * the leavers are counted for the band by the progress they leave with. */
-static inline void arrive_all(sr_arm_ws *w, unsigned arms, const sr_model *m,
-                              const sr_progress *g, size_t pi, size_t s, size_t i,
-                              size_t stay_cell, const double *moves, bool pooled, size_t t)
+static inline void arrive_all(const month_step *ms, unsigned arms, size_t pi, size_t s,
+                              size_t i, size_t stay_cell, const double *moves, bool pooled)
 {
-    const sr_layout *l = w->layout;
+    sr_arm_ws *w = ms->w;
+    const sr_layout *l = ms->l;
     const size_t n_out = pooled ? 1 : l->n_out[i];
     const size_t *out = l->out + i * l->max_out;
-    const size_t gone = g->leave[pi * l->n_states + i];
+    const size_t gone = ms->g->leave[pi * l->n_states + i];
     if (pooled) {
         for (size_t a = 0; a < SR_PAIR; a++)
             if ((arms & ARM(a)) && moves[0] > 0.0) {
@@ -277,23 +164,23 @@ static inline void arrive_all(sr_arm_ws *w, unsigned arms, const sr_model *m,
     } else {
         for (size_t o = 0; o < n_out; o++)
             if (moves[o] > 0.0)
-                arrive(w, arms, g, gone, s, l->offset[m->transitions[out[o]].to], moves[o], t);
+                arrive(ms, arms, gone, s, l->offset[ms->m->transitions[out[o]].to], moves[o]);
     }
     if (moves[n_out] > 0.0)
-        arrive(w, arms, g, pi, s, stay_cell, moves[n_out], t);
+        arrive(ms, arms, pi, s, stay_cell, moves[n_out]);
 }
 
 /* Takes a progress group's share (n_pi of the n persons left; the last group takes all)
  * of k categories of moves out of `moved` into `share`: multivariate hypergeometric draws,
- * or proportional shares for the expectation (r == NULL). Returns the share: `moved`
- * itself for the last group. */
-static const double *take_share(gsl_rng *r, size_t k, double *moved, double n_pi, double n,
-                                bool last, double *share)
+ * or proportional shares for the expectation. Returns the share: `moved` itself for the
+ * last group. */
+static const double *take_share(const sr_draw *d, size_t k, double *moved, double n_pi,
+                                double n, bool last, double *share)
 {
     if (last)
         return moved;
-    if (r != NULL) {
-        sr_hypergeometric_share(r, k, moved, n_pi, share);
+    if (d->mode == SR_DRAW_RANDOM) {
+        sr_hypergeometric_share(d->rng, k, moved, n_pi, share);
         return share;
     }
     for (size_t c = 0; c < k; c++) {
@@ -312,41 +199,57 @@ typedef struct {
     size_t s, i, first, top, c0, c1;
 } draw_unit;
 
-/* The persons of arm a in the unit's cells, and in how many (cell, progress group)s. */
-static double unit_count(const block_step *b, size_t a, const draw_unit *u, size_t P,
-                         size_t group_stride, size_t C, size_t *groups)
+/* A unit's counts in a block: progress group pi's count in cell c of the unit's stratum is
+ * at pi * stride + at + c. */
+typedef struct {
+    size_t stride;            /* from one progress group's cell to the next: n_strata * n_cells */
+    size_t at;                /* the unit's stratum's first cell: s * n_cells */
+} unit_index;
+
+static inline unit_index index_of(const month_step *ms, const draw_unit *u)
 {
+    return (unit_index){ms->l->n_strata * ms->l->n_cells, u->s * ms->l->n_cells};
+}
+
+/* The persons of arm a in the unit's cells, and in how many (cell, progress group)s. */
+static double unit_count(const month_step *ms, const block_step *b, size_t a,
+                         const draw_unit *u, size_t *groups)
+{
+    const unit_index x = index_of(ms, u);
+    const size_t P = ms->g->n_progress;
+    const double *counts = b->counts[a].n;
     double n = 0.0;
-    *groups = 0;
+    size_t k = 0;
     for (size_t c = u->c0; c <= u->c1; c++)
         for (size_t pi = 0; pi < P; pi++) {
-            const double n_pi = b->counts[a].n[pi * group_stride + u->s * C + c];
+            const double n_pi = counts[pi * x.stride + x.at + c];
             if (n_pi > 0.0) {
                 n += n_pi;
-                ++*groups;
+                k++;
             }
         }
+    *groups = k;
     return n;
 }
 
 /* Shares arm a's moves of one unit (n persons in `groups` (cell, progress group)s of
  * counts) out over them, the last taking the rest, and moves them on in each arm of
  * `arms` (a's, or both where the unit is the same in both); pooled: see arrive_all. */
-static void share_out(sr_arm_ws *w, size_t a, unsigned arms, const sr_model *m,
-                      const sr_progress *g, const double *counts, const draw_unit *u,
-                      size_t group_stride, double n, size_t groups, bool pooled, size_t t,
-                      gsl_rng *r)
+static void share_out(const month_step *ms, size_t a, unsigned arms, const double *counts,
+                      const draw_unit *u, double n, size_t groups, bool pooled)
 {
-    const size_t K = pooled ? 2 : w->layout->n_out[u->i] + 1, C = w->layout->n_cells;
+    sr_arm_ws *w = ms->w;
+    const unit_index x = index_of(ms, u);
+    const size_t K = pooled ? 2 : ms->l->n_out[u->i] + 1;
     for (size_t c = u->c0; c <= u->c1 && groups > 0; c++) {
         const size_t stay_cell = c < u->first + u->top ? c + 1 : c;
-        for (size_t pi = 0; pi < g->n_progress && groups > 0; pi++) {
-            const double n_pi = counts[pi * group_stride + u->s * C + c];
+        for (size_t pi = 0; pi < ms->g->n_progress && groups > 0; pi++) {
+            const double n_pi = counts[pi * x.stride + x.at + c];
             if (n_pi == 0.0)
                 continue;
             const bool last = --groups == 0;
-            const double *mine = take_share(r, K, w->moves[a], n_pi, n, last, w->share);
-            arrive_all(w, arms, m, g, pi, u->s, u->i, stay_cell, mine, pooled, t);
+            const double *mine = take_share(ms->draw, K, w->moves[a], n_pi, n, last, w->share);
+            arrive_all(ms, arms, pi, u->s, u->i, stay_cell, mine, pooled);
             n -= n_pi;
         }
     }
@@ -355,31 +258,32 @@ static void share_out(sr_arm_ws *w, size_t a, unsigned arms, const sr_model *m,
 /* Whether the unit holds the same persons of each progress group in both arms of b, and
  * they make the same k moves: then one share-out serves both (in a pooled band, of who
  * leaves and who stays; flush_band does the same for the leavers' destinations). */
-static bool same_in_both(const sr_arm_ws *w, const block_step *b, const draw_unit *u,
-                         size_t P, size_t group_stride, size_t k)
+static bool same_in_both(const month_step *ms, const block_step *b, const draw_unit *u,
+                         size_t k)
 {
-    const size_t C = w->layout->n_cells;
+    const sr_arm_ws *w = ms->w;
+    const unit_index x = index_of(ms, u);
     for (size_t o = 0; o < k; o++)
         if (w->moves[0][o] != w->moves[1][o])
             return false;
     for (size_t c = u->c0; c <= u->c1; c++)
-        for (size_t pi = 0; pi < P; pi++) {
-            const size_t x = pi * group_stride + u->s * C + c;
-            if (b->counts[0].n[x] != b->counts[1].n[x])
+        for (size_t pi = 0; pi < ms->g->n_progress; pi++) {
+            const size_t at = pi * x.stride + x.at + c;
+            if (b->counts[0].n[at] != b->counts[1].n[at])
                 return false;
         }
     return true;
 }
 
 /* Tallies the one-off cash flows of moves[o] persons leaving along transition out[o]. */
-static void tally_transitions(const sr_model *m, const double *v, const size_t *out,
-                              size_t n_out, const double *moves, month_tally *tally)
+static void tally_transitions(const month_step *ms, const size_t *out, size_t n_out,
+                              const double *moves, month_tally *tally)
 {
     for (size_t o = 0; o < n_out; o++) {
-        const sr_transition *tr = &m->transitions[out[o]];
+        const sr_transition *tr = &ms->m->transitions[out[o]];
         if (tr->has_cash)
             for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                tally->expenditure[pay] += moves[o] * v[tr->cash.amount[pay]];
+                tally->expenditure[pay] += moves[o] * ms->v[tr->cash.amount[pay]];
     }
 }
 
@@ -429,29 +333,28 @@ typedef struct {
  * left with (w->band_leavers) by multivariate hypergeometric draws after all the
  * destinations are drawn, so a contract's outcomes change no path. Tallies transition
  * cash flows and empties the pool. */
-static void flush_band(sr_arm_ws *w, band_pool *pool, const block_step *b, const sr_model *m,
-                       const double *v, const sr_rates *rates, const sr_progress *g, size_t t,
-                       gsl_rng *r, month_tally tally[SR_PAIR])
+static void flush_band(month_step *ms, band_pool *pool, const block_step *b)
 {
     if (!pool->open)
         return;
     pool->open = false;
     if (pool->leavers[0] + pool->leavers[1] + pool->leavers[2] == 0.0)
         return;
-    const sr_layout *l = w->layout;
+    sr_arm_ws *w = ms->w;
+    const sr_layout *l = ms->l;
     const size_t i = l->band_state[pool->band], n_out = l->n_out[i];
     const size_t *out = l->out + i * l->max_out;
     double *to = w->destinations;     /* [1 + SR_PAIR][n_out], then one arm's [n_out] */
-    if (r != NULL)
-        sr_rng_seek(r, sr_stream_sub(b->stream, band_key(l, pool->s, pool->band)));
+    seek(ms->draw, sr_stream_sub(b->stream, band_key(l, pool->s, pool->band)));
     for (size_t k = 0; k < 1 + SR_PAIR; k++)
         if (pool->leavers[k] > 0.0)
-            sr_draw_destinations(rates, pool->idx, n_out, pool->leavers[k], r, to + k * n_out);
+            sr_draw_destinations(ms->rates, pool->idx, n_out, pool->leavers[k], ms->draw,
+                                 to + k * n_out);
         else
             memset(to + k * n_out, 0, n_out * sizeof *to);
-    const bool same = b->n_arms == SR_PAIR && pool->leavers[1] == 0.0 &&
+    const bool same = ms->n_arms == SR_PAIR && pool->leavers[1] == 0.0 &&
                       pool->leavers[2] == 0.0 && same_leaving(w);
-    for (size_t a = 0; a < (same ? 1 : b->n_arms); a++) {
+    for (size_t a = 0; a < (same ? 1 : ms->n_arms); a++) {
         const unsigned arms = same ? ARM(0) | ARM(1) : ARM(a);
         if (w->n_leaving[a] == 0)
             continue;
@@ -463,37 +366,40 @@ static void flush_band(sr_arm_ws *w, band_pool *pool, const block_step *b, const
         }
         for (size_t x = 0; x < SR_PAIR; x++)
             if (arms & ARM(x))
-                tally_transitions(m, v, out, n_out, arm_to, &tally[x]);
+                tally_transitions(ms, out, n_out, arm_to, &ms->tally[x]);
         for (size_t k = 0; k < w->n_leaving[a]; k++) {
             const size_t pi = w->leaving[a][k];
             const double n_pi = w->band_leavers[a][pi];
-            const double *mine = take_share(r, n_out, arm_to, n_pi, left,
+            const double *mine = take_share(ms->draw, n_out, arm_to, n_pi, left,
                                             k + 1 == w->n_leaving[a], w->share);
             for (size_t o = 0; o < n_out; o++)
                 if (mine[o] > 0.0)
-                    arrive(w, arms, g, pi, pool->s, l->offset[m->transitions[out[o]].to],
-                           mine[o], t);
+                    arrive(ms, arms, pi, pool->s, l->offset[ms->m->transitions[out[o]].to],
+                           mine[o]);
             left -= n_pi;
         }
     }
-    for (size_t a = 0; a < b->n_arms; a++) {
+    for (size_t a = 0; a < ms->n_arms; a++) {
         for (size_t k = 0; k < w->n_leaving[a]; k++)
             w->band_leavers[a][w->leaving[a][k]] = 0.0;
         w->n_leaving[a] = 0;
     }
 }
 
-/* The leavers of one unit of a pooled band (n[a] persons of arm a, A arms, rate index
- * idx): into w->moves[a] = {leave, stay}, and added to the pool's leavers[]: as many
- * persons as both arms hold are paired and leave together (leavers[0]); the larger arm's
- * others leave independently (leavers[1 + arm]). */
-static void draw_leavers(sr_arm_ws *w, const sr_rates *rates, size_t idx, const double *n,
-                         size_t A, gsl_rng *r, double leavers[1 + SR_PAIR])
+/* The leavers of one unit of a pooled band (n[a] persons of arm a, rate index idx): into
+ * w->moves[a] = {leave, stay}, and added to the pool's leavers[]: as many persons as both
+ * arms hold are paired and leave together (leavers[0]); the larger arm's others leave
+ * independently (leavers[1 + arm]). */
+static void draw_leavers(const month_step *ms, size_t idx, const double *n,
+                         double leavers[1 + SR_PAIR])
 {
+    sr_arm_ws *w = ms->w;
+    const size_t A = ms->n_arms;
     const size_t big = A == SR_PAIR && n[1] > n[0];
     const double paired = A == SR_PAIR ? n[1 - big] : 0.0, unpaired = n[big] - paired;
-    const double both = paired > 0.0 ? sr_draw_leavers(rates, idx, paired, r) : 0.0;
-    const double alone = unpaired > 0.0 ? sr_draw_leavers(rates, idx, unpaired, r) : 0.0;
+    const double both = paired > 0.0 ? sr_draw_leavers(ms->rates, idx, paired, ms->draw) : 0.0;
+    const double alone =
+        unpaired > 0.0 ? sr_draw_leavers(ms->rates, idx, unpaired, ms->draw) : 0.0;
     for (size_t a = 0; a < A; a++) {
         w->moves[a][0] = both;
         w->moves[a][1] = paired - both;
@@ -504,7 +410,19 @@ static void draw_leavers(sr_arm_ws *w, const sr_rates *rates, size_t idx, const 
     leavers[1 + big] += alone;
 }
 
-/* One month t of one block of the run's arms: tallies each arm's cash flows (state held
+/* Whether arm a's k moves of the unit are n persons, none negative. */
+static bool moves_are_persons(const sr_arm_ws *w, size_t a, size_t k, double n)
+{
+    double sum = 0.0;
+    for (size_t o = 0; o < k; o++) {
+        if (!(w->moves[a][o] >= 0.0))
+            return false;
+        sum += w->moves[a][o];
+    }
+    return same_persons(sum, n);
+}
+
+/* One month of one block of the run's arms: tallies each arm's cash flows (state held
  * during the month), then moves its persons by the month-end transitions into the arms'
  * next counts.
  *
@@ -521,14 +439,11 @@ static void draw_leavers(sr_arm_ws *w, const sr_rates *rates, size_t idx, const 
  * after the moves, from the same stream. So a contract's outcomes, which only split the
  * persons by what they have achieved, leave the paths of the cohort and the pairing
  * unchanged (docs/model.md). */
-static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
-                       const sr_programme *p, const double *v, const sr_rates *rates,
-                       const sr_progress *g, size_t t, size_t cond, gsl_rng *r,
-                       month_tally tally[SR_PAIR])
+static void step_block(month_step *ms, const block_step *b)
 {
-    const sr_layout *l = w->layout;
-    const size_t C = l->n_cells, S = l->n_strata, P = g->n_progress, A = b->n_arms;
-    const size_t group_stride = S * C;   /* from one progress group's cell to the next */
+    sr_arm_ws *w = ms->w;
+    const sr_layout *l = ms->l;
+    const size_t C = l->n_cells, A = ms->n_arms;
     size_t drawn_below = 0;              /* bits below it belong to units already drawn */
     band_pool pool = {.open = false};
     /* The cells occupied in any arm, in order. */
@@ -551,7 +466,7 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
             double n[SR_PAIR] = {0.0, 0.0};
             size_t groups[SR_PAIR] = {0, 0};
             for (size_t a = 0; a < A; a++)
-                n[a] = unit_count(b, a, &u, P, group_stride, C, &groups[a]);
+                n[a] = unit_count(ms, b, a, &u, &groups[a]);
             if (n[0] + n[1] == 0.0)
                 continue;
             const size_t n_out = l->n_out[i];
@@ -559,51 +474,51 @@ static void step_block(sr_arm_ws *w, const block_step *b, const sr_model *m,
             const double *cf = w->cash + (s * C + u.c0) * SR_PAYERS;   /* same in all */
             for (size_t a = 0; a < A; a++) {
                 for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                    tally[a].expenditure[pay] += n[a] * cf[pay];
+                    ms->tally[a].expenditure[pay] += n[a] * cf[pay];
                 if ((long)i == l->employed)
-                    tally[a].employed += n[a];
+                    ms->tally[a].employed += n[a];
             }
-            if (b->counts_active && !l->absorbing[i] && p->while_in[i])
-                tally[0].active += n[0];
+            if (b->counts_active && !l->absorbing[i] && ms->p->while_in[i])
+                ms->tally[0].active += n[0];
 
             /* w->moves[a][o]: arm a's persons leaving along transition o; [n_out]: stayers
              * (pooled: [0] leave, [1] stay) */
             size_t idx[SR_PAIR];
             for (size_t a = 0; a < SR_PAIR; a++)
-                idx[a] = sr_rates_index(rates, cond, b->phase[a], s, band);
+                idx[a] = sr_rates_index(ms->rates, ms->cond, b->phase[a], s, band);
             const bool pooled =
-                n_out > 0 && (A == 1 || sr_same_rates(rates, idx[0], idx[1], n_out));
+                n_out > 0 && (A == 1 || sr_same_rates(ms->rates, idx[0], idx[1], n_out));
             if (pool.open && (!pooled || pool.s != s || pool.band != band))
-                flush_band(w, &pool, b, m, v, rates, g, t, r, tally);
+                flush_band(ms, &pool, b);
             if (n_out == 0) {
                 for (size_t a = 0; a < A; a++)
                     w->moves[a][0] = n[a];
             } else {
-                if (r != NULL)
-                    sr_rng_seek(r, sr_stream_sub(b->stream, unit_key(l, &u)));
+                seek(ms->draw, sr_stream_sub(b->stream, unit_key(l, &u)));
                 if (pooled) {
                     if (!pool.open)
                         pool = (band_pool){true, s, band, idx[0], {0.0, 0.0, 0.0}};
-                    draw_leavers(w, rates, idx[0], n, A, r, pool.leavers);
+                    draw_leavers(ms, idx[0], n, pool.leavers);
                 } else {
-                    sr_draw_pair(rates, idx, n_out, n, r, w->scratch, w->moves);
+                    sr_draw_pair(ms->rates, idx, n_out, n, ms->draw, w->scratch, w->moves);
                     for (size_t a = 0; a < A; a++)
-                        tally_transitions(m, v, out, n_out, w->moves[a], &tally[a]);
+                        tally_transitions(ms, out, n_out, w->moves[a], &ms->tally[a]);
                 }
             }
             const size_t K = pooled ? 2 : n_out + 1;
-            if (A == SR_PAIR && n[0] == n[1] && same_in_both(w, b, &u, P, group_stride, K)) {
-                share_out(w, 0, ARM(0) | ARM(1), m, g, b->counts[0].n, &u, group_stride, n[0],
-                          groups[0], pooled, t, r);
+            for (size_t a = 0; a < A; a++)
+                SR_CHECK(moves_are_persons(w, a, K, n[a]));
+            if (A == SR_PAIR && n[0] == n[1] && same_in_both(ms, b, &u, K)) {
+                share_out(ms, 0, ARM(0) | ARM(1), b->counts[0].n, &u, n[0], groups[0],
+                          pooled);
                 continue;
             }
             for (size_t a = 0; a < A; a++)
                 if (n[a] > 0.0)
-                    share_out(w, a, ARM(a), m, g, b->counts[a].n, &u, group_stride, n[a],
-                              groups[a], pooled, t, r);
+                    share_out(ms, a, ARM(a), b->counts[a].n, &u, n[a], groups[a], pooled);
         }
     }
-    flush_band(w, &pool, b, m, v, rates, g, t, r, tally);
+    flush_band(ms, &pool, b);
 }
 
 /* Moves `from` into `into` (len counts, `words` bitmap words) and clears it. */
@@ -626,6 +541,26 @@ static void clear_block(cells b, size_t len, size_t words)
     memset(b.bits, 0, words * sizeof *b.bits);
 }
 
+/* Persons in a block of len counts. */
+static double persons_in(const double *block, size_t len)
+{
+    double sum = 0.0;
+    for (size_t x = 0; x < len; x++)
+        sum += block[x];
+    return sum;
+}
+
+/* Whether every count > 0 of a block (len counts, bit x % (n_strata * n_cells)) has its
+ * bit set. */
+static bool occupancy_holds(const sr_layout *l, cells b, size_t len)
+{
+    const size_t stride = l->n_strata * l->n_cells;
+    for (size_t x = 0; x < len; x++)
+        if (b.n[x] > 0.0 && !marked(b.bits, x % stride))
+            return false;
+    return true;
+}
+
 /* Persons in `employed` in a block. */
 static double employed_in(const sr_layout *l, size_t n_progress, const double *block)
 {
@@ -639,38 +574,48 @@ static double employed_in(const sr_layout *l, size_t n_progress, const double *b
     return sum;
 }
 
-/* Steps one block of every arm of the run through month t (the block of intake month
- * block_key - 1, or the pool: block_key 0), each arm into its next counts, which then
- * replace the block's. */
-static void step_arms(sr_arm_ws *w, size_t n_arms, size_t block_key, size_t phase0,
-                      bool counts_active, uint64_t month_stream, const sr_model *m,
-                      const sr_programme *p, const double *v, const sr_rates *rates,
-                      const sr_progress *g, size_t t, size_t cond, gsl_rng *r,
-                      month_tally tally[SR_PAIR])
+/* Steps one block of every arm of the run through the month (the block of intake month
+ * block_key - 1, or the pool: block_key 0; its effect phase in arm 0, and whether arm 0's
+ * persons count as active), each arm into its next counts, which then replace the
+ * block's. */
+static void step_arms(month_step *ms, size_t block_key, size_t phase0, bool counts_active)
 {
+    sr_arm_ws *w = ms->w;
     const size_t len = w->block_len;
-    block_step b = {.n_arms = n_arms,
-                    .phase = {phase0, 0},
+    block_step b = {.phase = {phase0, 0},
                     .counts_active = counts_active,
-                    .stream = sr_stream_sub(month_stream, block_key)};
-    for (size_t a = 0; a < n_arms; a++) {
+                    .stream = sr_stream_sub(ms->stream, block_key)};
+    for (size_t a = 0; a < ms->n_arms; a++) {
         b.counts[a] = cells_of(w, a, block_key);
         clear_block(next_of(w, a), len, w->words);
     }
-    step_block(w, &b, m, p, v, rates, g, t, cond, r, tally);
-    for (size_t a = 0; a < n_arms; a++) {
+    step_block(ms, &b);
+    for (size_t a = 0; a < ms->n_arms; a++) {
         memcpy(b.counts[a].n, w->counts[a].next, len * sizeof *b.counts[a].n);
         memcpy(b.counts[a].bits, w->counts[a].next_bits, w->words * sizeof *b.counts[a].bits);
+        SR_CHECK(occupancy_holds(ms->l, b.counts[a], len));
     }
+}
+
+/* Persons in arm a after month t: the pool and the blocks still apart (intake months
+ * t + 1 - window .. t). */
+static double persons_of_arm(sr_arm_ws *w, const sr_arm_spec *spec, size_t a, size_t t)
+{
+    double n = persons_in(w->counts[a].pool, w->block_len);
+    if (spec->window > 0)
+        for (size_t e = t + 1 > spec->window ? t + 1 - spec->window : 0; e <= t; e++)
+            n += persons_in(cells_of(w, a, e + 1).n, w->block_len);
+    return n;
 }
 
 /* Runs the arm of spec and, with n_arms == SR_PAIR, its counterfactual (the same intake
  * and blocks, without the effect or its costs) in lockstep. */
-static void run_arms(sr_arm_ws *w, size_t n_arms, const sr_arm_spec *spec, const sr_model *m,
-                     const sr_programme *p, const double *v, const sr_rates *rates,
-                     const unsigned char *cond_of_month, gsl_rng *r)
+static void run_arms(sr_arm_ws *w, const sr_arm_spec *spec, size_t n_arms)
 {
     const sr_layout *l = w->layout;
+    const sr_model *m = spec->model;
+    const sr_programme *p = spec->programme;
+    const double *v = spec->values;
     const sr_progress *g = spec->progress;
     const size_t T = w->n_months, C = l->n_cells;
     const size_t len = w->block_len = g->n_progress * l->n_strata * C;
@@ -679,6 +624,8 @@ static void run_arms(sr_arm_ws *w, size_t n_arms, const sr_arm_spec *spec, const
     const double fixed_month = with_effect ? v[p->cost_fixed_per_year] / 12.0 : 0.0;
     const double per_participant = with_effect ? v[p->cost_per_participant] : 0.0;
     const double per_month = with_effect ? v[p->cost_per_participant_month] : 0.0;
+    month_step ms = {.w = w, .l = l, .m = m, .p = p, .v = v, .rates = spec->rates, .g = g,
+                     .draw = &spec->draw, .n_arms = n_arms};
 
     for (size_t a = 0; a < n_arms; a++) {
         clear_block(cells_of(w, a, 0), len, w->words);
@@ -687,6 +634,7 @@ static void run_arms(sr_arm_ws *w, size_t n_arms, const sr_arm_spec *spec, const
     }
 
     int cash_valid_until = -1;
+    double enrolled_so_far = 0.0;   /* persons, in each arm: for the debug build's checks */
     for (size_t t = 0; t < T; t++) {
         if (spec->interrupted != NULL && *spec->interrupted)
             return;
@@ -716,11 +664,13 @@ static void run_arms(sr_arm_ws *w, size_t n_arms, const sr_arm_spec *spec, const
             if (spec->window > 0 && t >= spec->window)
                 add_block(cells_of(w, a, 0), cells_of(w, a, t + 1 - spec->window), len, w->words);
         }
+        enrolled_so_far += enrolled;
 
-        const size_t cond = cond_of_month != NULL ? cond_of_month[t] : t;
-        const uint64_t month_stream = sr_stream_sub(spec->stream, t);
-        month_tally tally[SR_PAIR] = {{{0.0, 0.0}, 0.0, 0.0}, {{0.0, 0.0}, 0.0, 0.0}};
-        step_arms(w, n_arms, 0, 0, false, month_stream, m, p, v, rates, g, t, cond, r, tally);
+        ms.t = t;
+        ms.cond = spec->cond_of_month != NULL ? spec->cond_of_month[t] : t;
+        ms.stream = sr_stream_sub(spec->stream, t);
+        memset(ms.tally, 0, sizeof ms.tally);
+        step_arms(&ms, 0, 0, false);
         if (spec->window > 0) {
             size_t first = t + 1 > spec->window ? t + 1 - spec->window : 0;
             for (size_t e = first; e <= t; e++) {
@@ -734,22 +684,24 @@ static void run_arms(sr_arm_ws *w, size_t n_arms, const sr_arm_spec *spec, const
                 size_t phase = 0;
                 if (effective)
                     phase = age < p->effect_months ? 1 : 2 + (age - p->effect_months);
-                step_arms(w, n_arms, e + 1, phase, effective && age < p->effect_months,
-                          month_stream, m, p, v, rates, g, t, cond, r, tally);
+                step_arms(&ms, e + 1, phase, effective && age < p->effect_months);
             }
         }
+        for (size_t a = 0; a < n_arms; a++)
+            SR_CHECK(same_persons(persons_of_arm(w, spec, a, t), enrolled_so_far));
 
         const double index = sr_indexation_factor(m->indexation, (int)t);
         for (size_t a = 0; a < n_arms; a++) {
             sr_arm_flows *f = w->arm_flows[a];
             for (size_t pay = 0; pay < SR_PAYERS; pay++)
-                f->expenditure[pay * T + t] = tally[a].expenditure[pay] * index;
-            f->active[t] = tally[a].active;
-            f->employed[t] = tally[a].employed;
+                f->expenditure[pay * T + t] = ms.tally[a].expenditure[pay] * index;
+            f->active[t] = ms.tally[a].active;
+            f->employed[t] = ms.tally[a].employed;
             f->enrolled[t] = enrolled;
             f->cost[t] = a > 0 ? 0.0
-                               : index * (per_participant * enrolled + per_month * tally[0].active +
-                                          (tally[0].active > 0.0 ? fixed_month : 0.0));
+                               : index * (per_participant * enrolled +
+                                          per_month * ms.tally[0].active +
+                                          (ms.tally[0].active > 0.0 ? fixed_month : 0.0));
         }
     }
 
@@ -763,16 +715,12 @@ static void run_arms(sr_arm_ws *w, size_t n_arms, const sr_arm_spec *spec, const
     }
 }
 
-void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
-                const sr_programme *p, const double *v, const sr_rates *rates,
-                const unsigned char *cond_of_month, gsl_rng *r)
+void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec)
 {
-    run_arms(w, 1, spec, m, p, v, rates, cond_of_month, r);
+    run_arms(w, spec, 1);
 }
 
-void sr_arm_run_pair(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
-                     const sr_programme *p, const double *v, const sr_rates *rates,
-                     const unsigned char *cond_of_month, gsl_rng *r)
+void sr_arm_run_pair(sr_arm_ws *w, const sr_arm_spec *spec)
 {
-    run_arms(w, SR_PAIR, spec, m, p, v, rates, cond_of_month, r);
+    run_arms(w, spec, SR_PAIR);
 }

@@ -1,6 +1,9 @@
 /* One arm of one programme over the horizon, at cohort level: counts per cell, moved each
  * month by binomial draws (or, for the deterministic expectation, by their means).
  *
+ * Units: counts and flows of persons are persons (whole numbers when drawn, expected
+ * values under SR_DRAW_EXPECTED), money is DKK, time is months t = 0 .. n_months-1.
+ *
  * Blocks. Persons enrolled in the same month share their future only once their
  * intervention window and fade are over, so each intake month keeps a block of cells of its
  * own during that window (`window` = effect months + fade months) and then merges into the
@@ -11,7 +14,6 @@
 #ifndef SR_ARM_H
 #define SR_ARM_H
 
-#include <gsl/gsl_rng.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,9 +22,19 @@
 #include "sim/engine/layout.h"
 #include "sim/engine/progress.h"
 #include "sim/engine/rates.h"
+#include "sim/engine/sample.h"
 
-/* What an arm does with the programme. */
+/* A run of an arm: the programme and its trial (numbers, rates, how moves are drawn), and
+ * what the arm does with the programme. */
 typedef struct {
+    const sr_model *model;
+    const sr_programme *programme;
+    const double *values;     /* [n_num]: the trial's numbers */
+    const sr_rates *rates;    /* the programme's, for this trial */
+    const unsigned char *cond_of_month; /* [n_months]: month t's macro condition in rates;
+                               * NULL: month t uses condition t (one per month) */
+    sr_draw draw;             /* at random (the generator is sought to each unit's stream)
+                               * or the expectation */
     const unsigned *intake;   /* [n_strata * n_months]: persons enrolled per stratum, month */
     unsigned window;          /* months a block lives apart from the pool; 0 = no blocks */
     bool treated;             /* applies the effect phases and counts the intervention's costs */
@@ -46,7 +58,8 @@ typedef struct {
     double employed_end;      /* persons in `employed` after the last month's transitions */
 } sr_arm_flows;
 
-/* Flows for n_months and up to n_outcomes outcomes; NULL on allocation failure. */
+/* Flows for n_months and up to n_outcomes outcomes, in one allocation; NULL on allocation
+ * failure. */
 sr_arm_flows *sr_arm_flows_alloc(size_t n_months, size_t n_outcomes);
 void sr_arm_flows_free(sr_arm_flows *f);   /* NULL is fine */
 /* Bytes sr_arm_flows_alloc takes (models/size.h: an upper bound, allocator overhead in). */
@@ -70,7 +83,8 @@ typedef struct {
 /* Arms a run keeps counts for: a pair's treated and counterfactual arm. */
 #define SR_PAIR 2
 
-/* Per-thread workspace for simulating arms of any programme of one model. */
+/* Per-thread workspace for simulating arms of any programme of one model, in one
+ * allocation (sim/engine/carve.h). */
 typedef struct {
     const sr_layout *layout;
     size_t n_months;
@@ -102,12 +116,8 @@ void sr_arm_ws_free(sr_arm_ws *w);    /* NULL is fine */
 double sr_arm_ws_bytes(const sr_layout *l, const sr_model *m, size_t max_progress,
                        size_t max_outcomes);
 
-/* Simulates the arm; the flows land in w->flows. cond_of_month[t] selects month t's macro
- * condition in `rates` (NULL: month t uses condition t, one per month). r == NULL computes
- * the expectation (counts become expected counts). v are the trial's number values. */
-void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
-                const sr_programme *p, const double *v, const sr_rates *rates,
-                const unsigned char *cond_of_month, gsl_rng *r);
+/* Simulates the arm of spec; the flows land in w->flows. */
+void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec);
 
 /* The same for the arm of spec and, in lockstep, its counterfactual (the same persons
  * without the effect or its costs), into w->flows and w->counterfactual. Each arm keeps
@@ -118,8 +128,6 @@ void sr_arm_run(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
  * (sr_draw_pair); only the arms' excess persons move independently. Each arm alone is
  * exactly the scenario's Markov cohort, and the savings (the arms' difference) vary only
  * through the persons in which the arms differ. */
-void sr_arm_run_pair(sr_arm_ws *w, const sr_arm_spec *spec, const sr_model *m,
-                     const sr_programme *p, const double *v, const sr_rates *rates,
-                     const unsigned char *cond_of_month, gsl_rng *r);
+void sr_arm_run_pair(sr_arm_ws *w, const sr_arm_spec *spec);
 
 #endif

@@ -17,49 +17,13 @@ static void outcome_probabilities(const sr_rates *rates, size_t idx, size_t n_ou
     prob[n_out] = 1.0 - q;
 }
 
-/* Multinomial(n; prob[0..k-1]), prob summing to 1, into out: sequential binomials while
- * many persons are left, then the few left (SR_CATEGORICAL_MAX or fewer) one by one. A
- * category of probability 0 takes nobody, even when rounding has used up the rest. */
-static void multinomial_of(gsl_rng *r, double n, const double *prob, size_t k, double *out)
-{
-    size_t last = k - 1;   /* the last category that can take anyone */
-    while (last > 0 && prob[last] <= 0.0)
-        last--;
-    double rest = 1.0;
-    for (size_t j = 0; j < k; j++)
-        out[j] = 0.0;
-    for (size_t j = 0; j < last && n > 0.0; j++) {
-        if (n <= SR_CATEGORICAL_MAX) {
-            /* category j + the number of bounds prob[j] + .. + prob[i] (i < last) at or
-             * below u, counted without a branch; an empty category's bound equals the one
-             * before it, so it is passed over */
-            for (; n > 0.0; n -= 1.0) {
-                const double u = sr_rng_uniform(r) * rest;
-                double bound = 0.0;
-                size_t c = j;
-                for (size_t i = j; i < last; i++) {
-                    bound += prob[i];
-                    c += u >= bound;
-                }
-                out[c] += 1.0;
-            }
-            return;
-        }
-        const double c = prob[j] <= 0.0 ? 0.0 : rest > prob[j] ? prob[j] / rest : 1.0;
-        out[j] = sr_binomial(r, n, c);
-        n -= out[j];
-        rest -= prob[j];
-    }
-    out[last] += n;
-}
-
 /* The moves of n pairs whose arms' probabilities differ, by a maximal coupling of each
  * pair: with probability min(p0[o], p1[o]) both make move o (moved[o], o < K = n_out + 1);
  * otherwise they part (moved[K] pairs), arm 0's person moving by the excess
  * (p0 - min) / (1 - sum min) (moved[K + 1 + o]) and arm 1's by (p1 - min) / (1 - sum min)
  * (moved[2K + 1 + o]), independently. scratch: [6K + 2]; moved: [3K + 1]. */
 static void draw_parting(const sr_rates *rates, const size_t idx[2], size_t n_out, double n,
-                         gsl_rng *r, double *scratch, double *moved)
+                         const sr_draw *d, double *scratch, double *moved)
 {
     const size_t K = n_out + 1;
     double *p0 = scratch, *p1 = p0 + K, *category = p1 + K, *excess0 = category + K + 1;
@@ -81,53 +45,47 @@ static void draw_parting(const sr_rates *rates, const size_t idx[2], size_t n_ou
         excess1[o] = apart > 0.0 ? (p1[o] - both) / apart : 0.0;
     }
     category[K] = apart;
-    multinomial_of(r, n, category, K + 1, counts);
+    sr_multinomial(d, n, &(sr_split){.k = K + 1, .prob = category}, counts);
     memcpy(moved, counts + 1, n_out * sizeof *moved);
     moved[n_out] = counts[0];
     moved[K] = counts[K];
-    multinomial_of(r, moved[K], excess0, K, moved + K + 1);
-    multinomial_of(r, moved[K], excess1, K, moved + 2 * K + 1);
+    sr_multinomial(d, moved[K], &(sr_split){.k = K, .prob = excess0}, moved + K + 1);
+    sr_multinomial(d, moved[K], &(sr_split){.k = K, .prob = excess1}, moved + 2 * K + 1);
 }
 
-double sr_draw_leavers(const sr_rates *rates, size_t idx, double n, gsl_rng *r)
+double sr_draw_leavers(const sr_rates *rates, size_t idx, double n, const sr_draw *d)
 {
-    if (r == NULL)
+    if (d->mode == SR_DRAW_EXPECTED)
         return n * rates->q[idx];
-    return sr_binomial_logs(r, n, rates->q[idx], rates->log_stay[idx], rates->log_leave[idx]);
+    return sr_binomial_logs(d->rng, n, rates->q[idx], rates->log_stay[idx],
+                            rates->log_leave[idx]);
 }
 
 void sr_draw_destinations(const sr_rates *rates, size_t idx, size_t n_out, double leavers,
-                          gsl_rng *r, double *to)
+                          const sr_draw *d, double *to)
 {
     const size_t at = idx * rates->max_out;
-    const sr_split split = {n_out, rates->cum + at, rates->cond + at, rates->cond_log_stay + at,
-                            rates->cond_log_leave + at};
-    if (r != NULL) {
-        sr_multinomial(r, leavers, &split, to);
-        return;
-    }
-    double rest = leavers;
-    for (size_t o = 0; o < n_out; o++) {
-        to[o] = o + 1 == n_out ? rest : rest * split.cond[o];
-        rest -= to[o];
-    }
+    const sr_split split = {.k = n_out, .cum = rates->cum + at, .cond = rates->cond + at,
+                            .cond_log_stay = rates->cond_log_stay + at,
+                            .cond_log_leave = rates->cond_log_leave + at};
+    sr_multinomial(d, leavers, &split, to);
 }
 
-void sr_draw_moves(const sr_rates *rates, size_t idx, size_t n_out, double n, gsl_rng *r,
+void sr_draw_moves(const sr_rates *rates, size_t idx, size_t n_out, double n, const sr_draw *d,
                    double *moved)
 {
-    const double left = sr_draw_leavers(rates, idx, n, r);
+    const double left = sr_draw_leavers(rates, idx, n, d);
     moved[n_out] = n - left;
-    sr_draw_destinations(rates, idx, n_out, left, r, moved);
+    sr_draw_destinations(rates, idx, n_out, left, d, moved);
 }
 
 void sr_draw_pair(const sr_rates *rates, const size_t idx[2], size_t n_out, const double n[2],
-                  gsl_rng *r, double *scratch, double *const moves[2])
+                  const sr_draw *d, double *scratch, double *const moves[2])
 {
     const size_t K = n_out + 1;
-    if (r == NULL) {
+    if (d->mode == SR_DRAW_EXPECTED) {
         for (size_t a = 0; a < 2; a++)
-            sr_draw_moves(rates, idx[a], n_out, n[a], NULL, moves[a]);
+            sr_draw_moves(rates, idx[a], n_out, n[a], d, moves[a]);
         return;
     }
     const size_t big = n[1] > n[0];
@@ -137,14 +95,14 @@ void sr_draw_pair(const sr_rates *rates, const size_t idx[2], size_t n_out, cons
             moves[0][o] = moves[1][o] = 0.0;
     } else {
         double *parted = scratch + 6 * K + 2;
-        draw_parting(rates, idx, n_out, paired, r, scratch, parted);
+        draw_parting(rates, idx, n_out, paired, d, scratch, parted);
         for (size_t a = 0; a < 2; a++)
             for (size_t o = 0; o < K; o++)
                 moves[a][o] = parted[o] + parted[(1 + a) * K + 1 + o];
     }
     if (excess > 0.0) {
         double *alone = scratch + 9 * K + 3;
-        sr_draw_moves(rates, idx[big], n_out, excess, r, alone);
+        sr_draw_moves(rates, idx[big], n_out, excess, d, alone);
         for (size_t o = 0; o < K; o++)
             moves[big][o] += alone[o];
     }

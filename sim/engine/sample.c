@@ -4,6 +4,7 @@
 #include "sim/engine/rng.h"
 
 #include <float.h>
+#include <stdbool.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
@@ -91,40 +92,61 @@ double sr_binomial(gsl_rng *r, double n, double p)
     return binomial(r, n, p, NAN, NAN);
 }
 
-/* The category of uniform u under cumulative probabilities cum[0..k-1]: the number of
- * bounds at or below u, counted without a branch (a branch on a random outcome is
- * mispredicted about as often as not, and costs more than the comparisons). */
-static inline size_t category(const double *cum, size_t k, double u)
+/* The last n persons (SR_CATEGORICAL_MAX or fewer) of a multinomial, one at a time, into
+ * categories j..last (rest: the probability of categories j.., 1 at j = 0): a person's
+ * category is j plus the number of bounds at or below u * rest, u uniform, counted
+ * without a branch (a branch on a random outcome is mispredicted about as often as not,
+ * and costs more than the comparisons). The bounds are cum (tabulated, j = 0) or the
+ * running sums of prob[j..] (computed); an empty category's bound equals the one before
+ * it, so it is passed over. */
+static void categorical(gsl_rng *r, double n, const sr_split *s, size_t j, size_t last,
+                        double rest, double *out)
 {
-    size_t j = 0;
-    for (size_t i = 0; i + 1 < k; i++)
-        j += u >= cum[i];
-    return j;
+    for (; n > 0.0; n -= 1.0) {
+        const double u = sr_rng_uniform(r) * rest;
+        size_t c = j;
+        if (s->prob == NULL) {
+            for (size_t i = j; i < last; i++)
+                c += u >= s->cum[i];
+        } else {
+            double bound = 0.0;
+            for (size_t i = j; i < last; i++) {
+                bound += s->prob[i];
+                c += u >= bound;
+            }
+        }
+        out[c] += 1.0;
+    }
 }
 
-void sr_multinomial(gsl_rng *r, double n, const sr_split *split, double *out)
+void sr_multinomial(const sr_draw *d, double n, const sr_split *s, double *out)
 {
-    const size_t k = split->k;
-    for (size_t j = 0; j < k; j++)
+    const bool random = d->mode == SR_DRAW_RANDOM;
+    size_t last = s->k - 1;   /* the last category that can take anyone */
+    while (s->prob != NULL && last > 0 && s->prob[last] <= 0.0)
+        last--;
+    for (size_t j = 0; j < s->k; j++)
         out[j] = 0.0;
-    if (n <= 0.0)
-        return;
-    if (k == 1) {
-        out[0] = n;
-        return;
+    double rest = 1.0;        /* computed form: the probability of categories j.. */
+    for (size_t j = 0; j < last && n > 0.0; j++) {
+        if (random && n <= SR_CATEGORICAL_MAX && (s->prob != NULL || j == 0)) {
+            categorical(d->rng, n, s, j, last, rest, out);
+            return;
+        }
+        double c = 0.0, log_stay = NAN, log_leave = NAN;
+        if (s->prob == NULL) {
+            c = s->cond[j];
+            log_stay = s->cond_log_stay[j];
+            log_leave = s->cond_log_leave[j];
+        } else {
+            const double p = s->prob[j];
+            c = p <= 0.0 ? 0.0 : rest > p ? p / rest : 1.0;
+            rest -= p;
+        }
+        out[j] = random ? sr_binomial_logs(d->rng, n, c, log_stay, log_leave) : n * c;
+        n -= out[j];
     }
-    if (n <= SR_CATEGORICAL_MAX) {
-        for (unsigned i = 0; i < (unsigned)n; i++)
-            out[category(split->cum, k, sr_rng_uniform(r))] += 1.0;
-        return;
-    }
-    double left = n;
-    for (size_t j = 0; j + 1 < k && left > 0.0; j++) {
-        out[j] = sr_binomial_logs(r, left, split->cond[j], split->cond_log_stay[j],
-                                  split->cond_log_leave[j]);
-        left -= out[j];
-    }
-    out[k - 1] += left;
+    out[last] += n;
 }
 
 void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double take,

@@ -348,7 +348,7 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
 {
     const sr_model *m = w->model;
     const size_t T = m->n_months, Y = w->n_years;
-    gsl_rng *r = deterministic ? NULL : w->rng;
+    const sr_draw draw = {deterministic ? SR_DRAW_EXPECTED : SR_DRAW_RANDOM, w->rng};
 
     if (deterministic)
         sr_model_mean_values(m, w->values);
@@ -374,6 +374,12 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
         const unsigned char *cond = m->macro.model == SR_MACRO_MODEL_GAUSSIAN && !deterministic
                                         ? NULL : w->cond_of_month;
         sr_arm_spec spec = {
+            .model = m,
+            .programme = p,
+            .values = w->values,
+            .rates = rates,
+            .cond_of_month = cond,
+            .draw = draw,
             .intake = p->intake,
             .window = p->has_intervention ? p->effect_months + p->fade_months : 0,
             .treated = true,
@@ -392,10 +398,10 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             control_spec.treated = false;
             control_spec.stream =
                 sr_stream_key(seed, trial, pi, SR_ARM_CONTROL, SR_PURPOSE_TRANSITIONS);
-            sr_arm_run(w->arm, &control_spec, m, p, w->values, rates, cond, r);
+            sr_arm_run(w->arm, &control_spec);
             sr_arm_flows_copy(w->control, w->arm->flows, T, n_outcomes);
         }
-        sr_arm_run_pair(w->arm, &spec, m, p, w->values, rates, cond, r);
+        sr_arm_run_pair(w->arm, &spec);
         if (w->interrupted != NULL && *w->interrupted)
             return;   /* the arms stopped part way: the run is abandoned */
         const sr_arm_flows *treated = w->arm->flows, *counterfactual = w->arm->counterfactual;
