@@ -159,15 +159,22 @@ static void check_model(const char *what, const sr_model *m)
     expect_bounded(what, "result set", measured.results, estimated.results);
 }
 
+/* scenarios/<name>.yaml, loaded. */
+static sr_scenario *shipped(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, SIRISK_SOURCE_DIR "/scenarios/%s.yaml", name);
+    sr_error err = {0};
+    sr_scenario *sc = sr_scenario_load(path, NULL, 0, &err);
+    cr_assert_not_null(sc, "%s", err.msg);
+    return sc;
+}
+
 Test(memory, the_estimate_bounds_what_the_shipped_scenarios_allocate)
 {
     const char *files[] = {"default", "national", "scale"};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
-        char path[512];
-        snprintf(path, sizeof path, SIRISK_SOURCE_DIR "/scenarios/%s.yaml", files[k]);
-        sr_error err = {0};
-        sr_scenario *sc = sr_scenario_load(path, NULL, 0, &err);
-        cr_assert_not_null(sc, "%s", err.msg);
+        sr_scenario *sc = shipped(files[k]);
         check_model(files[k], sc->model);
         sr_scenario_free(sc);
     }
@@ -180,11 +187,7 @@ Test(memory, the_estimate_bounds_the_records_a_price_search_keeps)
 {
     const char *files[] = {"default", "national"};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
-        char path[512];
-        snprintf(path, sizeof path, SIRISK_SOURCE_DIR "/scenarios/%s.yaml", files[k]);
-        sr_error err = {0};
-        sr_scenario *sc = sr_scenario_load(path, NULL, 0, &err);
-        cr_assert_not_null(sc, "%s", err.msg);
+        sr_scenario *sc = shipped(files[k]);
         const sr_model *m = sc->model;
         double before = live_bytes();
         sr_records *r = sr_records_alloc(m, m->trials);

@@ -51,30 +51,6 @@ static const char *small =
     "    financing:\n"
     "      guarantee: {first_loss: 0.2}\n";
 
-/* Python: compare(a, b) asserts two groups equal in every dataset and attribute but
- * created_utc (and /price, which only a price file has), and returns how many datasets. */
-#define PY_COMPARE                                                                        \
-    "import h5py, numpy as np\n"                                                          \
-    "def same(x, y):\n"                                                                   \
-    "    if isinstance(x, (np.ndarray, float, np.floating)):\n"                          \
-    "        return np.array_equal(x, y, equal_nan=True)\n"                               \
-    "    return x == y\n"                                                                 \
-    "def compare(a, b, path=''):\n"                                                       \
-    "    n = 0\n"                                                                         \
-    "    assert sorted(a.attrs) == sorted(b.attrs), path\n"                               \
-    "    for k in b.attrs:\n"                                                             \
-    "        assert k == 'created_utc' or same(a.attrs[k], b.attrs[k]), (path, k)\n"     \
-    "    assert sorted(k for k in a if k != 'price') == sorted(b), (path, list(a))\n"     \
-    "    for k in b:\n"                                                                   \
-    "        if isinstance(b[k], h5py.Group):\n"                                          \
-    "            n += compare(a[k], b[k], path + '/' + k)\n"                             \
-    "        else:\n"                                                                     \
-    "            assert a[k].dtype == b[k].dtype and same(a[k][()], b[k][()]), path + '/' + k\n" \
-    "            for at in b[k].attrs:\n"                                                 \
-    "                assert same(a[k].attrs[at], b[k].attrs[at]), (path, k, at)\n"       \
-    "            n += 1\n"                                                                \
-    "    return n\n"
-
 /* Reads /price/solve/set of dir/results/small-price.h5 as " --set A --set B". */
 static char *plain_sets(const char *dir)
 {
@@ -119,7 +95,7 @@ Test(price, a_solved_term_reproduces_its_target_when_run_plainly, .timeout = 240
     free(err);
     free(sets);
     const char *check =
-        PY_COMPARE
+        SR_TEST_PY_COMPARE
         "f = h5py.File('results/small-price.h5', 'r')\n"
         "s = f['price/solve']\n"
         "n = compare(f, h5py.File('same.h5', 'r'))\n"
@@ -176,7 +152,7 @@ Test(price, a_map_is_what_plain_runs_at_its_points_give, .timeout = 240)
     free(out);
     free(err);
     const char *check =
-        PY_COMPARE
+        SR_TEST_PY_COMPARE
         "f = h5py.File('map.h5', 'r')\n"
         "assert compare(f, h5py.File('base.h5', 'r')) > 100, 'the root is the scenario as given'\n"
         "m = f['price/map']\n"

@@ -122,7 +122,13 @@ static int command_run(const sr_cli_options *o, sr_error *err)
     return rc;
 }
 
-static int command_stress(const sr_cli_options *o, sr_error *err)
+/* What stress, sweep and price run between checking their output path and publishing
+ * the file they fill: *f gets the file (none on failure). */
+typedef int (*file_runner)(const sr_cli_options *o, const sr_variants_request *rq, void *ctx,
+                           sr_h5_file **f, sr_error *err);
+
+/* Prepares o's output, runs run into it and publishes it, printing its summary. */
+static int run_to_file(const sr_cli_options *o, file_runner run, void *ctx, sr_error *err)
 {
     char *output = prepare_output(o, err);
     if (output == NULL)
@@ -130,28 +136,43 @@ static int command_stress(const sr_cli_options *o, sr_error *err)
     sr_run_options ro = run_options(o);
     sr_variants_request rq = variants_request(o, &ro, output);
     sr_h5_file *f = NULL;
-    int rc = sr_stress_run(&rq, o->only, &f, err);
+    int rc = run(o, &rq, ctx, &f, err);
     if (rc == 0)
         rc = sr_cli_output_publish(f, output, o->quiet, &interrupted, err);
     free(output);
     return rc;
 }
 
+static int run_stress(const sr_cli_options *o, const sr_variants_request *rq, void *ctx,
+                      sr_h5_file **f, sr_error *err)
+{
+    (void)ctx;
+    return sr_stress_run(rq, o->only, f, err);
+}
+
+static int command_stress(const sr_cli_options *o, sr_error *err)
+{
+    return run_to_file(o, run_stress, NULL, err);
+}
+
+static int run_sweep(const sr_cli_options *o, const sr_variants_request *rq, void *ctx,
+                     sr_h5_file **f, sr_error *err)
+{
+    (void)ctx;
+    return sr_sweep_run(rq, &o->sweep, NULL, NULL, NULL, f, err);
+}
+
 static int command_sweep(const sr_cli_options *o, sr_error *err)
 {
     if (sr_sweep_spec_check(&o->sweep, err) != 0)
         return err->code;
-    char *output = prepare_output(o, err);
-    if (output == NULL)
-        return err->code;
-    sr_run_options ro = run_options(o);
-    sr_variants_request rq = variants_request(o, &ro, output);
-    sr_h5_file *f = NULL;
-    int rc = sr_sweep_run(&rq, &o->sweep, NULL, NULL, NULL, &f, err);
-    if (rc == 0)
-        rc = sr_cli_output_publish(f, output, o->quiet, &interrupted, err);
-    free(output);
-    return rc;
+    return run_to_file(o, run_sweep, NULL, err);
+}
+
+static int run_price(const sr_cli_options *o, const sr_variants_request *rq, void *ctx,
+                     sr_h5_file **f, sr_error *err)
+{
+    return sr_price_run(rq, &o->price, ctx, f, err);
 }
 
 /* A price search: one run, its trials settled again at each candidate term; the file's
@@ -161,20 +182,11 @@ static int command_price(const sr_cli_options *o, sr_error *err)
 {
     if (sr_price_spec_check(&o->price, err) != 0)
         return err->code;
-    char *output = prepare_output(o, err);
-    if (output == NULL)
-        return err->code;
-    sr_run_options ro = run_options(o);
-    sr_variants_request rq = variants_request(o, &ro, output);
-    sr_h5_file *f = NULL;
-    sr_price_result r;
-    int rc = sr_price_run(&rq, &o->price, &r, &f, err);
-    if (rc == 0)
-        rc = sr_cli_output_publish(f, output, o->quiet, &interrupted, err);
+    sr_price_result r = {0};
+    int rc = run_to_file(o, run_price, &r, err);
     if (rc == 0 && !o->quiet)
         rc = sr_price_print(stdout, &r, err);
     sr_price_result_clear(&r);
-    free(output);
     return rc;
 }
 
