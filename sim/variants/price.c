@@ -4,6 +4,7 @@
 #include "sim/variants/price.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,6 +242,8 @@ int sr_price_run(const sr_variants_request *rq, const sr_price_spec *spec,
     if (rc == 0)
         rc = out->is_map ? sr_price_map_run(&s, &out->map, err)
                          : sr_price_solve(&s, &out->solve, rs, err);
+    if (s.progress && s.settled > 0)
+        fputc('\n', stderr);   /* after the count of candidates */
     sr_resettle_free(s.resettle);
     free(s.column);
     free(s.scratch);

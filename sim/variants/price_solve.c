@@ -253,7 +253,5 @@ int sr_price_solve(sr_price_search *s, sr_price_solution *sol, sr_resultset *bas
     t.value = sol->value;
     sr_resettle_all(s->resettle, (sr_changes){&t, 1}, base);
     statistics_at_answer(s, sol, base);
-    if (s->progress)
-        fputc('\n', stderr);
     return 0;
 }
