@@ -236,3 +236,35 @@ Test(price, bad_searches_exit_64_or_65_with_a_message_and_no_file, .timeout = 12
     expect_failure("price small.yaml --map programmes[0].contract.annual_frame=1e6,-5", 65,
                    "--set programmes[0].contract.annual_frame=-5: ");
 }
+
+/* A statistic that counts trials steps as the term moves: the answer is where it crosses
+ * the target, so the statistic there is within one trial's share of it, and a term a
+ * hair below (or above) lies on the other side. */
+Test(price, a_step_statistic_is_solved_where_it_crosses_the_target, .timeout = 120)
+{
+    char *dir = sr_test_tmpdir();
+    sr_test_write_file(dir, "small.yaml", small);
+    char *err = NULL;
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s price small.yaml --trials 400 --vary "
+                                     "programmes[0].contract.outcomes[0].price --target "
+                                     "investor_loss.mean=0.5 --bracket 0,400000 -o p.h5 --quiet",
+                                     dir, BIN),
+                         NULL, &err);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
+    free(err);
+    const char *check =
+        "import h5py, numpy as np\n"
+        "s = h5py.File('p.h5', 'r')['price/solve']\n"
+        "v, st = s['value'][()], s['statistic'][()]\n"
+        "assert abs(st - 0.5) <= 1 / 400 + 1e-12, st\n"
+        "c = s['candidates'][:]\n"
+        "near = c[np.abs(c[:, 0] - v) <= 1e-9 * 400000]\n"
+        "far = c[np.abs(c[:, 0] - v) > 1e-9 * 400000]\n"
+        "assert len(far) >= 2 and len(near) >= 1, c\n"
+        "below = c[c[:, 0] < v][:, 1]\n"
+        "above = c[c[:, 0] > v][:, 1]\n"
+        "assert (below >= 0.5).all() and (above <= 0.5).all(), (below, above)\n"
+        "print('ok')\n";
+    sr_test_python(dir, check);
+    sr_test_remove_dir(dir);
+}
