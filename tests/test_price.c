@@ -70,7 +70,7 @@ static char *plain_sets(const char *dir)
 Test(price, a_solved_term_reproduces_its_target_when_run_plainly, .timeout = 240)
 {
     char *dir = sr_test_tmpdir();
-    sr_test_write_file(dir, "small.yaml", small);
+    free(sr_test_write_file(dir, "small.yaml", small));
     char *out = NULL, *err = NULL;
     int rc = sr_test_run(sr_test_cmd("cd %s && mkdir results && %s price small.yaml --vary "
                                      "'programmes[0].contract.outcomes[*].price' --target "
@@ -131,7 +131,7 @@ Test(price, a_solved_term_reproduces_its_target_when_run_plainly, .timeout = 240
 Test(price, a_map_is_what_plain_runs_at_its_points_give, .timeout = 240)
 {
     char *dir = sr_test_tmpdir();
-    sr_test_write_file(dir, "small.yaml", small);
+    free(sr_test_write_file(dir, "small.yaml", small));
     char *out = NULL, *err = NULL;
     int rc = sr_test_run(sr_test_cmd("cd %s && %s price small.yaml --trials 300 --map "
                                      "'programmes[0].contract.outcomes[0].price=40000,150000' "
@@ -243,7 +243,7 @@ Test(price, bad_searches_exit_64_or_65_with_a_message_and_no_file, .timeout = 12
 Test(price, a_step_statistic_is_solved_where_it_crosses_the_target, .timeout = 120)
 {
     char *dir = sr_test_tmpdir();
-    sr_test_write_file(dir, "small.yaml", small);
+    free(sr_test_write_file(dir, "small.yaml", small));
     char *err = NULL;
     int rc = sr_test_run(sr_test_cmd("cd %s && %s price small.yaml --trials 400 --vary "
                                      "programmes[0].contract.outcomes[0].price --target "

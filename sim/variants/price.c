@@ -33,7 +33,8 @@ static sr_scenario *load_at(const sr_variants_request *rq, const sr_model *m,
         sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
         goto done;
     }
-    memcpy(ov, rq->overrides, rq->n_overrides * sizeof *ov);
+    if (rq->n_overrides > 0)
+        memcpy(ov, rq->overrides, rq->n_overrides * sizeof *ov);
     for (; parsed < n_sets; parsed++)
         if (sr_override_parse(sets[parsed], &ov[rq->n_overrides + parsed], err) != 0)
             goto done;
