@@ -13,6 +13,24 @@
 #include "sim/engine/run.h"
 #include "sim/scenario/scenario.h"
 
+const char sr_test_small[] =
+    "name: small\n"
+    "simulation: {trials: 500, seed: 3, start: 2027-01, horizon_years: 3}\n"
+    "discount: {public: 0.035, investor: 0.05}\n"
+    SR_TEST_STATES
+    "  - {from: outside, to: employed, hazard: 0.02, macro: pro}\n"
+    "  - {from: employed, to: outside, hazard: 0.1, by_tenure: [[0, 1], [3, 0.44]]}\n"
+    "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
+    "cashflows:\n"
+    "  outside: {municipality: 9000, state: 2500}\n"
+    "  employed: {municipality: -5500, state: -3500}\n"
+    "programmes:\n"
+    "  - name: town\n"
+    "    cohort: {size: 300, intake: {start: 2027-01, months: 6}, initial_state: outside}\n"
+    "    intervention:\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: 1.4, months: 12}\n"
+    "      costs: {per_participant: 10000}\n";
+
 char *sr_test_tmpdir(void)
 {
     const char *base = getenv("TMPDIR");
@@ -35,6 +53,7 @@ char *sr_test_write_file(const char *dir, const char *name, const char *text)
     return path;
 }
 
+/* The whole of a file, malloc'd; "" when it cannot be opened. */
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -48,6 +67,12 @@ static char *slurp(const char *path)
     s[got] = '\0';
     fclose(f);
     return s;
+}
+
+char *sr_test_read_file(const char *path)
+{
+    cr_assert(sr_test_exists(path), "cannot read %s", path);
+    return slurp(path);
 }
 
 int sr_test_run(const char *cmdline, char **out, char **err)

@@ -11,9 +11,25 @@
 #include "sim/engine/results.h"
 #include "sim/scenario/scenario.h"
 
+/* The states most test scenarios use: outside and employed, each keeping tenure up to 12
+ * months, and the absorbing exited; the scenario's transitions follow. */
+#define SR_TEST_STATES                                                                      \
+    "states:\n"                                                                             \
+    "  - {name: outside, tenure_max: 12}\n"                                                 \
+    "  - {name: employed, tenure_max: 12}\n"                                                \
+    "  - {name: exited, absorbing: true}\n"                                                 \
+    "transitions:\n"
+
+/* A small scenario: 300 persons of a town enrolled over six months, an effect on finding
+ * a job, three years, 500 trials. */
+extern const char sr_test_small[];
+
 /* A fresh empty directory under $TMPDIR (or /tmp); malloc'd: the caller frees it (or
  * sr_test_remove_dir removes and frees it). */
 char *sr_test_tmpdir(void);
+
+/* The whole of a file, malloc'd; fails the test when there is none. */
+char *sr_test_read_file(const char *path);
 
 /* Writes text to dir/name and returns the malloc'd path. */
 char *sr_test_write_file(const char *dir, const char *name, const char *text);

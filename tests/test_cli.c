@@ -12,27 +12,8 @@
 #define BIN SIRISK_BINARY
 #define SRC SIRISK_SOURCE_DIR
 
-static const char *small =
-    "name: small\n"
-    "simulation: {trials: 500, seed: 3, start: 2027-01, horizon_years: 3}\n"
-    "discount: {public: 0.035, investor: 0.05}\n"
-    "states:\n"
-    "  - {name: outside, tenure_max: 12}\n"
-    "  - {name: employed, tenure_max: 12}\n"
-    "  - {name: exited, absorbing: true}\n"
-    "transitions:\n"
-    "  - {from: outside, to: employed, hazard: 0.02, macro: pro}\n"
-    "  - {from: employed, to: outside, hazard: 0.1, by_tenure: [[0, 1], [3, 0.44]]}\n"
-    "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
-    "cashflows:\n"
-    "  outside: {municipality: 9000, state: 2500}\n"
-    "  employed: {municipality: -5500, state: -3500}\n"
-    "programmes:\n"
-    "  - name: town\n"
-    "    cohort: {size: 300, intake: {start: 2027-01, months: 6}, initial_state: outside}\n"
-    "    intervention:\n"
-    "      effect: {transitions: [outside->employed], hazard_ratio: 1.4, months: 12}\n"
-    "      costs: {per_participant: 10000}\n";
+/* The shared small scenario (tests/support.h). */
+static const char *const small = sr_test_small;
 
 Test(cli, run_writes_a_result_set_that_h5py_and_h5dump_read)
 {

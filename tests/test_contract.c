@@ -22,11 +22,7 @@ static const char *base =
     "name: contract\n"
     "simulation: {trials: 400, seed: 11, start: 2027-01, horizon_years: 5}\n"
     "discount: {public: 0, investor: 0}\n"
-    "states:\n"
-    "  - {name: outside, tenure_max: 12}\n"
-    "  - {name: employed, tenure_max: 12}\n"
-    "  - {name: exited, absorbing: true}\n"
-    "transitions:\n"
+    SR_TEST_STATES
     "  - {from: outside, to: employed, hazard: 0.03}\n"
     "  - {from: employed, to: outside, hazard: 0.08, by_tenure: [[0, 1], [6, 0.5]]}\n"
     "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"

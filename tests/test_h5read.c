@@ -56,17 +56,6 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot read %s", path);
-    char *s = calloc(1, 1 << 16);
-    size_t n = fread(s, 1, (1 << 16) - 1, f);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 /* Runs `sirisk summary dir/<name>.h5` in dir; with sig > 0, sends sig after delay_ms. */
 static summary_run run_summary(const char *dir, const char *name, int sig, long delay_ms)
 {
@@ -105,8 +94,8 @@ static summary_run run_summary(const char *dir, const char *name, int sig, long 
         r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         r.max_rss_kb = usage.ru_maxrss;
     }
-    r.out = slurp(out_path);
-    r.err = slurp(err_path);
+    r.out = sr_test_read_file(out_path);
+    r.err = sr_test_read_file(err_path);
     return r;
 }
 

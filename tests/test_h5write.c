@@ -107,17 +107,6 @@ static size_t dir_entries(const char *dir)
     return n;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot read %s", path);
-    char *s = calloc(1, 1 << 16);
-    size_t n = fread(s, 1, (1 << 16) - 1, f);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 /* Writes the synthetic result set to dir/name and returns the path. */
 static char *write_synthetic(const char *dir, const char *name)
 {
@@ -286,7 +275,7 @@ Test(h5write, a_failed_write_keeps_the_existing_target, .init = cr_redirect_stde
     cr_assert_not_null(strstr(err.msg, path), "%s", err.msg);
     cr_assert_not_null(strstr(err.msg, "/programmes"), "names the object: %s", err.msg);
     cr_assert_not_null(strstr(err.msg, "copenhagen"), "%s", err.msg);
-    char *kept = slurp(path);
+    char *kept = sr_test_read_file(path);
     cr_assert_str_eq(kept, "precious\n");
     cr_assert_eq(dir_entries(dir), 1, "a temporary file was left behind");
     fflush(stderr);

@@ -1,7 +1,8 @@
 /* The memory check (sim/variants/memory.h). Its estimate against what the constructors take, as the
  * C library counts it, and against the peak resident set of a whole run, as the kernel
  * counts it; scenarios too big for any machine, or for an address-space limit, refused at
- * once with the figure (exit 65, no file) by run, stress and sweep, and shown by validate. */
+ * once with the figure (exit 65, no file) by run, stress and sweep, and shown by validate.
+ * And memory that runs out while a scenario loads: exit 70, whichever allocation fails. */
 #define _DEFAULT_SOURCE /* wait4 */
 
 #include <criterion/criterion.h>
@@ -51,6 +52,14 @@ extern void *__libc_realloc(void *p, size_t n);
 extern void __libc_free(void *p);
 
 static long long held;   /* usable bytes of the blocks live, updated atomically */
+static long fail_in;      /* > 0: the fail_in-th allocation from now fails (returns NULL) */
+
+/* Whether this allocation is the one to fail. */
+static bool fails(void)
+{
+    return __atomic_load_n(&fail_in, __ATOMIC_RELAXED) > 0 &&
+           __atomic_sub_fetch(&fail_in, 1, __ATOMIC_RELAXED) == 0;
+}
 
 static void *counted(void *p)
 {
@@ -67,16 +76,18 @@ static void uncount(void *p)
 
 void *malloc(size_t n)
 {
-    return counted(__libc_malloc(n));
+    return fails() ? NULL : counted(__libc_malloc(n));
 }
 
 void *calloc(size_t n, size_t size)
 {
-    return counted(__libc_calloc(n, size));
+    return fails() ? NULL : counted(__libc_calloc(n, size));
 }
 
 void *realloc(void *p, size_t n)
 {
+    if (fails())
+        return NULL;   /* p stays as it was */
     size_t before = p != NULL ? malloc_usable_size(p) : 0;
     void *q = __libc_realloc(p, n);
     if (q != NULL || n == 0)   /* the old block is gone (moved, or freed by a size 0) */
@@ -424,11 +435,7 @@ static const char *held_results =
     "name: held\n"
     "simulation: {trials: 10000, seed: 1, start: 2027-01, horizon_years: 2}\n"
     "discount: {public: 0.035, investor: 0.05}\n"
-    "states:\n"
-    "  - {name: outside, tenure_max: 12}\n"
-    "  - {name: employed, tenure_max: 12}\n"
-    "  - {name: exited, absorbing: true}\n"
-    "transitions:\n"
+    SR_TEST_STATES
     "  - {from: outside, to: employed, hazard: 0.02}\n"
     "  - {from: employed, to: outside, hazard: 0.05}\n"
     "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
@@ -627,4 +634,95 @@ Test(memory, an_address_space_limit_is_respected)
     free(path);
     free(y);
     sr_test_remove_dir(dir);
+}
+
+/* A scenario that exercises every part of the loader: named and correlated parameters,
+ * strata, tenure and dated cash flows, a rate card with a control group, the regime macro
+ * model and stresses, loaded with overrides. */
+static const char oom_scenario[] =
+    "name: oom\n"
+    "simulation: {trials: 10, seed: 1, start: 2027-01, horizon_years: 4}\n"
+    "parameters:\n"
+    "  find: {dist: gamma, mean: 0.02, sd: 0.005}\n"
+    "  hr: {dist: lognormal, median: 1.3, p95: 1.9}\n"
+    "correlations: [[find, hr, 0.3]]\n"
+    "discount: {public: 0.035, investor: 0.05}\n"
+    SR_TEST_STATES
+    "  - {from: outside, to: employed, hazard: $find, macro: pro, by_tenure: [[0, 1], [6, 0.8]]}\n"
+    "  - {from: [outside, employed], to: exited, hazard: 0.002}\n"
+    "  - {from: employed, to: outside, hazard: 0.05, macro: counter}\n"
+    "strata:\n"
+    "  - {name: a, share: 0.5}\n"
+    "  - {name: b, share: 0.5, multiply: {outside->employed: 0.7}}\n"
+    "cashflows:\n"
+    "  outside: {municipality: 6773, state: 2465, by_tenure: [[6, {municipality: 7000}]]}\n"
+    "  employed: {municipality: -4500, state: -2000}\n"
+    "macro: {model: regime, switch: {to_recession: 0.01, to_normal: 0.05},"
+    " recession: {pro: 0.6, counter: 1.5}}\n"
+    "programmes:\n"
+    "  - name: p\n"
+    "    cohort: {size: 1000, intake: {start: 2027-01, months: 12}, initial_state: outside}\n"
+    "    intervention: {effect: {transitions: [outside->employed], hazard_ratio: $hr, months: 6}}\n"
+    "    contract:\n"
+    "      payer: municipality\n"
+    "      type: rate_card\n"
+    "      outcomes: [{name: j6, state: employed, tenure: 6, price: 1000}]\n"
+    "      baseline: {method: control_group, size: 200}\n"
+    "      term_years: 3\n"
+    "stresses:\n"
+    "  weak: {parameters.hr.median: 1.1}\n"
+    "  late: {\"programmes[0].cohort.intake.start\": 2028-01}\n";
+
+/* Whether two loads of a scenario came out the same: the text as run, the notes, the
+ * number table and the stresses. */
+static bool same_load(const sr_scenario *a, const sr_scenario *b)
+{
+    return strcmp(a->text, b->text) == 0 &&
+           (a->notes == NULL ? b->notes == NULL
+                             : b->notes != NULL && strcmp(a->notes, b->notes) == 0) &&
+           a->model->n_num == b->model->n_num &&
+           memcmp(a->model->num, b->model->num, a->model->n_num * sizeof *a->model->num) == 0 &&
+           a->n_stresses == b->n_stresses;
+}
+
+/* Every allocation of a load in turn fails: the load fails with exit 70 and says it ran
+ * out of memory, never calls the scenario invalid (65), never crashes; or, where the
+ * allocation only served a message's text, loads the same scenario as without a failure.
+ * The allocations are walked until the load no longer reaches the one set to fail. */
+Test(memory, running_out_of_memory_while_loading_a_scenario_exits_70, .timeout = 120)
+{
+    if (SANITIZED)
+        cr_skip_test("the allocator is AddressSanitizer's, which cannot be made to fail here");
+    sr_override ov[2];
+    sr_error err = {0};
+    cr_assert_eq(sr_override_parse("programmes[0].cohort.size=2000", &ov[0], &err), 0);
+    cr_assert_eq(sr_override_parse("macro.start_in_recession=true", &ov[1], &err), 0);
+    sr_scenario *whole = sr_scenario_load_text("x.yaml", oom_scenario, strlen(oom_scenario),
+                                               ov, 2, &err);
+    cr_assert_not_null(whole, "%s", err.msg);
+    long failed = 0;
+    for (long k = 1;; k++) {
+        err = (sr_error){0};
+        __atomic_store_n(&fail_in, k, __ATOMIC_RELAXED);
+        sr_scenario *sc = sr_scenario_load_text("x.yaml", oom_scenario, strlen(oom_scenario),
+                                                ov, 2, &err);
+        const bool reached = __atomic_exchange_n(&fail_in, 0, __ATOMIC_RELAXED) == 0;
+        if (sc != NULL) {
+            cr_assert(same_load(sc, whole), "allocation %ld failed and the scenario loaded "
+                      "differently", k);
+            sr_scenario_free(sc);
+            if (!reached)
+                break;
+            continue;
+        }
+        cr_assert(reached, "the load failed without a failing allocation: %s", err.msg);
+        cr_assert_eq(err.code, SR_EXIT_SOFTWARE, "allocation %ld: exit %d: %s", k, err.code,
+                     err.msg);
+        cr_assert_not_null(strstr(err.msg, "out of memory"), "allocation %ld: %s", k, err.msg);
+        failed++;
+    }
+    cr_expect_gt(failed, 1000, "a load takes more allocations than %ld", failed);
+    sr_scenario_free(whole);
+    sr_override_clear(&ov[0]);
+    sr_override_clear(&ov[1]);
 }

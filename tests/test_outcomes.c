@@ -23,11 +23,7 @@ static const char *scenario =
     "name: outcomes\n"
     "simulation: {trials: 10, seed: 5, start: 2027-01, horizon_months: 30}\n"
     "discount: {public: 0, investor: 0}\n"
-    "states:\n"
-    "  - {name: outside, tenure_max: 12}\n"
-    "  - {name: employed, tenure_max: 12}\n"
-    "  - {name: exited, absorbing: true}\n"
-    "transitions:\n"
+    SR_TEST_STATES
     "  - {from: outside, to: employed, hazard: 0.12}\n"
     "  - {from: employed, to: outside, hazard: 0.2, by_tenure: [[0, 1], [3, 0.5]]}\n"
     "  - {from: [outside, employed], to: exited, hazard: 0.004}\n"

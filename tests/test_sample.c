@@ -2,7 +2,8 @@
  * fit, fixed streams), on both of its paths (inversion, GSL's BTPE) and the flip p > 1/2;
  * the monotone coupling that common random numbers rely on; the hypergeometric share of
  * a cell's moves against the exact hypergeometric distribution, from small populations to
- * 2^52, with its cost bounded; and the hypergeometric log-pmf against log-binomials. */
+ * 2^52, with its cost bounded; the hypergeometric log-pmf against log-binomials; and the
+ * multinomial, with tabulated and computed probabilities, against its binomial marginals. */
 #include <criterion/criterion.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -80,6 +81,97 @@ Test(sample, large_counts_follow_the_binomial_distribution)
 {
     cr_expect_gt(goodness_of_fit(5000, 0.05, 200000, 5), 1e-5);
     cr_expect_gt(goodness_of_fit(400, 0.6, 200000, 6), 1e-5);
+}
+
+/* A multinomial's probabilities in both forms (sr_split): computed (prob) and tabulated
+ * (cum, the sequential conditionals and their logarithms, as sim/engine/rates.c makes
+ * them). */
+typedef struct {
+    size_t k;
+    double prob[8], cum[8], cond[8], log_stay[8], log_leave[8];
+} split_forms;
+
+static split_forms forms_of(const double *p, size_t k)
+{
+    split_forms f = {.k = k};
+    double before = 0.0;
+    for (size_t j = 0; j < k; j++) {
+        f.prob[j] = p[j];
+        f.cond[j] = j + 1 == k ? 1.0 : p[j] / (1.0 - before);
+        before += p[j];
+        f.cum[j] = j + 1 == k ? 1.0 : before;
+        f.log_stay[j] = log1p(-f.cond[j]);
+        f.log_leave[j] = log(f.cond[j]);
+    }
+    return f;
+}
+
+static sr_split split_of(const split_forms *f, bool tabulated)
+{
+    if (tabulated)
+        return (sr_split){.k = f->k, .cum = f->cum, .cond = f->cond,
+                          .cond_log_stay = f->log_stay, .cond_log_leave = f->log_leave};
+    return (sr_split){.k = f->k, .prob = f->prob};
+}
+
+/* `draws` draws of Multinomial(n; p): each a split of n whole persons, a category of
+ * probability 0 empty, each category's count Binomial(n, p_j) (chi-square p-value above
+ * 1e-5); and the expectation is n p_j. */
+static void expect_multinomial(const double *p, size_t k, unsigned n, bool tabulated,
+                               uint64_t key)
+{
+    const size_t draws = 100000;
+    const split_forms f = forms_of(p, k);
+    const sr_split split = split_of(&f, tabulated);
+    gsl_rng *r = sr_rng_alloc();
+    sr_rng_seek(r, key);
+    const sr_draw d = {SR_DRAW_RANDOM, r};
+    double *observed = calloc(k * (n + 1), sizeof *observed), out[8];
+    for (size_t i = 0; i < draws; i++) {
+        sr_multinomial(&d, n, &split, out);
+        double sum = 0.0;
+        for (size_t j = 0; j < k; j++) {
+            cr_assert(out[j] >= 0.0 && out[j] == floor(out[j]) && (p[j] > 0.0 || out[j] == 0.0),
+                      "n %u, category %zu: %g", n, j, out[j]);
+            observed[j * (n + 1) + (size_t)out[j]] += 1.0;
+            sum += out[j];
+        }
+        cr_assert_eq(sum, n);
+    }
+    double *prob = calloc(n + 1, sizeof *prob);
+    for (size_t j = 0; j < k; j++) {
+        if (p[j] <= 0.0)
+            continue;
+        for (unsigned x = 0; x <= n; x++)
+            prob[x] = gsl_ran_binomial_pdf(x, p[j], n);
+        const double p_value = chi_square_p(observed + j * (n + 1), prob, n, draws);
+        cr_expect_gt(p_value, 1e-5, "%s, n %u, category %zu: p-value %.2g",
+                     tabulated ? "tabulated" : "computed", n, j, p_value);
+    }
+    const sr_draw expected = {SR_DRAW_EXPECTED, NULL};
+    sr_multinomial(&expected, n, &split, out);
+    for (size_t j = 0; j < k; j++)
+        cr_expect(fabs(out[j] - n * p[j]) <= 1e-12 * n, "expected, category %zu: %.17g, not %.17g",
+                  j, out[j], n * p[j]);
+    free(prob);
+    free(observed);
+    gsl_rng_free(r);
+}
+
+/* Few persons (one category draw each from the start), a few more than SR_CATEGORICAL_MAX
+ * (binomials, and for computed probabilities the switch to category draws part way), and
+ * many (binomials throughout); a category of probability 0 in the middle and at the end. */
+Test(sample, multinomial_draws_follow_their_binomial_marginals)
+{
+    const double middle_zero[] = {0.1, 0.25, 0.0, 0.4, 0.25};
+    const double last_zero[] = {0.3, 0.5, 0.2, 0.0};
+    const unsigned sizes[] = {5, 14, 40, 600};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        for (int tabulated = 0; tabulated <= 1; tabulated++) {
+            expect_multinomial(middle_zero, 5, sizes[i], tabulated, 100 + 10 * i + tabulated);
+            if (!tabulated)   /* a tabulated split's last category is the one that takes the rest */
+                expect_multinomial(last_zero, 4, sizes[i], false, 200 + 10 * i);
+        }
 }
 
 Test(sample, degenerate_cases_are_exact)

@@ -189,25 +189,9 @@ Test(tables, say_what_the_loader_needs_of_every_key)
 
 /* ---- the reference --------------------------------------------------------------------- */
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    size_t cap = 1 << 16, len = 0;
-    char *s = malloc(cap);
-    for (size_t got; (got = fread(s + len, 1, cap - len - 1, f)) > 0;) {
-        len += got;
-        if (len + 1 == cap)
-            s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    s[len] = '\0';
-    return s;
-}
-
 static char *committed_reference(void)
 {
-    return read_text(SIRISK_SOURCE_DIR "/docs/scenario-format.md");
+    return sr_test_read_file(SIRISK_SOURCE_DIR "/docs/scenario-format.md");
 }
 
 /* Fails at the first line where a and b differ. */
@@ -360,7 +344,7 @@ Test(reference, names_every_key_path_the_shipped_scenarios_use)
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", SIRISK_SOURCE_DIR, files[i]);
-        char *text = read_text(path);
+        char *text = sr_test_read_file(path);
         sr_ydoc d;
         sr_error err = {0};
         sr_ylimits limits = {SR_SCENARIO_MAX_NODES, SR_SCENARIO_MAX_DEPTH};

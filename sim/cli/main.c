@@ -122,13 +122,12 @@ static int command_run(const sr_cli_options *o, sr_error *err)
     return rc;
 }
 
-/* What stress, sweep and price run between checking their output path and publishing
- * the file they fill: *f gets the file (none on failure). */
-typedef int (*file_runner)(const sr_cli_options *o, const sr_variants_request *rq, void *ctx,
-                           sr_h5_file **f, sr_error *err);
+/* Runs what a command that fills a result file makes (stress, sweep, price) with
+ * run(ctx), into o's result file, and publishes it. */
+typedef int (*variants_runner)(const sr_cli_options *o, const sr_variants_request *rq,
+                               void *ctx, sr_h5_file **file, sr_error *err);
 
-/* Prepares o's output, runs run into it and publishes it, printing its summary. */
-static int run_to_file(const sr_cli_options *o, file_runner run, void *ctx, sr_error *err)
+static int run_variants(const sr_cli_options *o, variants_runner run, void *ctx, sr_error *err)
 {
     char *output = prepare_output(o, err);
     if (output == NULL)
@@ -143,36 +142,36 @@ static int run_to_file(const sr_cli_options *o, file_runner run, void *ctx, sr_e
     return rc;
 }
 
-static int run_stress(const sr_cli_options *o, const sr_variants_request *rq, void *ctx,
-                      sr_h5_file **f, sr_error *err)
+static int run_stresses(const sr_cli_options *o, const sr_variants_request *rq, void *ctx,
+                        sr_h5_file **file, sr_error *err)
 {
     (void)ctx;
-    return sr_stress_run(rq, o->only, f, err);
+    return sr_stress_run(rq, o->only, file, err);
+}
+
+static int run_sweep_points(const sr_cli_options *o, const sr_variants_request *rq,
+                            void *ctx, sr_h5_file **file, sr_error *err)
+{
+    (void)ctx;
+    return sr_sweep_run(rq, &o->sweep, NULL, NULL, NULL, file, err);
 }
 
 static int command_stress(const sr_cli_options *o, sr_error *err)
 {
-    return run_to_file(o, run_stress, NULL, err);
-}
-
-static int run_sweep(const sr_cli_options *o, const sr_variants_request *rq, void *ctx,
-                     sr_h5_file **f, sr_error *err)
-{
-    (void)ctx;
-    return sr_sweep_run(rq, &o->sweep, NULL, NULL, NULL, f, err);
+    return run_variants(o, run_stresses, NULL, err);
 }
 
 static int command_sweep(const sr_cli_options *o, sr_error *err)
 {
     if (sr_sweep_spec_check(&o->sweep, err) != 0)
         return err->code;
-    return run_to_file(o, run_sweep, NULL, err);
+    return run_variants(o, run_sweep_points, NULL, err);
 }
 
 static int run_price(const sr_cli_options *o, const sr_variants_request *rq, void *ctx,
-                     sr_h5_file **f, sr_error *err)
+                     sr_h5_file **file, sr_error *err)
 {
-    return sr_price_run(rq, &o->price, ctx, f, err);
+    return sr_price_run(rq, &o->price, ctx, file, err);
 }
 
 /* A price search: one run, its trials settled again at each candidate term; the file's
@@ -183,7 +182,7 @@ static int command_price(const sr_cli_options *o, sr_error *err)
     if (sr_price_spec_check(&o->price, err) != 0)
         return err->code;
     sr_price_result r = {0};
-    int rc = run_to_file(o, run_price, &r, err);
+    int rc = run_variants(o, run_price, &r, err);
     if (rc == 0 && !o->quiet)
         rc = sr_price_print(stdout, &r, err);
     sr_price_result_clear(&r);

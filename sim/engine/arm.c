@@ -48,6 +48,8 @@ typedef struct {
     const sr_rates *rates;
     const sr_progress *g;             /* the programme's rate-card progress tables */
     const sr_draw *draw;
+    size_t stride;                    /* counts from one progress group's cell to the next's:
+                                       * n_strata * n_cells */
     size_t n_arms;                    /* 1, or SR_PAIR */
     size_t t;                         /* the month */
     size_t cond;                      /* its macro condition in rates */
@@ -119,7 +121,7 @@ static bool same_persons(double a, double b)
  * cells) of the arm's next counts, with the progress they reach there; achievements are
  * tallied for month t + 1, the month in which the arrival holds the cell (none past the
  * horizon). */
-static inline void arrive(const month_step *ms, unsigned arms, size_t pi, size_t s, size_t c,
+static inline void arrive(const month_step *restrict ms, unsigned arms, size_t pi, size_t s, size_t c,
                           double n)
 {
     sr_arm_ws *w = ms->w;
@@ -146,7 +148,7 @@ static inline void arrive(const month_step *ms, unsigned arms, size_t pi, size_t
  * transition o, moves[n_out] stay (into stay_cell); persons of progress pi. Pooled (the
  * band's destinations are drawn together, band_pool): moves[0] leave, moves[1] stay, and
  * the leavers are counted for the band by the progress they leave with. */
-static inline void arrive_all(const month_step *ms, unsigned arms, size_t pi, size_t s,
+static inline void arrive_all(const month_step *restrict ms, unsigned arms, size_t pi, size_t s,
                               size_t i, size_t stay_cell, const double *moves, bool pooled)
 {
     sr_arm_ws *w = ms->w;
@@ -197,32 +199,21 @@ static const double *take_share(const sr_draw *d, size_t k, double *moved, doubl
  * change neither the paths nor how the arms are paired (docs/model.md). */
 typedef struct {
     size_t s, i, first, top, c0, c1;
+    size_t at;                /* s * n_cells: progress group pi's count in cell c of the unit
+                               * is at pi * stride + at + c */
 } draw_unit;
 
-/* A unit's counts in a block: progress group pi's count in cell c of the unit's stratum is
- * at pi * stride + at + c. */
-typedef struct {
-    size_t stride;            /* from one progress group's cell to the next: n_strata * n_cells */
-    size_t at;                /* the unit's stratum's first cell: s * n_cells */
-} unit_index;
-
-static inline unit_index index_of(const month_step *ms, const draw_unit *u)
-{
-    return (unit_index){ms->l->n_strata * ms->l->n_cells, u->s * ms->l->n_cells};
-}
-
 /* The persons of arm a in the unit's cells, and in how many (cell, progress group)s. */
-static double unit_count(const month_step *ms, const block_step *b, size_t a,
+static double unit_count(const month_step *restrict ms, const block_step *b, size_t a,
                          const draw_unit *u, size_t *groups)
 {
-    const unit_index x = index_of(ms, u);
-    const size_t P = ms->g->n_progress;
+    const size_t P = ms->g->n_progress, stride = ms->stride;
     const double *counts = b->counts[a].n;
     double n = 0.0;
     size_t k = 0;
     for (size_t c = u->c0; c <= u->c1; c++)
         for (size_t pi = 0; pi < P; pi++) {
-            const double n_pi = counts[pi * x.stride + x.at + c];
+            const double n_pi = counts[pi * stride + u->at + c];
             if (n_pi > 0.0) {
                 n += n_pi;
                 k++;
@@ -235,16 +226,16 @@ static double unit_count(const month_step *ms, const block_step *b, size_t a,
 /* Shares arm a's moves of one unit (n persons in `groups` (cell, progress group)s of
  * counts) out over them, the last taking the rest, and moves them on in each arm of
  * `arms` (a's, or both where the unit is the same in both); pooled: see arrive_all. */
-static void share_out(const month_step *ms, size_t a, unsigned arms, const double *counts,
+static void share_out(const month_step *restrict ms, size_t a, unsigned arms, const double *counts,
                       const draw_unit *u, double n, size_t groups, bool pooled)
 {
     sr_arm_ws *w = ms->w;
-    const unit_index x = index_of(ms, u);
+    const size_t P = ms->g->n_progress, stride = ms->stride;
     const size_t K = pooled ? 2 : ms->l->n_out[u->i] + 1;
     for (size_t c = u->c0; c <= u->c1 && groups > 0; c++) {
         const size_t stay_cell = c < u->first + u->top ? c + 1 : c;
-        for (size_t pi = 0; pi < ms->g->n_progress && groups > 0; pi++) {
-            const double n_pi = counts[pi * x.stride + x.at + c];
+        for (size_t pi = 0; pi < P && groups > 0; pi++) {
+            const double n_pi = counts[pi * stride + u->at + c];
             if (n_pi == 0.0)
                 continue;
             const bool last = --groups == 0;
@@ -258,17 +249,17 @@ static void share_out(const month_step *ms, size_t a, unsigned arms, const doubl
 /* Whether the unit holds the same persons of each progress group in both arms of b, and
  * they make the same k moves: then one share-out serves both (in a pooled band, of who
  * leaves and who stays; flush_band does the same for the leavers' destinations). */
-static bool same_in_both(const month_step *ms, const block_step *b, const draw_unit *u,
+static bool same_in_both(const month_step *restrict ms, const block_step *b, const draw_unit *u,
                          size_t k)
 {
     const sr_arm_ws *w = ms->w;
-    const unit_index x = index_of(ms, u);
+    const size_t P = ms->g->n_progress, stride = ms->stride;
     for (size_t o = 0; o < k; o++)
         if (w->moves[0][o] != w->moves[1][o])
             return false;
     for (size_t c = u->c0; c <= u->c1; c++)
-        for (size_t pi = 0; pi < ms->g->n_progress; pi++) {
-            const size_t at = pi * x.stride + x.at + c;
+        for (size_t pi = 0; pi < P; pi++) {
+            const size_t at = pi * stride + u->at + c;
             if (b->counts[0].n[at] != b->counts[1].n[at])
                 return false;
         }
@@ -276,7 +267,7 @@ static bool same_in_both(const month_step *ms, const block_step *b, const draw_u
 }
 
 /* Tallies the one-off cash flows of moves[o] persons leaving along transition out[o]. */
-static void tally_transitions(const month_step *ms, const size_t *out, size_t n_out,
+static void tally_transitions(const month_step *restrict ms, const size_t *out, size_t n_out,
                               const double *moves, month_tally *tally)
 {
     for (size_t o = 0; o < n_out; o++) {
@@ -333,7 +324,7 @@ typedef struct {
  * left with (w->band_leavers) by multivariate hypergeometric draws after all the
  * destinations are drawn, so a contract's outcomes change no path. Tallies transition
  * cash flows and empties the pool. */
-static void flush_band(month_step *ms, band_pool *pool, const block_step *b)
+static void flush_band(month_step *restrict ms, band_pool *pool, const block_step *b)
 {
     if (!pool->open)
         return;
@@ -390,7 +381,7 @@ static void flush_band(month_step *ms, band_pool *pool, const block_step *b)
  * w->moves[a] = {leave, stay}, and added to the pool's leavers[]: as many persons as both
  * arms hold are paired and leave together (leavers[0]); the larger arm's others leave
  * independently (leavers[1 + arm]). */
-static void draw_leavers(const month_step *ms, size_t idx, const double *n,
+static void draw_leavers(const month_step *restrict ms, size_t idx, const double *n,
                          double leavers[1 + SR_PAIR])
 {
     sr_arm_ws *w = ms->w;
@@ -439,7 +430,7 @@ static bool moves_are_persons(const sr_arm_ws *w, size_t a, size_t k, double n)
  * after the moves, from the same stream. So a contract's outcomes, which only split the
  * persons by what they have achieved, leave the paths of the cohort and the pairing
  * unchanged (docs/model.md). */
-static void step_block(month_step *ms, const block_step *b)
+static void step_block(month_step *restrict ms, const block_step *b)
 {
     sr_arm_ws *w = ms->w;
     const sr_layout *l = ms->l;
@@ -457,7 +448,7 @@ static void step_block(month_step *ms, const block_step *b)
                 continue;
             const size_t s = x / C, cell = x % C, band = l->band_of_cell[cell];
             const size_t i = l->band_state[band], first = l->offset[i];
-            draw_unit u = {s, i, first, l->n_levels[i] - 1, cell, cell};
+            draw_unit u = {s, i, first, l->n_levels[i] - 1, cell, cell, s * C};
             if (cell - first >= l->settled[i] && u.top > l->settled[i]) {
                 u.c0 = first + l->settled[i];
                 u.c1 = first + u.top;
@@ -578,7 +569,7 @@ static double employed_in(const sr_layout *l, size_t n_progress, const double *b
  * block_key - 1, or the pool: block_key 0; its effect phase in arm 0, and whether arm 0's
  * persons count as active), each arm into its next counts, which then replace the
  * block's. */
-static void step_arms(month_step *ms, size_t block_key, size_t phase0, bool counts_active)
+static void step_arms(month_step *restrict ms, size_t block_key, size_t phase0, bool counts_active)
 {
     sr_arm_ws *w = ms->w;
     const size_t len = w->block_len;
@@ -625,7 +616,7 @@ static void run_arms(sr_arm_ws *w, const sr_arm_spec *spec, size_t n_arms)
     const double per_participant = with_effect ? v[p->cost_per_participant] : 0.0;
     const double per_month = with_effect ? v[p->cost_per_participant_month] : 0.0;
     month_step ms = {.w = w, .l = l, .m = m, .p = p, .v = v, .rates = spec->rates, .g = g,
-                     .draw = &spec->draw, .n_arms = n_arms};
+                     .draw = &spec->draw, .stride = l->n_strata * C, .n_arms = n_arms};
 
     for (size_t a = 0; a < n_arms; a++) {
         clear_block(cells_of(w, a, 0), len, w->words);

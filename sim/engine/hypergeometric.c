@@ -1,4 +1,15 @@
+/* Hypergeometric draws (sim/engine/hypergeometric.h): inversion from 0 for a short support,
+ * Stadlober's ratio of uniforms (HRUA) otherwise, on a reduced form in which the tagged and
+ * the taken are each at most half the population; and the log-pmf, accurate at any
+ * population a double holds exactly.
+ *
+ * Invariants: every count (population, tagged, taken, the draw) is a whole number held
+ * exactly (at most SR_HYPERGEOMETRIC_MAX); a draw lies in the support, max(0, taken -
+ * (total - tagged)) .. min(tagged, taken), checked in a SIRISK_DEBUG build
+ * (sim/base/check.h). */
 #include "sim/engine/hypergeometric.h"
+
+#include "sim/base/check.h"
 
 #include <float.h>
 #include <math.h>
@@ -364,5 +375,8 @@ double sr_hypergeometric(gsl_rng *r, double tagged, double total, double taken)
         z = inversion_from_zero(r, &f.h);
     else
         z = hrua(r, &f.h);
-    return tagged_count(&f, tagged, z);
+    const double x = tagged_count(&f, tagged, z);
+    SR_CHECK(x >= fmax(0.0, taken - (total - tagged)) && x <= fmin(tagged, taken) &&
+             x == floor(x));
+    return x;
 }

@@ -4,6 +4,7 @@
 
 #include "models/cashflow.h"
 #include "models/size.h"
+#include "sim/engine/carve.h"
 
 /* Highest tenure at which anything about state i changes: a hazard multiplier of an
  * outgoing transition, a cash flow of any stratum, or (with_outcomes) a contract outcome. */
@@ -45,54 +46,76 @@ static bool is_hazard_breakpoint(const sr_model *m, const sr_layout *l, size_t i
     return false;
 }
 
+/* Tenure levels of state i: up to its last breakpoint (contract outcomes in), at most its
+ * tenure_max, and level 0. */
+static unsigned levels_of(const sr_model *m, size_t i)
+{
+    const unsigned top = last_breakpoint(m, i, true), max = m->states[i].tenure_max;
+    return (top < max ? top : max) + 1;
+}
+
+/* Lays out a layout of S states, C cells per stratum and at most max_out transitions out of
+ * a state on c (sim/engine/carve.h). */
+static sr_layout *carve_layout(sr_carve *c, sr_layout *scratch, size_t S, size_t C,
+                               size_t max_out)
+{
+    sr_layout *l = sr_carve_struct(c, sizeof *l, scratch);
+    l->offset = sr_carve_take(c, S, sizeof(size_t));
+    l->n_levels = sr_carve_take(c, S, sizeof(unsigned));
+    l->settled = sr_carve_take(c, S, sizeof(unsigned));
+    l->n_out = sr_carve_take(c, S, sizeof(size_t));
+    l->absorbing = sr_carve_take(c, S, sizeof(bool));
+    l->out = sr_carve_take(c, sr_size_mul(S, max_out), sizeof(size_t));
+    l->band_of_cell = sr_carve_take(c, C, sizeof(size_t));
+    l->band_state = sr_carve_take(c, C, sizeof(size_t));
+    l->band_tenure = sr_carve_take(c, C, sizeof(unsigned));
+    return l;
+}
+
 sr_layout *sr_layout_alloc(const sr_model *m)
 {
-    sr_layout *l = calloc(1, sizeof *l);
-    if (l == NULL)
+    const size_t S = m->n_states;
+    /* transitions out of each state; then, while out[] is filled, those placed so far */
+    size_t *count = calloc(S > 0 ? S : 1, sizeof *count);
+    if (count == NULL)
         return NULL;
-    l->n_states = m->n_states;
+    size_t cells = 0, max_out = 1;
+    for (size_t j = 0; j < m->n_transitions; j++)
+        count[m->transitions[j].from]++;
+    for (size_t i = 0; i < S; i++) {
+        cells += levels_of(m, i);
+        if (count[i] > max_out)
+            max_out = count[i];
+    }
+    sr_layout scratch;
+    sr_carve c = {0};
+    carve_layout(&c, &scratch, S, cells, max_out);
+    if (sr_carve_alloc(&c) == NULL) {
+        free(count);
+        return NULL;
+    }
+    sr_layout *l = carve_layout(&c, &scratch, S, cells, max_out);
+    l->n_states = S;
     l->n_strata = m->n_strata;
     l->employed = sr_model_state_index(m, "employed");
-    l->offset = calloc(m->n_states, sizeof *l->offset);
-    l->n_levels = calloc(m->n_states, sizeof *l->n_levels);
-    l->n_out = calloc(m->n_states, sizeof *l->n_out);
-    l->absorbing = calloc(m->n_states, sizeof *l->absorbing);
-    l->settled = calloc(m->n_states, sizeof *l->settled);
-    if (!l->offset || !l->n_levels || !l->n_out || !l->absorbing || !l->settled)
-        goto fail;
-
-    for (size_t i = 0; i < m->n_states; i++) {
-        unsigned top = last_breakpoint(m, i, true), dynamic = last_breakpoint(m, i, false);
-        unsigned max = m->states[i].tenure_max;
-        l->n_levels[i] = (top < max ? top : max) + 1;
+    l->max_out = max_out;
+    for (size_t i = 0; i < S; i++) {
+        const unsigned dynamic = last_breakpoint(m, i, false), max = m->states[i].tenure_max;
+        l->n_levels[i] = levels_of(m, i);
         l->settled[i] = dynamic < max ? dynamic : max;
         l->offset[i] = l->n_cells;
         l->n_cells += l->n_levels[i];
         l->absorbing[i] = m->states[i].absorbing;
+        l->n_out[i] = count[i];
+        count[i] = 0;
     }
-    for (size_t j = 0; j < m->n_transitions; j++)
-        l->n_out[m->transitions[j].from]++;
-    l->max_out = 1;
-    for (size_t i = 0; i < m->n_states; i++)
-        if (l->n_out[i] > l->max_out)
-            l->max_out = l->n_out[i];
-
-    l->out = calloc(m->n_states * l->max_out, sizeof *l->out);
-    l->band_of_cell = calloc(l->n_cells, sizeof *l->band_of_cell);
-    l->band_state = calloc(l->n_cells, sizeof *l->band_state);
-    l->band_tenure = calloc(l->n_cells, sizeof *l->band_tenure);
-    if (!l->out || !l->band_of_cell || !l->band_state || !l->band_tenure)
-        goto fail;
-    size_t *filled = calloc(m->n_states, sizeof *filled);
-    if (filled == NULL)
-        goto fail;
     for (size_t j = 0; j < m->n_transitions; j++) {
         size_t from = m->transitions[j].from;
-        l->out[from * l->max_out + filled[from]++] = j;
+        l->out[from * max_out + count[from]++] = j;
     }
-    free(filled);
+    free(count);
 
-    for (size_t i = 0; i < m->n_states; i++) {
+    for (size_t i = 0; i < S; i++) {
         for (unsigned k = 0; k < l->n_levels[i]; k++) {
             if (k == 0 || is_hazard_breakpoint(m, l, i, k)) {
                 l->band_state[l->n_bands] = i;
@@ -102,38 +125,21 @@ sr_layout *sr_layout_alloc(const sr_model *m)
             l->band_of_cell[l->offset[i] + k] = l->n_bands - 1;
         }
     }
-    return l;
-fail:
-    sr_layout_free(l);
-    return NULL;
+    return (sr_layout *)c.block;
 }
 
 void sr_layout_free(sr_layout *l)
 {
-    if (l == NULL)
-        return;
-    free(l->offset);
-    free(l->n_levels);
-    free(l->settled);
-    free(l->band_of_cell);
-    free(l->band_state);
-    free(l->band_tenure);
-    free(l->n_out);
-    free(l->out);
-    free(l->absorbing);
     free(l);
 }
 
 double sr_layout_bytes(const sr_layout *l)
 {
-    const size_t S = l->n_states, C = l->n_cells;
-    return sr_array_bytes(1, sizeof(sr_layout)) +
-           sr_array_bytes(S, sizeof(size_t)) * 3 +        /* offset, n_out; filled while built */
-           sr_array_bytes(S, sizeof(unsigned)) * 2 +      /* n_levels, settled */
-           sr_array_bytes(S, sizeof(bool)) +              /* absorbing */
-           sr_array_bytes(sr_size_mul(S, l->max_out), sizeof(size_t)) +   /* out */
-           sr_array_bytes(C, sizeof(size_t)) * 2 +        /* band_of_cell, band_state */
-           sr_array_bytes(C, sizeof(unsigned));           /* band_tenure */
+    sr_layout scratch;
+    sr_carve c = {0};
+    carve_layout(&c, &scratch, l->n_states, l->n_cells, l->max_out);
+    return sr_carve_bytes(&c) +
+           sr_array_bytes(l->n_states, sizeof(size_t));   /* the count while it is built */
 }
 
 size_t sr_layout_cell(const sr_layout *l, size_t state, unsigned tenure)

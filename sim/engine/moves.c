@@ -1,7 +1,17 @@
+/* A cell's month-end moves (sim/engine/moves.h): how many leave (one binomial), where they
+ * go (one multinomial over the state's transitions), and for the two arms of a pair whose
+ * probabilities differ, a maximal coupling of each pair's moves.
+ *
+ * Invariants, checked in a SIRISK_DEBUG build (sim/base/check.h): the moves of n persons
+ * add up to n, none negative (moves of drawn persons are whole numbers); a pair's coupled
+ * moves, arm by arm, add up to that arm's persons. Probabilities are per month; counts are
+ * persons. */
 #include "sim/engine/moves.h"
 
 #include <math.h>
 #include <string.h>
+
+#include "sim/base/check.h"
 
 #include "sim/engine/rng.h"
 #include "sim/engine/sample.h"
@@ -105,6 +115,12 @@ void sr_draw_pair(const sr_rates *rates, const size_t idx[2], size_t n_out, cons
         sr_draw_moves(rates, idx[big], n_out, excess, d, alone);
         for (size_t o = 0; o < K; o++)
             moves[big][o] += alone[o];
+    }
+    for (size_t a = 0; SR_DEBUG && a < 2; a++) {   /* each arm's moves are its persons */
+        double sum = 0.0;
+        for (size_t o = 0; o < K; o++)
+            sum += moves[a][o];
+        SR_CHECK(sum == n[a]);
     }
 }
 

@@ -7,73 +7,58 @@
 
 #include "models/hazard.h"
 #include "models/size.h"
+#include "sim/base/check.h"
+#include "sim/engine/carve.h"
 
-/* Element counts of a rates table's arrays, which sr_rates_alloc allocates and
- * sr_rates_bytes adds up: `entries` for q and the logarithms, `splits` (entries * max_out)
- * for each split array, `scratch` (one condition's splits) for hazard and probit. */
-typedef struct {
-    size_t entries, splits, scratch;
-} rates_sizes;
-
-static rates_sizes rates_sizes_of(const sr_layout *l, size_t n_conds, size_t n_phases)
+/* Lays out a rates table on c (sim/engine/carve.h): `entries` (conditions x phases x
+ * strata x bands) for q and its logarithms, entries * max_out for each split array, one
+ * condition's splits for the scratch of hazards and probits. */
+static sr_rates *carve_rates(sr_carve *c, sr_rates *scratch, const sr_layout *l,
+                             size_t n_conds, size_t n_phases)
 {
+    sr_rates *r = sr_carve_struct(c, sizeof *r, scratch);
     const size_t per_cond = sr_size_mul(sr_size_mul(n_phases, l->n_strata), l->n_bands);
-    rates_sizes z;
-    z.entries = sr_size_mul(n_conds, per_cond);
-    z.splits = sr_size_mul(z.entries, l->max_out);
-    z.scratch = sr_size_mul(per_cond, l->max_out);
-    return z;
-}
-
-sr_rates *sr_rates_alloc(const sr_layout *l, size_t n_conds, size_t n_phases)
-{
-    sr_rates *r = calloc(1, sizeof *r);
-    if (r == NULL)
-        return NULL;
-    const rates_sizes z = rates_sizes_of(l, n_conds, n_phases);
+    const size_t entries = sr_size_mul(n_conds, per_cond);
+    const size_t splits = sr_size_mul(entries, l->max_out);
+    const size_t one_cond = sr_size_mul(per_cond, l->max_out);
     r->n_conds = n_conds;
     r->n_phases = n_phases;
     r->n_strata = l->n_strata;
     r->n_bands = l->n_bands;
     r->max_out = l->max_out;
-    r->q = calloc(z.entries, sizeof *r->q);
-    r->log_stay = calloc(z.entries, sizeof *r->log_stay);
-    r->log_leave = calloc(z.entries, sizeof *r->log_leave);
-    r->cum = calloc(z.splits, sizeof *r->cum);
-    r->cond = calloc(z.splits, sizeof *r->cond);
-    r->cond_log_stay = calloc(z.splits, sizeof *r->cond_log_stay);
-    r->cond_log_leave = calloc(z.splits, sizeof *r->cond_log_leave);
-    r->hazard = calloc(z.scratch, sizeof *r->hazard);
-    r->probit = calloc(z.scratch, sizeof *r->probit);
-    if (!r->q || !r->log_stay || !r->log_leave || !r->cum || !r->cond || !r->cond_log_stay ||
-        !r->cond_log_leave || !r->hazard || !r->probit) {
-        sr_rates_free(r);
-        return NULL;
-    }
+    r->q = sr_carve_take(c, entries, sizeof(double));
+    r->log_stay = sr_carve_take(c, entries, sizeof(double));
+    r->log_leave = sr_carve_take(c, entries, sizeof(double));
+    r->cum = sr_carve_take(c, splits, sizeof(double));
+    r->cond = sr_carve_take(c, splits, sizeof(double));
+    r->cond_log_stay = sr_carve_take(c, splits, sizeof(double));
+    r->cond_log_leave = sr_carve_take(c, splits, sizeof(double));
+    r->hazard = sr_carve_take(c, one_cond, sizeof(double));
+    r->probit = sr_carve_take(c, one_cond, sizeof(double));
     return r;
+}
+
+sr_rates *sr_rates_alloc(const sr_layout *l, size_t n_conds, size_t n_phases)
+{
+    sr_rates scratch;
+    sr_carve c = {0};
+    carve_rates(&c, &scratch, l, n_conds, n_phases);
+    if (sr_carve_alloc(&c) == NULL)
+        return NULL;
+    carve_rates(&c, &scratch, l, n_conds, n_phases);
+    return (sr_rates *)c.block;
 }
 
 double sr_rates_bytes(const sr_layout *l, size_t n_conds, size_t n_phases)
 {
-    const rates_sizes z = rates_sizes_of(l, n_conds, n_phases);
-    return sr_array_bytes(1, sizeof(sr_rates)) + 3 * sr_array_bytes(z.entries, sizeof(double)) +
-           4 * sr_array_bytes(z.splits, sizeof(double)) +
-           2 * sr_array_bytes(z.scratch, sizeof(double));
+    sr_rates scratch;
+    sr_carve c = {0};
+    carve_rates(&c, &scratch, l, n_conds, n_phases);
+    return sr_carve_bytes(&c);
 }
 
 void sr_rates_free(sr_rates *r)
 {
-    if (r == NULL)
-        return;
-    free(r->q);
-    free(r->log_stay);
-    free(r->log_leave);
-    free(r->cum);
-    free(r->cond);
-    free(r->cond_log_stay);
-    free(r->cond_log_leave);
-    free(r->hazard);
-    free(r->probit);
     free(r);
 }
 
@@ -166,7 +151,11 @@ void sr_rates_compute(sr_rates *r, const sr_layout *l, const sr_model *m,
                         cum[o] = o + 1 == n_out ? 1.0 : total > 0.0 ? so_far / total : 0.0;
                         r->cond_log_stay[idx * r->max_out + o] = logs ? log1p(-cond[o]) : NAN;
                         r->cond_log_leave[idx * r->max_out + o] = logs ? log(cond[o]) : NAN;
+                        SR_CHECK(cond[o] >= 0.0 && cond[o] <= 1.0 && cum[o] >= 0.0 &&
+                                 cum[o] <= 1.0 && (o == 0 || cum[o] >= cum[o - 1]));
                     }
+                    SR_CHECK(r->q[idx] >= 0.0 && r->q[idx] <= 1.0 &&
+                             (n_out == 0 || cum[n_out - 1] == 1.0));
                 }
             }
 }

@@ -10,9 +10,9 @@
  *
  * Tables are indexed by (macro condition, effect phase, stratum, band). Phase 0 is no effect
  * (hazard ratio 1); phase 1 the full hazard ratio; phase 2+k fade month k (models/hazard.h).
- * Invariants: 0 <= q <= 1; cum is non-decreasing and its entry of a state's last transition
- * is 1 (0 for a state without exits); cond of the last transition is 1 where anyone
- * leaves. */
+ * Invariants, checked in a SIRISK_DEBUG build as they are computed: 0 <= q <= 1; a
+ * state's cum is non-decreasing within [0, 1] and its last transition's entry is 1; each
+ * cond lies in [0, 1], the last transition's 1 where anyone leaves. */
 #ifndef SR_RATES_H
 #define SR_RATES_H
 

@@ -1,3 +1,12 @@
+/* The parallel driver (sim/engine/run.h): a workspace per thread, trials handed out in
+ * chunks, each trial's rows copied into the result set at the trial's index.
+ *
+ * Invariants: the result set does not depend on the number of threads nor on which thread
+ * ran a trial (every trial draws from its own keyed streams and writes only its own row);
+ * the deterministic expectation runs once, before the trials, on the first workspace; an
+ * interrupt stops the trials at their next month and the run returns no result set. What a
+ * run allocates is what sr_run_memory_need counts, from the same layouts
+ * (sim/engine/carve.h). */
 #include "sim/engine/run.h"
 
 #include <omp.h>
@@ -9,41 +18,58 @@
 
 #include "models/cashflow.h"
 #include "models/size.h"
+#include "sim/engine/carve.h"
 #include "sim/engine/layout.h"
 #include "sim/engine/progress.h"
 #include "sim/engine/rates.h"
 #include "sim/engine/records.h"
 #include "sim/engine/trial.h"
 
-/* One thread's workspace and the buffers its trial rows land in before they are copied to
- * the result set's arrays at the trial's index. */
+/* One thread's workspace and the rows its trials land in before they are copied to the
+ * result set's arrays at the trial's index. */
 typedef struct {
     sr_trial_ws *trial;
-    double *buffer;           /* [(1 + n_programmes) * SR_N_METRICS * (1 + n_years)] */
-    sr_level_row *rows;       /* [1 + n_programmes] into buffer */
+    sr_level_row *rows;       /* [1 + n_programmes], one allocation with the values they
+                               * point into (carve_rows) */
 } thread_ws;
 
 static void thread_ws_clear(thread_ws *t)
 {
     sr_trial_ws_free(t->trial);
-    free(t->buffer);
     free(t->rows);
+}
+
+/* Lays out `levels` rows and the values they point into on c (sim/engine/carve.h): level
+ * k's metrics, then its annual flows. Returns the rows, NULL while measuring. */
+static sr_level_row *carve_rows(sr_carve *c, size_t levels, size_t n_years)
+{
+    const size_t per_level = sr_level_row_values(n_years);
+    sr_level_row *rows = sr_carve_take(c, levels, sizeof *rows);
+    double *values = sr_carve_take(c, sr_size_mul(levels, per_level), sizeof *values);
+    for (size_t k = 0; rows != NULL && k < levels; k++) {
+        rows[k].metric = values + k * per_level;
+        rows[k].annual = rows[k].metric + SR_N_METRICS;
+    }
+    return rows;
 }
 
 static int thread_ws_init(thread_ws *t, const sr_model *m, const sr_layout *l, size_t n_years,
                           int *too_many)
 {
-    size_t levels = 1 + m->n_programmes, per_level = sr_level_row_values(n_years);
+    const size_t levels = 1 + m->n_programmes;
+    sr_carve c = {0};
+    carve_rows(&c, levels, n_years);
     t->trial = sr_trial_ws_alloc(m, l, too_many);
-    t->buffer = calloc(sr_size_mul(levels, per_level), sizeof *t->buffer);
-    t->rows = calloc(levels, sizeof *t->rows);
-    if (!t->trial || !t->buffer || !t->rows)
-        return -1;
-    for (size_t k = 0; k < levels; k++) {
-        t->rows[k].metric = t->buffer + k * per_level;
-        t->rows[k].annual = t->rows[k].metric + SR_N_METRICS;
-    }
-    return 0;
+    t->rows = sr_carve_alloc(&c) != NULL ? carve_rows(&c, levels, n_years) : NULL;
+    return t->trial != NULL && t->rows != NULL ? 0 : -1;
+}
+
+/* Bytes of one thread's rows (carve_rows). */
+static double rows_bytes(size_t levels, size_t n_years)
+{
+    sr_carve c = {0};
+    carve_rows(&c, levels, n_years);
+    return sr_carve_bytes(&c);
 }
 
 /* Copies the trial's contract records (sr_trial_run leaves them in the workspace) into
@@ -106,9 +132,7 @@ int sr_run_memory_need(const sr_model *m, const char *scenario_text, const sr_ru
     const size_t n_years = sr_n_calendar_years(m), levels = 1 + m->n_programmes;
     out->threads = sr_run_threads(m, o);
     out->trials = m->trials;
-    out->per_thread = sr_array_bytes(1, sizeof(thread_ws)) + sr_trial_ws_bytes(m, l) +
-                      sr_array_bytes(sr_size_mul(levels, sr_level_row_values(n_years)), sizeof(double)) +
-                      sr_array_bytes(levels, sizeof(sr_level_row));
+    out->per_thread = sr_trial_ws_bytes(m, l) + rows_bytes(levels, n_years);
     out->shared = sr_layout_bytes(l) + sr_array_bytes((size_t)out->threads, sizeof(thread_ws));
     out->results = sr_resultset_bytes(m->trials, n_years, m->n_programmes, m->n_parameters) +
                    string_bytes(scenario_text);
@@ -168,7 +192,8 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
             rs->programme[p].deterministic[k] = ws[0].rows[1 + p].metric[k];
     }
     if (rs->records != NULL) {
-        memcpy(rs->records->deterministic_rows, ws[0].buffer,
+        /* the rows' values lie one after another from the first row's metrics */
+        memcpy(rs->records->deterministic_rows, ws[0].rows[0].metric,
                (1 + P) * sr_level_row_values(n_years) * sizeof(double));
         keep_records(rs->records, ws[0].trial, 0);
     }

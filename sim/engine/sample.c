@@ -1,5 +1,14 @@
+/* Binomial, multinomial and multivariate hypergeometric draws of persons (sim/engine/sample.h).
+ *
+ * Invariants, checked in a SIRISK_DEBUG build (sim/base/check.h): a binomial draw of n
+ * persons lies in 0..n; a multinomial's categories add up to its n persons and none is
+ * negative; a hypergeometric share takes exactly the persons asked for and leaves no
+ * category negative. Every draw of a number of persons is a whole number (the expectation,
+ * SR_DRAW_EXPECTED, is not drawn here but for the multinomial's means). Every draw reads
+ * its generator only: where it is positioned is the caller's (sim/engine/rng.h). */
 #include "sim/engine/sample.h"
 
+#include "sim/base/check.h"
 #include "sim/engine/hypergeometric.h"
 #include "sim/engine/rng.h"
 
@@ -79,6 +88,7 @@ static double binomial(gsl_rng *r, double n, double p, double log_1mp, double lo
     } else {
         k = (double)gsl_ran_binomial(r, q, (unsigned int)n);
     }
+    SR_CHECK(k >= 0.0 && k <= n && k == floor(k));
     return flip ? n - k : k;
 }
 
@@ -99,13 +109,13 @@ double sr_binomial(gsl_rng *r, double n, double p)
  * and costs more than the comparisons). The bounds are cum (tabulated, j = 0) or the
  * running sums of prob[j..] (computed); an empty category's bound equals the one before
  * it, so it is passed over. */
-static void categorical(gsl_rng *r, double n, const sr_split *s, size_t j, size_t last,
-                        double rest, double *out)
+static inline void categorical(gsl_rng *r, double n, const sr_split *s, bool tabulated,
+                               size_t j, size_t last, double rest, double *out)
 {
     for (; n > 0.0; n -= 1.0) {
         const double u = sr_rng_uniform(r) * rest;
         size_t c = j;
-        if (s->prob == NULL) {
+        if (tabulated) {
             for (size_t i = j; i < last; i++)
                 c += u >= s->cum[i];
         } else {
@@ -119,22 +129,40 @@ static void categorical(gsl_rng *r, double n, const sr_split *s, size_t j, size_
     }
 }
 
-void sr_multinomial(const sr_draw *d, double n, const sr_split *s, double *out)
+/* Whether out[0..k) are persons adding up to n: whole numbers when drawn, to rounding when
+ * expected. */
+static bool adds_up(const double *out, size_t k, double n, bool random)
+{
+    double sum = 0.0;
+    for (size_t j = 0; j < k; j++) {
+        if (!(out[j] >= 0.0) || (random && out[j] != floor(out[j])))
+            return false;
+        sum += out[j];
+    }
+    return random ? sum == n : fabs(sum - n) <= 1e-9 * fmax(1.0, n);
+}
+
+/* sr_multinomial for one form of the split (tabulated: prob is NULL), which the compiler
+ * specialises for each. */
+static inline void multinomial(const sr_draw *d, double n, const sr_split *s, bool tabulated,
+                               double *out)
 {
     const bool random = d->mode == SR_DRAW_RANDOM;
+    const double persons = n;
     size_t last = s->k - 1;   /* the last category that can take anyone */
-    while (s->prob != NULL && last > 0 && s->prob[last] <= 0.0)
+    while (!tabulated && last > 0 && s->prob[last] <= 0.0)
         last--;
     for (size_t j = 0; j < s->k; j++)
         out[j] = 0.0;
     double rest = 1.0;        /* computed form: the probability of categories j.. */
     for (size_t j = 0; j < last && n > 0.0; j++) {
-        if (random && n <= SR_CATEGORICAL_MAX && (s->prob != NULL || j == 0)) {
-            categorical(d->rng, n, s, j, last, rest, out);
+        if (random && n <= SR_CATEGORICAL_MAX && (!tabulated || j == 0)) {
+            categorical(d->rng, n, s, tabulated, j, last, rest, out);
+            SR_CHECK(adds_up(out, s->k, persons, random));
             return;
         }
         double c = 0.0, log_stay = NAN, log_leave = NAN;
-        if (s->prob == NULL) {
+        if (tabulated) {
             c = s->cond[j];
             log_stay = s->cond_log_stay[j];
             log_leave = s->cond_log_leave[j];
@@ -147,6 +175,15 @@ void sr_multinomial(const sr_draw *d, double n, const sr_split *s, double *out)
         n -= out[j];
     }
     out[last] += n;
+    SR_CHECK(adds_up(out, s->k, persons, random));
+}
+
+void sr_multinomial(const sr_draw *d, double n, const sr_split *s, double *out)
+{
+    if (s->prob == NULL)
+        multinomial(d, n, s, true, out);
+    else
+        multinomial(d, n, s, false, out);
 }
 
 void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double take,
@@ -155,6 +192,7 @@ void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double tak
     double population = 0.0;
     for (size_t c = 0; c < k; c++)
         population += remaining[c];
+    SR_CHECK(take <= population);
     for (size_t c = 0; c < k; c++) {
         double x = 0.0;
         if (take > 0.0 && remaining[c] > 0.0)
@@ -163,5 +201,7 @@ void sr_hypergeometric_share(gsl_rng *r, size_t k, double *remaining, double tak
         population -= remaining[c];
         remaining[c] -= x;
         take -= x;
+        SR_CHECK(remaining[c] >= 0.0);
     }
+    SR_CHECK(take == 0.0);
 }

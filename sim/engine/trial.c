@@ -1,3 +1,15 @@
+/* One trial (sim/engine/trial.h): the trial's numbers (each from its own keyed stream, named
+ * parameters through a Gaussian copula), its macro path, its contracts' terminations, then
+ * every programme's arms (its control group, then the treated arm and its counterfactual
+ * as a pair) and the metrics that follow, per programme and summed for the portfolio.
+ *
+ * Invariants: a trial's rows depend only on (seed, trial) and the model, never on the
+ * workspace's earlier trials (rates are recomputed whenever numbers or macro conditions
+ * may differ, everything else is overwritten or zeroed); the deterministic expectation is
+ * the same code with every number at its mean, no macro shock, no termination and every
+ * draw replaced by its expected value (SR_DRAW_EXPECTED). Money: DKK, present values at
+ * the public rate (monthly flows discounted from the end of their month); annual rows are
+ * nominal, by calendar year. */
 #include "sim/engine/trial.h"
 
 #include <gsl/gsl_cdf.h>
@@ -11,6 +23,8 @@
 #include "models/dist.h"
 #include "models/metric.h"
 #include "models/size.h"
+#include "sim/base/check.h"
+#include "sim/engine/carve.h"
 #include "sim/engine/contract.h"
 #include "sim/engine/rng.h"
 
@@ -22,34 +36,33 @@ static bool model_has_uncertainty(const sr_model *m)
     return false;
 }
 
-/* Cholesky factor (lower, row-major n x n) of the named parameters' correlation matrix,
- * or NULL when there are no correlations. The loader has checked positive definiteness. */
-static double *copula_factor(const sr_model *m)
+/* Whether the named parameters are correlated (a Gaussian copula). */
+static bool has_copula(const sr_model *m)
 {
-    size_t n = m->n_parameters;
-    if (m->n_correlations == 0 || n == 0)
-        return NULL;
+    return m->n_correlations > 0 && m->n_parameters > 0;
+}
+
+/* Fills factor (lower, row-major n x n) with the Cholesky factor of the named parameters'
+ * correlation matrix; the loader has checked positive definiteness. -1 when out of
+ * memory. */
+static int copula_factor(const sr_model *m, double *factor)
+{
+    const size_t n = m->n_parameters;
     gsl_matrix *c = gsl_matrix_alloc(n, n);
-    double *factor = calloc(n * n, sizeof *factor);
-    if (c == NULL || factor == NULL)
-        goto fail;
+    if (c == NULL)
+        return -1;
     gsl_matrix_set_identity(c);
     for (size_t k = 0; k < m->n_correlations; k++) {
         const sr_correlation *r = &m->correlations[k];
         gsl_matrix_set(c, r->a, r->b, r->rho);
         gsl_matrix_set(c, r->b, r->a, r->rho);
     }
-    if (gsl_linalg_cholesky_decomp1(c) != 0)
-        goto fail;
-    for (size_t i = 0; i < n; i++)
+    const int rc = gsl_linalg_cholesky_decomp1(c) == 0 ? 0 : -1;
+    for (size_t i = 0; i < n && rc == 0; i++)
         for (size_t j = 0; j <= i; j++)
             factor[i * n + j] = gsl_matrix_get(c, i, j);
     gsl_matrix_free(c);
-    return factor;
-fail:
-    gsl_matrix_free(c);
-    free(factor);
-    return NULL;
+    return rc;
 }
 
 /* Macro conditions a trial's rates are tabulated for: the regime model's two, one per
@@ -61,83 +74,66 @@ static size_t macro_conditions(const sr_model *m)
                                                      : 1;
 }
 
-/* Each programme's contract record of the trial (sim/engine/contract.h), [n_programmes]. */
-static void records_free(size_t n_programmes, double **records)
+/* Lays out a trial workspace's struct and own arrays on c (sim/engine/carve.h); its
+ * parts (rates, progress tables, arms, contract, generator) are allocated each on its
+ * own. */
+static sr_trial_ws *carve_trial_ws(sr_carve *c, sr_trial_ws *scratch, const sr_model *m)
 {
-    for (size_t p = 0; records != NULL && p < n_programmes; p++)
-        free(records[p]);
-    free(records);
-}
-
-static double **records_alloc(const sr_model *m)
-{
-    double **records = calloc(m->n_programmes > 0 ? m->n_programmes : 1, sizeof *records);
-    for (size_t p = 0; records != NULL && p < m->n_programmes; p++) {
-        size_t n = sr_contract_record_size(m, &m->programmes[p]);
-        if ((records[p] = calloc(n > 0 ? n : 1, sizeof **records)) == NULL) {
-            records_free(m->n_programmes, records);
-            return NULL;
-        }
+    sr_trial_ws *w = sr_carve_struct(c, sizeof *w, scratch);
+    const size_t T = m->n_months, P = m->n_programmes, np = m->n_parameters;
+    w->values = sr_carve_take(c, m->n_num > 0 ? m->n_num : 1, sizeof(double));
+    w->discount = sr_carve_take(c, T, sizeof(double));
+    w->termination = sr_carve_take(c, P, sizeof(size_t));
+    w->rates = sr_carve_take(c, P, sizeof(sr_rates *));
+    w->progress = sr_carve_take(c, P, sizeof(sr_progress *));
+    w->conds = sr_carve_take(c, macro_conditions(m), sizeof(sr_macro_cond));
+    w->cond_of_month = sr_carve_take(c, T, 1);
+    w->latent = sr_carve_take(c, np > 0 ? np : 1, sizeof(double));
+    w->copula = has_copula(m) ? sr_carve_take(c, sr_size_mul(np, np), sizeof(double)) : NULL;
+    w->records = sr_carve_take(c, P > 0 ? P : 1, sizeof(double *));
+    for (size_t p = 0; p < P; p++) {
+        double *record = sr_carve_take(c, sr_contract_record_size(m, &m->programmes[p]),
+                                       sizeof(double));
+        if (w->records != NULL)
+            w->records[p] = record;
     }
-    return records;
-}
-
-static double records_bytes(const sr_model *m)
-{
-    double bytes = sr_array_bytes(m->n_programmes > 0 ? m->n_programmes : 1, sizeof(double *));
-    for (size_t p = 0; p < m->n_programmes; p++) {
-        size_t n = sr_contract_record_size(m, &m->programmes[p]);
-        bytes += sr_array_bytes(n > 0 ? n : 1, sizeof(double));
-    }
-    return bytes;
+    return w;
 }
 
 sr_trial_ws *sr_trial_ws_alloc(const sr_model *m, const sr_layout *l, int *too_many)
 {
     *too_many = 0;
-    sr_trial_ws *w = calloc(1, sizeof *w);
-    if (w == NULL)
+    sr_trial_ws scratch;
+    sr_carve c = {0};
+    carve_trial_ws(&c, &scratch, m);
+    if (sr_carve_alloc(&c) == NULL)
         return NULL;
+    sr_trial_ws *w = carve_trial_ws(&c, &scratch, m);
     const size_t T = m->n_months;
     w->model = m;
     w->layout = l;
     w->n_years = sr_n_calendar_years(m);
     w->rates_constant = !model_has_uncertainty(m) && m->macro.model != SR_MACRO_MODEL_GAUSSIAN;
     w->n_conds = macro_conditions(m);
-    w->values = calloc(m->n_num > 0 ? m->n_num : 1, sizeof *w->values);
-    w->discount = calloc(T, sizeof *w->discount);
-    w->termination = calloc(m->n_programmes, sizeof *w->termination);
-    w->contract = sr_contract_ws_alloc(m);
-    w->rates = calloc(m->n_programmes, sizeof *w->rates);
-    w->conds = calloc(w->n_conds, sizeof *w->conds);
-    w->cond_of_month = calloc(T, 1);
-    w->copula = copula_factor(m);
-    w->latent = calloc(m->n_parameters > 0 ? m->n_parameters : 1, sizeof *w->latent);
-    w->progress = calloc(m->n_programmes, sizeof *w->progress);
     size_t max_progress = 1, max_outcomes = 1;
-    for (size_t p = 0; w->progress != NULL && p < m->n_programmes; p++) {
+    for (size_t p = 0; p < m->n_programmes; p++) {
         w->progress[p] = sr_progress_alloc(l, m, &m->programmes[p], too_many);
-        if (w->progress[p] == NULL)
+        w->rates[p] = sr_rates_alloc(l, w->n_conds, sr_effect_phases(&m->programmes[p]));
+        if (w->progress[p] == NULL || w->rates[p] == NULL)
             goto fail;
         if (w->progress[p]->n_progress > max_progress)
             max_progress = w->progress[p]->n_progress;
         if (w->progress[p]->n_outcomes > max_outcomes)
             max_outcomes = w->progress[p]->n_outcomes;
     }
+    w->contract = sr_contract_ws_alloc(m);
     w->arm = sr_arm_ws_alloc(l, m, max_progress, max_outcomes);
     w->control = sr_arm_flows_alloc(T, max_outcomes);
-    w->records = records_alloc(m);
     w->rng = sr_rng_alloc();
-    if (!w->values || !w->discount || !w->termination || !w->contract ||
-        !w->control || !w->records || !w->rates || !w->progress || !w->conds ||
-        !w->cond_of_month || !w->latent || !w->arm || !w->rng ||
-        (m->n_correlations > 0 && m->n_parameters > 0 && !w->copula))
+    if (!w->contract || !w->arm || !w->control || !w->rng ||
+        (w->copula != NULL && copula_factor(m, w->copula) != 0))
         goto fail;
-    for (size_t p = 0; p < m->n_programmes; p++) {
-        w->rates[p] = sr_rates_alloc(l, w->n_conds, sr_effect_phases(&m->programmes[p]));
-        if (w->rates[p] == NULL)
-            goto fail;
-    }
+    SR_CHECK(w->contract->n_flow == T + SR_AFTER_HORIZON_MONTHS);
     for (size_t t = 0; t < T; t++)
         w->discount[t] = sr_discount_factor(m->discount_public, (int)t);
     return w;
@@ -148,10 +144,13 @@ fail:
 
 double sr_trial_ws_bytes(const sr_model *m, const sr_layout *l)
 {
-    const size_t T = m->n_months, P = m->n_programmes, np = m->n_parameters;
+    const size_t T = m->n_months, np = m->n_parameters;
     size_t max_progress = 1, max_outcomes = 1;
-    double bytes = sr_array_bytes(1, sizeof(sr_trial_ws));
-    for (size_t p = 0; p < P; p++) {
+    sr_trial_ws scratch;
+    sr_carve c = {0};
+    carve_trial_ws(&c, &scratch, m);
+    double bytes = sr_carve_bytes(&c);
+    for (size_t p = 0; p < m->n_programmes; p++) {
         const sr_programme *pr = &m->programmes[p];
         const size_t count = sr_progress_count(m, pr);
         if (count <= SR_PROGRESS_MAX && count > max_progress)
@@ -162,20 +161,11 @@ double sr_trial_ws_bytes(const sr_model *m, const sr_layout *l)
         bytes += sr_progress_bytes(l, m, pr) +
                  sr_rates_bytes(l, macro_conditions(m), sr_effect_phases(pr));
     }
-    if (m->n_correlations > 0 && np > 0)   /* the factor, and the matrix it is made in */
-        bytes += 2 * sr_array_bytes(sr_size_mul(np, np), sizeof(double)) +
+    if (has_copula(m))   /* the matrix the factor is made in */
+        bytes += sr_array_bytes(sr_size_mul(np, np), sizeof(double)) +
                  sr_array_bytes(1, sizeof(gsl_matrix)) + sr_array_bytes(1, sizeof(gsl_block));
-    return bytes + sr_array_bytes(m->n_num > 0 ? m->n_num : 1, sizeof(double)) +  /* values */
-           sr_array_bytes(T, sizeof(double)) +                       /* discount */
-           sr_array_bytes(P, sizeof(size_t)) +                       /* termination */
-           sr_contract_ws_bytes(m) +
-           2 * sr_array_bytes(P, sizeof(void *)) +                   /* rates, progress */
-           sr_array_bytes(macro_conditions(m), sizeof(sr_macro_cond)) +
-           sr_array_bytes(T, 1) +                                    /* cond_of_month */
-           sr_array_bytes(np > 0 ? np : 1, sizeof(double)) +         /* latent */
-           sr_arm_ws_bytes(l, m, max_progress, max_outcomes) +
+    return bytes + sr_contract_ws_bytes(m) + sr_arm_ws_bytes(l, m, max_progress, max_outcomes) +
            sr_arm_flows_bytes(T, max_outcomes) +                     /* control */
-           records_bytes(m) +
            sr_array_bytes(1, sizeof(gsl_rng)) + sr_array_bytes(1, sr_rng_splitmix64->size);
 }
 
@@ -184,23 +174,11 @@ void sr_trial_ws_free(sr_trial_ws *w)
     if (w == NULL)
         return;
     for (size_t p = 0; p < w->model->n_programmes; p++) {
-        if (w->rates != NULL)
-            sr_rates_free(w->rates[p]);
-        if (w->progress != NULL)
-            sr_progress_free(w->progress[p]);
+        sr_rates_free(w->rates[p]);
+        sr_progress_free(w->progress[p]);
     }
-    free(w->rates);
-    free(w->progress);
-    free(w->values);
-    free(w->discount);
-    free(w->termination);
     sr_contract_ws_free(w->contract);
     sr_arm_flows_free(w->control);
-    records_free(w->model->n_programmes, w->records);
-    free(w->conds);
-    free(w->cond_of_month);
-    free(w->copula);
-    free(w->latent);
     sr_arm_ws_free(w->arm);
     gsl_rng_free(w->rng);
     free(w);

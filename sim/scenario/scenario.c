@@ -146,7 +146,11 @@ static int read_parameters(sr_sload *L, const sr_key *row, int pn, void *target)
             def.p[0] = s.x;
         }
         m->parameters[i].name = strdup(name);
-        if (!m->parameters[i].name || sr_sl_push(L, v, def, &m->parameters[i].num) != 0)
+        if (!m->parameters[i].name) {
+            sr_sl_oom(L);
+            goto out;
+        }
+        if (sr_sl_push(L, v, def, &m->parameters[i].num) != 0)
             goto out;
         m->n_parameters = i + 1;
         names[i] = m->parameters[i].name;
@@ -364,8 +368,11 @@ static int read_stresses(sr_sload *L, const sr_key *row, int sn, void *target)
             sr_ypath_step *steps;
             size_t n_steps;
             char why[256];
-            if (sr_ypath_parse(path, scenario_limits.max_depth, &steps, &n_steps, why,
-                               sizeof why) != 0)
+            const int parsed = sr_ypath_parse(path, scenario_limits.max_depth, &steps,
+                                              &n_steps, why, sizeof why);
+            if (parsed == -2)
+                return sr_sl_oom(L);
+            if (parsed != 0)
                 return sr_ydoc_fail(L->d, pk, "is not an override path: %s", why);
             sr_ypath_free(steps, n_steps);
             s->overrides[j].path = strdup(path);
@@ -605,7 +612,7 @@ static sr_scenario *load(const char *name, const char *text, size_t len, const s
     }
     sr_scenario *sc = calloc(1, sizeof *sc);
     if (sc == NULL || (sc->model = calloc(1, sizeof *sc->model)) == NULL) {
-        sr_error_set(err, SR_EXIT_DATAERR, "%s: out of memory", name);
+        sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory", name);
         sr_scenario_free(sc);
         return NULL;
     }
@@ -711,7 +718,7 @@ sr_scenario *sr_scenario_load(const char *path, const sr_override *overrides,
     size_t len = 0;
     if (!text) {
         close(fd);
-        sr_error_set(err, SR_EXIT_DATAERR, "%s: out of memory", path);
+        sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory", path);
         return NULL;
     }
     for (;;) {
@@ -724,7 +731,7 @@ sr_scenario *sr_scenario_load(const char *path, const sr_override *overrides,
             if (!t) {
                 free(text);
                 close(fd);
-                sr_error_set(err, SR_EXIT_DATAERR, "%s: out of memory", path);
+                sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory", path);
                 return NULL;
             }
             text = t;

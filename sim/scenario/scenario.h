@@ -46,7 +46,8 @@ void sr_scenario_free(sr_scenario *sc);   /* NULL is fine */
 /* Loads path, applies the n_overrides overrides in order (an override whose path or value
  * is invalid fails with a message that begins with `--set PATH=VALUE:`), validates, and
  * returns the scenario (owned by the caller: sr_scenario_free). On failure returns NULL
- * and fills err: SR_EXIT_NOINPUT when the file cannot be read, SR_EXIT_DATAERR otherwise. */
+ * and fills err: SR_EXIT_NOINPUT when the file cannot be read, SR_EXIT_SOFTWARE when memory
+ * runs out, SR_EXIT_DATAERR otherwise. */
 sr_scenario *sr_scenario_load(const char *path, const sr_override *overrides,
                               size_t n_overrides, sr_error *err);
 

@@ -45,7 +45,7 @@ const sr_range SR_RANGE_RHO = {-1, 1, true, true, "a number in (-1, 1)", 0, 0, N
 
 int sr_sl_oom(sr_sload *L)
 {
-    sr_error_set(L->err, SR_EXIT_DATAERR, "%s: out of memory while loading the scenario",
+    sr_error_set(L->err, SR_EXIT_SOFTWARE, "%s: out of memory while loading the scenario",
                  L->d->file);
     return -1;
 }
@@ -394,22 +394,25 @@ static int check_limit(sr_sload *L, int node, const sr_range *r, const sr_numdef
                         d->kind == SR_DIST_NORMAL ? " (bound it with min/max)" : "");
 }
 
-/* FNV-1a of a key path: the stream identity of the number defined there. */
-static uint64_t path_hash(const sr_ydoc *d, int node)
+/* FNV-1a of a key path into *hash: the stream identity of the number defined there.
+ * -1 when memory runs out (the path, and so the stream, unknown). */
+static int path_hash(const sr_ydoc *d, int node, uint64_t *hash)
 {
     char path[1024] = "";
-    if (node >= 0)
-        sr_ydoc_path(d, node, path, sizeof path);
+    if (node >= 0 && sr_ydoc_path(d, node, path, sizeof path) != 0)
+        return -1;
     uint64_t h = 0xcbf29ce484222325ULL;
     for (const unsigned char *c = (const unsigned char *)path; *c; c++)
         h = (h ^ *c) * 0x100000001b3ULL;
-    return h;
+    *hash = h;
+    return 0;
 }
 
 int sr_sl_push(sr_sload *L, int node, sr_numdef def, sr_num *out)
 {
     sr_model *m = L->m;
-    def.stream = path_hash(L->d, node);
+    if (path_hash(L->d, node, &def.stream) != 0)
+        return sr_sl_oom(L);
     if (m->n_num == L->num_cap) {
         size_t cap = L->num_cap ? 2 * L->num_cap : 64;
         sr_numdef *t = realloc(m->num, cap * sizeof *t);

@@ -157,9 +157,12 @@ static void fail_from_parser(sr_yread_fail *f, const yaml_parser_t *p, const uns
         snprintf(f->why, sizeof f->why, "%s", problem);
         return;
     }
-    if (p->error == YAML_MEMORY_ERROR) {
+    /* libyaml fails without recording an error only where an allocation failed (its copy
+     * of a node's default tag) */
+    if (p->error == YAML_MEMORY_ERROR || p->error == YAML_NO_ERROR) {
         snprintf(f->why, sizeof f->why, "out of memory while parsing");
         f->line = f->col = 1;
+        f->oom = true;
         return;
     }
     f->line = p->problem_mark.line + 1;
@@ -179,18 +182,27 @@ static void fail_from_parser(sr_yread_fail *f, const yaml_parser_t *p, const uns
         snprintf(f->why, sizeof f->why, "invalid YAML: %s%s", problem, hint);
 }
 
+/* A parser reading s[len]; -1 (f says so) when memory runs out. */
+static int open_parser(yaml_parser_t *p, const unsigned char *s, size_t len, sr_yread_fail *f)
+{
+    if (!yaml_parser_initialize(p)) {
+        snprintf(f->why, sizeof f->why, "out of memory");
+        f->line = f->col = 1;
+        f->oom = true;
+        return -1;
+    }
+    yaml_parser_set_input_string(p, s, len);
+    return 0;
+}
+
 /* Checks the event stream: one document, no anchors, aliases or tags, bounded nesting and
  * node count. Stops at the first problem, so hostile input costs little. Returns 0, 1 when
  * the stream holds no document, -1 on a problem (f filled). */
 static int check_events(const unsigned char *s, size_t len, sr_ylimits limits, sr_yread_fail *f)
 {
     yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) {
-        snprintf(f->why, sizeof f->why, "out of memory");
-        f->line = f->col = 1;
+    if (open_parser(&p, s, len, f) != 0)
         return -1;
-    }
-    yaml_parser_set_input_string(&p, s, len);
     size_t depth = 0, nodes = 0, docs = 0;
     int rc = -1;
     for (;;) {
@@ -282,12 +294,8 @@ int sr_ydoc_load_text(yaml_document_t *doc, const char *text, size_t len, sr_yli
     if (rc != 0)
         return rc;
     yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) {
-        snprintf(f->why, sizeof f->why, "out of memory");
-        f->line = f->col = 1;
+    if (open_parser(&p, s, len, f) != 0)
         return -1;
-    }
-    yaml_parser_set_input_string(&p, s, len);
     if (!yaml_parser_load(&p, doc)) {
         fail_from_parser(f, &p, s, len);
         yaml_parser_delete(&p);
@@ -329,12 +337,13 @@ int sr_ydoc_read(sr_ydoc *d, const char *file, const char *text, size_t len, sr_
     if (rc != 0) {
         if (rc == 1)
             snprintf(f.why, sizeof f.why, "the file is empty: no YAML document (a scenario is a mapping of keys to values)");
-        return sr_error_set(err, SR_EXIT_DATAERR, "%s:%zu:%zu: %s", file, f.line, f.col, f.why),
+        return sr_error_set(err, f.oom ? SR_EXIT_SOFTWARE : SR_EXIT_DATAERR, "%s:%zu:%zu: %s",
+                            file, f.line, f.col, f.why),
                -1;
     }
     d->loaded = true;
     if (sr_ydoc_grow_origin(d, -1) != 0)
-        return sr_error_set(err, SR_EXIT_DATAERR, "%s: out of memory", file), -1;
+        return sr_ydoc_oom(d);
     int root = sr_ydoc_root(d);
     if (!sr_ydoc_is_map(d, root))
         return sr_ydoc_fail(d, root, "a scenario must be a mapping of keys to values");
@@ -720,14 +729,16 @@ static void put_path(sr_ybuf *b, const sr_ydoc *d, int x, size_t left)
     }
 }
 
-void sr_ydoc_path(const sr_ydoc *d, int node, char *buf, size_t n)
+int sr_ydoc_path(const sr_ydoc *d, int node, char *buf, size_t n)
 {
     sr_ybuf b = {0};
     sr_ybuf_str(&b, "");
     if (d->parent && node > 0 && (size_t)node <= d->n_nodes)
         put_path(&b, d, node, 2 * d->limits.max_depth + 8);
-    sr_ydoc_copy_truncated(buf, n, b.oom || !b.s ? "" : b.s);
+    const bool oom = b.oom || !b.s;
+    sr_ydoc_copy_truncated(buf, n, oom ? "" : b.s);
     free(b.s);
+    return oom ? -1 : 0;
 }
 
 void sr_ydoc_got(const sr_ydoc *d, int node, char *buf, size_t n)
@@ -795,6 +806,11 @@ static int fail_node(const sr_ydoc *d, int node, const char *got, const char *fm
         got = written;
     }
     return fail_v(d, node, path, got, fmt, ap);
+}
+
+int sr_ydoc_oom(const sr_ydoc *d)
+{
+    return sr_error_set(d->err, SR_EXIT_SOFTWARE, "%s: out of memory", d->file), -1;
 }
 
 int sr_ydoc_fail(const sr_ydoc *d, int node, const char *fmt, ...)
@@ -883,7 +899,7 @@ static int check_duplicates(sr_ydoc *d, int map)
     }
     key_entry *e = malloc(n * sizeof *e);
     if (!e)
-        return sr_error_set(d->err, SR_EXIT_DATAERR, "%s: out of memory", d->file), -1;
+        return sr_ydoc_oom(d);
     for (size_t i = 0; i < n; i++) {
         int k, v;
         sr_ydoc_pair(d, map, i, &k, &v);
@@ -958,7 +974,7 @@ static int index_node(sr_ydoc *d, int i, size_t depth)
 int sr_ydoc_index(sr_ydoc *d)
 {
     if (sr_ydoc_grow_origin(d, -1) != 0)
-        return sr_error_set(d->err, SR_EXIT_DATAERR, "%s: out of memory", d->file), -1;
+        return sr_ydoc_oom(d);
     size_t n = d->n_nodes + 1;
     free(d->parent);
     free(d->slot);
@@ -967,7 +983,7 @@ int sr_ydoc_index(sr_ydoc *d)
     d->slot = calloc(n, sizeof *d->slot);
     d->is_key = calloc(n, 1);
     if (!d->parent || !d->slot || !d->is_key)
-        return sr_error_set(d->err, SR_EXIT_DATAERR, "%s: out of memory", d->file), -1;
+        return sr_ydoc_oom(d);
     int root = sr_ydoc_root(d);
     return root ? index_node(d, root, 1) : 0;
 }

@@ -126,12 +126,16 @@ bool sr_ydoc_looks_nonfinite(const char *s);
 /* ---- messages ------------------------------------------------------------------------ */
 
 /* The key path of a node: `programmes[0].cohort.size` (a key node: the path of its
- * value). Writes at most n bytes, truncating with "...". */
-void sr_ydoc_path(const sr_ydoc *d, int node, char *buf, size_t n);
+ * value). Writes at most n bytes, truncating with "...". Returns 0, or -1 when memory ran
+ * out (buf then holds ""). */
+int sr_ydoc_path(const sr_ydoc *d, int node, char *buf, size_t n);
 
 /* How a node reads in `got VALUE`: a scalar as written (quoted if it was), a collection as
  * YAML flow text, truncated. */
 void sr_ydoc_got(const sr_ydoc *d, int node, char *buf, size_t n);
+
+/* Fails for want of memory (SR_EXIT_SOFTWARE, `FILE: out of memory`). Returns -1. */
+int sr_ydoc_oom(const sr_ydoc *d);
 
 /* Fails with `LOCATION: PATH: MESSAGE, got VALUE` about node, LOCATION being FILE:LINE:COL
  * or `--set PATH=VALUE` for a grafted node. Returns -1. */
@@ -168,7 +172,8 @@ typedef struct {
 } sr_ypath_step;
 
 /* Parses `a.b[2].c` into at most max_steps steps (*steps malloc'd, free with sr_ypath_free).
- * On a syntax error or a deeper path writes a reason into why[n] and returns -1. */
+ * On a syntax error or a deeper path writes a reason into why[n] and returns -1; -2 when
+ * memory runs out. */
 int sr_ypath_parse(const char *path, size_t max_steps, sr_ypath_step **steps, size_t *n_steps,
                    char *why, size_t n);
 void sr_ypath_free(sr_ypath_step *steps, size_t n_steps);

@@ -23,6 +23,7 @@ typedef struct {
     char why[512];
     size_t line, col;          /* 1-based */
     size_t at;                 /* 1-based character position in the text */
+    bool oom;                  /* memory ran out: not the text's fault */
 } sr_yread_fail;
 
 /* Reads text into doc (initialised only when 0 is returned) through the byte scan and the

@@ -20,7 +20,7 @@ void sr_ypath_free(sr_ypath_step *steps, size_t n_steps)
     free(steps);
 }
 
-/* Appends a step; returns 0 or -1 (why filled). */
+/* Appends a step; returns 0, or -1 (too deep) or -2 (out of memory) with why filled. */
 static int push_step(sr_ypath_step **st, size_t *count, size_t *cap, size_t max_steps,
                      sr_ypath_step step, char *why, size_t n)
 {
@@ -33,7 +33,7 @@ static int push_step(sr_ypath_step **st, size_t *count, size_t *cap, size_t max_
         sr_ypath_step *t = realloc(*st, cap2 * sizeof *t);
         if (!t) {
             snprintf(why, n, "out of memory");
-            return -1;
+            return -2;
         }
         *st = t;
         *cap = cap2;
@@ -48,6 +48,7 @@ int sr_ypath_parse(const char *path, size_t max_steps, sr_ypath_step **steps, si
     sr_ypath_step *st = NULL;
     size_t count = 0, cap = 0;
     const char *p = path;
+    int rc = -1;
     for (;;) {
         /* A key, then any number of [index], then '.' or the end. */
         size_t klen = strcspn(p, ".[]");
@@ -58,10 +59,13 @@ int sr_ypath_parse(const char *path, size_t max_steps, sr_ypath_step **steps, si
         sr_ypath_step key = {.key = strndup(p, klen)};
         if (!key.key) {
             snprintf(why, n, "out of memory");
+            rc = -2;
             goto fail;
         }
-        if (push_step(&st, &count, &cap, max_steps, key, why, n) != 0) {
+        const int pushed = push_step(&st, &count, &cap, max_steps, key, why, n);
+        if (pushed != 0) {
             free(key.key);
+            rc = pushed;
             goto fail;
         }
         p += klen;
@@ -74,8 +78,11 @@ int sr_ypath_parse(const char *path, size_t max_steps, sr_ypath_step **steps, si
                 goto fail;
             }
             sr_ypath_step idx = {.is_index = true, .index = (size_t)strtoul(q, NULL, 10)};
-            if (push_step(&st, &count, &cap, max_steps, idx, why, n) != 0)
+            const int pushed_index = push_step(&st, &count, &cap, max_steps, idx, why, n);
+            if (pushed_index != 0) {
+                rc = pushed_index;
                 goto fail;
+            }
             p = q + digits + 1;
         }
         if (*p == '\0')
@@ -93,7 +100,7 @@ fail:
     sr_ypath_free(st, count);
     *steps = NULL;
     *n_steps = 0;
-    return -1;
+    return rc;
 }
 
 /* ---- overrides ----------------------------------------------------------------------- */
@@ -171,6 +178,14 @@ static int override_fail(const sr_ydoc *d, size_t k, const char *fmt, ...)
     return -1;
 }
 
+/* Override k cannot be grafted for want of memory (SR_EXIT_SOFTWARE). */
+static int override_oom(const sr_ydoc *d, size_t k)
+{
+    sr_error_set(d->err, SR_EXIT_SOFTWARE, "--set %s=%s: out of memory", d->ov[k].path,
+                 d->ov[k].value);
+    return -1;
+}
+
 /* Fails override k at so_far, whose node cur is not what the next step needs. */
 static int fail_step(const sr_ydoc *d, size_t k, const char *so_far, int cur, const char *why)
 {
@@ -195,7 +210,10 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k)
     sr_ypath_step *st = NULL;
     size_t n_st = 0;
     char why[256];
-    if (sr_ypath_parse(o->path, d->limits.max_depth, &st, &n_st, why, sizeof why) != 0)
+    const int parsed = sr_ypath_parse(o->path, d->limits.max_depth, &st, &n_st, why, sizeof why);
+    if (parsed == -2)
+        return override_oom(d, k);
+    if (parsed != 0)
         return override_fail(d, k, "invalid path: %s", why);
 
     /* The value: one YAML node (an empty value is null). */
@@ -204,6 +222,8 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k)
     int rc = sr_ydoc_load_text(&vdoc, o->value, strlen(o->value), d->limits, &f);
     if (rc < 0) {
         sr_ypath_free(st, n_st);
+        if (f.oom)
+            return override_oom(d, k);
         return override_fail(d, k, "cannot read the value: %s (at character %zu)", f.why, f.at);
     }
     int value = 0;
@@ -215,7 +235,7 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k)
         yaml_document_delete(&vdoc);
     if (!value) {
         sr_ypath_free(st, n_st);
-        return override_fail(d, k, "out of memory");
+        return override_oom(d, k);
     }
 
     int result = -1;
@@ -253,7 +273,7 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k)
         if (holder && sr_ydoc_scalar(d, cur).kind == SR_Y_NULL) {
             int m = yaml_document_add_mapping(&d->doc, NULL, YAML_BLOCK_MAPPING_STYLE);
             if (!m) {
-                override_fail(d, k, "out of memory");
+                override_oom(d, k);
                 goto out;
             }
             set_slot(d, holder, holder_pos, m);
@@ -294,7 +314,7 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k)
         int key = add_plain(&d->doc, st[i].key);
         int child = last ? value : yaml_document_add_mapping(&d->doc, NULL, YAML_BLOCK_MAPPING_STYLE);
         if (!key || !child || !yaml_document_append_mapping_pair(&d->doc, cur, key, child)) {
-            override_fail(d, k, "out of memory");
+            override_oom(d, k);
             goto out;
         }
         holder = cur;
@@ -302,7 +322,7 @@ int sr_ydoc_apply_override(sr_ydoc *d, size_t k)
         cur = child;
     }
     if (sr_ydoc_grow_origin(d, (int)k) != 0) {
-        override_fail(d, k, "out of memory");
+        override_oom(d, k);
         goto out;
     }
     result = 0;
@@ -332,8 +352,10 @@ char *sr_ydoc_emit(sr_ydoc *d)
         if (n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
             && n->data.scalar.length == 0) {
             yaml_char_t *v = malloc(5);
-            if (!v)
-                continue;
+            if (!v) {
+                sr_ydoc_oom(d);
+                return NULL;
+            }
             memcpy(v, "null", 5);
             free(n->data.scalar.value);   /* libyaml's yaml_free is free() */
             n->data.scalar.value = v;
@@ -343,7 +365,7 @@ char *sr_ydoc_emit(sr_ydoc *d)
     sr_ybuf b = {0};
     yaml_emitter_t e;
     if (!yaml_emitter_initialize(&e)) {
-        sr_error_set(d->err, SR_EXIT_DATAERR, "%s: out of memory", d->file);
+        sr_ydoc_oom(d);
         return NULL;
     }
     yaml_emitter_set_output(&e, emit_write, &b);
@@ -356,8 +378,11 @@ char *sr_ydoc_emit(sr_ydoc *d)
     ok = ok && yaml_emitter_close(&e) != 0 && yaml_emitter_flush(&e) != 0;
     const char *problem = e.problem;
     if (!ok || b.oom || !b.s) {
-        sr_error_set(d->err, SR_EXIT_DATAERR, "%s: cannot write the scenario with its overrides: %s",
-                     d->file, problem ? problem : "out of memory");
+        if (b.oom || problem == NULL)   /* a write that ran out of memory, or libyaml's */
+            sr_ydoc_oom(d);
+        else
+            sr_error_set(d->err, SR_EXIT_DATAERR, "%s: cannot write the scenario with its "
+                         "overrides: %s", d->file, problem);
         yaml_emitter_delete(&e);
         free(b.s);
         return NULL;
