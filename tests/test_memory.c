@@ -31,6 +31,10 @@
 
 #define BIN SIRISK_BINARY
 
+/* > 0: the fail_in-th allocation from now fails, returns NULL (in a build without
+ * AddressSanitizer, whose allocator this file replaces below). */
+static long fail_in;
+
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
 size_t __sanitizer_get_current_allocated_bytes(void);   /* AddressSanitizer's interface */
@@ -52,7 +56,6 @@ extern void *__libc_realloc(void *p, size_t n);
 extern void __libc_free(void *p);
 
 static long long held;   /* usable bytes of the blocks live, updated atomically */
-static long fail_in;      /* > 0: the fail_in-th allocation from now fails (returns NULL) */
 
 /* Whether this allocation is the one to fail. */
 static bool fails(void)

@@ -10,19 +10,51 @@
 
 #include "sim/engine/run.h"
 
+static const char *const langs[] = {"en", "da", NULL};
+static const char *const formats[] = {"xlsx", "csv", NULL};
+static const char *const dialects[] = {"rfc4180", "danish", NULL};
+
 static const struct {
     const char *name;   /* as written: "-o" (a short option) or "--trials" */
     bool value;         /* takes a value */
+    const char *const *choices;   /* its only values, or NULL */
 } option_table[SR_CLI_N_OPTIONS] = {
     [SR_CLI_OUTPUT] = {"-o", true},         [SR_CLI_TRIALS] = {"--trials", true},
     [SR_CLI_SEED] = {"--seed", true},       [SR_CLI_THREADS] = {"--threads", true},
     [SR_CLI_SET] = {"--set", true},         [SR_CLI_QUIET] = {"--quiet", false},
     [SR_CLI_ONLY] = {"--only", true},       [SR_CLI_PARAM] = {"--param", true},
-    [SR_CLI_VALUES] = {"--values", true},   [SR_CLI_VARY] = {"--vary", true},
-    [SR_CLI_TARGET] = {"--target", true},   [SR_CLI_BRACKET] = {"--bracket", true},
-    [SR_CLI_MAP] = {"--map", true},         [SR_CLI_INVESTOR_IRR] = {"--investor-irr", true},
+    [SR_CLI_VALUES] = {"--values", true},   [SR_CLI_LANG] = {"--lang", true, langs},
+    [SR_CLI_FORMAT] = {"--format", true, formats},
+    [SR_CLI_TABLE] = {"--table", true},
+    [SR_CLI_DIALECT] = {"--dialect", true, dialects},
+    [SR_CLI_VARY] = {"--vary", true},       [SR_CLI_TARGET] = {"--target", true},
+    [SR_CLI_BRACKET] = {"--bracket", true}, [SR_CLI_MAP] = {"--map", true},
+    [SR_CLI_INVESTOR_IRR] = {"--investor-irr", true},
     [SR_CLI_MUNICIPALITY_RISK] = {"--municipality-risk", true},
 };
+
+const char *const *sr_cli_choices(sr_cli_option option)
+{
+    return option_table[option].choices;
+}
+
+/* The index of value in option k's choices, or a usage error listing them. */
+static int choose(sr_cli_options *o, int k, const char *value, sr_error *err)
+{
+    const char *const *choices = option_table[k].choices;
+    char listed[128] = "";
+    for (int i = 0; choices[i] != NULL; i++) {
+        if (strcmp(value, choices[i]) == 0) {
+            o->choice[k] = i;
+            return 0;
+        }
+        const char *sep = i == 0 ? "" : choices[i + 1] != NULL ? ", " : " or ";
+        size_t len = strlen(listed);
+        snprintf(listed + len, sizeof listed - len, "%s%s", sep, choices[i]);
+    }
+    return sr_error_set(err, SR_EXIT_USAGE, "%s: expected %s, got '%s'", option_table[k].name,
+                        listed, value);
+}
 
 /* getopt_long returns LONG_BASE + option for a long option (above every character it
  * returns for a short one). */
@@ -118,6 +150,8 @@ static int apply(sr_cli_options *o, int k, const char *value, sr_error *err)
     const char *flag = option_table[k].name;
     char buf[64];
     long long n = 0;
+    if (option_table[k].choices != NULL)
+        return choose(o, k, value, err);
     switch ((sr_cli_option)k) {
     case SR_CLI_OUTPUT:
         o->output = value;
@@ -170,6 +204,12 @@ static int apply(sr_cli_options *o, int k, const char *value, sr_error *err)
     case SR_CLI_QUIET:
         o->quiet = true;
         return 0;
+    case SR_CLI_TABLE:
+        o->table = value;
+        return 0;
+    case SR_CLI_LANG:
+    case SR_CLI_FORMAT:
+    case SR_CLI_DIALECT:   /* taken by choose above */
     case SR_CLI_N_OPTIONS:
         break;
     }
@@ -252,6 +292,8 @@ int sr_cli_parse(int argc, char **argv, const sr_cli_command *c,
 {
     memset(o, 0, sizeof *o);
     o->command = c;
+    for (int k = 0; k < SR_CLI_N_OPTIONS; k++)
+        o->choice[k] = -1;
     if (parse_words(argc, argv, c, commands, n_commands, o, err) != 0) {
         sr_error_prefix(err, "%s", c->name);
         return err->code;

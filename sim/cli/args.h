@@ -25,6 +25,10 @@ typedef enum {
     SR_CLI_ONLY,        /* --only NAME,... (stress) */
     SR_CLI_PARAM,       /* --param PATH (sweep), repeatable */
     SR_CLI_VALUES,      /* --values V1,V2,... (sweep), after each --param */
+    SR_CLI_LANG,        /* --lang en|da (report, export): the language of the text */
+    SR_CLI_FORMAT,      /* --format xlsx|csv (export) */
+    SR_CLI_TABLE,       /* --table NAME (export): one table only */
+    SR_CLI_DIALECT,     /* --dialect rfc4180|danish (export to CSV) */
     SR_CLI_VARY,        /* --vary PATH (price) */
     SR_CLI_TARGET,      /* --target STATISTIC=VALUE (price) */
     SR_CLI_BRACKET,     /* --bracket LO,HI (price) */
@@ -68,6 +72,10 @@ struct sr_cli_options {
     sr_price_spec price;         /* --vary, --target, --bracket, --map, --investor-irr,
                                   * --municipality-risk */
     int threads;                 /* --threads; 0: not given */
+    const char *table;           /* --table; NULL: every table */
+    int choice[SR_CLI_N_OPTIONS];   /* an option with a fixed set of values (--lang,
+                                     * --format, --dialect): the index of the value given
+                                     * in its list (sr_cli_choices), -1 when not given */
     bool quiet;
     size_t n_overrides;
     sr_override *overrides;      /* --set, --trials and --seed in the order given, as
@@ -84,5 +92,9 @@ int sr_cli_parse(int argc, char **argv, const sr_cli_command *c,
                  sr_error *err);
 
 void sr_cli_options_clear(sr_cli_options *o);
+
+/* The values an option with a fixed set of them takes, NULL-terminated ({"en", "da",
+ * NULL}); NULL for other options. */
+const char *const *sr_cli_choices(sr_cli_option option);
 
 #endif

@@ -20,13 +20,26 @@
 /* The running child, for the signal handler; 0 when none. */
 static volatile sig_atomic_t child_pid = 0;
 
-/* SIGINT/SIGTERM while a child reads: end it, then this process (nothing to clean up:
- * reading writes nothing). kill, write and _exit are async-signal-safe. */
+/* What an interrupt removes (sr_isolate_remove_on_interrupt). */
+static char *const *volatile interrupt_removes = NULL;
+static volatile size_t n_interrupt_removes = 0;
+
+void sr_isolate_remove_on_interrupt(char *const *paths, size_t n)
+{
+    n_interrupt_removes = 0;
+    interrupt_removes = paths;
+    n_interrupt_removes = n;
+}
+
+/* SIGINT/SIGTERM while a child reads: end it, remove what it was writing, then end this
+ * process. kill, unlink, write and _exit are async-signal-safe. */
 static void end_child(int sig)
 {
     (void)sig;
     if (child_pid > 0)
         kill((pid_t)child_pid, SIGKILL);
+    for (size_t i = 0; i < n_interrupt_removes; i++)
+        unlink(interrupt_removes[i]);
     static const char msg[] = "sirisk: interrupted\n";
     if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
         /* nothing more can be said */

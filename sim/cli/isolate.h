@@ -35,4 +35,9 @@ double sr_isolate_cpu_seconds(double bytes);
 int sr_isolate(sr_isolated_fn fn, void *arg, const char *what, size_t memory_limit,
                double cpu_seconds, sr_error *err);
 
+/* Files that an interrupt during sr_isolate removes before this process exits (the
+ * temporaries the child is writing); NULL and 0 for none. The array and its strings must
+ * live until they are replaced. */
+void sr_isolate_remove_on_interrupt(char *const *paths, size_t n);
+
 #endif

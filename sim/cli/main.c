@@ -18,9 +18,11 @@
 #include "sim/base/error.h"
 #include "sim/base/text.h"
 #include "sim/cli/args.h"
+#include "sim/cli/export.h"
 #include "sim/cli/isolate.h"
 #include "sim/cli/output.h"
 #include "sim/cli/price_print.h"
+#include "sim/cli/report.h"
 #include "sim/cli/summary_print.h"
 #include "sim/engine/run.h"
 #include "sim/resultset/h5write.h"
@@ -220,6 +222,144 @@ static int command_summary(const sr_cli_options *o, sr_error *err)
                       sr_isolate_cpu_seconds(bytes), err);
 }
 
+/* The language --lang chose (English unless told). */
+static sr_lang language(const sr_cli_options *o)
+{
+    return o->choice[SR_CLI_LANG] == 1 ? SR_LANG_DA : SR_LANG_EN;
+}
+
+typedef struct {
+    const char *input;
+    sr_lang lang;
+} report_job;
+
+static int write_report(void *arg, char *const *paths, sr_error *err)
+{
+    const report_job *job = arg;
+    return sr_report_file(job->input, job->lang, paths[0], err);
+}
+
+/* The report of a result file: one HTML page, beside it unless -o. */
+static int command_report(const sr_cli_options *o, sr_error *err)
+{
+    char *output = sr_cli_output_beside(o->output, o->operand, ".html", err);
+    if (output == NULL)
+        return err->code;
+    report_job job = {o->operand, language(o)};
+    int rc = sr_cli_output_from_result(o->operand, &output, 1, write_report, &job, o->quiet,
+                                       &interrupted, err);
+    free(output);
+    return rc;
+}
+
+typedef struct {
+    const char *input;
+    sr_export_options options;
+} export_job;
+
+static int write_export(void *arg, char *const *paths, sr_error *err)
+{
+    const export_job *job = arg;
+    return sr_export_files(job->input, &job->options, paths, err);
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), m = strlen(tail);
+    return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+/* What export's options ask for: the format (--format, else -o's extension, else xlsx),
+ * the dialect and the table. Usage errors for a contradiction or an unknown table. */
+static int export_options(const sr_cli_options *o, sr_export_options *eo, sr_error *err)
+{
+    const bool csv_name = o->output != NULL && ends_with(o->output, ".csv");
+    const bool xlsx_name = o->output != NULL && ends_with(o->output, ".xlsx");
+    *eo = (sr_export_options){.lang = language(o), .table = -1};
+    if (o->choice[SR_CLI_FORMAT] >= 0)
+        eo->format = o->choice[SR_CLI_FORMAT] == 1 ? SR_EXPORT_CSV : SR_EXPORT_XLSX;
+    else
+        eo->format = csv_name ? SR_EXPORT_CSV : SR_EXPORT_XLSX;
+    if ((eo->format == SR_EXPORT_XLSX && csv_name) || (eo->format == SR_EXPORT_CSV && xlsx_name))
+        return sr_error_set(err, SR_EXIT_USAGE, "export: -o %s does not name a %s file",
+                            o->output, eo->format == SR_EXPORT_XLSX ? ".xlsx" : ".csv");
+    if (o->choice[SR_CLI_DIALECT] >= 0 && eo->format != SR_EXPORT_CSV)
+        return sr_error_set(err, SR_EXIT_USAGE, "export: --dialect applies to --format csv");
+    eo->dialect = o->choice[SR_CLI_DIALECT] == 1 ? SR_CSV_DANISH : SR_CSV_RFC4180;
+    if (o->table == NULL)
+        return 0;
+    char names[512] = "";
+    for (int id = 0; id < SR_N_SHEETS; id++) {
+        if (strcmp(o->table, sr_sheet_names[id]) == 0) {
+            eo->table = id;
+            return 0;
+        }
+        size_t len = strlen(names);
+        snprintf(names + len, sizeof names - len, "%s%s", id ? ", " : "", sr_sheet_names[id]);
+    }
+    return sr_error_set(err, SR_EXIT_USAGE, "export: --table: expected one of %s, got '%s'",
+                        names, o->table);
+}
+
+/* The files of an export: the workbook; one CSV file; or a CSV file per table, named
+ * <stem>-<table>.csv after -o (less its .csv) or the result file. */
+static int export_paths(const sr_cli_options *o, const sr_export_options *eo, char **paths,
+                        size_t *n, sr_error *err)
+{
+    char suffix[64];
+    *n = 0;
+    if (eo->format == SR_EXPORT_XLSX || eo->table >= 0) {
+        if (eo->format == SR_EXPORT_CSV)
+            snprintf(suffix, sizeof suffix, "-%s.csv", sr_sheet_names[eo->table]);
+        paths[0] = sr_cli_output_beside(o->output, o->operand,
+                                        eo->format == SR_EXPORT_XLSX ? ".xlsx" : suffix, err);
+        *n = paths[0] != NULL;
+        return paths[0] != NULL ? 0 : err->code;
+    }
+    /* the stem: -o without .csv, else the result file (its extension replaced) */
+    char *stem = NULL;
+    if (o->output != NULL) {
+        size_t len = strlen(o->output) - (ends_with(o->output, ".csv") ? 4 : 0);
+        stem = strndup(o->output, len);
+    }
+    for (int id = 0; id < SR_N_SHEETS; id++) {
+        snprintf(suffix, sizeof suffix, "-%s.csv", sr_sheet_names[id]);
+        char *given = NULL;
+        if (stem != NULL && (given = malloc(strlen(stem) + strlen(suffix) + 1)) != NULL)
+            sprintf(given, "%s%s", stem, suffix);
+        paths[id] = (stem == NULL || given != NULL)
+                        ? sr_cli_output_beside(given, o->operand, suffix, err)
+                        : NULL;
+        if (stem != NULL && given == NULL)
+            sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+        free(given);
+        if (paths[id] == NULL) {
+            free(stem);
+            return err->code;
+        }
+        (*n)++;
+    }
+    free(stem);
+    return 0;
+}
+
+/* The export of a result file: a workbook, or CSV files. */
+static int command_export(const sr_cli_options *o, sr_error *err)
+{
+    export_job job = {.input = o->operand};
+    char *paths[SR_N_SHEETS] = {0};
+    size_t n = 0;
+    int rc = export_options(o, &job.options, err);
+    if (rc == 0)
+        rc = export_paths(o, &job.options, paths, &n, err);
+    if (rc == 0)
+        rc = sr_cli_output_from_result(o->operand, paths, n, write_export, &job, o->quiet,
+                                       &interrupted, err);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    return rc;
+}
+
 static int command_help(const sr_cli_options *o, sr_error *err);
 
 static int command_version(const sr_cli_options *o, sr_error *err)
@@ -293,6 +433,22 @@ static const sr_cli_command commands[] = {
      .takes_text = "only a result file",
      .exit_on_interrupt = true,
      .handler = command_summary},
+    {.name = "report",
+     .usage = "  sirisk report FILE.h5 [-o FILE.html] [--lang en|da] [--quiet]\n",
+     .operand = "result file",
+     .takes = SR_CLI_TAKES(SR_CLI_OUTPUT) | SR_CLI_TAKES(SR_CLI_LANG) |
+              SR_CLI_TAKES(SR_CLI_QUIET),
+     .takes_text = "a result file, -o, --lang and --quiet",
+     .handler = command_report},
+    {.name = "export",
+     .usage = "  sirisk export FILE.h5 [-o FILE] [--format xlsx|csv] [--table NAME]\n"
+              "                         [--dialect rfc4180|danish] [--lang en|da] [--quiet]\n",
+     .operand = "result file",
+     .takes = SR_CLI_TAKES(SR_CLI_OUTPUT) | SR_CLI_TAKES(SR_CLI_LANG) |
+              SR_CLI_TAKES(SR_CLI_QUIET) | SR_CLI_TAKES(SR_CLI_FORMAT) |
+              SR_CLI_TAKES(SR_CLI_TABLE) | SR_CLI_TAKES(SR_CLI_DIALECT),
+     .takes_text = "a result file, -o, --format, --table, --dialect, --lang and --quiet",
+     .handler = command_export},
     {.name = "schema",
      .usage = "  sirisk schema                     # the scenario format reference (Markdown)\n",
      .takes_text = "nothing",

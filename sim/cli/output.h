@@ -32,4 +32,26 @@ void sr_cli_hold_signals(bool hold);
 int sr_cli_output_publish(sr_h5_file *f, const char *output, bool quiet,
                           volatile sig_atomic_t *interrupted, sr_error *err);
 
+/* The path of a file made from a result file (a report, an export): `given`, else the
+ * result file's path with its extension replaced by suffix ("results/x.h5" and ".html"
+ * give "results/x.html"), beside it. Checked as sr_cli_output_prepare checks. malloc'd;
+ * NULL with err. */
+char *sr_cli_output_beside(const char *given, const char *input, const char *suffix,
+                           sr_error *err);
+
+/* What a reader process writes: the files at paths[0 .. n) (each a name that reopens the
+ * temporary that is open in this process). 0, or an exit code with err. */
+typedef int (*sr_cli_write_fn)(void *arg, char *const *paths, sr_error *err);
+
+/* Writes files made from the result file input, which is untrusted: a temporary beside
+ * each of outputs[0 .. n) (checked already), then write() runs in a reader process
+ * (sim/cli/isolate.h: a file that crashes HDF5 is exit 74, never sirisk's crash); then
+ * every temporary it filled is published (renamed onto its output) and every one it left
+ * empty removed, with SIGINT and SIGTERM held. A failure, or an interrupt (*interrupted
+ * set, or a signal while the reader runs), removes them all and leaves the outputs as
+ * they were. Unless quiet, "wrote OUTPUT" for each file published. */
+int sr_cli_output_from_result(const char *input, char *const *outputs, size_t n,
+                              sr_cli_write_fn write, void *arg, bool quiet,
+                              volatile sig_atomic_t *interrupted, sr_error *err);
+
 #endif

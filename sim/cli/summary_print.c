@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "models/metric.h"
+#include "sim/cli/figures.h"
+#include "sim/cli/result.h"
 #include "sim/cli/summary_sweep.h"
 #include "sim/resultset/h5check.h"
 #include "sim/resultset/h5read.h"
@@ -252,58 +254,17 @@ static int print_programmes(hid_t root, const sr_h5_trials *trials, FILE *out, s
  * always coincided). */
 static int print_diversification(hid_t root, FILE *out, sr_error *err)
 {
-    hid_t pg;
-    int rc = sr_h5check_group(root, "programmes", &pg, err);
-    if (rc != 0 || pg < 0)
+    sr_fig_diversification d;
+    int rc = sr_fig_read_diversification(root, &d, err);
+    if (rc != 0 || d.n == 0)
         return rc;
-    sr_h5_names names;
-    if ((rc = sr_h5check_names(pg, SR_H5_MAX_LINKS, &names, err)) != 0 || names.n < 2)
-        goto done;
     fprintf(out, "\ndiversification (es95: mean of the worst 5%% of trials, mDKK)\n");
     fprintf(out, "  %-28s %14s %22s %12s\n", "metric", "portfolio es95",
             "sum of programmes' es95", "difference");
-    sr_metric tail[SR_N_METRICS];
-    const size_t n_tail = sr_metrics_ranked(SR_METRIC_TAIL, tail);
-    for (size_t k = 0; rc == 0 && k < n_tail; k++) {
-        const char *metric = sr_metrics[tail[k]].name;
-        double whole = sr_h5_read_stat(root, metric, "es95", &rc, err), parts = 0.0;
-        if (isnan(whole))
-            continue;
-        for (size_t i = 0; rc == 0 && i < names.n; i++) {
-            hid_t g;
-            if ((rc = sr_h5check_open(pg, names.name[i], &g, err)) != 0 || g < 0)
-                break;
-            parts += H5Iget_type(g) == H5I_GROUP ? sr_h5_read_stat(g, metric, "es95", &rc, err)
-                                                 : NAN;
-            H5Oclose(g);
-        }
-        fprintf(out, "  %-28s %14.2f %22.2f %12.2f\n", metric, whole / 1e6,
-                parts / 1e6, (whole - parts) / 1e6);
-    }
-done:
-    sr_h5_names_clear(&names);
-    H5Gclose(pg);
-    return rc;
-}
-
-/* Counts the trials that pay while the payer's savings are <= 0: payments > 0 and
- * municipality_net_sib + payments <= 0 (columns: the payer's net result, payments). */
-static int count_unfounded(void *ctx, uint64_t first, const double *const *columns,
-                           size_t count, sr_error *err)
-{
-    (void)first;
-    (void)err;
-    uint64_t *unfounded = ctx;
-    const double *net = columns[0], *payments = columns[1];
-    for (size_t i = 0; i < count; i++)
-        *unfounded += payments[i] > 0.0 && net[i] + payments[i] <= 0.0;
+    for (size_t k = 0; k < d.n; k++)
+        fprintf(out, "  %-28s %14.2f %22.2f %12.2f\n", sr_metrics[d.metric[k]].name,
+                d.portfolio[k] / 1e6, d.sum[k] / 1e6, (d.portfolio[k] - d.sum[k]) / 1e6);
     return 0;
-}
-
-/* Statistic stat of metric m at level (sr_h5_read_stat: NaN when absent, errors sticky). */
-static double metric_stat(hid_t level, sr_metric m, const char *stat, int *rc, sr_error *err)
-{
-    return sr_h5_read_stat(level, sr_metrics[m].name, stat, rc, err);
 }
 
 /* The decision table (docs/model.md, contracts and financing): the paying budget's net
@@ -312,79 +273,51 @@ static double metric_stat(hid_t level, sr_metric m, const char *stat, int *rc, s
  * for savings that did not happen, and the investors' risk. */
 static int print_decision(hid_t level, const sr_h5_trials *trials, FILE *out, sr_error *err)
 {
-    int rc = 0;
-    if (!trials->known || isnan(metric_stat(level, SR_M_INVESTOR_NPV, "mean", &rc, err)))
-        return rc;
-    bool have;
-    uint64_t unfounded = 0;
-    const char *const columns[] = {sr_metrics[SR_M_MUNICIPALITY_NET_SIB].name,
-                                   sr_metrics[SR_M_PAYMENTS].name};
-    if ((rc = sr_h5_read_trials(level, trials, columns, 2, count_unfounded, &unfounded, &have,
-                                err)) != 0 ||
-        !have)
-        return rc;
-    sr_metric rows[SR_N_METRICS];
-    const size_t n_rows = sr_metrics_ranked(SR_METRIC_PAYER, rows);
-    double net[SR_N_METRICS][3];
-    for (size_t k = 0; k < n_rows; k++) {
-        net[k][0] = metric_stat(level, rows[k], "mean", &rc, err);
-        net[k][1] = metric_stat(level, rows[k], "q05", &rc, err);
-        net[k][2] = metric_stat(level, rows[k], "es95", &rc, err);
-    }
-    const double transfer = metric_stat(level, SR_M_PAYMENTS, "mean", &rc, err) -
-                            metric_stat(level, SR_M_PROGRAMME_COST, "mean", &rc, err);
-    const double overpayment = metric_stat(level, SR_M_OVERPAYMENT, "mean", &rc, err);
-    const double p_loss = metric_stat(level, SR_M_INVESTOR_LOSS, "mean", &rc, err);
-    const double irr_q50 = metric_stat(level, SR_M_INVESTOR_IRR, "q50", &rc, err);
-    const double irr_q05 = metric_stat(level, SR_M_INVESTOR_IRR, "q05", &rc, err);
-    const double npv_es95 = metric_stat(level, SR_M_INVESTOR_NPV, "es95", &rc, err);
-    const double npv_mean = metric_stat(level, SR_M_INVESTOR_NPV, "mean", &rc, err);
-    if (rc != 0)
+    sr_fig_decision d;
+    int rc = sr_fig_read_decision(level, trials, &d, err);
+    if (rc != 0 || !d.present)
         return rc;
     fprintf(out, "\ndecision (the paying budget; mDKK, present values at the public rate)\n");
     fprintf(out, "  %-44s %11s %11s %11s\n", "net result", "mean", "q05", "es95");
-    for (size_t k = 0; k < n_rows; k++)
-        fprintf(out, "  %-44s %11.2f %11.2f %11.2f\n", sr_metrics[rows[k]].caption,
-                net[k][0] / 1e6, net[k][1] / 1e6, net[k][2] / 1e6);
+    for (size_t k = 0; k < d.n_net; k++)
+        fprintf(out, "  %-44s %11.2f %11.2f %11.2f\n", sr_metrics[d.net_metric[k]].caption,
+                d.net[k][0] / 1e6, d.net[k][1] / 1e6, d.net[k][2] / 1e6);
     fprintf(out, "  %-56s %11.2f\n", "price of transferring the risk: E[payments] - E[cost]",
-            transfer / 1e6);
+            d.transfer / 1e6);
     fprintf(out, "  %-56s %11.2f\n", "expected overpayment (deadweight, measurement noise)",
-            overpayment / 1e6);
+            d.overpayment / 1e6);
     fprintf(out, "  %-56s %11.3f\n", "P(paying while the payer's savings are <= 0)",
-            (double)unfounded / (double)trials->n);
+            (double)d.unfounded / (double)d.trials);
     fprintf(out, "investors\n");
-    fprintf(out, "  %-56s %11.3f\n", "P(loss)", p_loss);
-    fprintf(out, "  %-56s %11.4f\n", "IRR, median (per year)", irr_q50);
-    fprintf(out, "  %-56s %11.4f\n", "IRR, 5% quantile", irr_q05);
-    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, es95 (mDKK)", npv_es95 / 1e6);
-    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, mean (mDKK)", npv_mean / 1e6);
+    fprintf(out, "  %-56s %11.3f\n", "P(loss)", d.p_loss);
+    fprintf(out, "  %-56s %11.4f\n", "IRR, median (per year)", d.irr_q50);
+    fprintf(out, "  %-56s %11.4f\n", "IRR, 5% quantile", d.irr_q05);
+    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, es95 (mDKK)", d.npv_es95 / 1e6);
+    fprintf(out, "  %-56s %11.2f\n", "NPV at the investor rate, mean (mDKK)", d.npv_mean / 1e6);
     return 0;
 }
 
-/* One stress's rows of the stress table: per key metric it has (SR_METRIC_STRESS), the
- * mean and the 5% quantile and their change against the base. */
-static int print_stress_rows(hid_t g, hid_t base, const char *name, FILE *out, sr_error *err)
+/* The stress table: per stress and key metric, the mean and the 5% quantile, and their
+ * change against the base (all on common random numbers). */
+static int print_stresses(hid_t root, FILE *out, sr_error *err)
 {
-    int rc = 0;
-    char shown[SR_H5_MAX_NAME_BYTES + 1];
-    snprintf(shown, sizeof shown, "%s", name);
-    sr_h5check_printable(shown);
-    sr_metric key[SR_N_METRICS];
-    const size_t n_key = sr_metrics_ranked(SR_METRIC_STRESS, key);
-    for (size_t k = 0; rc == 0 && k < n_key; k++) {
-        const char *metric = sr_metrics[key[k]].name;
-        double mean = sr_h5_read_stat(g, metric, "mean", &rc, err);
-        double q05 = sr_h5_read_stat(g, metric, "q05", &rc, err);
-        if (rc != 0 || isnan(mean))
-            continue;
-        char *units, shown_units[UNITS_WIDTH + 1];
-        if ((rc = sr_h5_read_units(g, metric, &units, err)) != 0)
-            break;
-        unit_kind kind = short_units(units, shown_units, sizeof shown_units);
-        free(units);
-        double v[4] = {mean, mean - sr_h5_read_stat(base, metric, "mean", &rc, err), q05,
-                       q05 - sr_h5_read_stat(base, metric, "q05", &rc, err)};
-        fprintf(out, "  %-24s %-24s %-*s", shown, metric, UNITS_WIDTH, shown_units);
+    sr_fig_stresses s;
+    int rc = sr_fig_read_stresses(root, &s, err);
+    if (rc != 0 || !s.present)
+        return rc;
+    fprintf(out, "\nstresses (portfolio; change against base on the same random numbers; "
+                 "q05: 5%% quantile)\n");
+    fprintf(out, "  %-24s %-24s %-*s %11s %11s %11s %11s\n", "stress", "metric", UNITS_WIDTH,
+            "units", "mean", "change", "q05", "change");
+    for (size_t i = 0; i < s.n_rows; i++) {
+        const sr_fig_stress_row *r = &s.row[i];
+        char shown[SR_H5_MAX_NAME_BYTES + 1], shown_units[UNITS_WIDTH + 1];
+        snprintf(shown, sizeof shown, "%s", s.names.name[r->stress]);
+        sr_h5check_printable(shown);
+        unit_kind kind = short_units(r->units, shown_units, sizeof shown_units);
+        double v[4] = {r->mean, r->mean - r->base_mean, r->q05, r->q05 - r->base_q05};
+        fprintf(out, "  %-24s %-24s %-*s", shown, sr_metrics[r->metric].name, UNITS_WIDTH,
+                shown_units);
         for (size_t c = 0; c < 4; c++) {
             char cell[64];
             format_value(cell, sizeof cell, v[c], kind);
@@ -392,95 +325,11 @@ static int print_stress_rows(hid_t g, hid_t base, const char *name, FILE *out, s
         }
         fputc('\n', out);
     }
-    return rc;
-}
-
-/* The stress table: per stress and key metric, the mean and the 5% quantile, and their
- * change against the base (all on common random numbers). */
-static int print_stresses(hid_t root, FILE *out, sr_error *err)
-{
-    hid_t sg, base = H5I_INVALID_HID;
-    sr_h5_names names = {0};
-    int rc = sr_h5check_group(root, "stress", &sg, err);
-    if (rc != 0 || sg < 0)
-        return rc;
-    if ((rc = sr_h5check_group(sg, "base", &base, err)) != 0 || base < 0 ||
-        (rc = sr_h5check_names(sg, SR_H5_MAX_LINKS, &names, err)) != 0)
-        goto done;
-    fprintf(out, "\nstresses (portfolio; change against base on the same random numbers; "
-                 "q05: 5%% quantile)\n");
-    fprintf(out, "  %-24s %-24s %-*s %11s %11s %11s %11s\n", "stress", "metric", UNITS_WIDTH,
-            "units", "mean", "change", "q05", "change");
-    for (size_t i = 0; rc == 0 && i < names.n; i++) {
-        hid_t g;
-        if ((rc = sr_h5check_open(sg, names.name[i], &g, err)) != 0 || g < 0)
-            break;
-        if (H5Iget_type(g) == H5I_GROUP)
-            rc = print_stress_rows(g, base, names.name[i], out, err);
-        H5Oclose(g);
-    }
-done:
-    sr_h5_names_clear(&names);
-    if (base >= 0)
-        H5Gclose(base);
-    H5Gclose(sg);
-    return rc;
+    sr_fig_stresses_clear(&s);
+    return 0;
 }
 
 /* ---- the header ------------------------------------------------------------------------ */
-
-/* The unquoted content of a YAML quoted scalar starting at v (*v is the quote) up to the
- * closing quote or the end of the line, into buf: '' in single quotes is one quote, and a
- * backslash in double quotes keeps the next character as is (enough for a header line). */
-static void unquote(const char *v, char *buf, size_t size)
-{
-    char quote = *v++;
-    size_t k = 0;
-    while (*v != '\0' && *v != '\n' && *v != '\r') {
-        char c = *v++;
-        if (c == quote) {
-            if (quote != '\'' || *v != '\'')
-                break;
-            v++;
-        } else if (quote == '"' && c == '\\' && *v != '\0' && *v != '\n') {
-            c = *v++;
-        }
-        if (k + 1 < size)
-            buf[k++] = c;
-    }
-    buf[k] = '\0';
-}
-
-/* The value of the first top-level `name:` line of a scenario text into buf (empty when
- * there is none). A YAML parse is not needed for a header line. */
-static void scenario_name(const char *text, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    for (const char *line = text; line != NULL && *line != '\0';) {
-        if (strncmp(line, "name:", 5) == 0) {
-            const char *v = line + 5;
-            v += strspn(v, " \t");
-            if (*v == '"' || *v == '\'') {
-                unquote(v, buf, size);
-                return;
-            }
-            /* a plain scalar ends at the line's end or at a comment (" #") */
-            size_t n = strcspn(v, "\r\n");
-            for (size_t i = 1; i < n; i++)
-                if (v[i] == '#' && (v[i - 1] == ' ' || v[i - 1] == '\t')) {
-                    n = i;
-                    break;
-                }
-            while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-                n--;
-            snprintf(buf, size, "%.*s", (int)n, v);
-            return;
-        }
-        line = strchr(line, '\n');
-        if (line != NULL)
-            line++;
-    }
-}
 
 /* The header lines: the file, the scenario's name, trials, seed, versions. Reads the root
  * attribute trials into *trials. */
@@ -494,7 +343,7 @@ static int print_header(const char *path, hid_t root, sr_h5_trials *trials, FILE
         goto done;
     *trials = p.trials;
     if (p.scenario != NULL)
-        scenario_name(p.scenario, name, sizeof name);
+        sr_result_scenario_name(p.scenario, name, sizeof name);
     char *shown[] = {name, p.sirisk_version, p.rng, p.created_utc};
     for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
         if (shown[i] != NULL)

@@ -418,6 +418,42 @@ int sr_h5check_attr_f64(hid_t obj, const char *name, double *v, bool *found, sr_
     return rc;
 }
 
+int sr_h5check_attr_floats(hid_t obj, const char *name, const sr_h5_shape *shape, double *v,
+                           bool *found, sr_error *err)
+{
+    hid_t a, type, space;
+    const size_t n = (size_t)shape->dims[0] * (shape->rank > 1 ? (size_t)shape->dims[1] : 1);
+    for (size_t i = 0; i < n; i++)
+        v[i] = NAN;
+    int rc = open_attr(obj, name, found, &a, &type, &space, err);
+    if (rc != 0 || a < 0)
+        return rc;
+    int rank;
+    hsize_t dims[H5S_MAX_RANK];
+    count_elements(space, &rank, dims);
+    bool fits = H5Tget_class(type) == H5T_FLOAT && rank == shape->rank;
+    for (int d = 0; fits && d < rank; d++)
+        fits = dims[d] == shape->dims[d];
+    if (!fits) {
+        char what[128];
+        if (H5Tget_class(type) != H5T_FLOAT)
+            describe_type(type, what, sizeof what);
+        else
+            describe_space(space, what, sizeof what);
+        if (shape->rank > 1)
+            rc = sr_h5check_refuse(obj, name, err, "expected 2-D [%" PRIuHSIZE " x %" PRIuHSIZE
+                                   "] 64-bit floats, found %s", shape->dims[0], shape->dims[1],
+                                   what);
+        else
+            rc = sr_h5check_refuse(obj, name, err, "expected %" PRIuHSIZE " 64-bit floats "
+                                   "(1-D), found %s", shape->dims[0], what);
+    } else if (H5Aread(a, H5T_NATIVE_DOUBLE, v) < 0) {
+        rc = sr_h5_fail(err, SR_EXIT_IOERR, obj, "cannot read attribute '%s'", name);
+    }
+    close_attr(a, type, space);
+    return rc;
+}
+
 int sr_h5check_attr_uint(hid_t obj, const char *name, uint64_t lo, uint64_t hi, uint64_t *v,
                          bool *found, sr_error *err)
 {

@@ -105,6 +105,12 @@ typedef struct {
     hsize_t dims[2];
 } sr_h5_shape;
 
+/* The attribute name of obj as floats of exactly the given shape (rank 1 or 2), into v
+ * (row-major; the layout writes 64-bit). Absence as for sr_h5check_attr_f64 (every value
+ * NaN). */
+int sr_h5check_attr_floats(hid_t obj, const char *name, const sr_h5_shape *shape, double *v,
+                           bool *found, sr_error *err);
+
 /* Opens dataset name (one link) of loc as floats into *ds (H5I_INVALID_HID when absent),
  * its shape into *shape. Refused when the link is not hard or names no dataset, the class
  * is not float, the rank is more than max_rank, the values are stored outside the file
