@@ -1,7 +1,7 @@
 /* Benchmarks of the engine (never part of the tests). Prints, per case, trials per
  * second, time per trial, time per trial per 1,000 persons and peak memory, on all cores.
  *
- *   build/sirisk_bench [--trials N] [--threads T] [--sweep | --rate-card]
+ *   build/sirisk_bench [--trials N] [--threads T] [--sweep | --rate-card | --voi | --price]
  *
  * Cases: the benchmark cohort (bench/cohort.yaml: one programme, 4 states, tenure to 24
  * months, 10 years monthly) at 1,000, 80,000 and 1,000,000 persons; the default scenario;
@@ -14,8 +14,11 @@
  * (a sweep should cost no more than 1.1 x its single runs). Then a price search's
  * candidate against a run of the default scenario (at most 0.05 of it).
  * --sweep runs the sweep case only, --rate-card the rate card's (with all N trials),
- * --price the price search's. Run
- * from the source tree. */
+ * --price the price search's.
+ * --voi times `sirisk voi` of result sets of the default scenario (written first, not
+ * timed): attribution and EVPPI on 10,000 trials (every input alone, then with a group of
+ * two and one of three), and the EVSI of 5 pilot sizes at 4,000 outer draws. Run from the
+ * source tree. */
 #include <gsl/gsl_errno.h>
 #include <omp.h>
 #include <stdio.h>
@@ -30,6 +33,7 @@
 #include "sim/engine/run.h"
 #include "sim/scenario/scenario.h"
 #include "sim/variants/sweep.h"
+#include "sim/variants/voi_run.h"
 
 static double now_seconds(void)
 {
@@ -275,6 +279,15 @@ static double one_sweep(unsigned trials, int threads, const char *dir, sr_error 
     return rc == 0 ? seconds : -1.0;
 }
 
+/* Removes a temporary directory of the benchmark and what it holds. */
+static void remove_dir(const char *dir)
+{
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    if (system(rm) != 0)
+        fprintf(stderr, "sirisk_bench: could not remove %s\n", dir);
+}
+
 /* Times the sweep and its single runs, the better of two alternating rounds each (other
  * load on the machine only ever slows a round down). */
 static int bench_sweep(unsigned trials, int threads)
@@ -307,10 +320,101 @@ static int bench_sweep(unsigned trials, int threads)
     }
     if (rc != 0)
         fprintf(stderr, "sirisk_bench: sweep: %s\n", err.msg);
-    char rm[128];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    if (system(rm) != 0)
-        fprintf(stderr, "sirisk_bench: could not remove %s\n", dir);
+    remove_dir(dir);
+    return rc;
+}
+
+/* Writes the default scenario's result set of `trials` trials to path. */
+static int write_default(const char *path, unsigned trials, int threads, sr_error *err)
+{
+    char set[64];
+    sr_override ov;
+    snprintf(set, sizeof set, "simulation.trials=%u", trials);
+    if (sr_override_parse(set, &ov, err) != 0)
+        return err->code;
+    sr_scenario *sc = sr_scenario_load("scenarios/default.yaml", &ov, 1, err);
+    sr_override_clear(&ov);
+    if (sc == NULL)
+        return err->code;
+    sr_run_options o = {.threads = threads};
+    sr_resultset *rs = sr_run(sc->model, sc->text, &o, err);
+    int rc = rs != NULL ? sr_h5_write(path, rs, err) : err->code;
+    sr_resultset_free(rs);
+    sr_scenario_free(sc);
+    return rc;
+}
+
+/* Processor seconds of this process so far, all threads, user and system. */
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+           (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+}
+
+/* Times one `sirisk voi FILE` (the file read, analysed and written beside it, published):
+ * wall seconds, or -1 with err; the processor seconds it took into *cpu. */
+static double time_voi(const char *file, const char *groups, const double *sizes,
+                       size_t n_sizes, int threads, double *cpu, sr_error *err)
+{
+    char out[512];
+    snprintf(out, sizeof out, "%s.voi.h5", file);
+    sr_run_options o = {.threads = threads};
+    sr_voi_request rq = {.operand = file, .from_file = true, .run = &o, .output = out,
+                         .groups = groups, .n_pilots = n_sizes};
+    for (size_t k = 0; k < n_sizes; k++)
+        rq.pilot_size[k] = sizes[k];
+    sr_voi_outcome outcome;
+    sr_h5_file *f = NULL;
+    const double t0 = now_seconds(), c0 = cpu_seconds();
+    int rc = sr_voi_run(&rq, &outcome, &f, err);
+    if (rc == 0)
+        rc = sr_h5_file_commit(f, err);
+    const double seconds = now_seconds() - t0;
+    *cpu = cpu_seconds() - c0;
+    sr_voi_outcome_clear(&outcome);
+    return rc == 0 ? seconds : -1.0;
+}
+
+static int bench_voi(int threads)
+{
+    char dir[] = "/tmp/sirisk-bench-XXXXXX", big[600], evsi[600];
+    sr_error err = {0};
+    if (mkdtemp(dir) == NULL) {
+        fprintf(stderr, "sirisk_bench: cannot make a temporary directory\n");
+        return 1;
+    }
+    snprintf(big, sizeof big, "%s/default-10000.h5", dir);
+    snprintf(evsi, sizeof evsi, "%s/default-4000.h5", dir);
+    static const double sizes[] = {50, 100, 200, 400, 800};
+    int rc = write_default(big, 10000, threads, &err);
+    if (rc == 0)
+        rc = write_default(evsi, 4000, threads, &err);
+    printf("\nsirisk voi of scenarios/default.yaml's result sets (200 bootstrap replicates)\n");
+    printf("%-62s %10s %10s\n", "case", "seconds", "cpu s");
+    const struct {
+        const char *label, *file, *groups;
+        size_t n_sizes;
+    } cases[] = {
+        {"10,000 trials: attribution (4 metrics), EVPI, EVPPI of each input", big, NULL, 0},
+        {"the same and EVPPI of effect+job_finding", big, "effect+job_finding", 0},
+        {"the same and EVPPI of effect+job_finding+macro.recession_months", big,
+         "effect+job_finding,effect+job_finding+macro.recession_months", 0},
+        {"4,000 outer draws: all of the first, and EVSI of 5 pilot sizes", evsi, NULL, 5},
+    };
+    for (size_t c = 0; rc == 0 && c < sizeof cases / sizeof *cases; c++) {
+        double cpu = 0.0;
+        double seconds = time_voi(cases[c].file, cases[c].groups, sizes, cases[c].n_sizes,
+                                  threads, &cpu, &err);
+        if (seconds < 0.0)
+            rc = err.code ? err.code : 1;
+        else
+            printf("%-62s %10.2f %10.2f\n", cases[c].label, seconds, cpu);
+    }
+    if (rc != 0)
+        fprintf(stderr, "sirisk_bench: voi: %s\n", err.msg);
+    remove_dir(dir);
     return rc;
 }
 
@@ -318,10 +422,12 @@ int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     unsigned trials = 4000;
-    int threads = 0, sweep_only = 0, rate_card_only = 0, price_only = 0;
+    int threads = 0, sweep_only = 0, rate_card_only = 0, voi_only = 0, price_only = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--sweep") == 0)
             sweep_only = 1;
+        else if (strcmp(argv[i], "--voi") == 0)
+            voi_only = 1;
         else if (strcmp(argv[i], "--rate-card") == 0)
             rate_card_only = 1;
         else if (strcmp(argv[i], "--price") == 0)
@@ -334,7 +440,7 @@ int main(int argc, char **argv)
             trials = 0;
     }
     if (trials == 0) {
-        fputs("usage: sirisk_bench [--trials N] [--threads T] [--sweep | --rate-card | "
+        fputs("usage: sirisk_bench [--trials N] [--threads T] [--sweep | --rate-card | --voi | "
               "--price]\n",
               stderr);
         return 64;
@@ -342,6 +448,8 @@ int main(int argc, char **argv)
     printf("threads: %d\n", threads > 0 ? threads : omp_get_max_threads());
     if (sweep_only)
         return bench_sweep(trials, threads);
+    if (voi_only)
+        return bench_voi(threads);
     if (price_only)
         return bench_price(trials, threads);
     printf("%-31s %10s %8s %12s %12s %14s %10s\n", "case", "persons", "trials", "trials/s",

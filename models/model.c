@@ -32,6 +32,9 @@ void sr_model_free(sr_model *m)
     if (!m)
         return;
     free(m->name);
+    for (size_t i = 0; m->num_path != NULL && i < m->n_num; i++)
+        free(m->num_path[i]);
+    free(m->num_path);
     free(m->num);
     for (size_t i = 0; i < m->n_parameters; i++)
         free(m->parameters[i].name);
@@ -129,6 +132,25 @@ double sr_numdef_upper(const sr_numdef *d)
         return p[2];
     }
     return NAN;
+}
+
+size_t sr_model_inputs(const sr_model *m, sr_num *out)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < m->n_parameters; k++)
+        out[n++] = m->parameters[k].num;
+    for (size_t i = 0; i < m->n_num; i++)
+        if (m->num[i].kind != SR_DIST_FIXED && m->num[i].parameter < 0)
+            out[n++] = (sr_num)i;
+    return n;
+}
+
+const char *sr_model_input_name(const sr_model *m, sr_num num)
+{
+    const int k = m->num[num].parameter;
+    if (k >= 0)
+        return m->parameters[k].name;
+    return m->num_path != NULL && m->num_path[num] != NULL ? m->num_path[num] : "";
 }
 
 void sr_model_mean_values(const sr_model *m, double *v)

@@ -205,6 +205,11 @@ typedef struct {
 
     size_t n_num;
     sr_numdef *num;
+    char **num_path;                  /* [n_num] (grown with num): the key path that gives
+                                       * each entry drawn from a distribution
+                                       * ("parameters.effect",
+                                       * "programmes[0].contract.cap_total"); NULL for a
+                                       * fixed number */
     size_t n_parameters;
     sr_parameter *parameters;
     size_t n_correlations;
@@ -226,6 +231,15 @@ void sr_model_free(sr_model *m);      /* frees everything m owns and m itself; N
 
 /* Index of the state called name, or -1. */
 int sr_model_state_index(const sr_model *m, const char *name);
+
+/* The numbers a result set records for every trial (/parameters): each named parameter
+ * in order, then each other entry drawn from a distribution, in table order. Fills
+ * out[n_parameters + n_num] and returns how many. */
+size_t sr_model_inputs(const sr_model *m, sr_num *out);
+
+/* How sr_model_inputs' entry num is named in /parameters: a named parameter's name, else
+ * its key path. */
+const char *sr_model_input_name(const sr_model *m, sr_num num);
 
 /* Each number at its mean (a fixed number's value, a distribution's mean): the values of
  * the deterministic expectation (docs/model.md). Fills v[n_num]. */

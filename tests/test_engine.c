@@ -147,8 +147,10 @@ Test(engine, monthly_counts_match_exact_transition_matrices)
     sr_model *m = sr_test_model(scenario);
     /* Two constants appended to the number table, for the counting cash flows. */
     m->num = realloc(m->num, (m->n_num + 2) * sizeof *m->num);
+    m->num_path = realloc(m->num_path, (m->n_num + 2) * sizeof *m->num_path);
     m->num[m->n_num] = (sr_numdef){SR_DIST_FIXED, {0.0}, -1, 0};
     m->num[m->n_num + 1] = (sr_numdef){SR_DIST_FIXED, {1.0}, -1, 0};
+    m->num_path[m->n_num] = m->num_path[m->n_num + 1] = NULL;   /* fixed: no key path */
     sr_num zero = (sr_num)m->n_num, one = (sr_num)m->n_num + 1;
     m->n_num += 2;
     long outside = sr_model_state_index(m, "outside"), employed = sr_model_state_index(m, "employed");

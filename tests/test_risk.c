@@ -275,6 +275,63 @@ Test(risk, parameter_draws_have_the_mean_and_sd_of_their_distribution)
     sr_model_free(m);
 }
 
+/* Every number given as a distribution is recorded per trial, not only the named ones:
+ * named parameters first (a fixed one repeats its value), then the others under their key
+ * paths. The recorded draw is the one the trial used: with no discounting and one month,
+ * the programme's cost is exactly its size times the drawn cost per participant. */
+static const char *anonymous_distributions =
+    "name: inputs\n"
+    "simulation: {trials: 4000, seed: 7, start: 2027-01, horizon_months: 1}\n"
+    "discount: {public: 0, investor: 0}\n"
+    "parameters: {hr: 1.2}\n"
+    "states: [{name: outside}, {name: employed}]\n"
+    "transitions:\n"
+    "  - {from: outside, to: employed, hazard: {dist: uniform, min: 0.05, max: 0.15}}\n"
+    "programmes:\n"
+    "  - name: a\n"
+    "    cohort: {size: 10, intake: {start: 2027-01, months: 1}, initial_state: outside}\n"
+    "    intervention:\n"
+    "      effect: {transitions: [outside->employed], hazard_ratio: $hr, months: 1}\n"
+    "      costs: {per_participant: {dist: gamma, mean: 5000, sd: 1000}}\n";
+
+Test(risk, every_distribution_is_recorded_under_its_key_path_with_the_draw_the_trial_used)
+{
+    sr_model *m = sr_test_model(anonymous_distributions);
+    sr_resultset *rs = sr_test_run_model(m, 2);
+    const size_t n = rs->n_trials;
+    const struct {
+        const char *name, *path;
+        double mean, sd;
+    } expect[] = {
+        {"hr", "parameters.hr", 1.2, 0.0},
+        {"transitions[0].hazard", "transitions[0].hazard", 0.1, 0.1 / sqrt(12.0)},
+        {"programmes[0].intervention.costs.per_participant",
+         "programmes[0].intervention.costs.per_participant", 5000.0, 1000.0},
+    };
+    cr_assert_eq(rs->n_parameters, 3);
+    for (size_t k = 0; k < 3; k++) {
+        cr_assert_str_eq(rs->parameter_names[k], expect[k].name);
+        cr_assert_str_eq(rs->parameter_paths[k], expect[k].path);
+        const double *x = rs->parameters + k * n;
+        if (expect[k].sd == 0.0) {
+            for (size_t i = 0; i < n; i++)
+                cr_assert_eq(x[i], expect[k].mean, "%s, trial %zu", expect[k].name, i);
+            continue;
+        }
+        moments s = sample_moments(x, n);
+        double z_mean = (s.mean - expect[k].mean) / se_mean(&s, n);
+        double z_sd = (sqrt(s.var) - expect[k].sd) / (se_var(&s, n) / (2.0 * sqrt(s.var)));
+        cr_expect(fabs(z_mean) <= Z_TOL, "%s: mean z %.2f", expect[k].name, z_mean);
+        cr_expect(fabs(z_sd) <= Z_TOL, "%s: sd z %.2f", expect[k].name, z_sd);
+    }
+    const double *cost = sr_level_trials(&rs->portfolio, n, SR_M_PROGRAMME_COST);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_float_eq(cost[i], 10.0 * rs->parameters[2 * n + i], 1e-9 * cost[i],
+                           "trial %zu", i);
+    sr_resultset_free(rs);
+    sr_model_free(m);
+}
+
 /* The CDF of each parameter of all_distributions at x, from the parameters as written:
  * beta and gamma by their moment shapes, lognormals by (mu, sigma) from median and p95 or
  * from mean and sd (sigma^2 = ln(1 + sd^2 / mean^2), mu = ln(mean) - sigma^2 / 2), the

@@ -1,5 +1,7 @@
 #include "sim/base/text.h"
 
+#include <string.h>
+
 bool sr_text_is_control(uint32_t cp)
 {
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xAD || cp == 0x61C ||
@@ -108,15 +110,18 @@ void sr_text_write(FILE *out, const char *s, const char *newline)
     }
 }
 
-void sr_text_count(size_t n, char *buf, size_t size)
+const char *sr_text_count(double n, char *buf, size_t size)
 {
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%zu", n);
-    size_t at = 0;
-    for (int i = 0; i < len && at + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[at++] = ',';
-        buf[at++] = digits[i];
+    char digits[48];
+    snprintf(digits, sizeof digits, "%.0f", n);
+    const size_t len = strlen(digits), lead = digits[0] == '-';
+    size_t k = 0;
+    for (size_t i = 0; i < len && k + 2 < size; i++) {
+        if (i > lead && (len - i) % 3 == 0)
+            buf[k++] = ',';
+        buf[k++] = digits[i];
     }
-    buf[at] = '\0';
+    if (size > 0)
+        buf[k < size ? k : size - 1] = '\0';
+    return buf;
 }

@@ -38,7 +38,8 @@ bool sr_text_find_control(const char *s, sr_text_control *found);
  * what follows), or escaped like any control character when newline is NULL. */
 void sr_text_write(FILE *out, const char *s, const char *newline);
 
-/* n with a comma between groups of three digits ("4,000") into buf[size]. */
-void sr_text_count(size_t n, char *buf, size_t size);
+/* n (a whole number, rounded) with a comma between groups of three digits: "10,000",
+ * "-1,234"; into buf[size]. Returns buf. */
+const char *sr_text_count(double n, char *buf, size_t size);
 
 #endif

@@ -27,6 +27,11 @@ static const struct {
     [SR_CLI_FORMAT] = {"--format", true, formats},
     [SR_CLI_TABLE] = {"--table", true},
     [SR_CLI_DIALECT] = {"--dialect", true, dialects},
+    [SR_CLI_OPTIONS] = {"--options", true},
+    [SR_CLI_GROUPS] = {"--groups", true},   [SR_CLI_BOOTSTRAP] = {"--bootstrap", true},
+    [SR_CLI_POPULATION] = {"--population", true},
+    [SR_CLI_PILOT_SIZES] = {"--pilot-sizes", true},
+    [SR_CLI_PILOT_MONTHS] = {"--pilot-months", true},
     [SR_CLI_VARY] = {"--vary", true},       [SR_CLI_TARGET] = {"--target", true},
     [SR_CLI_BRACKET] = {"--bracket", true}, [SR_CLI_MAP] = {"--map", true},
     [SR_CLI_INVESTOR_IRR] = {"--investor-irr", true},
@@ -135,6 +140,32 @@ static int parse_count(const char *flag, const char *text, long long lo, long lo
     return 0;
 }
 
+/* --pilot-sizes: whole numbers of persons, comma separated, increasing. */
+static int parse_pilot_sizes(sr_cli_options *o, const char *text, sr_error *err)
+{
+    o->n_pilots = 0;
+    for (const char *item = text;;) {
+        const size_t len = strcspn(item, ",");
+        char word[32];
+        long long n = 0;
+        if (o->n_pilots == SR_VOI_MAX_PILOTS)
+            return sr_error_set(err, SR_EXIT_USAGE, "--pilot-sizes: at most %d sizes",
+                                SR_VOI_MAX_PILOTS);
+        if (len >= sizeof word)
+            return sr_error_set(err, SR_EXIT_USAGE, "--pilot-sizes: '%.*s' is not a whole "
+                                "number of persons", (int)len, item);
+        snprintf(word, sizeof word, "%.*s", (int)len, item);
+        if (parse_count("--pilot-sizes", word, 1, 4294967295LL, &n, err) != 0)
+            return err->code;
+        if (o->n_pilots > 0 && (double)n <= o->pilot_size[o->n_pilots - 1])
+            return sr_error_set(err, SR_EXIT_USAGE, "--pilot-sizes: sizes must increase");
+        o->pilot_size[o->n_pilots++] = (double)n;
+        if (item[len] == '\0')
+            return 0;
+        item += len + 1;
+    }
+}
+
 /* Sets a price search's option that may be given once. */
 static int set_once(const char **slot, const char *flag, const char *value, sr_error *err)
 {
@@ -203,6 +234,29 @@ static int apply(sr_cli_options *o, int k, const char *value, sr_error *err)
         return add_override(o, value, err);
     case SR_CLI_QUIET:
         o->quiet = true;
+        return 0;
+    case SR_CLI_OPTIONS:
+        o->voi_options = value;
+        return 0;
+    case SR_CLI_GROUPS:
+        o->voi_groups = value;
+        return 0;
+    case SR_CLI_BOOTSTRAP:
+        if (parse_count(flag, value, 2, 100000, &n, err) != 0)
+            return err->code;
+        o->bootstrap = (size_t)n;
+        return 0;
+    case SR_CLI_POPULATION:
+        if (parse_count(flag, value, 1, 1000000000000LL, &n, err) != 0)
+            return err->code;
+        o->population = (double)n;
+        return 0;
+    case SR_CLI_PILOT_SIZES:
+        return parse_pilot_sizes(o, value, err);
+    case SR_CLI_PILOT_MONTHS:
+        if (parse_count(flag, value, 1, 1200, &n, err) != 0)
+            return err->code;
+        o->pilot_months = (unsigned)n;
         return 0;
     case SR_CLI_TABLE:
         o->table = value;

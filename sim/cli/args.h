@@ -13,6 +13,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/variants/price.h"
 #include "sim/variants/sweep.h"
+#include "sim/variants/voi_run.h"
 
 /* Every option of every command. */
 typedef enum {
@@ -35,6 +36,12 @@ typedef enum {
     SR_CLI_MAP,         /* --map PATH=V1,V2,... (price), at most twice */
     SR_CLI_INVESTOR_IRR,        /* --investor-irr R (price) */
     SR_CLI_MUNICIPALITY_RISK,   /* --municipality-risk P (price) */
+    SR_CLI_OPTIONS,     /* --options NAME,NAME=METRIC,... (voi) */
+    SR_CLI_GROUPS,      /* --groups A+B,A+B+C (voi) */
+    SR_CLI_BOOTSTRAP,   /* --bootstrap B (voi) */
+    SR_CLI_POPULATION,  /* --population N (voi) */
+    SR_CLI_PILOT_SIZES, /* --pilot-sizes N1,N2,... (voi) */
+    SR_CLI_PILOT_MONTHS,/* --pilot-months M (voi) */
     SR_CLI_N_OPTIONS
 } sr_cli_option;
 
@@ -77,6 +84,13 @@ struct sr_cli_options {
                                      * --format, --dialect): the index of the value given
                                      * in its list (sr_cli_choices), -1 when not given */
     bool quiet;
+    const char *voi_options;     /* --options */
+    const char *voi_groups;      /* --groups */
+    size_t bootstrap;            /* --bootstrap; 0: not given */
+    double population;           /* --population; 0: not given */
+    size_t n_pilots;             /* --pilot-sizes */
+    double pilot_size[SR_VOI_MAX_PILOTS];
+    unsigned pilot_months;       /* --pilot-months; 0: not given */
     size_t n_overrides;
     sr_override *overrides;      /* --set, --trials and --seed in the order given, as
                                   * overrides ("simulation.trials=10") */

@@ -24,6 +24,7 @@
 #include "sim/cli/price_print.h"
 #include "sim/cli/report.h"
 #include "sim/cli/summary_print.h"
+#include "sim/cli/voi_print.h"
 #include "sim/engine/run.h"
 #include "sim/resultset/h5write.h"
 #include "sim/scenario/scenario.h"
@@ -32,6 +33,7 @@
 #include "sim/variants/price.h"
 #include "sim/variants/stress.h"
 #include "sim/variants/sweep.h"
+#include "sim/variants/voi_run.h"
 
 /* Set by SIGINT or SIGTERM: the run stops between trials, and no file is published. */
 static volatile sig_atomic_t interrupted = 0;
@@ -188,6 +190,87 @@ static int command_price(const sr_cli_options *o, sr_error *err)
     if (rc == 0 && !o->quiet)
         rc = sr_price_print(stdout, &r, err);
     sr_price_result_clear(&r);
+    return rc;
+}
+
+/* Whether path starts with HDF5's signature (a result file), not a scenario's text. */
+static bool is_hdf5(const char *path)
+{
+    static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    unsigned char head[8];
+    FILE *f = fopen(path, "rb");
+    bool yes = f != NULL && fread(head, 1, 8, f) == 8 && memcmp(head, signature, 8) == 0;
+    if (f != NULL)
+        fclose(f);
+    return yes;
+}
+
+static int probe_voi(void *rq, sr_error *err)
+{
+    return sr_voi_probe(rq, err);
+}
+
+/* Address space of the child that reads a result file for `voi` first: the trials of
+ * every column it reads, which a run of millions of trials makes gigabytes. */
+#define VOI_PROBE_MEMORY ((size_t)4 << 30)
+
+/* The value of information of a scenario (run first) or of a result file: the result
+ * file gets /voi (by default, a file given is replaced by its copy with /voi, atomically),
+ * and the tables are printed. A result file is untrusted input: it is read first in a
+ * child process (sim/cli/isolate.h), so that a file damaged below what sirisk checks
+ * ends in exit 74, not in a crash or a hang. */
+static int command_voi(const sr_cli_options *o, sr_error *err)
+{
+    const bool from_file = is_hdf5(o->operand);
+    if (from_file && o->n_overrides > 0)
+        return sr_error_set(err, SR_EXIT_USAGE, "voi: --set, --trials and --seed apply to a "
+                                                "scenario, not to a result file");
+    if (!from_file) {   /* a scenario that cannot load fails before results/ is made */
+        sr_scenario *sc = sr_scenario_load(o->operand, o->overrides, o->n_overrides, err);
+        if (sc == NULL)
+            return err->code;
+        sr_scenario_free(sc);
+    }
+    char *output = from_file && o->output == NULL ? strdup(o->operand) : prepare_output(o, err);
+    if (output == NULL)
+        return err->code != 0 ? err->code : sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory");
+    sr_run_options ro = run_options(o);
+    sr_voi_request rq = {
+        .operand = o->operand,
+        .from_file = from_file,
+        .overrides = o->overrides,
+        .n_overrides = o->n_overrides,
+        .run = &ro,
+        .output = output,
+        .options = o->voi_options,
+        .groups = o->voi_groups,
+        .bootstrap = o->bootstrap,
+        .population = o->population,
+        .n_pilots = o->n_pilots,
+        .pilot_months = o->pilot_months,
+    };
+    memcpy(rq.pilot_size, o->pilot_size, sizeof rq.pilot_size);
+    sr_voi_outcome outcome = {0};
+    sr_h5_file *f = NULL;
+    int rc = 0;
+    if (from_file) {
+        struct stat st;
+        double bytes = stat(o->operand, &st) == 0 ? (double)st.st_size : 0.0;
+        rc = sr_isolate(probe_voi, &rq, o->operand, VOI_PROBE_MEMORY,
+                        sr_isolate_cpu_seconds(bytes), err);
+    }
+    if (rc == 0)
+        rc = sr_voi_run(&rq, &outcome, &f, err);
+    if (rc == 0)
+        rc = sr_cli_output_publish(f, output, true, &interrupted, err);
+    if (rc == 0 && !o->quiet) {
+        printf("wrote ");
+        sr_text_write(stdout, output, NULL);
+        printf("\n\n");
+        rc = sr_voi_print(stdout, &outcome, err);
+    }
+    sr_voi_outcome_clear(&outcome);
+    free(output);
     return rc;
 }
 
@@ -427,6 +510,18 @@ static const sr_cli_command commands[] = {
                    "--municipality-risk and the run options",
      .output_suffix = "-price",
      .handler = command_price},
+    {.name = "voi",
+     .usage = "  sirisk voi SCENARIO|FILE.h5 [--options NAME,NAME=METRIC,...] [--groups A+B,...]\n"
+              "                  [--pilot-sizes N1,N2,...] [--pilot-months M] [--population N]\n"
+              "                  [--bootstrap B] [run options]\n",
+     .operand = "scenario or result file",
+     .takes = SR_CLI_RUN_OPTIONS | SR_CLI_TAKES(SR_CLI_OPTIONS) | SR_CLI_TAKES(SR_CLI_GROUPS) |
+              SR_CLI_TAKES(SR_CLI_BOOTSTRAP) | SR_CLI_TAKES(SR_CLI_POPULATION) |
+              SR_CLI_TAKES(SR_CLI_PILOT_SIZES) | SR_CLI_TAKES(SR_CLI_PILOT_MONTHS),
+     .takes_text = "a scenario or result file, the value-of-information options and the run "
+                   "options",
+     .output_suffix = "-voi",
+     .handler = command_voi},
     {.name = "summary",
      .usage = "  sirisk summary FILE.h5\n",
      .operand = "result file",

@@ -85,7 +85,7 @@ double sr_resultset_bytes(size_t n_trials, size_t n_years, size_t n_programmes,
         bytes += sr_array_bytes(n_programmes, sizeof(char *)) +
                  sr_array_bytes(n_programmes, sizeof(sr_level));
     if (n_parameters > 0)
-        bytes += sr_array_bytes(n_parameters, sizeof(char *)) +
+        bytes += 2 * sr_array_bytes(n_parameters, sizeof(char *)) +
                  sr_array_bytes(sr_size_mul(n_parameters, n_trials), sizeof(double));
     return bytes;
 }
@@ -138,9 +138,12 @@ void sr_resultset_free(sr_resultset *rs)
     free(rs->programme);
     free(rs->programme_names);
     free(rs->scenario_text);
-    for (size_t k = 0; k < rs->n_parameters; k++)
+    for (size_t k = 0; k < rs->n_parameters; k++) {
         free(rs->parameter_names[k]);
+        free(rs->parameter_paths[k]);
+    }
     free(rs->parameter_names);
+    free(rs->parameter_paths);
     free(rs->parameters);
     free(rs->recession_months);
     free(rs->factor_mean);
@@ -153,8 +156,9 @@ int sr_resultset_alloc_parameters(sr_resultset *rs, size_t n_parameters)
     if (n_parameters == 0)
         return 0;
     rs->parameter_names = calloc(n_parameters, sizeof *rs->parameter_names);
+    rs->parameter_paths = calloc(n_parameters, sizeof *rs->parameter_paths);
     rs->parameters = calloc(sr_size_mul(n_parameters, rs->n_trials), sizeof *rs->parameters);
-    if (rs->parameter_names == NULL || rs->parameters == NULL)
+    if (rs->parameter_names == NULL || rs->parameter_paths == NULL || rs->parameters == NULL)
         return -1;
     rs->n_parameters = n_parameters;
     return 0;

@@ -43,7 +43,11 @@ typedef struct {
                                * set by the driver, not owned (static storage); written as
                                * the root attribute `rng` */
     size_t n_parameters;
-    char **parameter_names;   /* [n_parameters], malloc'd by the driver */
+    char **parameter_names;   /* [n_parameters], malloc'd by the driver: a named
+                               * parameter's name, or the key path of a number given as
+                               * a distribution */
+    char **parameter_paths;   /* [n_parameters], malloc'd by the driver: the key path
+                               * ("parameters.effect", "programmes[0].contract.cap_total") */
     double *parameters;       /* [n_parameters * n_trials]: trial i's draw of parameter k at
                                * parameters[k * n_trials + i] (/parameters/<name>) */
     double *recession_months; /* [n_trials]: months in recession (regime model; else 0) */
@@ -54,7 +58,7 @@ typedef struct {
                                  * never written to a file */
 } sr_resultset;
 
-/* Allocates the named-parameter columns (zeroed); 0 or -1 on allocation failure. */
+/* Allocates the columns of the inputs drawn per trial (zeroed; names and paths NULL); 0 or -1 on allocation failure. */
 int sr_resultset_alloc_parameters(sr_resultset *rs, size_t n_parameters);
 
 /* Allocates every array (zeroed); programme_names[] are NULL until the driver sets them

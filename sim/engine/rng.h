@@ -26,7 +26,10 @@ enum {
     SR_PURPOSE_TRANSITIONS = 1,   /* index: (month, block, unit or band) */
     SR_PURPOSE_PARAMETERS = 2,    /* index: 0 */
     SR_PURPOSE_MACRO = 3,         /* index: 0 */
-    SR_PURPOSE_TERMINATION = 4    /* index: 0 */
+    SR_PURPOSE_TERMINATION = 4,   /* index: 0 */
+    SR_PURPOSE_PILOT = 5          /* the value of sample information's pilots (pilot.h);
+                                   * index: the pilot's size (persons), then as
+                                   * transitions */
 };
 
 extern const gsl_rng_type *sr_rng_splitmix64;

@@ -108,6 +108,39 @@ static char *copy_string(const char *s)
     return c;
 }
 
+/* The numbers recorded per trial in /parameters (sr_model_inputs): rs's columns, each
+ * named by its parameter's name or its key path ('/', which cannot be in a dataset's name,
+ * as '|') with its key path beside; returns the entries (malloc'd), NULL when out of
+ * memory. */
+static sr_num *record_inputs(const sr_model *m, sr_resultset *rs)
+{
+    sr_num *inputs = malloc((m->n_parameters + m->n_num + 1) * sizeof *inputs);
+    if (inputs == NULL)
+        return NULL;
+    const size_t n = sr_model_inputs(m, inputs);
+    if (sr_resultset_alloc_parameters(rs, n) != 0)
+        goto fail;
+    for (size_t k = 0; k < n; k++) {
+        const char *name = sr_model_input_name(m, inputs[k]);
+        const bool named = m->num[inputs[k]].parameter >= 0;
+        char *path = malloc(strlen(name) + sizeof "parameters.");
+        if ((rs->parameter_names[k] = copy_string(name)) == NULL || path == NULL) {
+            free(path);
+            goto fail;
+        }
+        snprintf(path, strlen(name) + sizeof "parameters.", "%s%s", named ? "parameters." : "",
+                 name);
+        rs->parameter_paths[k] = path;
+        for (char *c = rs->parameter_names[k]; *c != '\0'; c++)
+            if (*c == '/')
+                *c = '|';
+    }
+    return inputs;
+fail:
+    free(inputs);
+    return NULL;
+}
+
 int sr_run_threads(const sr_model *m, const sr_run_options *o)
 {
     int threads = o != NULL && o->threads > 0 ? o->threads : omp_get_max_threads();
@@ -134,12 +167,20 @@ int sr_run_memory_need(const sr_model *m, const char *scenario_text, const sr_ru
     out->trials = m->trials;
     out->per_thread = sr_trial_ws_bytes(m, l) + rows_bytes(levels, n_years);
     out->shared = sr_layout_bytes(l) + sr_array_bytes((size_t)out->threads, sizeof(thread_ws));
-    out->results = sr_resultset_bytes(m->trials, n_years, m->n_programmes, m->n_parameters) +
+    sr_num *inputs = malloc((m->n_parameters + m->n_num + 1) * sizeof *inputs);
+    if (inputs == NULL) {
+        sr_layout_free(l);
+        return -1;
+    }
+    const size_t n_inputs = sr_model_inputs(m, inputs);
+    out->results = sr_resultset_bytes(m->trials, n_years, m->n_programmes, n_inputs) +
                    string_bytes(scenario_text);
     for (size_t p = 0; p < m->n_programmes; p++)
         out->results += string_bytes(m->programmes[p].name);
-    for (size_t k = 0; k < m->n_parameters; k++)
-        out->results += string_bytes(m->parameters[k].name);
+    for (size_t k = 0; k < n_inputs; k++)   /* a name and a path, at most the path twice */
+        out->results += 2 * string_bytes(sr_model_input_name(m, inputs[k])) +
+                        sr_array_bytes(sizeof "parameters.", 1);
+    free(inputs);
     if (o != NULL && o->keep_records)
         out->results += sr_records_bytes(m, m->trials);
     sr_layout_free(l);
@@ -157,6 +198,7 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
     sr_layout *layout = sr_layout_alloc(m);
     sr_resultset *rs = sr_resultset_alloc(n_trials, n_years, m->start_year, P);
     thread_ws *ws = calloc((size_t)threads, sizeof *ws);
+    sr_num *inputs = NULL;
     if (layout == NULL || rs == NULL || ws == NULL)
         goto nomem;
     /* Each thread allocates its own workspace (a static schedule of chunk 1 gives thread t
@@ -176,13 +218,10 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
     for (size_t p = 0; p < P; p++)
         if ((rs->programme_names[p] = copy_string(m->programmes[p].name)) == NULL)
             goto nomem;
-    if (sr_resultset_alloc_parameters(rs, m->n_parameters) != 0)
+    if ((inputs = record_inputs(m, rs)) == NULL)
         goto nomem;
     if (o != NULL && o->keep_records && (rs->records = sr_records_alloc(m, n_trials)) == NULL)
         goto nomem;
-    for (size_t k = 0; k < m->n_parameters; k++)
-        if ((rs->parameter_names[k] = copy_string(m->parameters[k].name)) == NULL)
-            goto nomem;
 
     /* The deterministic expectation, on the first workspace. */
     sr_trial_run(ws[0].trial, m->seed, 0, true, ws[0].rows);
@@ -206,7 +245,7 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
     double last_shown = started;
 
 #pragma omp parallel num_threads(threads) default(none) \
-    shared(ws, m, rs, done, stop, interrupted, last_shown) \
+    shared(ws, m, rs, inputs, done, stop, interrupted, last_shown) \
     firstprivate(n_trials, n_years, P, progress, started)
     {
         thread_ws *mine = &ws[omp_get_thread_num()];
@@ -231,8 +270,8 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
             sr_level_store(&rs->portfolio, &mine->rows[0], n_trials, n_years, i);
             for (size_t p = 0; p < P; p++)
                 sr_level_store(&rs->programme[p], &mine->rows[1 + p], n_trials, n_years, i);
-            for (size_t k = 0; k < m->n_parameters; k++)
-                rs->parameters[k * n_trials + i] = mine->trial->values[m->parameters[k].num];
+            for (size_t k = 0; k < rs->n_parameters; k++)
+                rs->parameters[k * n_trials + i] = mine->trial->values[inputs[k]];
             if (rs->records != NULL)
                 keep_records(rs->records, mine->trial, 1 + i);
             rs->recession_months[i] = mine->trial->recession_months;
@@ -252,6 +291,7 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
     for (int t = 0; t < threads; t++)
         thread_ws_clear(&ws[t]);
     free(ws);
+    free(inputs);
     sr_layout_free(layout);
     if (stop) {
         sr_resultset_free(rs);
@@ -266,6 +306,7 @@ nomem:
         for (int t = 0; t < threads; t++)
             thread_ws_clear(&ws[t]);
     free(ws);
+    free(inputs);
     sr_layout_free(layout);
     sr_resultset_free(rs);
     if (too_many)

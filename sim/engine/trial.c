@@ -472,3 +472,8 @@ void sr_trial_settle(const sr_model *m, sr_contract_ws *w, const double *const *
     portfolio[SR_M_EVALUATION_SIGNIFICANT] =
         m->n_programmes == 1 ? rows[1].metric[SR_M_EVALUATION_SIGNIFICANT] : NAN;
 }
+
+void sr_trial_draw_numbers(sr_trial_ws *w, uint64_t seed, uint64_t trial)
+{
+    draw_values(w, seed, trial);
+}

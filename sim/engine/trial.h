@@ -73,4 +73,7 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
 void sr_trial_settle(const sr_model *m, sr_contract_ws *w, const double *const *records,
                      const sr_term *changes, size_t n_changes, sr_level_row *rows);
 
+/* Draws trial `trial`'s numbers into w->values, as sr_trial_run does, and nothing else. */
+void sr_trial_draw_numbers(sr_trial_ws *w, uint64_t seed, uint64_t trial);
+
 #endif

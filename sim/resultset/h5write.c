@@ -9,12 +9,15 @@
 
 #include "sim/resultset/h5write.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <gsl/gsl_version.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "sim/resultset/h5util.h"
@@ -602,23 +605,36 @@ fail:
     return SR_EXIT_IOERR;
 }
 
-/* /parameters/<name>: each trial's draw of each named parameter. */
+/* /parameters/<name>: each trial's draw of each named parameter and of each other number
+ * given as a distribution, with its key path as the attribute `path`. */
 static int write_parameters(hid_t loc, const sr_resultset *rs, sr_error *err)
 {
     if (rs->n_parameters == 0)
         return 0;
     sr_h5_column *cols = calloc(rs->n_parameters, sizeof *cols);
-    if (cols == NULL)
+    sr_h5_text_attr *paths = calloc(rs->n_parameters, sizeof *paths);
+    if (cols == NULL || paths == NULL) {
+        free(cols);
+        free(paths);
         return sr_error_set(err, SR_EXIT_SOFTWARE, "out of memory writing /parameters");
-    for (size_t k = 0; k < rs->n_parameters; k++)
+    }
+    for (size_t k = 0; k < rs->n_parameters; k++) {
+        const bool named = strncmp(rs->parameter_paths[k], "parameters.", 11) == 0;
+        paths[k] = (sr_h5_text_attr){"path", (const char *const *)&rs->parameter_paths[k], 1};
         cols[k] = (sr_h5_column){
             .name = rs->parameter_names[k],
-            .units = "as the keys that refer to the parameter",
-            .description = "Each trial's draw of the named parameter, shared by every key "
-                           "that refers to it.",
-            .values = rs->parameters + k * rs->n_trials};
+            .units = named ? "as the keys that refer to the parameter" : "as the key",
+            .description = named ? "Each trial's draw of the named parameter, shared by every "
+                                   "key that refers to it."
+                                 : "Each trial's draw of the number the key (attribute path) "
+                                   "gives as a distribution.",
+            .values = rs->parameters + k * rs->n_trials,
+            .attrs = &paths[k],
+            .n_attrs = 1};
+    }
     int rc = sr_h5_write_columns(loc, "parameters", cols, rs->n_parameters, rs->n_trials, err);
     free(cols);
+    free(paths);
     return rc;
 }
 
@@ -660,7 +676,44 @@ struct sr_h5_file {
     bool complete;    /* closed and flushed: ready to be published */
 };
 
-sr_h5_file *sr_h5_file_create(const char *path, sr_error *err)
+/* Copies the bytes of the file source into fd. 0, or SR_EXIT_IOERR naming source. */
+static int copy_bytes(const char *source, int fd, sr_error *err)
+{
+    int in = open(source, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return sr_error_set(err, SR_EXIT_IOERR, "%s: cannot open: %s", source, strerror(errno));
+    char buf[1 << 16];
+    int rc = 0;
+    for (;;) {
+        ssize_t got = read(in, buf, sizeof buf);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            if (got < 0)
+                rc = sr_error_set(err, SR_EXIT_IOERR, "%s: cannot read: %s", source,
+                                  strerror(errno));
+            break;
+        }
+        for (ssize_t done = 0; rc == 0 && done < got;) {
+            ssize_t put = write(fd, buf + done, (size_t)(got - done));
+            if (put < 0 && errno == EINTR)
+                continue;
+            if (put < 0)
+                rc = sr_error_set(err, SR_EXIT_IOERR, "cannot copy %s: %s", source,
+                                  strerror(errno));
+            else
+                done += put;
+        }
+        if (rc != 0)
+            break;
+    }
+    close(in);
+    return rc;
+}
+
+/* The file at path under construction: a new file, or (source not NULL) a byte copy of
+ * the file source opened for writing. */
+static sr_h5_file *file_open(const char *path, const char *source, sr_error *err)
 {
     sr_h5_quiet();
     sr_h5_file *f = calloc(1, sizeof *f);
@@ -695,10 +748,13 @@ sr_h5_file *sr_h5_file_create(const char *path, sr_error *err)
         sr_error_prefix(err, "%s", path);
         goto fail;
     }
-    f->file = H5Fcreate(f->out.tmp, H5F_ACC_TRUNC, fcpl, fapl);
+    if (source != NULL && copy_bytes(source, f->out.fd, err) != 0)
+        goto fail;
+    f->file = source != NULL ? H5Fopen(f->out.tmp, H5F_ACC_RDWR, fapl)
+                             : H5Fcreate(f->out.tmp, H5F_ACC_TRUNC, fcpl, fapl);
     if (f->file < 0) {
-        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot create HDF5 file '%s'",
-                   f->out.tmp);
+        sr_h5_fail(err, SR_EXIT_IOERR, H5I_INVALID_HID, "cannot %s HDF5 file '%s'",
+                   source != NULL ? "open the copied" : "create", f->out.tmp);
         sr_error_prefix(err, "%s", path);
         goto fail;
     }
@@ -718,6 +774,16 @@ fail:
         H5Pclose(fapl);
     sr_h5_file_abort(f);
     return NULL;
+}
+
+sr_h5_file *sr_h5_file_create(const char *path, sr_error *err)
+{
+    return file_open(path, NULL, err);
+}
+
+sr_h5_file *sr_h5_file_copy(const char *source, const char *path, sr_error *err)
+{
+    return file_open(path, source, err);
 }
 
 hid_t sr_h5_file_root(const sr_h5_file *f)
@@ -850,4 +916,14 @@ int sr_h5_write_layout_group(hid_t loc, const char *name, hid_t linked_from,
         return SR_EXIT_IOERR;
     }
     return sr_h5_close(g, err);
+}
+
+int sr_h5_attr_f64(hid_t obj, const char *name, double v, sr_error *err)
+{
+    return attr_f64(obj, name, v, err);
+}
+
+int sr_h5_attr_text(hid_t obj, const sr_h5_text_attr *a, sr_error *err)
+{
+    return attr_texts(obj, a, err);
 }

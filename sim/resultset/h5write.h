@@ -41,6 +41,10 @@ typedef struct sr_h5_file sr_h5_file;
  * of killed runs in the directory. NULL and err filled (naming path) when path cannot be
  * written or replaced. */
 sr_h5_file *sr_h5_file_create(const char *path, sr_error *err);
+/* The same, the temporary starting as a byte copy of the result file source (which may
+ * be path itself), opened for writing: objects added to it join the copy's, whose bytes
+ * are left as they are. */
+sr_h5_file *sr_h5_file_copy(const char *source, const char *path, sr_error *err);
 /* The root group of the file; owned by f. */
 hid_t sr_h5_file_root(const sr_h5_file *f);
 /* Closes the file in HDF5 and flushes it to disk: complete, but still under its temporary
@@ -98,6 +102,11 @@ typedef struct {
     const char *const *values;   /* [n], n >= 1 */
     size_t n;
 } sr_h5_text_attr;
+
+/* Attributes of a group or dataset: one float64 scalar, and strings (a scalar for one
+ * value, a 1-D array for more). Return 0 or SR_EXIT_IOERR. */
+int sr_h5_attr_f64(hid_t obj, const char *name, double v, sr_error *err);
+int sr_h5_attr_text(hid_t obj, const sr_h5_text_attr *a, sr_error *err);
 
 /* One float64[n_rows] dataset of a group of columns, with its labels and any further
  * string attributes (written after units and description, in order). */

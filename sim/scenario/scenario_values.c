@@ -394,33 +394,39 @@ static int check_limit(sr_sload *L, int node, const sr_range *r, const sr_numdef
                         d->kind == SR_DIST_NORMAL ? " (bound it with min/max)" : "");
 }
 
-/* FNV-1a of a key path into *hash: the stream identity of the number defined there.
- * -1 when memory runs out (the path, and so the stream, unknown). */
-static int path_hash(const sr_ydoc *d, int node, uint64_t *hash)
+/* FNV-1a of a key path: the stream identity of the number defined there. */
+static uint64_t path_hash(const char *path)
 {
-    char path[1024] = "";
-    if (node >= 0 && sr_ydoc_path(d, node, path, sizeof path) != 0)
-        return -1;
     uint64_t h = 0xcbf29ce484222325ULL;
     for (const unsigned char *c = (const unsigned char *)path; *c; c++)
         h = (h ^ *c) * 0x100000001b3ULL;
-    *hash = h;
-    return 0;
+    return h;
 }
 
 int sr_sl_push(sr_sload *L, int node, sr_numdef def, sr_num *out)
 {
     sr_model *m = L->m;
-    if (path_hash(L->d, node, &def.stream) != 0)
+    char path[1024] = "";   /* the key path: the stream's identity, and the name of the
+                             * number's draws in /parameters */
+    if (node >= 0 && sr_ydoc_path(L->d, node, path, sizeof path) != 0)
         return sr_sl_oom(L);
+    def.stream = path_hash(path);
     if (m->n_num == L->num_cap) {
         size_t cap = L->num_cap ? 2 * L->num_cap : 64;
         sr_numdef *t = realloc(m->num, cap * sizeof *t);
         if (!t)
             return sr_sl_oom(L);
         m->num = t;
+        char **paths = realloc(m->num_path, cap * sizeof *paths);
+        if (!paths)
+            return sr_sl_oom(L);
+        m->num_path = paths;
         L->num_cap = cap;
     }
+    /* a distribution's draws are recorded per trial under its key path (/parameters) */
+    m->num_path[m->n_num] = NULL;
+    if (def.kind != SR_DIST_FIXED && (m->num_path[m->n_num] = strdup(path)) == NULL)
+        return sr_sl_oom(L);
     m->num[m->n_num] = def;
     *out = (sr_num)m->n_num++;
     return 0;
