@@ -3,8 +3,10 @@
 #include "sim/engine/results.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/size.h"
+#include "sim/engine/records.h"
 
 static void level_free(sr_level *l)
 {
@@ -18,6 +20,36 @@ size_t sr_annual_row(sr_metric m)
     for (size_t k = 0; k < (size_t)m; k++)
         row += sr_metric_is((sr_metric)k, SR_METRIC_ANNUAL);
     return row;
+}
+
+size_t sr_level_row_values(size_t n_years)
+{
+    return sr_size_mul(SR_N_METRICS, 1 + n_years);
+}
+
+void sr_level_store(sr_level *level, const sr_level_row *row, size_t n_trials, size_t n_years,
+                    size_t i)
+{
+    for (size_t k = 0; k < SR_N_METRICS; k++) {
+        sr_level_trials(level, n_trials, (sr_metric)k)[i] = row->metric[k];
+        if (n_years > 0 && sr_metric_is((sr_metric)k, SR_METRIC_ANNUAL))
+            memcpy(sr_level_annual(level, n_trials, n_years, (sr_metric)k, i),
+                   row->annual + k * n_years, n_years * sizeof(double));
+    }
+}
+
+void sr_level_load(const sr_level *level, const sr_level_row *row, size_t n_trials,
+                   size_t n_years, size_t i)
+{
+    for (size_t k = 0; k < SR_N_METRICS; k++) {
+        row->metric[k] = sr_level_trials(level, n_trials, (sr_metric)k)[i];
+        if (n_years > 0 && sr_metric_is((sr_metric)k, SR_METRIC_ANNUAL))
+            memcpy(row->annual + k * n_years,
+                   sr_level_annual(level, n_trials, n_years, (sr_metric)k, i),
+                   n_years * sizeof(double));
+        else
+            memset(row->annual + k * n_years, 0, n_years * sizeof(double));
+    }
 }
 
 /* Elements of one level's arrays, which level_alloc allocates and sr_resultset_bytes adds
@@ -115,6 +147,7 @@ void sr_resultset_free(sr_resultset *rs)
     free(rs->parameters);
     free(rs->recession_months);
     free(rs->factor_mean);
+    sr_records_free(rs->records);
     free(rs);
 }
 

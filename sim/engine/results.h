@@ -22,6 +22,13 @@ typedef struct {
     double deterministic[SR_N_METRICS];
 } sr_level;
 
+/* Where one level's metrics of one trial go: metric[SR_N_METRICS] and, for metrics with
+ * an annual row, annual[m * n_years + y] (nominal DKK in calendar year y). */
+typedef struct {
+    double *metric;
+    double *annual;
+} sr_level_row;
+
 typedef struct {
     size_t n_trials;
     size_t n_years;           /* calendar years the horizon touches */
@@ -46,6 +53,9 @@ typedef struct {
     double *recession_months; /* [n_trials]: months in recession (regime model; else 0) */
     double *factor_mean;      /* [n_trials]: mean of the macro factor over the horizon
                                * (gaussian factor model; else 0) */
+    struct sr_records *records; /* every trial's contract records (sim/engine/records.h)
+                                 * when the run was asked to keep them, else NULL; owned,
+                                 * never written to a file */
 } sr_resultset;
 
 /* Allocates the columns of the inputs drawn per trial (zeroed; names and paths NULL); 0 or -1 on allocation failure. */
@@ -66,6 +76,19 @@ static inline double *sr_level_trials(const sr_level *l, size_t n_trials, sr_met
 {
     return l->trial + (size_t)m * n_trials;
 }
+
+/* Values of one level's trial row as a trial fills it (sim/engine/trial.h): its metrics,
+ * then each metric's years. */
+size_t sr_level_row_values(size_t n_years);
+
+/* Copies one level's row of trial i into the level's arrays. */
+void sr_level_store(sr_level *level, const sr_level_row *row, size_t n_trials, size_t n_years,
+                    size_t i);
+
+/* The reverse: trial i's metrics and annual flows, from the level's arrays, into row (the
+ * annual rows of metrics without SR_METRIC_ANNUAL are zeroed). */
+void sr_level_load(const sr_level *level, const sr_level_row *row, size_t n_trials,
+                   size_t n_years, size_t i);
 
 /* The row of metric m among the metrics with annual flows: how many of the metrics
  * before m have them (so sr_annual_row(SR_N_METRICS) is their number). */

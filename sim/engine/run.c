@@ -22,6 +22,7 @@
 #include "sim/engine/layout.h"
 #include "sim/engine/progress.h"
 #include "sim/engine/rates.h"
+#include "sim/engine/records.h"
 #include "sim/engine/trial.h"
 
 /* One thread's workspace and the rows its trials land in before they are copied to the
@@ -38,17 +39,11 @@ static void thread_ws_clear(thread_ws *t)
     free(t->rows);
 }
 
-/* Values of one level's row: the metrics, and each metric's years. */
-static size_t row_values(size_t n_years)
-{
-    return sr_size_mul(SR_N_METRICS, 1 + n_years);
-}
-
 /* Lays out `levels` rows and the values they point into on c (sim/engine/carve.h): level
  * k's metrics, then its annual flows. Returns the rows, NULL while measuring. */
 static sr_level_row *carve_rows(sr_carve *c, size_t levels, size_t n_years)
 {
-    const size_t per_level = row_values(n_years);
+    const size_t per_level = sr_level_row_values(n_years);
     sr_level_row *rows = sr_carve_take(c, levels, sizeof *rows);
     double *values = sr_carve_take(c, sr_size_mul(levels, per_level), sizeof *values);
     for (size_t k = 0; rows != NULL && k < levels; k++) {
@@ -77,16 +72,12 @@ static double rows_bytes(size_t levels, size_t n_years)
     return sr_carve_bytes(&c);
 }
 
-/* Copies one level's row of trial i into the result set. */
-static void store_row(sr_level *level, const sr_level_row *row, size_t n_trials,
-                      size_t n_years, size_t i)
+/* Copies the trial's contract records (sr_trial_run leaves them in the workspace) into
+ * row `row` of the run's records. */
+static void keep_records(sr_records *r, const sr_trial_ws *w, size_t row)
 {
-    for (size_t k = 0; k < SR_N_METRICS; k++) {
-        sr_level_trials(level, n_trials, (sr_metric)k)[i] = row->metric[k];
-        if (n_years > 0 && sr_metric_is((sr_metric)k, SR_METRIC_ANNUAL))
-            memcpy(sr_level_annual(level, n_trials, n_years, (sr_metric)k, i),
-                   row->annual + k * n_years, n_years * sizeof(double));
-    }
+    for (size_t p = 0; p < r->n_programmes; p++)
+        memcpy(sr_records_at(r, p, row), w->records[p], r->size[p] * sizeof(double));
 }
 
 static double now_seconds(void)
@@ -190,6 +181,8 @@ int sr_run_memory_need(const sr_model *m, const char *scenario_text, const sr_ru
         out->results += 2 * string_bytes(sr_model_input_name(m, inputs[k])) +
                         sr_array_bytes(sizeof "parameters.", 1);
     free(inputs);
+    if (o != NULL && o->keep_records)
+        out->results += sr_records_bytes(m, m->trials);
     sr_layout_free(l);
     return 0;
 }
@@ -227,6 +220,8 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
             goto nomem;
     if ((inputs = record_inputs(m, rs)) == NULL)
         goto nomem;
+    if (o != NULL && o->keep_records && (rs->records = sr_records_alloc(m, n_trials)) == NULL)
+        goto nomem;
 
     /* The deterministic expectation, on the first workspace. */
     sr_trial_run(ws[0].trial, m->seed, 0, true, ws[0].rows);
@@ -234,6 +229,12 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
         rs->portfolio.deterministic[k] = ws[0].rows[0].metric[k];
         for (size_t p = 0; p < P; p++)
             rs->programme[p].deterministic[k] = ws[0].rows[1 + p].metric[k];
+    }
+    if (rs->records != NULL) {
+        /* the rows' values lie one after another from the first row's metrics */
+        memcpy(rs->records->deterministic_rows, ws[0].rows[0].metric,
+               (1 + P) * sr_level_row_values(n_years) * sizeof(double));
+        keep_records(rs->records, ws[0].trial, 0);
     }
 
     const bool progress = o != NULL && o->progress;
@@ -266,11 +267,13 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
                 stop = 1;
                 continue;
             }
-            store_row(&rs->portfolio, &mine->rows[0], n_trials, n_years, i);
+            sr_level_store(&rs->portfolio, &mine->rows[0], n_trials, n_years, i);
             for (size_t p = 0; p < P; p++)
-                store_row(&rs->programme[p], &mine->rows[1 + p], n_trials, n_years, i);
+                sr_level_store(&rs->programme[p], &mine->rows[1 + p], n_trials, n_years, i);
             for (size_t k = 0; k < rs->n_parameters; k++)
                 rs->parameters[k * n_trials + i] = mine->trial->values[inputs[k]];
+            if (rs->records != NULL)
+                keep_records(rs->records, mine->trial, 1 + i);
             rs->recession_months[i] = mine->trial->recession_months;
             rs->factor_mean[i] = mine->trial->factor_mean;
             size_t now_done;

@@ -81,7 +81,6 @@ static sr_trial_ws *carve_trial_ws(sr_carve *c, sr_trial_ws *scratch, const sr_m
 {
     sr_trial_ws *w = sr_carve_struct(c, sizeof *w, scratch);
     const size_t T = m->n_months, P = m->n_programmes, np = m->n_parameters;
-    const size_t n_flow = T + SR_AFTER_HORIZON_MONTHS;
     w->values = sr_carve_take(c, m->n_num > 0 ? m->n_num : 1, sizeof(double));
     w->discount = sr_carve_take(c, T, sizeof(double));
     w->termination = sr_carve_take(c, P, sizeof(size_t));
@@ -91,8 +90,13 @@ static sr_trial_ws *carve_trial_ws(sr_carve *c, sr_trial_ws *scratch, const sr_m
     w->cond_of_month = sr_carve_take(c, T, 1);
     w->latent = sr_carve_take(c, np > 0 ? np : 1, sizeof(double));
     w->copula = has_copula(m) ? sr_carve_take(c, sr_size_mul(np, np), sizeof(double)) : NULL;
-    w->portfolio_paid = sr_carve_take(c, n_flow, sizeof(double));
-    w->portfolio_received = sr_carve_take(c, n_flow, sizeof(double));
+    w->records = sr_carve_take(c, P > 0 ? P : 1, sizeof(double *));
+    for (size_t p = 0; p < P; p++) {
+        double *record = sr_carve_take(c, sr_contract_record_size(m, &m->programmes[p]),
+                                       sizeof(double));
+        if (w->records != NULL)
+            w->records[p] = record;
+    }
     return w;
 }
 
@@ -338,9 +342,6 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
         memset(rows[p].metric, 0, SR_N_METRICS * sizeof(double));
         memset(rows[p].annual, 0, SR_N_METRICS * Y * sizeof(double));
     }
-    memset(w->portfolio_paid, 0, w->contract->n_flow * sizeof *w->portfolio_paid);
-    memset(w->portfolio_received, 0, w->contract->n_flow * sizeof *w->portfolio_received);
-    double enrolled_total = 0.0, effect_true = 0.0, effect_measured = 0.0;
 
     for (size_t pi = 0; pi < m->n_programmes; pi++) {
         const sr_programme *p = &m->programmes[pi];
@@ -415,18 +416,37 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             .treated = treated,
             .counterfactual = counterfactual,
             .control = control ? w->control : NULL,
-            .savings = {metric[SR_M_SAVINGS_MUNICIPALITY], metric[SR_M_SAVINGS_STATE]},
-            .programme_cost = metric[SR_M_PROGRAMME_COST],
             .termination = w->termination[pi],
         };
-        sr_contract_trial(w->contract, m, p, w->values, &in, metric,
-                          annual + SR_M_PAYMENTS * Y, Y, w->portfolio_paid,
-                          w->portfolio_received);
+        sr_contract_record(w->contract, m, p, w->values, &in, w->records[pi]);
+    }
+    sr_trial_settle(m, w->contract, (const double *const *)w->records, NULL, 0, rows);
+}
 
+void sr_trial_settle(const sr_model *m, sr_contract_ws *w, const double *const *records,
+                     const sr_term *changes, size_t n_changes, sr_level_row *rows)
+{
+    const size_t Y = sr_n_calendar_years(m);
+    memset(rows[0].metric, 0, SR_N_METRICS * sizeof(double));
+    memset(rows[0].annual, 0, SR_N_METRICS * Y * sizeof(double));
+    memset(w->portfolio_paid, 0, w->n_flow * sizeof *w->portfolio_paid);
+    memset(w->portfolio_received, 0, w->n_flow * sizeof *w->portfolio_received);
+    double enrolled_total = 0.0, effect_true = 0.0, effect_measured = 0.0;
+
+    for (size_t pi = 0; pi < m->n_programmes; pi++) {
+        const sr_programme *p = &m->programmes[pi];
+        double *metric = rows[1 + pi].metric, *annual = rows[1 + pi].annual;
+        sr_contract_terms terms = {0};
+        if (p->has_contract) {
+            sr_contract_record_terms(m, p, records[pi], &terms);
+            for (size_t k = 0; k < n_changes; k++)
+                if (changes[k].programme == pi)
+                    sr_term_apply(&changes[k], &terms, w->price);
+        }
+        sr_contract_settle(w, m, p, records[pi], &terms, metric, annual + SR_M_PAYMENTS * Y,
+                           Y);
         if (p->has_contract) {   /* a programme without one measures no effect */
-            double enrolled = 0.0;
-            for (size_t t = 0; t < T; t++)
-                enrolled += treated->enrolled[t];
+            const double enrolled = sr_contract_record_enrolled(m, p, records[pi]);
             enrolled_total += enrolled;
             effect_true += metric[SR_M_EFFECT_TRUE] * enrolled;
             effect_measured += metric[SR_M_EFFECT_MEASURED] * enrolled;
@@ -439,7 +459,7 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             rows[0].annual[k] += annual[k];
     }
     double *portfolio = rows[0].metric;
-    sr_contract_portfolio(w->contract, m, w->portfolio_paid, w->portfolio_received, portfolio);
+    sr_contract_portfolio(w, m, portfolio);
     /* The programmes with a contract, weighted by enrolment; an effect in achievements and
      * one in DKK do not add up: NaN for such a portfolio. */
     portfolio[SR_M_EFFECT_TRUE] = portfolio[SR_M_EFFECT_MEASURED] = 0.0;
