@@ -1,7 +1,7 @@
 /* Benchmarks of the engine (never part of the tests). Prints, per case, trials per
  * second, time per trial, time per trial per 1,000 persons and peak memory, on all cores.
  *
- *   build/sirisk_bench [--trials N] [--threads T] [--sweep | --rate-card | --voi]
+ *   build/sirisk_bench [--trials N] [--threads T] [--sweep | --rate-card | --voi | --price]
  *
  * Cases: the benchmark cohort (bench/cohort.yaml: one programme, 4 states, tenure to 24
  * months, 10 years monthly) at 1,000, 80,000 and 1,000,000 persons; the default scenario;
@@ -11,8 +11,10 @@
  * in six programmes). Then a sweep against its single runs: scenarios/scale.yaml at 4
  * paired cohort and control sizes (250 ... 16,000), once as `sirisk sweep` does it
  * (sr_sweep_run) and once as 4 loads and runs, without and with writing the result files
- * (a sweep should cost no more than 1.1 x its single runs).
- * --sweep runs the sweep case only, --rate-card the rate card's (with all N trials).
+ * (a sweep should cost no more than 1.1 x its single runs). Then a price search's
+ * candidate against a run of the default scenario (at most 0.05 of it).
+ * --sweep runs the sweep case only, --rate-card the rate card's (with all N trials),
+ * --price the price search's.
  * --voi times `sirisk voi` of result sets of the default scenario (written first, not
  * timed): attribution and EVPPI on 10,000 trials (every input alone, then with a group of
  * two and one of three), and the EVSI of 5 pilot sizes at 4,000 outer draws. Run from the
@@ -26,6 +28,8 @@
 #include <time.h>
 
 #include "sim/resultset/h5write.h"
+#include "sim/engine/records.h"
+#include "sim/engine/resettle.h"
 #include "sim/engine/run.h"
 #include "sim/scenario/scenario.h"
 #include "sim/variants/sweep.h"
@@ -123,6 +127,80 @@ static int bench_rate_card(unsigned trials, int threads)
         printf("%-31s %10s %8s %12.2f   (10^8 / 10^6 cost per trial; at most 2)\n",
                "rate card cost ratio", "", "", large / small);
     return rc;
+}
+
+/* ---- a price search's candidate against a run ------------------------------------------- */
+
+/* The default scenario run once with its contract records kept, then settled again at
+ * candidate price scales as a price search does (sr_resettle_columns, one figure per trial,
+ * and sr_resettle_all, every figure): the seconds of a candidate over those of the run
+ * (goal: at most 0.05), the better of three rounds of 8 candidates each. */
+static int bench_price(unsigned trials, int threads)
+{
+    char trials_set[64];
+    sr_override ov;
+    sr_error err = {0};
+    snprintf(trials_set, sizeof trials_set, "simulation.trials=%u", trials);
+    if (sr_override_parse(trials_set, &ov, &err) != 0)
+        goto fail;
+    sr_scenario *sc = sr_scenario_load("scenarios/default.yaml", &ov, 1, &err);
+    sr_override_clear(&ov);
+    if (sc == NULL)
+        goto fail;
+    const sr_model *m = sc->model;
+    sr_run_options o = {.threads = threads, .keep_records = true};
+    double t0 = now_seconds();
+    sr_resultset *rs = sr_run(m, sc->text, &o, &err);
+    const double run_seconds = now_seconds() - t0;
+    if (rs == NULL) {
+        sr_scenario_free(sc);
+        goto fail;
+    }
+    sr_resettle *r = sr_resettle_alloc(m, rs, sr_run_threads(m, &o));
+    double *column = malloc(trials * sizeof *column);
+    if (r == NULL || column == NULL) {
+        sr_resettle_free(r);
+        free(column);
+        sr_resultset_free(rs);
+        sr_scenario_free(sc);
+        fprintf(stderr, "sirisk_bench: price: out of memory\n");
+        return 70;
+    }
+    enum { CANDIDATES = 8, ROUNDS = 3 };
+    double one = 1e300, all = 1e300;
+    const sr_resettle_pick pick = {0, SR_M_INVESTOR_IRR};
+    for (int round = 0; round < ROUNDS; round++) {
+        t0 = now_seconds();
+        for (int k = 0; k < CANDIDATES; k++) {
+            const sr_term t = {SR_TERM_PRICE_SCALE, 0, 0, 0.5 + 0.25 * k};
+            sr_resettle_columns(r, (sr_changes){&t, 1}, 0, trials, &pick, 1, &column);
+        }
+        double a = (now_seconds() - t0) / CANDIDATES;
+        t0 = now_seconds();
+        for (int k = 0; k < CANDIDATES; k++) {
+            const sr_term t = {SR_TERM_PRICE_SCALE, 0, 0, 0.5 + 0.25 * k};
+            sr_resettle_all(r, (sr_changes){&t, 1}, rs);
+        }
+        double b = (now_seconds() - t0) / CANDIDATES;
+        one = a < one ? a : one;
+        all = b < all ? b : all;
+    }
+    printf("\nprice search on scenarios/default.yaml, %u trials: the run with its records "
+           "kept %.3f s (records %.0f bytes a trial)\n",
+           trials, run_seconds, 8.0 * (double)sr_records_per_trial(m));
+    printf("%-44s %12s %12s\n", "candidate (a price scale)", "seconds", "of the run");
+    printf("%-44s %12.4f %12.4f\n", "one figure per trial (a search step)", one,
+           one / run_seconds);
+    printf("%-44s %12.4f %12.4f\n", "every figure, every level (the result set)", all,
+           all / run_seconds);
+    free(column);
+    sr_resettle_free(r);
+    sr_resultset_free(rs);
+    sr_scenario_free(sc);
+    return 0;
+fail:
+    fprintf(stderr, "sirisk_bench: price: %s\n", err.msg);
+    return err.code ? err.code : 1;
 }
 
 /* ---- the sweep against its single runs ------------------------------------------------- */
@@ -344,7 +422,7 @@ int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     unsigned trials = 4000;
-    int threads = 0, sweep_only = 0, rate_card_only = 0, voi_only = 0;
+    int threads = 0, sweep_only = 0, rate_card_only = 0, voi_only = 0, price_only = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--sweep") == 0)
             sweep_only = 1;
@@ -352,6 +430,8 @@ int main(int argc, char **argv)
             voi_only = 1;
         else if (strcmp(argv[i], "--rate-card") == 0)
             rate_card_only = 1;
+        else if (strcmp(argv[i], "--price") == 0)
+            price_only = 1;
         else if (strcmp(argv[i], "--trials") == 0 && i + 1 < argc)
             trials = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
@@ -360,7 +440,8 @@ int main(int argc, char **argv)
             trials = 0;
     }
     if (trials == 0) {
-        fputs("usage: sirisk_bench [--trials N] [--threads T] [--sweep | --rate-card | --voi]\n",
+        fputs("usage: sirisk_bench [--trials N] [--threads T] [--sweep | --rate-card | --voi | "
+              "--price]\n",
               stderr);
         return 64;
     }
@@ -369,6 +450,8 @@ int main(int argc, char **argv)
         return bench_sweep(trials, threads);
     if (voi_only)
         return bench_voi(threads);
+    if (price_only)
+        return bench_price(trials, threads);
     printf("%-31s %10s %8s %12s %12s %14s %10s\n", "case", "persons", "trials", "trials/s",
            "ms/trial", "us/trial/1000p", "peak MiB");
     if (rate_card_only)
@@ -403,5 +486,6 @@ int main(int argc, char **argv)
     rc |= bench_case("national, full (contracts)", "scenarios/national.yaml", NULL,
                      trials / 4 > 0 ? trials / 4 : 1, threads);
     rc |= bench_sweep(trials, threads);
+    rc |= bench_price(trials, threads);
     return rc;
 }

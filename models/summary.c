@@ -7,6 +7,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <string.h>
 
 const double sr_quantile_levels[SR_N_QUANTILES] = {
     [SR_Q01] = 0.01, [SR_Q05] = 0.05, [SR_Q10] = 0.10, [SR_Q25] = 0.25, [SR_Q50] = 0.50,
@@ -14,6 +15,40 @@ const double sr_quantile_levels[SR_N_QUANTILES] = {
 const char *const sr_quantile_names[SR_N_QUANTILES] = {
     [SR_Q01] = "q01", [SR_Q05] = "q05", [SR_Q10] = "q10", [SR_Q25] = "q25", [SR_Q50] = "q50",
     [SR_Q75] = "q75", [SR_Q90] = "q90", [SR_Q95] = "q95", [SR_Q99] = "q99"};
+
+/* The statistics before the quantiles, and after them. */
+static const char *const head_names[5] = {"mean", "sd", "mcse", "min", "max"};
+static const char *const tail_names[7] = {"var95", "var99", "es95", "es99", "es95_upper",
+                                          "es99_upper", "p_negative"};
+
+const char *sr_summary_stat_name(int k)
+{
+    if (k < 5)
+        return head_names[k];
+    if (k < 5 + SR_N_QUANTILES)
+        return sr_quantile_names[k - 5];
+    return tail_names[k - 5 - SR_N_QUANTILES];
+}
+
+int sr_summary_stat_find(const char *name)
+{
+    for (int k = 0; k < SR_N_SUMMARY_STATS; k++)
+        if (strcmp(sr_summary_stat_name(k), name) == 0)
+            return k;
+    return -1;
+}
+
+double sr_summary_stat(const sr_summary *s, int k)
+{
+    const double head[5] = {s->mean, s->sd, s->mcse, s->min, s->max};
+    const double tail[7] = {s->var95, s->var99, s->es95, s->es99, s->es95_upper,
+                            s->es99_upper, s->p_negative};
+    if (k < 5)
+        return head[k];
+    if (k < 5 + SR_N_QUANTILES)
+        return s->q[k - 5];
+    return tail[k - 5 - SR_N_QUANTILES];
+}
 
 /* Copies the finite values of x[n] into scratch and sorts them; returns how many. */
 static size_t sorted_finite(const double *x, size_t n, double *scratch)

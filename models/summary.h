@@ -24,6 +24,21 @@ typedef struct {
     double n_infinite;                 /* count of +inf and -inf values */
 } sr_summary;
 
+/* The statistics of an sr_summary by name, as result files name them (docs/results.md):
+ * mean, sd, mcse, min, max, the quantiles q01 ... q99, var95, var99, es95, es99,
+ * es95_upper, es99_upper and p_negative (the counts n_nan and n_infinite are not among
+ * them), indexed 0 .. SR_N_SUMMARY_STATS - 1 in that order. */
+#define SR_N_SUMMARY_STATS (5 + SR_N_QUANTILES + 7)
+
+/* The name of statistic k. */
+const char *sr_summary_stat_name(int k);
+
+/* The index of the statistic called name, or -1. */
+int sr_summary_stat_find(const char *name);
+
+/* Statistic k (an index into sr_summary_stat_names) of s. */
+double sr_summary_stat(const sr_summary *s, int k);
+
 /* Summarises x[n]; scratch[n] is caller-provided workspace (sorted finite values on
  * return). With no finite value every statistic is NaN but the counts n_nan and
  * n_infinite, which together with the finite values make up n. */

@@ -171,8 +171,8 @@ void sr_test_expect_failure(const char *scenario, bool results_dir, const char *
 {
     char *args = strdup(args_in);   /* args_in may be sr_test_cmd()'s buffer, reused below */
     char *dir = sr_test_tmpdir();
-    sr_test_write_file(dir, "small.yaml", scenario);
-    sr_test_write_file(dir, "old.h5", "an earlier result\n");
+    free(sr_test_write_file(dir, "small.yaml", scenario));
+    free(sr_test_write_file(dir, "old.h5", "an earlier result\n"));
     char *err = NULL;
     int rc = sr_test_run(sr_test_cmd("cd %s && %s%s %s", dir, results_dir ? "mkdir results && " : "",
                                      SIRISK_BINARY, args),

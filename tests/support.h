@@ -93,4 +93,29 @@ void sr_test_arm_close(sr_test_arm *a);   /* frees what it opened (not the model
  * the caller keys one. */
 sr_arm_spec sr_test_arm_spec(const sr_test_arm *a, bool treated, sr_draw_mode mode);
 
+/* Python (h5py, numpy): compare(a, b) asserts two groups of result files equal in every
+ * dataset and attribute but created_utc (and a's /price, which only a price file has), and
+ * returns how many datasets it compared. */
+#define SR_TEST_PY_COMPARE                                                                  \
+    "import h5py, numpy as np\n"                                                            \
+    "def same(x, y):\n"                                                                     \
+    "    if isinstance(x, (np.ndarray, float, np.floating)):\n"                             \
+    "        return np.array_equal(x, y, equal_nan=True)\n"                                 \
+    "    return x == y\n"                                                                   \
+    "def compare(a, b, path=''):\n"                                                         \
+    "    n = 0\n"                                                                           \
+    "    assert sorted(a.attrs) == sorted(b.attrs), path\n"                                 \
+    "    for k in b.attrs:\n"                                                               \
+    "        assert k == 'created_utc' or same(a.attrs[k], b.attrs[k]), (path, k)\n"        \
+    "    assert sorted(k for k in a if k != 'price') == sorted(b), (path, list(a))\n"       \
+    "    for k in b:\n"                                                                     \
+    "        if isinstance(b[k], h5py.Group):\n"                                            \
+    "            n += compare(a[k], b[k], path + '/' + k)\n"                                \
+    "        else:\n"                                                                       \
+    "            assert a[k].dtype == b[k].dtype and same(a[k][()], b[k][()]), path + '/' + k\n" \
+    "            for at in b[k].attrs:\n"                                                   \
+    "                assert same(a[k].attrs[at], b[k].attrs[at]), (path, k, at)\n"          \
+    "            n += 1\n"                                                                  \
+    "    return n\n"
+
 #endif

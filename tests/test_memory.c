@@ -20,6 +20,8 @@
 #include "models/cashflow.h"
 #include "sim/engine/layout.h"
 #include "sim/engine/rates.h"
+#include "sim/engine/records.h"
+#include "sim/engine/resettle.h"
 #include "sim/engine/results.h"
 #include "sim/engine/run.h"
 #include "sim/engine/trial.h"
@@ -171,16 +173,60 @@ static void check_model(const char *what, const sr_model *m)
     expect_bounded(what, "result set", measured.results, estimated.results);
 }
 
+/* scenarios/<name>.yaml, loaded. */
+static sr_scenario *shipped(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, SIRISK_SOURCE_DIR "/scenarios/%s.yaml", name);
+    sr_error err = {0};
+    sr_scenario *sc = sr_scenario_load(path, NULL, 0, &err);
+    cr_assert_not_null(sc, "%s", err.msg);
+    return sc;
+}
+
 Test(memory, the_estimate_bounds_what_the_shipped_scenarios_allocate)
 {
     const char *files[] = {"default", "national", "scale"};
     for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
-        char path[512];
-        snprintf(path, sizeof path, SIRISK_SOURCE_DIR "/scenarios/%s.yaml", files[k]);
-        sr_error err = {0};
-        sr_scenario *sc = sr_scenario_load(path, NULL, 0, &err);
-        cr_assert_not_null(sc, "%s", err.msg);
+        sr_scenario *sc = shipped(files[k]);
         check_model(files[k], sc->model);
+        sr_scenario_free(sc);
+    }
+}
+
+/* A price search keeps every trial's contract records and, per thread, a workspace to
+ * settle them again: the estimates bound what those take, and a run asked to keep its
+ * records counts them. */
+Test(memory, the_estimate_bounds_the_records_a_price_search_keeps)
+{
+    const char *files[] = {"default", "national"};
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        sr_scenario *sc = shipped(files[k]);
+        const sr_model *m = sc->model;
+        double before = live_bytes();
+        sr_records *r = sr_records_alloc(m, m->trials);
+        cr_assert_not_null(r);
+        expect_bounded(files[k], "records", live_bytes() - before,
+                       sr_records_bytes(m, m->trials));
+        cr_expect_geq(sr_records_per_trial(m), m->n_months,
+                      "a record holds at least the monthly costs");
+        sr_resultset *rs = sr_resultset_alloc(1, sr_n_calendar_years(m), m->start_year,
+                                              m->n_programmes);
+        before = live_bytes();
+        sr_resettle *w = sr_resettle_alloc(m, rs, 2);
+        cr_assert_not_null(w);
+        expect_bounded(files[k], "settling again", live_bytes() - before,
+                       sr_resettle_bytes(m, 2));
+        sr_run_memory plain, kept;
+        sr_run_options o = {.threads = 2};
+        cr_assert_eq(sr_run_memory_need(m, sc->text, &o, &plain), 0);
+        o.keep_records = true;
+        cr_assert_eq(sr_run_memory_need(m, sc->text, &o, &kept), 0);
+        cr_expect_eq(kept.results, plain.results + sr_records_bytes(m, m->trials));
+        cr_expect_eq(kept.per_thread, plain.per_thread);
+        sr_resettle_free(w);
+        sr_resultset_free(rs);
+        sr_records_free(r);
         sr_scenario_free(sc);
     }
 }
@@ -505,6 +551,16 @@ Test(memory, run_refuses_a_scenario_no_machine_can_hold)
     sr_test_expect_failure(y, false, "run small.yaml -o old.h5 --threads 1", 65,
                            "needs 11 TiB per thread (1 thread) and 138 MiB for 4,000 trials' "
                            "results, 11 TiB in all; this machine has");
+    free(y);
+}
+
+Test(memory, price_refuses_it_before_the_run)
+{
+    char *y = huge_scenario("    contract: {payer: municipality, type: savings_share, share: 0.5,"
+                            " baseline: {method: none}, term_years: 6}\n");
+    sr_test_expect_failure(y, true, "price small.yaml --vary programmes[0].contract.share "
+                           "--target payments.mean=1e6", 65,
+                           "small.yaml: needs 11 TiB per thread");
     free(y);
 }
 

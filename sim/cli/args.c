@@ -32,6 +32,10 @@ static const struct {
     [SR_CLI_POPULATION] = {"--population", true},
     [SR_CLI_PILOT_SIZES] = {"--pilot-sizes", true},
     [SR_CLI_PILOT_MONTHS] = {"--pilot-months", true},
+    [SR_CLI_VARY] = {"--vary", true},       [SR_CLI_TARGET] = {"--target", true},
+    [SR_CLI_BRACKET] = {"--bracket", true}, [SR_CLI_MAP] = {"--map", true},
+    [SR_CLI_INVESTOR_IRR] = {"--investor-irr", true},
+    [SR_CLI_MUNICIPALITY_RISK] = {"--municipality-risk", true},
 };
 
 const char *const *sr_cli_choices(sr_cli_option option)
@@ -162,6 +166,15 @@ static int parse_pilot_sizes(sr_cli_options *o, const char *text, sr_error *err)
     }
 }
 
+/* Sets a price search's option that may be given once. */
+static int set_once(const char **slot, const char *flag, const char *value, sr_error *err)
+{
+    if (*slot != NULL)
+        return sr_error_set(err, SR_EXIT_USAGE, "%s given twice", flag);
+    *slot = value;
+    return 0;
+}
+
 /* Applies option k with its value (NULL for a flag) to o. */
 static int apply(sr_cli_options *o, int k, const char *value, sr_error *err)
 {
@@ -181,6 +194,22 @@ static int apply(sr_cli_options *o, int k, const char *value, sr_error *err)
         return sr_sweep_spec_param(&o->sweep, value, err);
     case SR_CLI_VALUES:
         return sr_sweep_spec_values(&o->sweep, value, err);
+    case SR_CLI_VARY:
+        return set_once(&o->price.vary, flag, value, err);
+    case SR_CLI_TARGET:
+        return set_once(&o->price.target, flag, value, err);
+    case SR_CLI_BRACKET:
+        return set_once(&o->price.bracket, flag, value, err);
+    case SR_CLI_INVESTOR_IRR:
+        return set_once(&o->price.investor_irr, flag, value, err);
+    case SR_CLI_MUNICIPALITY_RISK:
+        return set_once(&o->price.municipality_risk, flag, value, err);
+    case SR_CLI_MAP:
+        if (o->price.n_maps == SR_PRICE_MAX_MAPS)
+            return sr_error_set(err, SR_EXIT_USAGE, "--map: at most %d terms",
+                                SR_PRICE_MAX_MAPS);
+        o->price.map[o->price.n_maps++] = value;
+        return 0;
     case SR_CLI_TRIALS:
         if (parse_count(flag, value, 1, 1000000000LL, &n, err) != 0)
             return err->code;

@@ -11,6 +11,7 @@
 
 #include "sim/base/error.h"
 #include "sim/scenario/scenario.h"
+#include "sim/variants/price.h"
 #include "sim/variants/sweep.h"
 #include "sim/variants/voi_run.h"
 
@@ -29,6 +30,12 @@ typedef enum {
     SR_CLI_FORMAT,      /* --format xlsx|csv (export) */
     SR_CLI_TABLE,       /* --table NAME (export): one table only */
     SR_CLI_DIALECT,     /* --dialect rfc4180|danish (export to CSV) */
+    SR_CLI_VARY,        /* --vary PATH (price) */
+    SR_CLI_TARGET,      /* --target STATISTIC=VALUE (price) */
+    SR_CLI_BRACKET,     /* --bracket LO,HI (price) */
+    SR_CLI_MAP,         /* --map PATH=V1,V2,... (price), at most twice */
+    SR_CLI_INVESTOR_IRR,        /* --investor-irr R (price) */
+    SR_CLI_MUNICIPALITY_RISK,   /* --municipality-risk P (price) */
     SR_CLI_OPTIONS,     /* --options NAME,NAME=METRIC,... (voi) */
     SR_CLI_GROUPS,      /* --groups A+B,A+B+C (voi) */
     SR_CLI_BOOTSTRAP,   /* --bootstrap B (voi) */
@@ -69,6 +76,8 @@ struct sr_cli_options {
     const char *output;          /* -o; NULL: the default */
     const char *only;            /* --only */
     sr_sweep_spec sweep;         /* --param and --values, in order */
+    sr_price_spec price;         /* --vary, --target, --bracket, --map, --investor-irr,
+                                  * --municipality-risk */
     int threads;                 /* --threads; 0: not given */
     const char *table;           /* --table; NULL: every table */
     int choice[SR_CLI_N_OPTIONS];   /* an option with a fixed set of values (--lang,

@@ -21,6 +21,7 @@
 #include "sim/cli/export.h"
 #include "sim/cli/isolate.h"
 #include "sim/cli/output.h"
+#include "sim/cli/price_print.h"
 #include "sim/cli/report.h"
 #include "sim/cli/summary_print.h"
 #include "sim/cli/voi_print.h"
@@ -29,6 +30,7 @@
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/schema.h"
 #include "sim/variants/memory.h"
+#include "sim/variants/price.h"
 #include "sim/variants/stress.h"
 #include "sim/variants/sweep.h"
 #include "sim/variants/voi_run.h"
@@ -142,12 +144,12 @@ static int command_run(const sr_cli_options *o, sr_error *err)
     return rc;
 }
 
-/* Runs the variants of a command that makes several (stress, sweep) with run(), into o's
- * result file, and publishes it. */
+/* Runs what a command that fills a result file makes (stress, sweep, price) with
+ * run(ctx), into o's result file, and publishes it. */
 typedef int (*variants_runner)(const sr_cli_options *o, const sr_variants_request *rq,
-                               sr_h5_file **file, sr_error *err);
+                               void *ctx, sr_h5_file **file, sr_error *err);
 
-static int run_variants(const sr_cli_options *o, variants_runner run, sr_error *err)
+static int run_variants(const sr_cli_options *o, variants_runner run, void *ctx, sr_error *err)
 {
     char *output = prepare_output(o, err);
     if (output == NULL)
@@ -155,35 +157,58 @@ static int run_variants(const sr_cli_options *o, variants_runner run, sr_error *
     sr_run_options ro = run_options(o);
     sr_variants_request rq = variants_request(o, &ro, output);
     sr_h5_file *f = NULL;
-    int rc = run(o, &rq, &f, err);
+    int rc = run(o, &rq, ctx, &f, err);
     if (rc == 0)
         rc = sr_cli_output_publish(f, output, o->quiet, &interrupted, err);
     free(output);
     return rc;
 }
 
-static int run_stresses(const sr_cli_options *o, const sr_variants_request *rq,
+static int run_stresses(const sr_cli_options *o, const sr_variants_request *rq, void *ctx,
                         sr_h5_file **file, sr_error *err)
 {
+    (void)ctx;
     return sr_stress_run(rq, o->only, file, err);
 }
 
 static int run_sweep_points(const sr_cli_options *o, const sr_variants_request *rq,
-                            sr_h5_file **file, sr_error *err)
+                            void *ctx, sr_h5_file **file, sr_error *err)
 {
+    (void)ctx;
     return sr_sweep_run(rq, &o->sweep, NULL, NULL, NULL, file, err);
 }
 
 static int command_stress(const sr_cli_options *o, sr_error *err)
 {
-    return run_variants(o, run_stresses, err);
+    return run_variants(o, run_stresses, NULL, err);
 }
 
 static int command_sweep(const sr_cli_options *o, sr_error *err)
 {
     if (sr_sweep_spec_check(&o->sweep, err) != 0)
         return err->code;
-    return run_variants(o, run_sweep_points, err);
+    return run_variants(o, run_sweep_points, NULL, err);
+}
+
+static int run_price(const sr_cli_options *o, const sr_variants_request *rq, void *ctx,
+                     sr_h5_file **file, sr_error *err)
+{
+    return sr_price_run(rq, &o->price, ctx, file, err);
+}
+
+/* A price search: one run, its trials settled again at each candidate term; the file's
+ * summary (the result set at the answer, or the scenario as given for a map), then the
+ * search's table. */
+static int command_price(const sr_cli_options *o, sr_error *err)
+{
+    if (sr_price_spec_check(&o->price, err) != 0)
+        return err->code;
+    sr_price_result r = {0};
+    int rc = run_variants(o, run_price, &r, err);
+    if (rc == 0 && !o->quiet)
+        rc = sr_price_print(stdout, &r, err);
+    sr_price_result_clear(&r);
+    return rc;
 }
 
 /* Whether path starts with HDF5's signature (a result file), not a scenario's text. */
@@ -490,6 +515,19 @@ static const sr_cli_command commands[] = {
      .takes_text = "a scenario, --param, --values and the run options",
      .output_suffix = "-sweep",
      .handler = command_sweep},
+    {.name = "price",
+     .usage = "  sirisk price SCENARIO --vary PATH --target [PROGRAMME/]METRIC.STATISTIC=VALUE\n"
+              "                        [--bracket LO,HI] [run options]\n"
+              "  sirisk price SCENARIO --map PATH=V1,V2,... [--map PATH=V1,V2,...]\n"
+              "                        [--investor-irr R] [--municipality-risk P] [run options]\n",
+     .operand = "scenario file",
+     .takes = SR_CLI_RUN_OPTIONS | SR_CLI_TAKES(SR_CLI_VARY) | SR_CLI_TAKES(SR_CLI_TARGET) |
+              SR_CLI_TAKES(SR_CLI_BRACKET) | SR_CLI_TAKES(SR_CLI_MAP) |
+              SR_CLI_TAKES(SR_CLI_INVESTOR_IRR) | SR_CLI_TAKES(SR_CLI_MUNICIPALITY_RISK),
+     .takes_text = "a scenario, --vary, --target, --bracket, --map, --investor-irr, "
+                   "--municipality-risk and the run options",
+     .output_suffix = "-price",
+     .handler = command_price},
     {.name = "voi",
      .usage = "  sirisk voi SCENARIO|FILE.h5 [--options NAME,NAME=METRIC,...] [--groups A+B,...]\n"
               "                  [--pilot-sizes N1,N2,...] [--pilot-months M] [--population N]\n"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/size.h"
+#include "sim/engine/records.h"
 
 static void level_free(sr_level *l)
 {
@@ -53,6 +54,25 @@ void sr_level_store(sr_level *level, const sr_level_row *row, size_t n_trials, s
             memcpy(sr_level_yearly(level, n_trials, n_years, (sr_metric)k, (sr_valuation)v, i),
                    sr_row_yearly(row, n_years, (sr_metric)k, (sr_valuation)v),
                    n_cols * sizeof(double));
+    }
+}
+
+void sr_level_load(const sr_level *level, const sr_level_row *row, size_t n_trials,
+                   size_t n_years, size_t i)
+{
+    const size_t n_cols = sr_yearly_columns(n_years);
+    for (size_t k = 0; k < SR_N_METRICS; k++) {
+        row->metric[k] = sr_level_trials(level, n_trials, (sr_metric)k)[i];
+        for (size_t v = 0; v < SR_VALUATIONS; v++) {
+            double *out = sr_row_yearly(row, n_years, (sr_metric)k, (sr_valuation)v);
+            if (sr_metric_is((sr_metric)k, SR_METRIC_ANNUAL))
+                memcpy(out,
+                       sr_level_yearly(level, n_trials, n_years, (sr_metric)k,
+                                       (sr_valuation)v, i),
+                       n_cols * sizeof(double));
+            else
+                memset(out, 0, n_cols * sizeof(double));
+        }
     }
 }
 
@@ -139,6 +159,7 @@ void sr_resultset_free(sr_resultset *rs)
     free(rs->parameters);
     free(rs->recession_months);
     free(rs->factor_mean);
+    sr_records_free(rs->records);
     free(rs);
 }
 

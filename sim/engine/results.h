@@ -72,6 +72,9 @@ typedef struct {
     double *recession_months; /* [n_trials]: months in recession (regime model; else 0) */
     double *factor_mean;      /* [n_trials]: mean of the macro factor over the horizon
                                * (gaussian factor model; else 0) */
+    struct sr_records *records; /* every trial's contract records (sim/engine/records.h)
+                                 * when the run was asked to keep them, else NULL; owned,
+                                 * never written to a file */
 } sr_resultset;
 
 /* Sets each level's payer from m: a programme's contract's payer (the municipality without
@@ -135,5 +138,10 @@ size_t sr_level_row_values(size_t n_years);
 /* Copies one level's row of trial i into the level's arrays. */
 void sr_level_store(sr_level *level, const sr_level_row *row, size_t n_trials, size_t n_years,
                     size_t i);
+
+/* The reverse: trial i's metrics and yearly flows, from the level's arrays, into row (the
+ * yearly rows of metrics without SR_METRIC_ANNUAL are zeroed). */
+void sr_level_load(const sr_level *level, const sr_level_row *row, size_t n_trials,
+                   size_t n_years, size_t i);
 
 #endif

@@ -22,6 +22,7 @@
 #include "sim/engine/layout.h"
 #include "sim/engine/progress.h"
 #include "sim/engine/rates.h"
+#include "sim/engine/records.h"
 #include "sim/engine/trial.h"
 
 /* One thread's workspace and the rows its trials land in before they are copied to the
@@ -69,6 +70,14 @@ static double rows_bytes(size_t levels, size_t n_years)
     sr_carve c = {0};
     carve_rows(&c, levels, n_years);
     return sr_carve_bytes(&c);
+}
+
+/* Copies the trial's contract records (sr_trial_run leaves them in the workspace) into
+ * row `row` of the run's records. */
+static void keep_records(sr_records *r, const sr_trial_ws *w, size_t row)
+{
+    for (size_t p = 0; p < r->n_programmes; p++)
+        memcpy(sr_records_at(r, p, row), w->records[p], r->size[p] * sizeof(double));
 }
 
 static double now_seconds(void)
@@ -172,6 +181,8 @@ int sr_run_memory_need(const sr_model *m, const char *scenario_text, const sr_ru
         out->results += 2 * string_bytes(sr_model_input_name(m, inputs[k])) +
                         sr_array_bytes(sizeof "parameters.", 1);
     free(inputs);
+    if (o != NULL && o->keep_records)
+        out->results += sr_records_bytes(m, m->trials);
     sr_layout_free(l);
     return 0;
 }
@@ -210,6 +221,8 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
             goto nomem;
     if ((inputs = record_inputs(m, rs)) == NULL)
         goto nomem;
+    if (o != NULL && o->keep_records && (rs->records = sr_records_alloc(m, n_trials)) == NULL)
+        goto nomem;
 
     /* The deterministic expectation, on the first workspace. */
     sr_trial_run(ws[0].trial, m->seed, 0, true, ws[0].rows);
@@ -217,6 +230,12 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
         rs->portfolio.deterministic[k] = ws[0].rows[0].metric[k];
         for (size_t p = 0; p < P; p++)
             rs->programme[p].deterministic[k] = ws[0].rows[1 + p].metric[k];
+    }
+    if (rs->records != NULL) {
+        /* the rows' values lie one after another from the first row's metrics */
+        memcpy(rs->records->deterministic_rows, ws[0].rows[0].metric,
+               (1 + P) * sr_level_row_values(n_years) * sizeof(double));
+        keep_records(rs->records, ws[0].trial, 0);
     }
 
     const bool progress = o != NULL && o->progress;
@@ -254,6 +273,8 @@ sr_resultset *sr_run(const sr_model *m, const char *scenario_text, const sr_run_
                 sr_level_store(&rs->programme[p], &mine->rows[1 + p], n_trials, n_years, i);
             for (size_t k = 0; k < rs->n_parameters; k++)
                 rs->parameters[k * n_trials + i] = mine->trial->values[inputs[k]];
+            if (rs->records != NULL)
+                keep_records(rs->records, mine->trial, 1 + i);
             rs->recession_months[i] = mine->trial->recession_months;
             rs->factor_mean[i] = mine->trial->factor_mean;
             size_t now_done;

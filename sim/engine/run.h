@@ -18,6 +18,9 @@ typedef struct {
     int threads;                          /* 0: OMP_NUM_THREADS, else all cores */
     bool progress;                        /* progress with an ETA on stderr */
     volatile sig_atomic_t *interrupted;   /* set by a signal handler; may be NULL */
+    bool keep_records;                    /* keep every trial's contract records in the
+                                           * result set (sim/engine/records.h), to settle
+                                           * them again under other terms */
 } sr_run_options;
 
 /* The threads a run of m with o uses: --threads, else OMP_NUM_THREADS, else all cores; at
@@ -34,8 +37,8 @@ typedef struct {
                                * block, rates, progress tables, flows, its row buffer */
     double shared;            /* the cell layout and the driver's array of workspaces */
     double results;           /* the result set (every trial's metrics, annual flows and
-                               * draws), its names and scenario text, and the writer's
-                               * scratch */
+                               * draws, and its contract records when kept), its names and
+                               * scenario text, and the writer's scratch */
 } sr_run_memory;
 
 /* Fills out for a run of m with o whose result set keeps scenario_text (may be NULL).

@@ -82,7 +82,6 @@ static sr_trial_ws *carve_trial_ws(sr_carve *c, sr_trial_ws *scratch, const sr_m
 {
     sr_trial_ws *w = sr_carve_struct(c, sizeof *w, scratch);
     const size_t T = m->n_months, P = m->n_programmes, np = m->n_parameters;
-    const size_t n_flow = T + SR_AFTER_HORIZON_MONTHS;
     w->values = sr_carve_take(c, m->n_num > 0 ? m->n_num : 1, sizeof(double));
     w->discount = sr_carve_take(c, T, sizeof(double));
     w->year_of_month = sr_carve_take(c, T, sizeof(size_t));
@@ -93,8 +92,13 @@ static sr_trial_ws *carve_trial_ws(sr_carve *c, sr_trial_ws *scratch, const sr_m
     w->cond_of_month = sr_carve_take(c, T, 1);
     w->latent = sr_carve_take(c, np > 0 ? np : 1, sizeof(double));
     w->copula = has_copula(m) ? sr_carve_take(c, sr_size_mul(np, np), sizeof(double)) : NULL;
-    w->portfolio_paid = sr_carve_take(c, n_flow, sizeof(double));
-    w->portfolio_received = sr_carve_take(c, n_flow, sizeof(double));
+    w->records = sr_carve_take(c, P > 0 ? P : 1, sizeof(double *));
+    for (size_t p = 0; p < P; p++) {
+        double *record = sr_carve_take(c, sr_contract_record_size(m, &m->programmes[p]),
+                                       sizeof(double));
+        if (w->records != NULL)
+            w->records[p] = record;
+    }
     return w;
 }
 
@@ -292,16 +296,17 @@ static void yearly_sums(const sr_trial_ws *w, const double *flow, double sign,
 }
 
 /* The paying budget's yearly net results (docs/results.md): its savings of each year minus
- * the programme's cost, and minus the payments, both valuations. */
-static void payer_net_years(const sr_trial_ws *w, const sr_level_row *row, sr_metric savings)
+ * the programme's cost, and minus the payments, both valuations, over n_years + 1 columns. */
+static void payer_net_years(size_t n_years, const sr_level_row *row, sr_metric savings)
 {
-    const size_t n_cols = sr_yearly_columns(w->n_years);
+    const size_t n_cols = sr_yearly_columns(n_years);
     for (size_t k = 0; k < SR_VALUATIONS; k++) {
-        const double *saved = sr_row_yearly(row, w->n_years, savings, (sr_valuation)k);
-        const double *cost = sr_row_yearly(row, w->n_years, SR_M_PROGRAMME_COST, (sr_valuation)k);
-        const double *paid = sr_row_yearly(row, w->n_years, SR_M_PAYMENTS, (sr_valuation)k);
-        double *selffund = sr_row_yearly(row, w->n_years, SR_M_PAYER_NET_SELFFUND, (sr_valuation)k);
-        double *sib = sr_row_yearly(row, w->n_years, SR_M_PAYER_NET_SIB, (sr_valuation)k);
+        const sr_valuation v = (sr_valuation)k;
+        const double *saved = sr_row_yearly(row, n_years, savings, v);
+        const double *cost = sr_row_yearly(row, n_years, SR_M_PROGRAMME_COST, v);
+        const double *paid = sr_row_yearly(row, n_years, SR_M_PAYMENTS, v);
+        double *selffund = sr_row_yearly(row, n_years, SR_M_PAYER_NET_SELFFUND, v);
+        double *sib = sr_row_yearly(row, n_years, SR_M_PAYER_NET_SIB, v);
         for (size_t y = 0; y < n_cols; y++) {
             selffund[y] = saved[y] - cost[y];
             sib[y] = saved[y] - paid[y];
@@ -311,14 +316,13 @@ static void payer_net_years(const sr_trial_ws *w, const sr_level_row *row, sr_me
 
 /* The payback years of a level's row from its nominal yearly net results (calendar years;
  * NaN: never within the horizon). */
-static void payback_years(const sr_trial_ws *w, const sr_level_row *row)
+static void payback_years(const sr_model *m, size_t n_years, const sr_level_row *row)
 {
     static const sr_metric net[2] = {SR_M_PAYER_NET_SELFFUND, SR_M_PAYER_NET_SIB};
     static const sr_metric payback[2] = {SR_M_PAYBACK_YEAR_SELFFUND, SR_M_PAYBACK_YEAR_SIB};
     for (size_t k = 0; k < 2; k++) {
-        size_t y = sr_payback_year(sr_row_yearly(row, w->n_years, net[k], SR_NOMINAL),
-                                   w->n_years);
-        row->metric[payback[k]] = y == SR_NEVER ? NAN : (double)w->model->start_year + (double)y;
+        size_t y = sr_payback_year(sr_row_yearly(row, n_years, net[k], SR_NOMINAL), n_years);
+        row->metric[payback[k]] = y == SR_NEVER ? NAN : (double)m->start_year + (double)y;
     }
 }
 
@@ -378,10 +382,6 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
 
     for (size_t p = 0; p <= m->n_programmes; p++)
         memset(rows[p].metric, 0, sr_level_row_values(Y) * sizeof(double));
-    memset(w->portfolio_paid, 0, w->contract->n_flow * sizeof *w->portfolio_paid);
-    memset(w->portfolio_received, 0, w->contract->n_flow * sizeof *w->portfolio_received);
-    double enrolled_total = 0.0, effect_true = 0.0, effect_measured = 0.0;
-    double portfolio_termination = NAN;   /* the earliest cancellation, NaN: none */
 
     for (size_t pi = 0; pi < m->n_programmes; pi++) {
         const sr_programme *p = &m->programmes[pi];
@@ -457,26 +457,47 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
             .treated = treated,
             .counterfactual = counterfactual,
             .control = control ? w->control : NULL,
-            .savings = {metric[SR_M_SAVINGS_MUNICIPALITY], metric[SR_M_SAVINGS_STATE]},
-            .programme_cost = metric[SR_M_PROGRAMME_COST],
             .termination = w->termination[pi],
         };
-        sr_contract_trial(w->contract, m, p, w->values, &in, metric,
-                          sr_row_yearly(row, Y, SR_M_PAYMENTS, SR_NOMINAL),
-                          sr_row_yearly(row, Y, SR_M_PAYMENTS, SR_PRESENT_VALUE), Y,
-                          w->portfolio_paid, w->portfolio_received);
-        payer_net_years(w, row, savings_metric[p->has_contract ? p->contract.payer
-                                                               : SR_MUNICIPALITY]);
-        payback_years(w, row);
-        const size_t tau = w->termination[pi];
-        metric[SR_M_TERMINATION_MONTH] = tau == SIZE_MAX ? NAN : (double)tau;
-        if (tau != SIZE_MAX && !(portfolio_termination <= (double)tau))
-            portfolio_termination = (double)tau;
+        sr_contract_record(w->contract, m, p, w->values, &in, w->records[pi]);
+    }
+    sr_trial_settle(m, w->contract, (const double *const *)w->records, NULL, 0, rows);
+}
 
+void sr_trial_settle(const sr_model *m, sr_contract_ws *w, const double *const *records,
+                     const sr_term *changes, size_t n_changes, sr_level_row *rows)
+{
+    static const sr_metric savings_metric[SR_PAYERS] = {SR_M_SAVINGS_MUNICIPALITY,
+                                                        SR_M_SAVINGS_STATE};
+    const size_t Y = sr_n_calendar_years(m);
+    memset(rows[0].metric, 0, sr_level_row_values(Y) * sizeof(double));
+    memset(w->portfolio_paid, 0, w->n_flow * sizeof *w->portfolio_paid);
+    memset(w->portfolio_received, 0, w->n_flow * sizeof *w->portfolio_received);
+    double enrolled_total = 0.0, effect_true = 0.0, effect_measured = 0.0;
+    double earliest_termination = NAN;   /* the portfolio's: the earliest, NaN: none */
+
+    for (size_t pi = 0; pi < m->n_programmes; pi++) {
+        const sr_programme *p = &m->programmes[pi];
+        const sr_level_row *row = &rows[1 + pi];
+        double *metric = row->metric;
+        sr_contract_terms terms = {0};
+        if (p->has_contract) {
+            sr_contract_record_terms(m, p, records[pi], &terms);
+            for (size_t k = 0; k < n_changes; k++)
+                if (changes[k].programme == pi)
+                    sr_term_apply(&changes[k], &terms, w->price);
+        }
+        sr_contract_settle(w, m, p, records[pi], &terms, metric,
+                           sr_row_yearly(row, Y, SR_M_PAYMENTS, SR_NOMINAL),
+                           sr_row_yearly(row, Y, SR_M_PAYMENTS, SR_PRESENT_VALUE), Y);
+        payer_net_years(Y, row, savings_metric[p->has_contract ? p->contract.payer
+                                                               : SR_MUNICIPALITY]);
+        payback_years(m, Y, row);
+        const double tau = metric[SR_M_TERMINATION_MONTH];
+        if (!isnan(tau) && !(earliest_termination <= tau))
+            earliest_termination = tau;
         if (p->has_contract) {   /* a programme without one measures no effect */
-            double enrolled = 0.0;
-            for (size_t t = 0; t < T; t++)
-                enrolled += treated->enrolled[t];
+            const double enrolled = sr_contract_record_enrolled(m, p, records[pi]);
             enrolled_total += enrolled;
             effect_true += metric[SR_M_EFFECT_TRUE] * enrolled;
             effect_measured += metric[SR_M_EFFECT_MEASURED] * enrolled;
@@ -495,9 +516,9 @@ void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool determinis
                 }
     }
     double *portfolio = rows[0].metric;
-    payback_years(w, &rows[0]);
-    portfolio[SR_M_TERMINATION_MONTH] = portfolio_termination;
-    sr_contract_portfolio(w->contract, m, w->portfolio_paid, w->portfolio_received, portfolio);
+    payback_years(m, Y, &rows[0]);
+    portfolio[SR_M_TERMINATION_MONTH] = earliest_termination;
+    sr_contract_portfolio(w, m, portfolio);
     /* The programmes with a contract, weighted by enrolment; an effect in achievements and
      * one in DKK do not add up: NaN for such a portfolio. */
     portfolio[SR_M_EFFECT_TRUE] = portfolio[SR_M_EFFECT_MEASURED] = 0.0;

@@ -30,7 +30,8 @@ typedef struct {
                                * runs (whose flows stay in arm) */
     size_t *termination;      /* [n_programmes]: month of cancellation, or SIZE_MAX */
     sr_contract_ws *contract;
-    double *portfolio_paid, *portfolio_received; /* [contract->n_flow] investor flows */
+    double **records;         /* [n_programmes]: each programme's contract record of the
+                               * trial (sr_contract_record_size doubles) */
     sr_rates **rates;         /* [n_programmes] */
     sr_progress **progress;   /* [n_programmes]: rate-card progress tables */
     bool rates_constant;      /* numbers and macro conditions are the same in every trial */
@@ -59,9 +60,20 @@ double sr_trial_ws_bytes(const sr_model *m, const sr_layout *l);
 
 /* Runs trial `trial` (deterministic = false) or the deterministic expectation (true: every
  * number at its mean, no macro shocks, expected counts). Writes each programme's row to
- * rows[1 + p] and the portfolio's (the sum) to rows[0]; rows' arrays are zeroed first. */
+ * rows[1 + p] and the portfolio's (the sum) to rows[0]; rows' arrays are zeroed first.
+ * Each programme's contract record is left in w->records (sr_trial_settle). */
 void sr_trial_run(sr_trial_ws *w, uint64_t seed, uint64_t trial, bool deterministic,
                   sr_level_row *rows);
+
+/* The end of a trial: settles every programme's contract from its record of the trial
+ * (records[p], sr_contract_record), under the terms drawn in the trial, with the terms of
+ * changes[0 .. n_changes - 1] changed in order (models/terms.h); fills the
+ * contract metrics and the yearly payments of each programme's row rows[1 + p], whose
+ * other metrics and flows (savings, programme cost, ...) it reads, and the whole of the
+ * portfolio's row rows[0]. sr_trial_run ends with it; a trial settled again from the same
+ * records and rows, with no change, gets the same numbers to the bit. */
+void sr_trial_settle(const sr_model *m, sr_contract_ws *w, const double *const *records,
+                     const sr_term *changes, size_t n_changes, sr_level_row *rows);
 
 /* Draws trial `trial`'s numbers into w->values, as sr_trial_run does, and nothing else. */
 void sr_trial_draw_numbers(sr_trial_ws *w, uint64_t seed, uint64_t trial);

@@ -1,5 +1,6 @@
 #include "sim/variants/memory.h"
 #include "models/cashflow.h"
+#include "sim/base/text.h"
 #include "sim/resultset/h5write.h"
 
 #include <limits.h>
@@ -86,20 +87,6 @@ void sr_memory_format(double bytes, char *buf, size_t size)
         snprintf(buf, size, "%.0f %s", bytes, units[u]);
 }
 
-/* n with a comma between groups of three digits: "4,000". */
-static void format_count(size_t n, char *buf, size_t size)
-{
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%zu", n);
-    size_t at = 0;
-    for (int i = 0; i < len && at + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[at++] = ',';
-        buf[at++] = digits[i];
-    }
-    buf[at] = '\0';
-}
-
 /* "X per thread (T threads) and Y for N trials' results, Z in all" for the run p, whose
  * peak is `peak`. */
 static void describe(const sr_run_memory *p, double peak, char *buf, size_t size)
@@ -108,7 +95,7 @@ static void describe(const sr_run_memory *p, double peak, char *buf, size_t size
     sr_memory_format(p->per_thread, thread, sizeof thread);
     sr_memory_format(p->results, held, sizeof held);
     sr_memory_format(peak, all, sizeof all);
-    format_count(p->trials, trials, sizeof trials);
+    sr_text_count(p->trials, trials, sizeof trials);
     snprintf(buf, size, "%s per thread (%d thread%s) and %s for %s trials' results, %s in all",
              thread, p->threads, p->threads == 1 ? "" : "s", held, trials, all);
 }
@@ -147,18 +134,21 @@ static int run_memory_need(const sr_scenario *sc, const sr_run_options *o, sr_ru
     return 0;
 }
 
-int sr_memory_check(const char *name, sr_scenario *const *scenarios, const char *const *labels,
-                    size_t n, const sr_run_options *o, sr_error *err)
+/* sr_memory_check with `extra` bytes added to every run's results. */
+static int check(const char *name, sr_scenario *const *scenarios, const char *const *labels,
+                 size_t n, const sr_run_options *o, double extra, sr_error *err)
 {
     sr_run_memory *needs = calloc(n > 0 ? n : 1, sizeof *needs);
     if (needs == NULL)
         return sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory", name);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (run_memory_need(scenarios[i], o, &needs[i]) != 0) {
             free(needs);
             return sr_error_set(err, SR_EXIT_SOFTWARE, "%s: out of memory for the cell "
                                 "layout", name);
         }
+        needs[i].results += extra;
+    }
     const machine a = this_machine();
     size_t p = 0;
     const double peak = peak_of(needs, n, INT_MAX, &p);
@@ -177,6 +167,18 @@ int sr_memory_check(const char *name, sr_scenario *const *scenarios, const char 
     }
     free(needs);
     return rc;
+}
+
+int sr_memory_check(const char *name, sr_scenario *const *scenarios, const char *const *labels,
+                    size_t n, const sr_run_options *o, sr_error *err)
+{
+    return check(name, scenarios, labels, n, o, 0.0, err);
+}
+
+int sr_memory_check_extra(const char *name, sr_scenario *sc, const sr_run_options *o,
+                          double extra, sr_error *err)
+{
+    return check(name, &sc, NULL, 1, o, extra, err);
 }
 
 int sr_memory_print(FILE *out, const sr_scenario *sc, const sr_run_options *o, sr_error *err)

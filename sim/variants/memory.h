@@ -28,6 +28,12 @@
 int sr_memory_check(const char *name, sr_scenario *const *scenarios, const char *const *labels,
                     size_t n, const sr_run_options *o, sr_error *err);
 
+/* The same for one run that a command follows with work of its own holding `extra` bytes
+ * beside the run's result set (a price search: its workspaces and columns), counted with
+ * the results. */
+int sr_memory_check_extra(const char *name, sr_scenario *sc, const sr_run_options *o,
+                          double extra, sr_error *err);
+
 /* `sirisk validate`'s line: what a run of sc with o takes and whether it fits, e.g.
  * "Memory: 1.1 MiB per thread (2 threads), 27 MiB for 10,000 trials' results; fits this
  * machine's 23 GiB". Returns 0, or SR_EXIT_SOFTWARE with err when the estimate cannot be
