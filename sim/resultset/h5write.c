@@ -27,8 +27,6 @@
 #include "sim/resultset/outfile.h"
 #include "sim/resultset/sha256.h"
 
-#define SR_UNITS_ANNUAL "DKK (nominal, per calendar year)"
-
 static const char tail_definition[] =
     "Quantiles interpolate linearly between order statistics of the finite values (as "
     "gsl_stats_quantile_from_sorted_data). Values, not losses: lower is worse. "
@@ -41,11 +39,9 @@ static const char tail_definition[] =
 
 /* ---- one level ----------------------------------------------------------------------- */
 
-/* The buffers a level needs, allocated once per level: sizes in values. */
+/* The buffers a level's summary needs, allocated once per level: sizes in values. */
 typedef struct {
     double *scratch;    /* [n_trials]: sorted finite values */
-    double *column;     /* [n_trials]: one calendar year's flow over trials */
-    double *quantiles;  /* [n_years * SR_N_QUANTILES] */
 } level_work;
 
 /* /trials/<metric>: float64[trials] in trial order. */
@@ -120,52 +116,6 @@ fail:
     return SR_EXIT_IOERR;
 }
 
-/* /annual/<metric>: float64[years][9], the quantiles over trials of each calendar year's
- * nominal flow, for the metrics that have one. */
-static int write_annual(hid_t loc, const sr_resultset *rs, const sr_level *lv,
-                        level_work *w, sr_error *err)
-{
-    hid_t g = sr_h5_group_create(loc, "annual", err);
-    if (g < 0)
-        return SR_EXIT_IOERR;
-    hsize_t dims[2] = {rs->n_years, SR_N_QUANTILES};
-    for (size_t m = 0; m < SR_N_METRICS && rs->n_years > 0; m++) {
-        const sr_metric_def *mi = &sr_metrics[m];
-        if (!sr_metric_is((sr_metric)m, SR_METRIC_ANNUAL))
-            continue;
-        /* trial i's columns follow trial i - 1's; the horizon's years only */
-        const double *flows = sr_level_annual(lv, rs->n_trials, rs->n_years, m, 0);
-        const size_t n_cols = sr_yearly_columns(rs->n_years);
-        for (size_t y = 0; y < rs->n_years; y++) {
-            for (size_t i = 0; i < rs->n_trials; i++)
-                w->column[i] = flows[i * n_cols + y];
-            sr_quantiles(w->column, rs->n_trials, w->scratch,
-                         w->quantiles + y * SR_N_QUANTILES);
-        }
-        char description[1024];
-        snprintf(description, sizeof description,
-                 "Quantiles over trials (columns, at the levels of the attribute quantiles) "
-                 "of the nominal flow in each calendar year (rows, from first_year) of: %s",
-                 mi->description);
-        hid_t ds = sr_h5_create_floats(g, mi->name, 2, dims, w->quantiles, SR_UNITS_ANNUAL,
-                               description, err);
-        if (ds < 0)
-            goto fail;
-        const hsize_t levels[1] = {SR_N_QUANTILES};
-        if (sr_h5_attr_int(ds, "first_year", rs->first_year, err) != 0 ||
-            sr_h5_attr_floats(ds, "quantiles", 1, levels, sr_quantile_levels, err) != 0) {
-            H5Dclose(ds);
-            goto fail;
-        }
-        if (sr_h5_close(ds, err) != 0)
-            goto fail;
-    }
-    return sr_h5_close(g, err);
-fail:
-    H5Gclose(g);
-    return SR_EXIT_IOERR;
-}
-
 /* /deterministic/<metric>: the spreadsheet expectation (docs/model.md), a scalar. */
 static int write_deterministic(hid_t loc, const sr_level *lv, sr_error *err)
 {
@@ -185,17 +135,10 @@ fail:
     return SR_EXIT_IOERR;
 }
 
-/* Elements of a level_work's quantiles: one row per year (at least one). */
-static size_t work_quantiles(size_t n_years)
-{
-    return sr_size_mul(n_years > 0 ? n_years : 1, SR_N_QUANTILES);
-}
-
 double sr_h5_write_scratch_bytes(size_t n_trials, size_t n_years)
 {
     /* the level's buffers are freed before the yearly flows take theirs */
-    double level = 2 * sr_array_bytes(n_trials, sizeof(double)) +
-                   sr_array_bytes(work_quantiles(n_years), sizeof(double));
+    double level = sr_array_bytes(n_trials, sizeof(double));
     double years = sr_h5_years_scratch_bytes(n_trials, n_years);
     return level > years ? level : years;
 }
@@ -204,23 +147,20 @@ int sr_h5_write_level(hid_t loc, const sr_resultset *rs, const sr_level *lv, sr_
 {
     level_work w = {
         .scratch = malloc(rs->n_trials * sizeof *w.scratch),
-        .column = malloc(rs->n_trials * sizeof *w.column),
-        .quantiles = malloc(work_quantiles(rs->n_years) * sizeof *w.quantiles),
     };
     int rc = SR_EXIT_IOERR;
-    if (w.scratch == NULL || w.column == NULL || w.quantiles == NULL) {
+    if (w.scratch == NULL) {
         rc = sr_h5_fail(err, SR_EXIT_SOFTWARE, loc, "out of memory for the summary of %zu "
                         "trials", rs->n_trials);
         goto done;
     }
-    if (write_trials(loc, rs, lv, err) == 0 && write_summary(loc, rs, lv, &w, err) == 0 &&
-        write_annual(loc, rs, lv, &w, err) == 0 && write_deterministic(loc, lv, err) == 0)
+    if (write_trials(loc, rs, lv, err) == 0 && write_summary(loc, rs, lv, &w, err) == 0)
         rc = 0;
 done:
     free(w.scratch);
-    free(w.column);
-    free(w.quantiles);
-    return rc == 0 ? sr_h5_write_years(loc, rs, lv, err) : rc;
+    if (rc == 0)
+        rc = sr_h5_write_years(loc, rs, lv, err);
+    return rc == 0 ? write_deterministic(loc, lv, err) : rc;
 }
 
 /* ---- the root layout ----------------------------------------------------------------- */
