@@ -386,3 +386,40 @@ Test(budget, summary_reads_a_format_1_file_under_the_former_names)
     free(out);
     free(err);
 }
+
+/* A stress file's summary: the investors' P(loss), IRR median and 5% quantile per stress
+ * with their changes, and, for a portfolio, each stress's diversification block. */
+Test(budget, stress_summary_shows_investors_and_diversification_per_stress)
+{
+    char *dir = sr_test_tmpdir();
+    char text[8192];
+    snprintf(text, sizeof text, two_payers, "{public: 0.035, investor: 0.05}");
+    strcat(text, "stresses: {dearer: {\"programmes[0].intervention.costs.per_participant\": "
+                 "40000}}\n");
+    char *path = sr_test_write_file(dir, "two.yaml", text);
+    char *out = NULL, *err = NULL;
+    int rc = sr_test_run(sr_test_cmd("cd %s && %s stress two.yaml --trials 60 -o s.h5", dir,
+                                     SIRISK_BINARY), &out, &err);
+    cr_assert_eq(rc, 0, "%s", err);
+    const char *expected[] = {
+        "\ninvestors per stress (portfolio; change against base; IRR per year, every trial "
+        "ranked)\n",
+        "\n  base                         ", "\n  dearer                       ",
+        "\ndiversification (es95: mean of the worst 5% of trials, mDKK)\n",
+        "\ndiversification under stress dearer (es95: mean of the worst 5% of trials, mDKK)\n",
+    };
+    for (size_t k = 0; k < sizeof expected / sizeof *expected; k++)
+        cr_expect_not_null(strstr(out, expected[k]), "missing '%s':\n%s", expected[k], out);
+    /* a dearer programme loses the investors more: P(loss) rises, or stays at 1 */
+    const char *investors = strstr(out, "investors per stress");
+    cr_assert_not_null(investors);
+    const char *row = strstr(investors, "\n  dearer ");
+    cr_assert_not_null(row);
+    double p_loss = NAN, change = NAN;
+    cr_assert_eq(sscanf(row, " dearer %lf %lf", &p_loss, &change), 2, "%s", row);
+    cr_expect(change >= 0.0 && p_loss <= 1.0, "P(loss) %g, change %g", p_loss, change);
+    free(out);
+    free(err);
+    free(path);
+    sr_test_remove_dir(dir);
+}
